@@ -1,0 +1,172 @@
+//! The dendritic gated 3×3 convolution of the gated variant (Sezener et al.
+//! 2021, dendritic gated networks). Each output unit owns a bank of `B`
+//! kernels; fixed random hyperplanes over the side information `z` (global
+//! statistics of the LGN input, one row per image) decide which are on:
+//!
+//!   K_eff(u, z) = Σ_b H(g_bu · z) · K_b(u),   bias likewise.
+//!
+//! The gates are not learned. Since `z` is one vector per image, the
+//! effective kernel is formed once per image and then applied as an ordinary
+//! convolution, so the cost is that of one kernel, not of `B`.
+
+use super::conv::{col2im, im2col, Conv3, TAPS};
+use super::Maps;
+use ndarray::{s, Array2, Array3, Axis};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GatedConv3 {
+    pub banks: Vec<Conv3>,
+    /// banks × outputs × side-information width.
+    pub gates: Array3<f32>,
+}
+
+impl GatedConv3 {
+    pub fn zeros(inputs: usize, outputs: usize, banks: usize, side_info: usize) -> Self {
+        GatedConv3 {
+            banks: (0..banks).map(|_| Conv3::zeros(inputs, outputs)).collect(),
+            gates: Array3::zeros((banks, outputs, side_info)),
+        }
+    }
+
+    /// H(g_bu · z) for one image: banks × outputs of 0/1.
+    pub fn open(&self, z: ndarray::ArrayView1<f32>) -> Array2<f32> {
+        let (nb, no, _) = self.gates.dim();
+        Array2::from_shape_fn((nb, no), |(b, u)| {
+            if self.gates.slice(s![b, u, ..]).dot(&z) > 0.0 { 1.0 } else { 0.0 }
+        })
+    }
+
+    /// The kernel and bias a unit actually uses for side information `z`.
+    pub fn effective(&self, z: ndarray::ArrayView1<f32>) -> Conv3 {
+        let open = self.open(z);
+        let mut eff = Conv3::zeros(self.banks[0].k.nrows() / TAPS, self.banks[0].b.len());
+        for (b, bank) in self.banks.iter().enumerate() {
+            let g = open.row(b);
+            eff.k += &(&bank.k * &g);
+            eff.b += &(&bank.b * &g);
+        }
+        eff
+    }
+
+    /// Returns the unfolded input and the output before ReLU.
+    pub fn forward(&self, x: &Maps, z: &Array2<f32>) -> (Array2<f32>, Maps) {
+        let cols = im2col(x);
+        let p = x.pixels();
+        let mut y = Array2::zeros((cols.nrows(), self.banks[0].b.len()));
+        for i in 0..x.n {
+            let eff = self.effective(z.row(i));
+            let mut out = cols.slice(s![i * p..(i + 1) * p, ..]).dot(&eff.k);
+            out += &eff.b;
+            y.slice_mut(s![i * p..(i + 1) * p, ..]).assign(&out);
+        }
+        (cols, x.with(y))
+    }
+
+    /// Accumulates each bank's gradient (masked by its gates) into `grad`;
+    /// returns dx.
+    pub fn backward(
+        &self,
+        cols: &Array2<f32>,
+        x_shape: (usize, usize, usize),
+        z: &Array2<f32>,
+        dy: &Array2<f32>,
+        grad: &mut GatedConv3,
+    ) -> Maps {
+        let (n, side, c) = x_shape;
+        let p = side * side;
+        let mut dcols = Array2::zeros(cols.raw_dim());
+        for i in 0..n {
+            let open = self.open(z.row(i));
+            let eff = self.effective(z.row(i));
+            let dyi = dy.slice(s![i * p..(i + 1) * p, ..]);
+            let dk = cols.slice(s![i * p..(i + 1) * p, ..]).t().dot(&dyi);
+            let db = dyi.sum_axis(Axis(0));
+            for (b, g) in grad.banks.iter_mut().enumerate() {
+                let gate = open.row(b);
+                g.k += &(&dk * &gate);
+                g.b += &(&db * &gate);
+            }
+            dcols.slice_mut(s![i * p..(i + 1) * p, ..]).assign(&dyi.dot(&eff.k.t()));
+        }
+        col2im(&dcols, n, side, c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::check_gradient;
+    use crate::rng::Rng;
+
+    fn gated(rng: &mut Rng) -> GatedConv3 {
+        let mut g = GatedConv3::zeros(2, 3, 3, 4);
+        for bank in &mut g.banks {
+            bank.k.mapv_inplace(|_| rng.normal());
+            bank.b.mapv_inplace(|_| rng.normal());
+        }
+        g.gates.mapv_inplace(|_| rng.normal());
+        g
+    }
+
+    #[test]
+    fn different_side_information_gives_different_kernels() {
+        let mut rng = Rng::new(21);
+        let g = gated(&mut rng);
+        let mut kernels = std::collections::HashSet::new();
+        for _ in 0..20 {
+            let z = ndarray::Array1::from_shape_fn(4, |_| rng.normal());
+            let eff = g.effective(z.view());
+            kernels.insert(eff.k.iter().map(|v| (v * 1e4) as i64).collect::<Vec<_>>());
+        }
+        assert!(kernels.len() > 3, "gates should pick different kernels: {}", kernels.len());
+    }
+
+    #[test]
+    fn forward_with_all_gates_open_is_the_sum_of_banks() {
+        let mut rng = Rng::new(22);
+        let mut g = gated(&mut rng);
+        g.gates.fill(0.0);
+        g.gates.slice_mut(s![.., .., 0]).fill(1.0);
+        let x = Maps { n: 2, side: 3, x: Array2::from_shape_fn((18, 2), |_| rng.normal()) };
+        let z = Array2::from_shape_fn((2, 4), |(_, j)| if j == 0 { 1.0 } else { 0.0 });
+        let (_, y) = g.forward(&x, &z);
+        let mut want = Array2::<f32>::zeros((18, 3));
+        for bank in &g.banks {
+            want += &bank.forward(&x).1.x;
+        }
+        for (a, b) in y.x.iter().zip(want.iter()) {
+            assert!((a - b).abs() < 1e-4);
+        }
+    }
+
+    #[test]
+    fn gradients_match_finite_differences() {
+        let mut rng = Rng::new(23);
+        let g = gated(&mut rng);
+        let x = Maps { n: 2, side: 3, x: Array2::from_shape_fn((18, 2), |_| rng.normal()) };
+        let z = Array2::from_shape_fn((2, 4), |_| rng.normal());
+        let t = Array2::from_shape_fn((18, 3), |_| rng.normal());
+        let loss = |g: &GatedConv3, x: &Maps| -> f64 {
+            (g.forward(x, &z).1.x * &t).iter().map(|&v| v as f64).sum()
+        };
+        let (cols, _) = g.forward(&x, &z);
+        let mut grad = g.clone();
+        for b in &mut grad.banks {
+            b.k.fill(0.0);
+            b.b.fill(0.0);
+        }
+        let dx = g.backward(&cols, (2, 3, 2), &z, &t, &mut grad);
+        for bank in 0..3 {
+            let mut k = g.banks[bank].k.clone();
+            check_gradient(k.as_slice_mut().unwrap(), grad.banks[bank].k.as_slice().unwrap(), |p| {
+                let mut h = g.clone();
+                h.banks[bank].k.as_slice_mut().unwrap().copy_from_slice(p);
+                loss(&h, &x)
+            }, "dK_b");
+        }
+        let mut xs = x.x.clone();
+        check_gradient(xs.as_slice_mut().unwrap(), dx.x.as_slice().unwrap(), |p| {
+            loss(&g, &x.with(Array2::from_shape_vec((18, 2), p.to_vec()).unwrap()))
+        }, "dx");
+    }
+}

@@ -1,0 +1,29 @@
+//! Stations in the Stream: the ventral visual stream read as the residual
+//! stream of a ResNet or transformer, as a small model you can run.
+//!
+//! The map of the crate, in the order an image travels:
+//! - [`input`]: RGBA pixels of any size → one light-adapted 64×64 image;
+//! - [`retina`]: fixed centre–surround and edge cells, the LGN relay;
+//! - [`layers`]: 1×1 maps, 3×3 convolutions (plain and gated), pooling —
+//!   each `forward` beside its `backward`;
+//! - [`station`]: one canonical microcircuit, L4 reads, L2/3 computes, L5 writes;
+//! - [`model`]: the embedding, four stations in one of three wirings, the behaviour;
+//! - [`weights`]: safetensors files, the shipped weights;
+//! - [`stimuli`]: the procedural sketches, edges, gratings and noise;
+//! - [`train`]: cross-entropy, Adam, the training loop and evaluation;
+//! - [`run`]: one image through a model, summarised (what the CLI and page show);
+//! - `wasm`: the only module that knows JavaScript.
+
+pub mod input;
+pub mod layers;
+pub mod model;
+pub mod retina;
+pub mod rng;
+pub mod run;
+pub mod station;
+pub mod stimuli;
+pub mod train;
+pub mod weights;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

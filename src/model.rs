@@ -1,0 +1,267 @@
+//! The stream model (DESIGN 1.3): thalamic embedding, four stations, and the
+//! behaviour read from the end of the stream, in one of three wirings.
+//!
+//!   s₀ = LGN·E                      (1×1, 8 → d, no bias)
+//!   stream:    s_k = D(s_{k−1}) + w_k
+//!   hierarchy: s_k = w_k
+//!   gated:     as stream, with dendritic gated L2/3 (Sezener et al. 2021)
+//!   behaviour: logits = GAP(s₄)·W_U + b_U   (category and orientation heads)
+//!
+//! D (2×2 average pool; identity before V1), GAP and the heads are linear,
+//! and nothing nonlinear follows an addition to the stream, so in the stream
+//! wirings the logits are exactly the direct path plus one term per station:
+//!   logits = GAP(s₀)·W_U + Σ_k GAP(w_k)·W_U + b_U.
+
+use crate::layers::gated::GatedConv3;
+use crate::layers::pointwise::Pointwise;
+use crate::layers::pool::{avg_pool2, avg_pool2_backward, global_avg, global_avg_backward};
+use crate::layers::{conv::Conv3, Maps};
+use crate::retina::CHANNELS;
+use crate::rng::Rng;
+use crate::station::{visit_pointwise, Compute, Station, StationTrace, NAMES};
+use crate::stimuli::{CATEGORIES, N_ORIENTATIONS};
+use ndarray::Array2;
+
+/// Width of the stream.
+pub const D: usize = 32;
+/// Width of a station's L4 and L2/3.
+pub const M: usize = 32;
+/// Kernels per L2/3 unit in the gated variant.
+pub const BANKS: usize = 4;
+/// Side information: the relative mean of each LGN channel, plus a bias.
+pub const SIDE_INFO: usize = CHANNELS + 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wiring {
+    Stream,
+    Hierarchy,
+    Gated,
+}
+
+impl Wiring {
+    pub const ALL: [Wiring; 3] = [Wiring::Stream, Wiring::Hierarchy, Wiring::Gated];
+    pub fn name(self) -> &'static str {
+        match self {
+            Wiring::Stream => "stream",
+            Wiring::Hierarchy => "hierarchy",
+            Wiring::Gated => "gated",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, String> {
+        Wiring::ALL
+            .into_iter()
+            .find(|w| w.name() == s)
+            .ok_or_else(|| format!("unknown wiring {s:?}: expected stream, hierarchy or gated"))
+    }
+    /// Does each station add to the stream (rather than replace it)?
+    pub fn residual(self) -> bool {
+        self != Wiring::Hierarchy
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    pub wiring: Wiring,
+    /// E: thalamic input into the stream.
+    pub embed: Pointwise,
+    pub stations: Vec<Station>,
+    /// W_U for the category of a drawing.
+    pub category: Pointwise,
+    /// W_U for the orientation of an edge.
+    pub orientation: Pointwise,
+    /// A lesioned station writes nothing. Not a parameter: a switch.
+    pub lesions: [bool; 4],
+}
+
+/// Everything one forward pass computed, kept for display and for backward.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    pub lgn: Maps,
+    pub side_info: Option<Array2<f32>>,
+    /// s₀, the embedded thalamic input.
+    pub s0: Maps,
+    pub stations: Vec<StationTrace>,
+    /// GAP(s₄): n × d.
+    pub pooled: Array2<f32>,
+    pub category_logits: Array2<f32>,
+    pub orientation_logits: Array2<f32>,
+}
+
+/// The category logits of one image split into the paths that wrote them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contributions {
+    pub direct: Vec<f32>,
+    pub stations: Vec<Vec<f32>>,
+    pub bias: Vec<f32>,
+}
+
+/// Side information for the gates: each LGN channel's mean relative to the
+/// mean over channels (contrast-free input statistics), plus a bias of 1.
+pub fn side_info(lgn: &Maps) -> Array2<f32> {
+    let means = global_avg(lgn);
+    let mut z = Array2::zeros((lgn.n, SIDE_INFO));
+    for (b, row) in means.rows().into_iter().enumerate() {
+        let overall = row.sum() / CHANNELS as f32 + 1e-3;
+        for c in 0..CHANNELS {
+            z[[b, c]] = row[c] / overall - 1.0;
+        }
+        z[[b, CHANNELS]] = 1.0;
+    }
+    z
+}
+
+fn gaussian(shape: (usize, usize), sd: f32, rng: &mut Rng) -> Array2<f32> {
+    Array2::from_shape_fn(shape, |_| sd * rng.normal())
+}
+
+impl Model {
+    /// All parameters zero (the shape of a gradient).
+    pub fn zeros(wiring: Wiring) -> Self {
+        let stations = NAMES
+            .iter()
+            .map(|&name| Station {
+                name,
+                read: Pointwise::zeros(D, M, true),
+                compute: match wiring {
+                    Wiring::Gated => Compute::Gated(GatedConv3::zeros(M, M, BANKS, SIDE_INFO)),
+                    _ => Compute::Plain(Conv3::zeros(M, M)),
+                },
+                write: Pointwise::zeros(M, D, true),
+            })
+            .collect();
+        Model {
+            wiring,
+            embed: Pointwise::zeros(CHANNELS, D, false),
+            stations,
+            category: Pointwise::zeros(D, CATEGORIES.len(), true),
+            orientation: Pointwise::zeros(D, N_ORIENTATIONS, true),
+            lesions: [false; 4],
+        }
+    }
+
+    /// A seeded initialisation: He-scaled reads and convolutions (they feed
+    /// ReLUs), writes scaled by 1/√m so each write starts about as large as
+    /// the embedded input, and random unit-norm gate hyperplanes.
+    pub fn init(wiring: Wiring, seed: u64) -> Self {
+        let mut rng = Rng::new(seed);
+        let mut m = Model::zeros(wiring);
+        m.embed.w = gaussian((CHANNELS, D), (2.0 / CHANNELS as f32).sqrt(), &mut rng);
+        for st in &mut m.stations {
+            st.read.w = gaussian((D, M), (2.0 / D as f32).sqrt(), &mut rng);
+            let conv_sd = (2.0 / (9 * M) as f32).sqrt();
+            match &mut st.compute {
+                Compute::Plain(c) => c.k = gaussian(c.k.dim(), conv_sd, &mut rng),
+                Compute::Gated(g) => {
+                    // Every bank starts smaller, since about half are open.
+                    for bank in &mut g.banks {
+                        bank.k = gaussian(bank.k.dim(), conv_sd * (2.0 / BANKS as f32).sqrt(), &mut rng);
+                    }
+                    g.gates.mapv_inplace(|_| rng.normal());
+                }
+            }
+            st.write.w = gaussian((M, D), (1.0 / M as f32).sqrt(), &mut rng);
+        }
+        m.category.w = gaussian((D, CATEGORIES.len()), 0.01, &mut rng);
+        m.orientation.w = gaussian((D, N_ORIENTATIONS), 0.01, &mut rng);
+        m
+    }
+
+    pub fn forward(&self, lgn: Maps) -> Trace {
+        let z = (self.wiring == Wiring::Gated).then(|| side_info(&lgn));
+        let s0 = lgn.with(self.embed.forward(&lgn.x));
+        let mut stations: Vec<StationTrace> = Vec::with_capacity(4);
+        for (k, st) in self.stations.iter().enumerate() {
+            let prev = stations.last().map_or(&s0, |t| &t.l5);
+            let input = if k == 0 { prev.clone() } else { avg_pool2(prev) };
+            let mut t = st.forward(input, z.as_ref());
+            if self.lesions[k] {
+                t.write.x.fill(0.0);
+            }
+            t.l5 = if self.wiring.residual() {
+                t.input.with(&t.input.x + &t.write.x)
+            } else {
+                t.write.clone()
+            };
+            stations.push(t);
+        }
+        let pooled = global_avg(&stations[3].l5);
+        Trace {
+            category_logits: self.category.forward(&pooled),
+            orientation_logits: self.orientation.forward(&pooled),
+            lgn,
+            side_info: z,
+            s0,
+            stations,
+            pooled,
+        }
+    }
+
+    /// Backpropagates the gradients on both heads' logits through the whole
+    /// model, accumulating into `grad` (a model of the same wiring).
+    pub fn backward(&self, t: &Trace, d_category: &Array2<f32>, d_orientation: &Array2<f32>, grad: &mut Model) {
+        let mut d_pooled = self.category.backward(&t.pooled, d_category, &mut grad.category);
+        d_pooled += &self.orientation.backward(&t.pooled, d_orientation, &mut grad.orientation);
+        let mut ds = global_avg_backward(&d_pooled, t.stations[3].l5.side);
+        for k in (0..4).rev() {
+            let st = &t.stations[k];
+            // L5 = write (+ input, in the stream), so the write's gradient is ds.
+            let mut d_input = if self.lesions[k] {
+                Array2::zeros(st.input.x.raw_dim())
+            } else {
+                self.stations[k].backward(st, &ds.x, t.side_info.as_ref(), &mut grad.stations[k])
+            };
+            if self.wiring.residual() {
+                d_input += &ds.x;
+            }
+            let d_input = st.input.with(d_input);
+            ds = if k == 0 { d_input } else { avg_pool2_backward(&d_input) };
+        }
+        self.embed.backward(&t.lgn.x, &ds.x, &mut grad.embed);
+    }
+
+    /// The exact split of image `b`'s category logits into the direct path
+    /// and each station's write. None for the hierarchy, which has no such
+    /// split (each level replaces the one before).
+    pub fn contributions(&self, t: &Trace, b: usize) -> Option<Contributions> {
+        if !self.wiring.residual() {
+            return None;
+        }
+        let through = |m: &Maps| -> Vec<f32> {
+            let g = global_avg(m);
+            g.row(b).dot(&self.category.w).to_vec()
+        };
+        Some(Contributions {
+            direct: through(&t.s0),
+            stations: t.stations.iter().map(|s| through(&s.write)).collect(),
+            bias: self.category.b.as_ref().map_or(vec![0.0; CATEGORIES.len()], |b| b.to_vec()),
+        })
+    }
+
+    /// Every tensor: (name, shape, values, trainable).
+    pub fn visit_mut(&mut self, f: &mut dyn FnMut(&str, Vec<usize>, &mut [f32], bool)) {
+        visit_pointwise("embed", &mut self.embed, f);
+        for st in &mut self.stations {
+            st.visit_mut(f);
+        }
+        visit_pointwise("head.category", &mut self.category, f);
+        visit_pointwise("head.orientation", &mut self.orientation, f);
+    }
+
+    /// Named copies of every tensor (for saving and comparing).
+    pub fn tensors(&self) -> Vec<(String, Vec<usize>, Vec<f32>)> {
+        let mut out = Vec::new();
+        self.clone().visit_mut(&mut |name, shape, v, _| out.push((name.to_string(), shape, v.to_vec())));
+        out
+    }
+
+    /// Number of trainable parameters.
+    pub fn parameter_count(&self) -> usize {
+        let mut n = 0;
+        self.clone().visit_mut(&mut |_, _, v, trainable| {
+            if trainable {
+                n += v.len()
+            }
+        });
+        n
+    }
+}

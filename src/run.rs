@@ -1,0 +1,134 @@
+//! One image through one model, summarised: what the command line prints and
+//! what the page receives (through serde).
+
+use crate::layers::Maps;
+use crate::model::{Model, Trace};
+use crate::stimuli::CATEGORIES;
+use crate::{input, retina};
+use serde::Serialize;
+
+#[derive(Serialize, Debug, Clone)]
+pub struct LayerSummary {
+    /// [height, width, channels]
+    pub shape: [usize; 3],
+    pub mean: f32,
+    pub max: f32,
+    pub min: f32,
+    /// Fraction of units above zero.
+    pub active: f32,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct StationSummary {
+    pub name: &'static str,
+    pub side: usize,
+    pub lesioned: bool,
+    pub l4: LayerSummary,
+    pub l23: LayerSummary,
+    pub write: LayerSummary,
+    pub l5: LayerSummary,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct ContributionSummary {
+    pub direct: Vec<f32>,
+    #[serde(rename = "V1")]
+    pub v1: Vec<f32>,
+    #[serde(rename = "V2")]
+    pub v2: Vec<f32>,
+    #[serde(rename = "V4")]
+    pub v4: Vec<f32>,
+    #[serde(rename = "IT")]
+    pub it: Vec<f32>,
+    pub bias: Vec<f32>,
+}
+
+#[derive(Serialize, Debug, Clone)]
+pub struct Summary {
+    pub wiring: &'static str,
+    pub stations: Vec<StationSummary>,
+    pub logits: Vec<f32>,
+    pub probs: Vec<f32>,
+    pub category: &'static str,
+    pub probability: f32,
+    pub behaviour: &'static str,
+    pub orientation_probs: Vec<f32>,
+    /// Stream wirings only: the exact split of `logits` by path.
+    pub contributions: Option<ContributionSummary>,
+}
+
+/// The post's behaviours: see tiger → run away; see grandmother → don't.
+pub fn behaviour(category: &str) -> &'static str {
+    match category {
+        "tiger" => "run away",
+        "grandmother" => "don't run away",
+        _ => "keep looking",
+    }
+}
+
+pub fn softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    let e: Vec<f32> = logits.iter().map(|v| (v - max).exp()).collect();
+    let s: f32 = e.iter().sum();
+    e.iter().map(|v| v / s).collect()
+}
+
+/// Image `b`'s maps of one layer: [side, side, channels] and statistics.
+pub fn summarise(m: &Maps, b: usize) -> LayerSummary {
+    let p = m.pixels();
+    let block = m.x.slice(ndarray::s![b * p..(b + 1) * p, ..]);
+    let n = block.len().max(1) as f32;
+    LayerSummary {
+        shape: [m.side, m.side, m.channels()],
+        mean: block.sum() / n,
+        max: block.iter().fold(f32::NEG_INFINITY, |a, &v| a.max(v)),
+        min: block.iter().fold(f32::INFINITY, |a, &v| a.min(v)),
+        active: block.iter().filter(|&&v| v > 0.0).count() as f32 / n,
+    }
+}
+
+/// Summary of image `b` of a trace.
+pub fn summary(model: &Model, t: &Trace, b: usize) -> Summary {
+    let logits = t.category_logits.row(b).to_vec();
+    let probs = softmax(&logits);
+    let best = (0..probs.len()).max_by(|&i, &j| probs[i].total_cmp(&probs[j])).unwrap_or(0);
+    let category = CATEGORIES[best];
+    Summary {
+        wiring: model.wiring.name(),
+        stations: t
+            .stations
+            .iter()
+            .zip(&model.stations)
+            .enumerate()
+            .map(|(k, (s, st))| StationSummary {
+                name: st.name,
+                side: s.l5.side,
+                lesioned: model.lesions[k],
+                l4: summarise(&s.l4, b),
+                l23: summarise(&s.l23, b),
+                write: summarise(&s.write, b),
+                l5: summarise(&s.l5, b),
+            })
+            .collect(),
+        probability: probs[best],
+        orientation_probs: softmax(&t.orientation_logits.row(b).to_vec()),
+        contributions: model.contributions(t, b).map(|c| ContributionSummary {
+            direct: c.direct,
+            v1: c.stations[0].clone(),
+            v2: c.stations[1].clone(),
+            v4: c.stations[2].clone(),
+            it: c.stations[3].clone(),
+            bias: c.bias,
+        }),
+        logits,
+        probs,
+        category,
+        behaviour: behaviour(category),
+    }
+}
+
+/// RGBA pixels → trace.
+pub fn run_rgba(model: &Model, rgba: &[u8], width: usize, height: usize) -> Result<Trace, input::InputError> {
+    let img = input::from_rgba(rgba, width, height)?;
+    Ok(model.forward(retina::lgn(&img)))
+}

@@ -1,0 +1,125 @@
+//! One station of the stream (V1, V2, V4 or IT): a canonical microcircuit.
+//!
+//!   L4 reads:      a = ReLU(D(s)·W_in + b_in)     1×1, d → m
+//!   L2/3 computes: h = ReLU(conv3×3(a) + b)       m → m (plain or gated)
+//!   L5 writes:     w = h·W_out + b_out            1×1, m → d, signed
+//!
+//! What the station does with `w` (add it to the stream, or replace the
+//! stream with it) is the wiring's business, in `model.rs`.
+
+use crate::layers::conv::Conv3;
+use crate::layers::gated::GatedConv3;
+use crate::layers::pointwise::Pointwise;
+use crate::layers::{relu, relu_backward, Maps};
+use ndarray::Array2;
+
+pub const NAMES: [&str; 4] = ["V1", "V2", "V4", "IT"];
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Compute {
+    Plain(Conv3),
+    Gated(GatedConv3),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Station {
+    pub name: &'static str,
+    /// L4: reads the stream.
+    pub read: Pointwise,
+    /// L2/3: computes.
+    pub compute: Compute,
+    /// L5: writes to the stream.
+    pub write: Pointwise,
+}
+
+/// Everything one station did on one batch: the maps a reader sees, and what
+/// the backward pass needs.
+#[derive(Clone, Debug)]
+pub struct StationTrace {
+    /// D(s_{k−1}): the stream as this station reads it.
+    pub input: Maps,
+    /// L4 rates.
+    pub l4: Maps,
+    /// L4 unfolded into 3×3 neighbourhoods (for the backward pass).
+    pub cols: Array2<f32>,
+    /// L2/3 rates.
+    pub l23: Maps,
+    /// What L5 writes (signed).
+    pub write: Maps,
+    /// L5: the stream after this station (stream wiring: input + write;
+    /// hierarchy: the write alone).
+    pub l5: Maps,
+}
+
+impl Station {
+    pub fn forward(&self, input: Maps, side_info: Option<&Array2<f32>>) -> StationTrace {
+        let mut a = self.read.forward(&input.x);
+        relu(&mut a);
+        let l4 = input.with(a);
+        let (cols, mut l23) = match (&self.compute, side_info) {
+            (Compute::Plain(c), _) => c.forward(&l4),
+            (Compute::Gated(g), Some(z)) => g.forward(&l4, z),
+            (Compute::Gated(_), None) => panic!("a gated station needs side information"),
+        };
+        relu(&mut l23.x);
+        let write = l23.with(self.write.forward(&l23.x));
+        StationTrace { l5: write.clone(), input, l4, cols, l23, write }
+    }
+
+    /// Given the gradient on the write, accumulates this station's parameter
+    /// gradients into `grad` and returns the gradient on its input.
+    pub fn backward(
+        &self,
+        t: &StationTrace,
+        d_write: &Array2<f32>,
+        side_info: Option<&Array2<f32>>,
+        grad: &mut Station,
+    ) -> Array2<f32> {
+        let mut dh = self.write.backward(&t.l23.x, d_write, &mut grad.write);
+        relu_backward(&t.l23.x, &mut dh);
+        let shape = (t.l4.n, t.l4.side, t.l4.channels());
+        let da = match (&self.compute, &mut grad.compute, side_info) {
+            (Compute::Plain(c), Compute::Plain(g), _) => c.backward(&t.cols, shape, &dh, g),
+            (Compute::Gated(c), Compute::Gated(g), Some(z)) => c.backward(&t.cols, shape, z, &dh, g),
+            _ => panic!("gradient and station disagree on the kind of L2/3"),
+        };
+        let mut da = da.x;
+        relu_backward(&t.l4.x, &mut da);
+        self.read.backward(&t.input.x, &da, &mut grad.read)
+    }
+
+    /// Every tensor of the station, named for the weights file.
+    pub fn visit_mut(&mut self, f: &mut dyn FnMut(&str, Vec<usize>, &mut [f32], bool)) {
+        let n = self.name;
+        visit_pointwise(&format!("{n}.read"), &mut self.read, f);
+        match &mut self.compute {
+            Compute::Plain(c) => visit_conv(&format!("{n}.compute"), c, f),
+            Compute::Gated(g) => {
+                for (b, bank) in g.banks.iter_mut().enumerate() {
+                    visit_conv(&format!("{n}.compute.bank{b}"), bank, f);
+                }
+                let shape = g.gates.shape().to_vec();
+                f(&format!("{n}.compute.gates"), shape, slice(g.gates.as_slice_mut()), false);
+            }
+        }
+        visit_pointwise(&format!("{n}.write"), &mut self.write, f);
+    }
+}
+
+fn slice(s: Option<&mut [f32]>) -> &mut [f32] {
+    s.expect("parameters are contiguous")
+}
+
+pub fn visit_pointwise(name: &str, p: &mut Pointwise, f: &mut dyn FnMut(&str, Vec<usize>, &mut [f32], bool)) {
+    let shape = p.w.shape().to_vec();
+    f(&format!("{name}.w"), shape, slice(p.w.as_slice_mut()), true);
+    if let Some(b) = &mut p.b {
+        f(&format!("{name}.b"), vec![b.len()], slice(b.as_slice_mut()), true);
+    }
+}
+
+fn visit_conv(name: &str, c: &mut Conv3, f: &mut dyn FnMut(&str, Vec<usize>, &mut [f32], bool)) {
+    let shape = c.k.shape().to_vec();
+    f(&format!("{name}.k"), shape, slice(c.k.as_slice_mut()), true);
+    f(&format!("{name}.b"), vec![c.b.len()], slice(c.b.as_slice_mut()), true);
+}

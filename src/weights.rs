@@ -1,0 +1,209 @@
+//! Weights files: safetensors, one file per model (DESIGN 1.5).
+//!
+//! Tensors are named as `Model::visit_mut` names them (`embed.w`,
+//! `V1.read.w`, `V1.compute.k`, `head.category.b`, …). Each is stored either
+//! as F32, or as I8 with a companion F32 tensor `<name>.scale` of shape [1]
+//! (value = i8 · scale): the shipped files use I8 so that all three models
+//! fit in the wasm. The header's metadata says which wiring the file holds.
+//!
+//! Loading checks everything and returns an error, never panics: not a
+//! safetensors file, truncated, another wiring, a missing or extra tensor,
+//! a wrong shape or dtype, a non-finite value.
+
+use crate::model::{Model, Wiring};
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use std::collections::HashMap;
+
+pub const FORMAT: &str = "ventral-stream/1";
+
+/// The shipped, trained weights, compiled in so one module is all an embed needs.
+pub const SHIPPED: [(Wiring, &[u8]); 3] = [
+    (Wiring::Stream, include_bytes!("../weights/stream.safetensors")),
+    (Wiring::Hierarchy, include_bytes!("../weights/hierarchy.safetensors")),
+    (Wiring::Gated, include_bytes!("../weights/gated.safetensors")),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeightsError(pub String);
+
+impl std::fmt::Display for WeightsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "bad weights file: {}", self.0)
+    }
+}
+impl std::error::Error for WeightsError {}
+
+fn err<T>(msg: impl Into<String>) -> Result<T, WeightsError> {
+    Err(WeightsError(msg.into()))
+}
+
+/// What a file says about itself.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Info(pub HashMap<String, String>);
+
+/// Encodes a model. `quantize` stores every tensor as I8 plus a scale.
+pub fn save(model: &Model, info: &[(&str, String)], quantize: bool) -> Vec<u8> {
+    let mut buffers: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
+    for (name, shape, values) in model.tensors() {
+        if quantize {
+            let max = values.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
+            let q: Vec<u8> = values.iter().map(|v| (v / scale).round().clamp(-127.0, 127.0) as i8 as u8).collect();
+            buffers.push((format!("{name}.scale"), Dtype::F32, vec![1], scale.to_le_bytes().to_vec()));
+            buffers.push((name, Dtype::I8, shape, q));
+        } else {
+            let bytes = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+            buffers.push((name, Dtype::F32, shape, bytes));
+        }
+    }
+    let views: Vec<(String, TensorView)> = buffers
+        .iter()
+        .map(|(n, d, s, b)| (n.clone(), TensorView::new(*d, s.clone(), b).expect("sizes match by construction")))
+        .collect();
+    let mut meta: HashMap<String, String> =
+        info.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    meta.insert("format".into(), FORMAT.into());
+    meta.insert("wiring".into(), model.wiring.name().into());
+    safetensors::serialize(views, Some(meta)).expect("serialising in-memory tensors cannot fail")
+}
+
+fn f32s(bytes: &[u8]) -> Vec<f32> {
+    bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+}
+
+/// Decodes a file into a model of `wiring` (None: the wiring the file names).
+pub fn load(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), WeightsError> {
+    let st = match SafeTensors::deserialize(bytes) {
+        Ok(st) => st,
+        Err(e) => return err(format!("not a readable safetensors file ({e})")),
+    };
+    let meta = match SafeTensors::read_metadata(bytes) {
+        Ok((_, m)) => m.metadata().clone().unwrap_or_default(),
+        Err(e) => return err(format!("unreadable header ({e})")),
+    };
+    let named = match meta.get("wiring") {
+        Some(w) => Some(Wiring::parse(w).map_err(WeightsError)?),
+        None => None,
+    };
+    let wiring = match (wiring, named) {
+        (Some(want), Some(has)) if want != has => {
+            return err(format!("the file holds the {} wiring, not {}", has.name(), want.name()))
+        }
+        (Some(w), _) | (None, Some(w)) => w,
+        (None, None) => return err("the file does not say which wiring it holds; name one"),
+    };
+    let mut model = Model::zeros(wiring);
+    let mut expected = std::collections::HashSet::new();
+    let mut problem: Option<String> = None;
+    model.visit_mut(&mut |name, shape, dst, _| {
+        if problem.is_some() {
+            return;
+        }
+        expected.insert(name.to_string());
+        let view = match st.tensor(name) {
+            Ok(v) => v,
+            Err(_) => return problem = Some(format!("tensor {name} is missing")),
+        };
+        if view.shape() != shape.as_slice() {
+            return problem = Some(format!("tensor {name} has shape {:?}, expected {:?}", view.shape(), shape));
+        }
+        let values = match view.dtype() {
+            Dtype::F32 => f32s(view.data()),
+            Dtype::I8 => {
+                expected.insert(format!("{name}.scale"));
+                let scale = match st.tensor(&format!("{name}.scale")) {
+                    Ok(s) if s.dtype() == Dtype::F32 && s.shape() == [1] => f32s(s.data())[0],
+                    _ => return problem = Some(format!("tensor {name} is I8 but has no F32 {name}.scale of shape [1]")),
+                };
+                view.data().iter().map(|&b| b as i8 as f32 * scale).collect()
+            }
+            other => return problem = Some(format!("tensor {name} is {other:?}; only F32 and I8 are read")),
+        };
+        if let Some(i) = values.iter().position(|v| !v.is_finite()) {
+            return problem = Some(format!("tensor {name} holds a non-finite value at {i}"));
+        }
+        dst.copy_from_slice(&values);
+    });
+    if let Some(p) = problem {
+        return err(p);
+    }
+    if let Some(extra) = st.names().into_iter().find(|n| !expected.contains(*n)) {
+        return err(format!("unexpected tensor {extra} for the {} wiring", wiring.name()));
+    }
+    Ok((model, Info(meta)))
+}
+
+/// The shipped model of one wiring.
+pub fn shipped(wiring: Wiring) -> Model {
+    let bytes = SHIPPED.iter().find(|(w, _)| *w == wiring).expect("every wiring is shipped").1;
+    load(bytes, Some(wiring)).expect("shipped weights are checked by the tests").0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_f32_is_exact_and_i8_is_close() {
+        for wiring in Wiring::ALL {
+            let m = Model::init(wiring, 5);
+            let (back, info) = load(&save(&m, &[("seed", "5".into())], false), None).unwrap();
+            assert_eq!(back, m);
+            assert_eq!(info.0["seed"], "5");
+            let (q, _) = load(&save(&m, &[], true), Some(wiring)).unwrap();
+            for ((_, _, a), (_, _, b)) in m.tensors().iter().zip(q.tensors().iter()) {
+                let max = a.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+                for (x, y) in a.iter().zip(b) {
+                    assert!((x - y).abs() <= max / 254.0 + 1e-7);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_shipped_file_loads() {
+        for (wiring, _) in SHIPPED {
+            let m = shipped(wiring);
+            assert_eq!(m.wiring, wiring);
+        }
+    }
+
+    #[test]
+    fn bad_files_are_errors_not_panics() {
+        let good = save(&Model::init(Wiring::Stream, 1), &[], false);
+        // Truncated anywhere.
+        for cut in [0, 1, 7, 8, 50, good.len() / 2, good.len() - 1] {
+            assert!(load(&good[..cut], None).is_err(), "cut at {cut}");
+        }
+        // Not safetensors at all.
+        assert!(load(b"\x89PNG\r\n\x1a\n not weights", None).is_err());
+        // Another wiring than asked for.
+        let e = load(&good, Some(Wiring::Hierarchy)).unwrap_err();
+        assert!(e.0.contains("stream"), "{e}");
+        // The gated file read as stream has the wrong tensors.
+        let gated = save(&Model::init(Wiring::Gated, 1), &[], false);
+        assert!(load(&gated, Some(Wiring::Stream)).is_err());
+        // Wrong shape and wrong dtype.
+        let model = Model::init(Wiring::Stream, 1);
+        let wrong_shape = {
+            let w = vec![0u8; 8 * 33 * 4];
+            let v = vec![("embed.w".to_string(), TensorView::new(Dtype::F32, vec![8, 33], &w).unwrap())];
+            let mut meta = HashMap::new();
+            meta.insert("wiring".to_string(), "stream".to_string());
+            safetensors::serialize(v, Some(meta)).unwrap()
+        };
+        assert!(load(&wrong_shape, None).unwrap_err().0.contains("shape"));
+        let wrong_dtype = {
+            let w = vec![0u8; 8 * 32 * 8];
+            let v = vec![("embed.w".to_string(), TensorView::new(Dtype::F64, vec![8, 32], &w).unwrap())];
+            let mut meta = HashMap::new();
+            meta.insert("wiring".to_string(), "stream".to_string());
+            safetensors::serialize(v, Some(meta)).unwrap()
+        };
+        assert!(load(&wrong_dtype, None).unwrap_err().0.contains("F64"));
+        // A NaN weight.
+        let mut nan = model.clone();
+        nan.embed.w[[0, 0]] = f32::NAN;
+        assert!(load(&save(&nan, &[], false), None).unwrap_err().0.contains("non-finite"));
+    }
+}

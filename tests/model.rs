@@ -1,0 +1,149 @@
+//! The model as a whole: the stream's decomposition is exact, the wirings are
+//! comparable, odd input is harmless, and backprop through everything matches
+//! finite differences in every wiring.
+
+use ndarray::Array2;
+use ventral_stream::layers::Maps;
+use ventral_stream::model::{Model, Wiring};
+use ventral_stream::rng::Rng;
+use ventral_stream::{input, retina, run};
+
+fn random_lgn(n: usize, seed: u64) -> Maps {
+    let mut rng = Rng::new(seed);
+    let images: Vec<Vec<f32>> = (0..n)
+        .map(|_| {
+            let mut img: Vec<f32> = (0..64 * 64).map(|_| rng.normal()).collect();
+            input::adapt(&mut img);
+            img
+        })
+        .collect();
+    retina::lgn_batch(&images)
+}
+
+#[test]
+fn stream_logits_decompose_exactly() {
+    for wiring in [Wiring::Stream, Wiring::Gated] {
+        let mut model = Model::init(wiring, 3);
+        // Non-zero biases everywhere so the decomposition is tested in full.
+        model.visit_mut(&mut |_, _, v, trainable| {
+            if trainable {
+                v.iter_mut().enumerate().for_each(|(i, x)| *x += 0.01 * ((i % 7) as f32 - 3.0))
+            }
+        });
+        for lesions in [[false; 4], [false, true, false, true]] {
+            model.lesions = lesions;
+            let t = model.forward(random_lgn(3, 9));
+            for b in 0..3 {
+                let c = model.contributions(&t, b).expect("stream wirings decompose");
+                for k in 0..c.direct.len() {
+                    let sum = c.direct[k] + c.stations.iter().map(|s| s[k]).sum::<f32>() + c.bias[k];
+                    let logit = t.category_logits[[b, k]];
+                    assert!((sum - logit).abs() < 1e-4 * logit.abs().max(1.0), "{wiring:?} {b} {k}: {sum} vs {logit}");
+                }
+                for (s, &lesioned) in c.stations.iter().zip(&lesions) {
+                    if lesioned {
+                        assert!(s.iter().all(|&v| v == 0.0));
+                    }
+                }
+            }
+        }
+    }
+    assert!(Model::init(Wiring::Hierarchy, 3).contributions(&Model::init(Wiring::Hierarchy, 3).forward(random_lgn(1, 1)), 0).is_none());
+}
+
+#[test]
+fn both_wirings_have_the_same_parameter_count() {
+    let s = Model::init(Wiring::Stream, 1).parameter_count();
+    let h = Model::init(Wiring::Hierarchy, 1).parameter_count();
+    assert_eq!(s, h);
+    assert!(Model::init(Wiring::Gated, 1).parameter_count() > s);
+}
+
+#[test]
+fn stations_have_the_documented_sizes() {
+    let t = Model::init(Wiring::Stream, 1).forward(random_lgn(1, 2));
+    let sides: Vec<usize> = t.stations.iter().map(|s| s.l5.side).collect();
+    assert_eq!(sides, vec![32, 16, 8, 4]);
+    for s in &t.stations {
+        assert_eq!((s.l4.channels(), s.l23.channels(), s.l5.channels()), (32, 32, 32));
+        assert!(s.l4.x.iter().all(|&v| v >= 0.0) && s.l23.x.iter().all(|&v| v >= 0.0));
+    }
+    // In the stream, L5 is what came in plus what was written.
+    for s in &t.stations {
+        let sum = &s.input.x + &s.write.x;
+        assert!(sum.iter().zip(s.l5.x.iter()).all(|(a, b)| (a - b).abs() < 1e-6));
+    }
+}
+
+#[test]
+fn uniform_and_tiny_images_give_finite_output() {
+    for (w, h, g) in [(64, 64, 255u8), (1, 1, 0), (3, 500, 128)] {
+        let px: Vec<u8> = (0..w * h).flat_map(|_| [g, g, g, 255]).collect();
+        for wiring in Wiring::ALL {
+            let model = Model::init(wiring, 1);
+            let t = run::run_rgba(&model, &px, w, h).unwrap();
+            let s = run::summary(&model, &t, 0);
+            assert!(s.logits.iter().chain(&s.probs).all(|v| v.is_finite()));
+            assert!((s.probs.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+        }
+    }
+}
+
+/// loss = Σ logits ⊙ targets over both heads, so d loss / d logits = targets.
+fn loss(model: &Model, lgn: &Maps, tc: &Array2<f32>, to: &Array2<f32>) -> f64 {
+    let t = model.forward(lgn.clone());
+    let dot = |a: &Array2<f32>, b: &Array2<f32>| a.iter().zip(b.iter()).map(|(x, y)| (x * y) as f64).sum::<f64>();
+    dot(&t.category_logits, tc) + dot(&t.orientation_logits, to)
+}
+
+#[test]
+fn whole_model_gradients_match_finite_differences() {
+    let lgn = random_lgn(2, 4);
+    let mut rng = Rng::new(5);
+    let tc = Array2::from_shape_fn((2, 10), |_| rng.normal());
+    let to = Array2::from_shape_fn((2, 8), |_| rng.normal());
+    for wiring in Wiring::ALL {
+        let model = Model::init(wiring, 7);
+        let mut grad = Model::zeros(wiring);
+        model.backward(&model.forward(lgn.clone()), &tc, &to, &mut grad);
+        let grads = grad.tensors();
+        let mut checked = 0;
+        for (ti, (name, _, g)) in grads.iter().enumerate() {
+            if name.ends_with(".gates") {
+                continue;
+            }
+            // A few entries of every tensor.
+            for j in [0, g.len() / 3, g.len() - 1] {
+                let perturbed = |delta: f32| {
+                    let mut m = model.clone();
+                    let mut idx = 0;
+                    m.visit_mut(&mut |_, _, v, _| {
+                        if idx == ti {
+                            v[j] += delta;
+                        }
+                        idx += 1;
+                    });
+                    loss(&m, &lgn, &tc, &to)
+                };
+                let eps = 3e-3;
+                let numeric = (perturbed(eps) - perturbed(-eps)) / (2.0 * eps as f64);
+                let analytic = g[j] as f64;
+                let tol = 3e-2 * numeric.abs().max(analytic.abs()).max(3e-2);
+                assert!((numeric - analytic).abs() <= tol, "{wiring:?} {name}[{j}]: numeric {numeric} analytic {analytic}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 40, "{checked}");
+    }
+}
+
+#[test]
+fn lesions_remove_a_stations_write() {
+    let mut model = Model::init(Wiring::Hierarchy, 2);
+    let lgn = random_lgn(1, 3);
+    let before = model.forward(lgn.clone()).category_logits;
+    model.lesions[2] = true;
+    let t = model.forward(lgn);
+    assert!(t.stations[2].l5.x.iter().all(|&v| v == 0.0));
+    assert_ne!(before, t.category_logits);
+}

@@ -7,227 +7,240 @@
 //!
 //! Every failure is a message on stderr and exit code 1 (2 for usage).
 
-use std::collections::HashMap;
-use std::io::Write;
-use std::process::ExitCode;
-use std::time::Instant;
-use ventral_stream::model::{Model, Wiring};
-use ventral_stream::{run, train, weights};
+// The command line is native only (it reads files); the wasm build of the
+// crate's targets gets an empty main.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
 
-const USAGE: &str = "usage:
-  ventral-stream run --image FILE [--wiring stream|hierarchy|gated] [--weights FILE] [--json]
-  ventral-stream train --wiring W [--seed N] [--steps N] [--batch N] [--edge-task on|off] [--quantize] --out FILE
-  ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]
-  ventral-stream init --wiring W [--seed N] --out FILE";
-
-struct Args {
-    command: String,
-    options: HashMap<String, String>,
-    flags: Vec<String>,
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut it = std::env::args().skip(1);
-    let command = it.next().ok_or("no command given")?;
-    let (mut options, mut flags) = (HashMap::new(), Vec::new());
-    let rest: Vec<String> = it.collect();
-    let mut i = 0;
-    while i < rest.len() {
-        let a = &rest[i];
-        let Some(name) = a.strip_prefix("--") else { return Err(format!("unexpected argument {a:?}")) };
-        if matches!(name, "json" | "quantize") {
-            flags.push(name.to_string());
-            i += 1;
-        } else {
-            let v = rest.get(i + 1).ok_or(format!("--{name} needs a value"))?;
-            options.insert(name.to_string(), v.clone());
-            i += 2;
-        }
-    }
-    Ok(Args { command, options, flags })
-}
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::collections::HashMap;
+    use std::io::Write;
+    use std::process::ExitCode;
+    use std::time::Instant;
+    use ventral_stream::model::{Model, Wiring};
+    use ventral_stream::{run, train, weights};
 
-impl Args {
-    fn get(&self, k: &str) -> Option<&str> {
-        self.options.get(k).map(|s| s.as_str())
+    const USAGE: &str = "usage:
+      ventral-stream run --image FILE [--wiring stream|hierarchy|gated] [--weights FILE] [--json]
+      ventral-stream train --wiring W [--seed N] [--steps N] [--batch N] [--edge-task on|off] [--quantize] --out FILE
+      ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]
+      ventral-stream init --wiring W [--seed N] --out FILE";
+
+    struct Args {
+        command: String,
+        options: HashMap<String, String>,
+        flags: Vec<String>,
     }
-    fn need(&self, k: &str) -> Result<&str, String> {
-        self.get(k).ok_or(format!("--{k} is required"))
-    }
-    fn flag(&self, k: &str) -> bool {
-        self.flags.iter().any(|f| f == k)
-    }
-    fn number(&self, k: &str, default: u64) -> Result<u64, String> {
-        self.get(k).map_or(Ok(default), |v| v.parse().map_err(|_| format!("--{k} takes a whole number, got {v:?}")))
-    }
-    fn wiring(&self) -> Result<Wiring, String> {
-        Wiring::parse(self.get("wiring").unwrap_or("stream"))
-    }
-    /// The model to use: a weights file if given, else the shipped one.
-    fn model(&self) -> Result<Model, String> {
-        let wiring = self.wiring()?;
-        match self.get("weights") {
-            Some(path) => {
-                let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-                let want = self.get("wiring").map(|_| wiring);
-                Ok(weights::load(&bytes, want).map_err(|e| format!("{path}: {e}"))?.0)
+
+    fn parse_args() -> Result<Args, String> {
+        let mut it = std::env::args().skip(1);
+        let command = it.next().ok_or("no command given")?;
+        let (mut options, mut flags) = (HashMap::new(), Vec::new());
+        let rest: Vec<String> = it.collect();
+        let mut i = 0;
+        while i < rest.len() {
+            let a = &rest[i];
+            let Some(name) = a.strip_prefix("--") else { return Err(format!("unexpected argument {a:?}")) };
+            if matches!(name, "json" | "quantize") {
+                flags.push(name.to_string());
+                i += 1;
+            } else {
+                let v = rest.get(i + 1).ok_or(format!("--{name} needs a value"))?;
+                options.insert(name.to_string(), v.clone());
+                i += 2;
             }
-            None => Ok(weights::shipped(wiring)),
+        }
+        Ok(Args { command, options, flags })
+    }
+
+    impl Args {
+        fn get(&self, k: &str) -> Option<&str> {
+            self.options.get(k).map(|s| s.as_str())
+        }
+        fn need(&self, k: &str) -> Result<&str, String> {
+            self.get(k).ok_or(format!("--{k} is required"))
+        }
+        fn flag(&self, k: &str) -> bool {
+            self.flags.iter().any(|f| f == k)
+        }
+        fn number(&self, k: &str, default: u64) -> Result<u64, String> {
+            self.get(k).map_or(Ok(default), |v| v.parse().map_err(|_| format!("--{k} takes a whole number, got {v:?}")))
+        }
+        fn wiring(&self) -> Result<Wiring, String> {
+            Wiring::parse(self.get("wiring").unwrap_or("stream"))
+        }
+        /// The model to use: a weights file if given, else the shipped one.
+        fn model(&self) -> Result<Model, String> {
+            let wiring = self.wiring()?;
+            match self.get("weights") {
+                Some(path) => {
+                    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+                    let want = self.get("wiring").map(|_| wiring);
+                    Ok(weights::load(&bytes, want).map_err(|e| format!("{path}: {e}"))?.0)
+                }
+                None => Ok(weights::shipped(wiring)),
+            }
         }
     }
-}
 
-/// Decodes a PNG or JPEG file to RGBA.
-fn decode_image(path: &str) -> Result<(Vec<u8>, usize, usize), String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    if bytes.starts_with(b"\x89PNG") {
-        let mut dec = png::Decoder::new(std::io::Cursor::new(&bytes));
-        dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-        let mut reader = dec.read_info().map_err(|e| format!("{path}: not a readable PNG ({e})"))?;
-        let mut buf = vec![0; reader.output_buffer_size()];
-        let info = reader.next_frame(&mut buf).map_err(|e| format!("{path}: PNG data is damaged ({e})"))?;
-        let (w, h) = (info.width as usize, info.height as usize);
-        let px = &buf[..info.buffer_size()];
-        let rgba: Vec<u8> = match info.color_type {
-            png::ColorType::Rgba => px.to_vec(),
-            png::ColorType::Rgb => px.chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
-            png::ColorType::Grayscale => px.iter().flat_map(|&g| [g, g, g, 255]).collect(),
-            png::ColorType::GrayscaleAlpha => px.chunks(2).flat_map(|p| [p[0], p[0], p[0], p[1]]).collect(),
-            png::ColorType::Indexed => return Err(format!("{path}: indexed PNG was not expanded")),
+    /// Decodes a PNG or JPEG file to RGBA.
+    fn decode_image(path: &str) -> Result<(Vec<u8>, usize, usize), String> {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        if bytes.starts_with(b"\x89PNG") {
+            let mut dec = png::Decoder::new(std::io::Cursor::new(&bytes));
+            dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+            let mut reader = dec.read_info().map_err(|e| format!("{path}: not a readable PNG ({e})"))?;
+            let mut buf = vec![0; reader.output_buffer_size()];
+            let info = reader.next_frame(&mut buf).map_err(|e| format!("{path}: PNG data is damaged ({e})"))?;
+            let (w, h) = (info.width as usize, info.height as usize);
+            let px = &buf[..info.buffer_size()];
+            let rgba: Vec<u8> = match info.color_type {
+                png::ColorType::Rgba => px.to_vec(),
+                png::ColorType::Rgb => px.chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
+                png::ColorType::Grayscale => px.iter().flat_map(|&g| [g, g, g, 255]).collect(),
+                png::ColorType::GrayscaleAlpha => px.chunks(2).flat_map(|p| [p[0], p[0], p[0], p[1]]).collect(),
+                png::ColorType::Indexed => return Err(format!("{path}: indexed PNG was not expanded")),
+            };
+            Ok((rgba, w, h))
+        } else if bytes.starts_with(&[0xFF, 0xD8]) {
+            let mut dec = jpeg_decoder::Decoder::new(std::io::Cursor::new(&bytes));
+            let px = dec.decode().map_err(|e| format!("{path}: not a readable JPEG ({e})"))?;
+            let info = dec.info().ok_or(format!("{path}: JPEG without a header"))?;
+            let (w, h) = (info.width as usize, info.height as usize);
+            let rgba: Vec<u8> = match info.pixel_format {
+                jpeg_decoder::PixelFormat::RGB24 => px.chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
+                jpeg_decoder::PixelFormat::L8 => px.iter().flat_map(|&g| [g, g, g, 255]).collect(),
+                jpeg_decoder::PixelFormat::L16 => px.chunks(2).flat_map(|p| [p[0], p[0], p[0], 255]).collect(),
+                jpeg_decoder::PixelFormat::CMYK32 => px
+                    .chunks(4)
+                    .flat_map(|p| {
+                        let k = 255 - p[3] as u16;
+                        let c = |v: u8| ((255 - v as u16) * k / 255) as u8;
+                        [c(p[0]), c(p[1]), c(p[2]), 255]
+                    })
+                    .collect(),
+            };
+            Ok((rgba, w, h))
+        } else {
+            Err(format!("{path}: not a PNG or JPEG image"))
+        }
+    }
+
+    fn cmd_run(a: &Args) -> Result<(), String> {
+        let path = a.need("image")?;
+        let model = a.model()?;
+        let (rgba, w, h) = decode_image(path)?;
+        let trace = run::run_rgba(&model, &rgba, w, h).map_err(|e| format!("{path}: {e}"))?;
+        let s = run::summary(&model, &trace, 0);
+        if a.flag("json") {
+            println!("{}", serde_json::to_string(&s).map_err(|e| e.to_string())?);
+        } else {
+            println!("{} wiring: {} ({:.1} %) → {}", s.wiring, s.category, 100.0 * s.probability, s.behaviour);
+            for st in &s.stations {
+                println!("  {:<3} L4 mean {:.3}  L2/3 mean {:.3}  L5 mean {:+.3}", st.name, st.l4.mean, st.l23.mean, st.l5.mean);
+            }
+        }
+        Ok(())
+    }
+
+    fn bar(done: usize, total: usize) -> String {
+        let w = 24;
+        let f = done * w / total.max(1);
+        format!("[{}{}]", "#".repeat(f), ".".repeat(w - f))
+    }
+
+    fn cmd_train(a: &Args) -> Result<(), String> {
+        let out = a.need("out")?.to_string();
+        let mut cfg = train::Config::new(a.wiring()?, a.number("seed", 1)?);
+        cfg.steps = a.number("steps", cfg.steps as u64)? as usize;
+        cfg.batch = a.number("batch", cfg.batch as u64)? as usize;
+        cfg.edge_task = match a.get("edge-task").unwrap_or("on") {
+            "on" => true,
+            "off" => false,
+            v => return Err(format!("--edge-task takes on or off, got {v:?}")),
         };
-        Ok((rgba, w, h))
-    } else if bytes.starts_with(&[0xFF, 0xD8]) {
-        let mut dec = jpeg_decoder::Decoder::new(std::io::Cursor::new(&bytes));
-        let px = dec.decode().map_err(|e| format!("{path}: not a readable JPEG ({e})"))?;
-        let info = dec.info().ok_or(format!("{path}: JPEG without a header"))?;
-        let (w, h) = (info.width as usize, info.height as usize);
-        let rgba: Vec<u8> = match info.pixel_format {
-            jpeg_decoder::PixelFormat::RGB24 => px.chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
-            jpeg_decoder::PixelFormat::L8 => px.iter().flat_map(|&g| [g, g, g, 255]).collect(),
-            jpeg_decoder::PixelFormat::L16 => px.chunks(2).flat_map(|p| [p[0], p[0], p[0], 255]).collect(),
-            jpeg_decoder::PixelFormat::CMYK32 => px
-                .chunks(4)
-                .flat_map(|p| {
-                    let k = 255 - p[3] as u16;
-                    let c = |v: u8| ((255 - v as u16) * k / 255) as u8;
-                    [c(p[0]), c(p[1]), c(p[2]), 255]
-                })
-                .collect(),
+        let start = Instant::now();
+        let model = train::train(&cfg, |p| {
+            if p.step % 10 == 0 || p.step == p.steps {
+                let el = start.elapsed().as_secs_f32();
+                let left = el / p.step as f32 * (p.steps - p.step) as f32;
+                eprint!(
+                    "\r{} {}/{} loss {:.3} category {:.3} orientation {:.3} {:.0}s left   ",
+                    bar(p.step, p.steps), p.step, p.steps, p.loss, p.category_accuracy, p.orientation_accuracy, left
+                );
+            }
+            true
+        });
+        eprintln!("\ntrained in {:.1} s", start.elapsed().as_secs_f32());
+        let info = [
+            ("seed", cfg.seed.to_string()),
+            ("steps", cfg.steps.to_string()),
+            ("batch", cfg.batch.to_string()),
+            ("learning_rate", cfg.learning_rate.to_string()),
+            ("edge_task", if cfg.edge_task { "on" } else { "off" }.to_string()),
+            ("train_seconds", format!("{:.0}", start.elapsed().as_secs_f32())),
+        ];
+        std::fs::write(&out, weights::save(&model, &info, a.flag("quantize"))).map_err(|e| format!("cannot write {out}: {e}"))
+    }
+
+    fn cmd_eval(a: &Args) -> Result<(), String> {
+        let model = a.model()?;
+        let n = a.number("n", 5000)? as usize;
+        let ev = train::evaluate(&model, n, 2, |done, total| {
+            eprint!("\r{} {done}/{total}", bar(done, total));
+            let _ = std::io::stderr().flush();
+        });
+        eprintln!();
+        if a.flag("json") {
+            println!("{}", serde_json::to_string(&ev).map_err(|e| e.to_string())?);
+        } else {
+            println!("{}: category {:.4}, orientation {:.4} (n = {})", ev.wiring, ev.category_accuracy, ev.orientation_accuracy, ev.n);
+        }
+        Ok(())
+    }
+
+    fn cmd_init(a: &Args) -> Result<(), String> {
+        let out = a.need("out")?;
+        let seed = a.number("seed", 1)?;
+        let model = Model::init(a.wiring()?, seed);
+        let bytes = weights::save(&model, &[("seed", seed.to_string()), ("trained", "no".into())], a.flag("quantize"));
+        std::fs::write(out, bytes).map_err(|e| format!("cannot write {out}: {e}"))
+    }
+
+    pub fn main() -> ExitCode {
+        let args = match parse_args() {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("{e}\n{USAGE}");
+                return ExitCode::from(2);
+            }
         };
-        Ok((rgba, w, h))
-    } else {
-        Err(format!("{path}: not a PNG or JPEG image"))
-    }
-}
-
-fn cmd_run(a: &Args) -> Result<(), String> {
-    let path = a.need("image")?;
-    let model = a.model()?;
-    let (rgba, w, h) = decode_image(path)?;
-    let trace = run::run_rgba(&model, &rgba, w, h).map_err(|e| format!("{path}: {e}"))?;
-    let s = run::summary(&model, &trace, 0);
-    if a.flag("json") {
-        println!("{}", serde_json::to_string(&s).map_err(|e| e.to_string())?);
-    } else {
-        println!("{} wiring: {} ({:.1} %) → {}", s.wiring, s.category, 100.0 * s.probability, s.behaviour);
-        for st in &s.stations {
-            println!("  {:<3} L4 mean {:.3}  L2/3 mean {:.3}  L5 mean {:+.3}", st.name, st.l4.mean, st.l23.mean, st.l5.mean);
-        }
-    }
-    Ok(())
-}
-
-fn bar(done: usize, total: usize) -> String {
-    let w = 24;
-    let f = done * w / total.max(1);
-    format!("[{}{}]", "#".repeat(f), ".".repeat(w - f))
-}
-
-fn cmd_train(a: &Args) -> Result<(), String> {
-    let out = a.need("out")?.to_string();
-    let mut cfg = train::Config::new(a.wiring()?, a.number("seed", 1)?);
-    cfg.steps = a.number("steps", cfg.steps as u64)? as usize;
-    cfg.batch = a.number("batch", cfg.batch as u64)? as usize;
-    cfg.edge_task = match a.get("edge-task").unwrap_or("on") {
-        "on" => true,
-        "off" => false,
-        v => return Err(format!("--edge-task takes on or off, got {v:?}")),
-    };
-    let start = Instant::now();
-    let model = train::train(&cfg, |p| {
-        if p.step % 10 == 0 || p.step == p.steps {
-            let el = start.elapsed().as_secs_f32();
-            let left = el / p.step as f32 * (p.steps - p.step) as f32;
-            eprint!(
-                "\r{} {}/{} loss {:.3} category {:.3} orientation {:.3} {:.0}s left   ",
-                bar(p.step, p.steps), p.step, p.steps, p.loss, p.category_accuracy, p.orientation_accuracy, left
-            );
-        }
-        true
-    });
-    eprintln!("\ntrained in {:.1} s", start.elapsed().as_secs_f32());
-    let info = [
-        ("seed", cfg.seed.to_string()),
-        ("steps", cfg.steps.to_string()),
-        ("batch", cfg.batch.to_string()),
-        ("learning_rate", cfg.learning_rate.to_string()),
-        ("edge_task", if cfg.edge_task { "on" } else { "off" }.to_string()),
-        ("train_seconds", format!("{:.0}", start.elapsed().as_secs_f32())),
-    ];
-    std::fs::write(&out, weights::save(&model, &info, a.flag("quantize"))).map_err(|e| format!("cannot write {out}: {e}"))
-}
-
-fn cmd_eval(a: &Args) -> Result<(), String> {
-    let model = a.model()?;
-    let n = a.number("n", 5000)? as usize;
-    let ev = train::evaluate(&model, n, 2, |done, total| {
-        eprint!("\r{} {done}/{total}", bar(done, total));
-        let _ = std::io::stderr().flush();
-    });
-    eprintln!();
-    if a.flag("json") {
-        println!("{}", serde_json::to_string(&ev).map_err(|e| e.to_string())?);
-    } else {
-        println!("{}: category {:.4}, orientation {:.4} (n = {})", ev.wiring, ev.category_accuracy, ev.orientation_accuracy, ev.n);
-    }
-    Ok(())
-}
-
-fn cmd_init(a: &Args) -> Result<(), String> {
-    let out = a.need("out")?;
-    let seed = a.number("seed", 1)?;
-    let model = Model::init(a.wiring()?, seed);
-    let bytes = weights::save(&model, &[("seed", seed.to_string()), ("trained", "no".into())], a.flag("quantize"));
-    std::fs::write(out, bytes).map_err(|e| format!("cannot write {out}: {e}"))
-}
-
-fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("{e}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let result = match args.command.as_str() {
-        "run" => cmd_run(&args),
-        "train" => cmd_train(&args),
-        "eval" => cmd_eval(&args),
-        "init" => cmd_init(&args),
-        "help" | "--help" | "-h" => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        other => {
-            eprintln!("unknown command {other:?}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
+        let result = match args.command.as_str() {
+            "run" => cmd_run(&args),
+            "train" => cmd_train(&args),
+            "eval" => cmd_eval(&args),
+            "init" => cmd_init(&args),
+            "help" | "--help" | "-h" => {
+                println!("{USAGE}");
+                Ok(())
+            }
+            other => {
+                eprintln!("unknown command {other:?}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        };
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
         }
     }
 }

@@ -1,0 +1,239 @@
+//! The wasm face: the only module that knows JavaScript.
+//!
+//! A `Viewer` owns the models and the last traces. The page captures a canvas
+//! into it (one copy of the pixels, from the canvas into wasm memory), runs
+//! both wirings, and asks for maps drawn into canvases. Summaries cross as
+//! plain objects through serde-wasm-bindgen.
+
+use crate::layers::Maps;
+use crate::model::{Model, Trace, Wiring};
+use crate::station::NAMES;
+use crate::{input, retina, run, weights};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::Clamped;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Colour-blind-safe maps. Rates (≥ 0) use a viridis-like sequential ramp;
+/// the signed stream uses a blue–white–red diverging ramp (ColorBrewer RdBu),
+/// read as below / at / above baseline.
+const SEQUENTIAL: [[u8; 3]; 5] = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+const DIVERGING: [[u8; 3]; 5] = [[33, 102, 172], [146, 197, 222], [247, 247, 247], [244, 165, 130], [178, 24, 43]];
+
+/// Colour of t ∈ [0, 1] along a ramp.
+fn ramp(stops: &[[u8; 3]; 5], t: f32) -> [u8; 3] {
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.5 } * 4.0;
+    let i = (t.floor() as usize).min(3);
+    let f = t - i as f32;
+    let (a, b) = (stops[i], stops[i + 1]);
+    [0, 1, 2].map(|c| (a[c] as f32 + f * (b[c] as f32 - a[c] as f32)).round() as u8)
+}
+
+/// Plain objects, `null` for None: what a page's JSON-minded code expects.
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
+}
+
+fn js_err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsError> {
+    canvas
+        .get_context("2d")
+        .map_err(|_| js_err("cannot get a 2D context"))?
+        .ok_or_else(|| js_err("the canvas has no 2D context (is it used for WebGL?)"))?
+        .dyn_into::<CanvasRenderingContext2d>()
+        .map_err(|_| js_err("not a 2D context"))
+}
+
+#[wasm_bindgen]
+pub struct Viewer {
+    stream: Model,
+    hierarchy: Model,
+    /// The adapted 64×64 image the retina last saw.
+    image: Vec<f32>,
+    traces: Option<(Trace, Trace)>,
+    /// Reused RGBA buffer for drawing maps.
+    pixels: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl Viewer {
+    /// Both wirings with the shipped weights, looking at a blank image.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Viewer {
+        Viewer {
+            stream: weights::shipped(Wiring::Stream),
+            hierarchy: weights::shipped(Wiring::Hierarchy),
+            image: vec![0.0; input::SIDE * input::SIDE],
+            traces: None,
+            pixels: Vec::new(),
+        }
+    }
+
+    /// The category names, in the order of the logits.
+    pub fn categories(&self) -> Result<JsValue, JsError> {
+        to_js(&crate::stimuli::CATEGORIES)
+    }
+
+    /// Reads the pixels of any canvas (any size) into the retina.
+    pub fn capture_canvas(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
+        let (w, h) = (canvas.width(), canvas.height());
+        if w == 0 || h == 0 {
+            return Err(js_err("the canvas has no pixels (width or height is 0)"));
+        }
+        let data = context(canvas)?
+            .get_image_data(0.0, 0.0, w as f64, h as f64)
+            .map_err(|_| js_err("cannot read the canvas pixels (is it tainted by a cross-origin image?)"))?;
+        self.capture_image_data(&data)
+    }
+
+    /// Same, from an ImageData.
+    pub fn capture_image_data(&mut self, data: &ImageData) -> Result<(), JsError> {
+        let (w, h) = (data.width() as usize, data.height() as usize);
+        self.capture_rgba(&data.data(), w, h)
+    }
+
+    /// Same, from raw RGBA bytes.
+    pub fn capture_rgba(&mut self, rgba: &[u8], width: usize, height: usize) -> Result<(), JsError> {
+        self.image = input::from_rgba(rgba, width, height).map_err(js_err)?;
+        self.traces = None;
+        Ok(())
+    }
+
+    /// Runs both wirings on the captured image; returns
+    /// `{categories, stream: Summary, hierarchy: Summary}`.
+    pub fn run(&mut self) -> Result<JsValue, JsError> {
+        let lgn = retina::lgn(&self.image);
+        let s = self.stream.forward(lgn.clone());
+        let h = self.hierarchy.forward(lgn);
+        #[derive(Serialize)]
+        struct Both {
+            categories: &'static [&'static str],
+            stream: run::Summary,
+            hierarchy: run::Summary,
+        }
+        let both = Both {
+            categories: &crate::stimuli::CATEGORIES,
+            stream: run::summary(&self.stream, &s, 0),
+            hierarchy: run::summary(&self.hierarchy, &h, 0),
+        };
+        self.traces = Some((s, h));
+        to_js(&both)
+    }
+
+    /// Removes (`on` = true) or restores one station's write.
+    pub fn set_lesion(&mut self, wiring: &str, station: &str, on: bool) -> Result<(), JsError> {
+        let k = station_index(station)?;
+        self.model_mut(wiring)?.lesions[k] = on;
+        self.traces = None;
+        Ok(())
+    }
+
+    /// Replaces one wiring's weights with a safetensors file's.
+    pub fn load_weights(&mut self, wiring: &str, bytes: &[u8]) -> Result<(), JsError> {
+        let w = Wiring::parse(wiring).map_err(js_err)?;
+        let (model, _) = weights::load(bytes, Some(w)).map_err(js_err)?;
+        let slot = self.model_mut(wiring)?;
+        let lesions = slot.lesions;
+        *slot = model;
+        slot.lesions = lesions;
+        self.traces = None;
+        Ok(())
+    }
+
+    /// Draws one layer of one station ("l4", "l23", "write", "l5") as a grid
+    /// of its channel maps; sets the canvas size itself.
+    pub fn draw_station(&mut self, wiring: &str, station: &str, layer: &str, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
+        let k = station_index(station)?;
+        let trace = self.trace(wiring)?;
+        let t = &trace.stations[k];
+        let (maps, signed) = match layer {
+            "l4" => (t.l4.clone(), false),
+            "l23" => (t.l23.clone(), false),
+            "write" => (t.write.clone(), true),
+            "l5" => (t.l5.clone(), true),
+            other => return Err(js_err(format!("unknown layer {other:?}: expected l4, l23, write or l5"))),
+        };
+        self.draw_tiles(&maps, 8, signed, canvas)
+    }
+
+    /// Draws the adapted 64×64 image that the retina sees.
+    pub fn draw_input(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
+        let x = ndarray::Array2::from_shape_vec((input::SIDE * input::SIDE, 1), self.image.clone()).map_err(js_err)?;
+        self.draw_tiles(&Maps { n: 1, side: input::SIDE, x }, 1, true, canvas)
+    }
+
+    /// Draws the eight LGN channels (32×32 each) in a 4×2 grid.
+    pub fn draw_lgn(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
+        let lgn = self.trace("stream")?.lgn.clone();
+        self.draw_tiles(&lgn, 4, false, canvas)
+    }
+}
+
+impl Default for Viewer {
+    fn default() -> Self {
+        Viewer::new()
+    }
+}
+
+fn station_index(name: &str) -> Result<usize, JsError> {
+    NAMES.iter().position(|&n| n == name).ok_or_else(|| js_err(format!("unknown station {name:?}: expected V1, V2, V4 or IT")))
+}
+
+impl Viewer {
+    fn model_mut(&mut self, wiring: &str) -> Result<&mut Model, JsError> {
+        match wiring {
+            "stream" => Ok(&mut self.stream),
+            "hierarchy" => Ok(&mut self.hierarchy),
+            other => Err(js_err(format!("unknown wiring {other:?}: expected stream or hierarchy"))),
+        }
+    }
+
+    /// The last trace of a wiring, running the models first if needed.
+    fn trace(&mut self, wiring: &str) -> Result<&Trace, JsError> {
+        if self.traces.is_none() {
+            self.run()?;
+        }
+        let (s, h) = self.traces.as_ref().expect("run() sets the traces");
+        match wiring {
+            "stream" => Ok(s),
+            "hierarchy" => Ok(h),
+            other => Err(js_err(format!("unknown wiring {other:?}: expected stream or hierarchy"))),
+        }
+    }
+
+    /// Channel maps of image 0 as tiles, `columns` per row, 1-px gaps. One
+    /// scale for the whole layer (so channels can be compared): the maximum
+    /// for rates, the maximum magnitude for the signed stream.
+    fn draw_tiles(&mut self, maps: &Maps, columns: usize, signed: bool, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
+        let (side, c) = (maps.side, maps.channels());
+        let rows = c.div_ceil(columns);
+        let (w, h) = (columns * (side + 1) - 1, rows * (side + 1) - 1);
+        let scale = maps.x.iter().fold(0.0f32, |m, v| m.max(v.abs())).max(1e-6);
+        self.pixels.clear();
+        self.pixels.resize(w * h * 4, 0);
+        for ch in 0..c {
+            let (tx, ty) = ((ch % columns) * (side + 1), (ch / columns) * (side + 1));
+            for y in 0..side {
+                for x in 0..side {
+                    let v = maps.at(0, y, x, ch) / scale;
+                    let rgb = if signed { ramp(&DIVERGING, 0.5 + 0.5 * v) } else { ramp(&SEQUENTIAL, v) };
+                    let o = ((ty + y) * w + tx + x) * 4;
+                    self.pixels[o..o + 4].copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
+                }
+            }
+        }
+        canvas.set_width(w as u32);
+        canvas.set_height(h as u32);
+        let data = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.pixels), w as u32, h as u32)
+            .map_err(|_| js_err("cannot make ImageData"))?;
+        context(canvas)?.put_image_data(&data, 0.0, 0.0).map_err(|_| js_err("cannot draw into the canvas"))
+    }
+}

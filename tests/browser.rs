@@ -1,0 +1,225 @@
+//! In-browser tests (wasm-pack test --headless --chrome): real canvases, the
+//! real 2D context, the wasm face exactly as the page uses it.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::Reflect;
+use ventral_stream::model::Wiring;
+use ventral_stream::wasm::Viewer;
+use ventral_stream::weights;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn canvas(w: u32, h: u32) -> HtmlCanvasElement {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let c: HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
+    c.set_width(w);
+    c.set_height(h);
+    c
+}
+
+fn ctx(c: &HtmlCanvasElement) -> CanvasRenderingContext2d {
+    c.get_context("2d").unwrap().unwrap().dyn_into().unwrap()
+}
+
+/// A white canvas with a black stroke, as the page's drawing canvas makes.
+fn drawing(w: u32, h: u32, stroke: &[(f64, f64)]) -> HtmlCanvasElement {
+    let c = canvas(w, h);
+    let g = ctx(&c);
+    g.set_fill_style_str("white");
+    g.fill_rect(0.0, 0.0, w as f64, h as f64);
+    g.set_stroke_style_str("black");
+    g.set_line_width(w as f64 / 40.0);
+    g.begin_path();
+    for (i, &(x, y)) in stroke.iter().enumerate() {
+        if i == 0 { g.move_to(x, y) } else { g.line_to(x, y) }
+    }
+    g.stroke();
+    c
+}
+
+fn get(v: &JsValue, path: &[&str]) -> JsValue {
+    path.iter().fold(v.clone(), |v, k| Reflect::get(&v, &JsValue::from_str(k)).unwrap())
+}
+
+fn numbers(v: &JsValue) -> Vec<f64> {
+    js_sys::Array::from(v).iter().map(|x| x.as_f64().unwrap()).collect()
+}
+
+fn pixels(c: &HtmlCanvasElement) -> Vec<u8> {
+    ctx(c).get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64).unwrap().data().to_vec()
+}
+
+const TRIANGLE: [(f64, f64); 4] = [(128.0, 40.0), (210.0, 200.0), (46.0, 200.0), (128.0, 40.0)];
+
+#[wasm_bindgen_test]
+fn run_summarises_both_wirings_with_four_stations() {
+    let mut v = Viewer::new();
+    v.capture_canvas(&drawing(256, 256, &TRIANGLE)).unwrap();
+    let s = v.run().unwrap();
+    for wiring in ["stream", "hierarchy"] {
+        assert_eq!(get(&s, &[wiring, "wiring"]).as_string().unwrap(), wiring);
+        let stations = js_sys::Array::from(&get(&s, &[wiring, "stations"]));
+        let names: Vec<String> = stations.iter().map(|st| get(&st, &["name"]).as_string().unwrap()).collect();
+        assert_eq!(names, ["V1", "V2", "V4", "IT"]);
+        let sides: Vec<f64> = stations.iter().map(|st| get(&st, &["side"]).as_f64().unwrap()).collect();
+        assert_eq!(sides, [32.0, 16.0, 8.0, 4.0]);
+        let shape = numbers(&get(&stations.get(0), &["l23", "shape"]));
+        assert_eq!(shape, [32.0, 32.0, 32.0]);
+        let probs = numbers(&get(&s, &[wiring, "probs"]));
+        assert_eq!(probs.len(), 10);
+        assert!((probs.iter().sum::<f64>() - 1.0).abs() < 1e-4);
+    }
+}
+
+#[wasm_bindgen_test]
+fn stream_contributions_sum_to_the_logits_and_hierarchy_has_none() {
+    let mut v = Viewer::new();
+    v.capture_canvas(&drawing(300, 200, &TRIANGLE)).unwrap();
+    let s = v.run().unwrap();
+    let logits = numbers(&get(&s, &["stream", "logits"]));
+    let parts: Vec<Vec<f64>> =
+        ["direct", "V1", "V2", "V4", "IT", "bias"].iter().map(|k| numbers(&get(&s, &["stream", "contributions", k]))).collect();
+    for (i, l) in logits.iter().enumerate() {
+        let sum: f64 = parts.iter().map(|p| p[i]).sum();
+        assert!((sum - l).abs() < 1e-3, "{sum} vs {l}");
+    }
+    assert!(get(&s, &["hierarchy", "contributions"]).is_null());
+}
+
+#[wasm_bindgen_test]
+fn a_stroke_changes_every_station_of_both_wirings() {
+    let mut v = Viewer::new();
+    v.capture_canvas(&drawing(256, 256, &[(20.0, 20.0), (21.0, 21.0)])).unwrap();
+    let before = v.run().unwrap();
+    v.capture_canvas(&drawing(256, 256, &TRIANGLE)).unwrap();
+    let after = v.run().unwrap();
+    for wiring in ["stream", "hierarchy"] {
+        for k in 0..4u32 {
+            let b = js_sys::Array::from(&get(&before, &[wiring, "stations"])).get(k);
+            let a = js_sys::Array::from(&get(&after, &[wiring, "stations"])).get(k);
+            let (mb, ma) = (get(&b, &["l5", "mean"]).as_f64().unwrap(), get(&a, &["l5", "mean"]).as_f64().unwrap());
+            let (xb, xa) = (get(&b, &["l23", "max"]).as_f64().unwrap(), get(&a, &["l23", "max"]).as_f64().unwrap());
+            assert!(mb != ma || xb != xa, "{wiring} station {k} did not change");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn station_maps_are_drawn_as_tiles_of_the_right_size() {
+    let mut v = Viewer::new();
+    v.capture_canvas(&drawing(256, 256, &TRIANGLE)).unwrap();
+    v.run().unwrap();
+    let c = canvas(1, 1);
+    for (station, side) in [("V1", 32u32), ("V2", 16), ("V4", 8), ("IT", 4)] {
+        for layer in ["l4", "l23", "write", "l5"] {
+            v.draw_station("stream", station, layer, &c).unwrap();
+            assert_eq!((c.width(), c.height()), (8 * (side + 1) - 1, 4 * (side + 1) - 1), "{station} {layer}");
+            // The top-left pixel belongs to channel 0's tile: opaque.
+            assert_eq!(pixels(&c)[3], 255);
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn blank_input_is_drawn_as_the_diverging_maps_midpoint() {
+    let mut v = Viewer::new();
+    v.capture_canvas(&drawing(64, 64, &[])).unwrap();
+    let c = canvas(1, 1);
+    v.draw_input(&c).unwrap();
+    assert_eq!((c.width(), c.height()), (64, 64));
+    let px = pixels(&c);
+    for p in px.chunks(4) {
+        assert_eq!(p, [247, 247, 247, 255]);
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_stroke_shows_in_the_input_and_lgn_views() {
+    let mut v = Viewer::new();
+    v.capture_canvas(&drawing(256, 256, &TRIANGLE)).unwrap();
+    let input = canvas(1, 1);
+    v.draw_input(&input).unwrap();
+    let px = pixels(&input);
+    // Dark strokes on white read as below-mean (blue) pixels somewhere.
+    assert!(px.chunks(4).any(|p| p[2] > p[0] + 60), "no blue stroke pixels");
+    let lgn = canvas(1, 1);
+    v.draw_lgn(&lgn).unwrap();
+    assert_eq!((lgn.width(), lgn.height()), (4 * 33 - 1, 2 * 33 - 1));
+    let lp = pixels(&lgn);
+    let distinct: std::collections::HashSet<&[u8]> = lp.chunks(4).collect();
+    assert!(distinct.len() > 20, "LGN view is flat: {}", distinct.len());
+}
+
+#[wasm_bindgen_test]
+fn image_data_and_canvas_capture_agree() {
+    let c = drawing(200, 120, &TRIANGLE);
+    let mut a = Viewer::new();
+    a.capture_canvas(&c).unwrap();
+    let sa = a.run().unwrap();
+    let data = ctx(&c).get_image_data(0.0, 0.0, 200.0, 120.0).unwrap();
+    let mut b = Viewer::new();
+    b.capture_image_data(&data).unwrap();
+    let sb = b.run().unwrap();
+    assert_eq!(numbers(&get(&sa, &["stream", "logits"])), numbers(&get(&sb, &["stream", "logits"])));
+}
+
+#[wasm_bindgen_test]
+fn lesioning_a_station_zeroes_its_contribution() {
+    let mut v = Viewer::new();
+    v.capture_canvas(&drawing(256, 256, &TRIANGLE)).unwrap();
+    let before = v.run().unwrap();
+    v.set_lesion("stream", "V2", true).unwrap();
+    let after = v.run().unwrap();
+    assert!(numbers(&get(&after, &["stream", "contributions", "V2"])).iter().all(|&x| x == 0.0));
+    assert_ne!(numbers(&get(&before, &["stream", "logits"])), numbers(&get(&after, &["stream", "logits"])));
+    let st = js_sys::Array::from(&get(&after, &["stream", "stations"])).get(1);
+    assert_eq!(get(&st, &["lesioned"]).as_bool(), Some(true));
+    v.set_lesion("stream", "V2", false).unwrap();
+    assert_eq!(numbers(&get(&v.run().unwrap(), &["stream", "logits"])), numbers(&get(&before, &["stream", "logits"])));
+}
+
+#[wasm_bindgen_test]
+fn bad_names_and_empty_canvases_are_errors() {
+    let mut v = Viewer::new();
+    let c = canvas(10, 10);
+    assert!(v.draw_station("stream", "V3", "l4", &c).is_err());
+    assert!(v.draw_station("stream", "V1", "l6", &c).is_err());
+    assert!(v.draw_station("ladder", "V1", "l4", &c).is_err());
+    assert!(v.set_lesion("stream", "LGN", true).is_err());
+    assert!(v.capture_canvas(&canvas(0, 10)).is_err());
+    assert!(v.capture_rgba(&[0; 7], 1, 2).is_err());
+    // Still works after the errors.
+    v.capture_canvas(&drawing(64, 64, &TRIANGLE)).unwrap();
+    assert!(v.run().is_ok());
+}
+
+#[wasm_bindgen_test]
+fn weights_load_by_bytes_and_bad_files_are_errors() {
+    let mut v = Viewer::new();
+    v.capture_canvas(&drawing(256, 256, &TRIANGLE)).unwrap();
+    let before = numbers(&get(&v.run().unwrap(), &["hierarchy", "logits"]));
+    // Another hierarchy model: the logits change.
+    let other = weights::save(&ventral_stream::model::Model::init(Wiring::Hierarchy, 99), &[], false);
+    v.load_weights("hierarchy", &other).unwrap();
+    assert_ne!(numbers(&get(&v.run().unwrap(), &["hierarchy", "logits"])), before);
+    // Truncated, not safetensors, and the wrong wiring's file.
+    assert!(v.load_weights("hierarchy", &other[..other.len() / 2]).is_err());
+    assert!(v.load_weights("hierarchy", b"GIF89a not weights").is_err());
+    let stream = weights::save(&ventral_stream::model::Model::init(Wiring::Stream, 1), &[], false);
+    assert!(v.load_weights("hierarchy", &stream).is_err());
+    assert!(v.run().is_ok());
+}
+
+#[wasm_bindgen_test]
+fn big_and_tiny_canvases_are_fine() {
+    let mut v = Viewer::new();
+    for (w, h) in [(1, 1), (3000, 1200), (17, 900)] {
+        let c = drawing(w, h, &[(0.0, 0.0), (w as f64, h as f64)]);
+        v.capture_canvas(&c).unwrap();
+        let s = v.run().unwrap();
+        assert!(numbers(&get(&s, &["stream", "logits"])).iter().all(|x| x.is_finite()), "{w}x{h}");
+    }
+}

@@ -47,34 +47,28 @@ pub fn gaussian(sigma: f32) -> Vec<f32> {
 }
 
 /// Separable blur with zero padding (the adapted image has mean 0 outside).
+/// Each pass reads from a zero-padded copy, so the inner loop has no bounds
+/// tests.
 fn blur(img: &[f32], sigma: f32) -> Vec<f32> {
     let k = gaussian(sigma);
-    let r = (k.len() / 2) as isize;
-    let n = SIDE as isize;
-    let mut tmp = vec![0.0f32; SIDE * SIDE];
-    for y in 0..n {
-        for x in 0..n {
-            let mut acc = 0.0;
-            for (i, w) in k.iter().enumerate() {
-                let sx = x + i as isize - r;
-                if (0..n).contains(&sx) {
-                    acc += w * img[(y * n + sx) as usize];
-                }
-            }
-            tmp[(y * n + x) as usize] = acc;
+    let r = k.len() / 2;
+    let wide = SIDE + 2 * r;
+    // Horizontal pass: rows padded left and right.
+    let mut padded = vec![0.0f32; wide];
+    let mut tmp = vec![0.0f32; (SIDE + 2 * r) * SIDE];
+    for y in 0..SIDE {
+        padded[r..r + SIDE].copy_from_slice(&img[y * SIDE..(y + 1) * SIDE]);
+        let out = &mut tmp[(y + r) * SIDE..(y + r + 1) * SIDE];
+        for (x, o) in out.iter_mut().enumerate() {
+            *o = padded[x..x + k.len()].iter().zip(&k).map(|(a, b)| a * b).sum();
         }
     }
+    // Vertical pass: tmp already has r zero rows above and below.
     let mut out = vec![0.0f32; SIDE * SIDE];
-    for y in 0..n {
-        for x in 0..n {
-            let mut acc = 0.0;
-            for (i, w) in k.iter().enumerate() {
-                let sy = y + i as isize - r;
-                if (0..n).contains(&sy) {
-                    acc += w * tmp[(sy * n + x) as usize];
-                }
-            }
-            out[(y * n + x) as usize] = acc;
+    for (i, w) in k.iter().enumerate() {
+        let src = &tmp[i * SIDE..(i + SIDE) * SIDE];
+        for (o, v) in out.iter_mut().zip(src) {
+            *o += w * v;
         }
     }
     out
@@ -87,42 +81,59 @@ pub fn dog(img: &[f32], (centre, surround): (f32, f32)) -> Vec<f32> {
     c.iter().zip(&s).map(|(c, s)| c - SURROUND_AMPLITUDE * s).collect()
 }
 
-/// Bilinear read of a 64×64 map, zero outside.
-fn sample(map: &[f32], x: f32, y: f32) -> f32 {
-    let (x0, y0) = (x.floor(), y.floor());
-    let (fx, fy) = (x - x0, y - y0);
-    let at = |xi: f32, yi: f32| -> f32 {
-        if xi < 0.0 || yi < 0.0 || xi >= SIDE as f32 || yi >= SIDE as f32 {
-            0.0
-        } else {
-            map[yi as usize * SIDE + xi as usize]
-        }
-    };
-    at(x0, y0) * (1.0 - fx) * (1.0 - fy)
-        + at(x0 + 1.0, y0) * fx * (1.0 - fy)
-        + at(x0, y0 + 1.0) * (1.0 - fx) * fy
-        + at(x0 + 1.0, y0 + 1.0) * fx * fy
-}
-
-/// Edge cell response at orientation `deg` from the fine DoG map.
-pub fn edge_cells(fine_dog: &[f32], deg: f32) -> Vec<f32> {
+/// The taps of an edge cell at orientation `deg`, as (dx, dy, weight) over
+/// the fine-DoG map: a row of subunits at +offset across the edge minus a
+/// row at −offset, each subunit read at its exact sub-pixel place (bilinear
+/// weights, merged per pixel).
+pub fn edge_taps(deg: f32) -> Vec<(isize, isize, f32)> {
     let t = deg.to_radians();
     // Along the edge (screen y up ⇒ image y down) and across it.
     let (ux, uy) = (t.cos(), -t.sin());
     let (nx, ny) = (-uy, ux);
     let half = EDGE_SUBUNITS / 2;
-    let mut out = vec![0.0f32; SIDE * SIDE];
-    for y in 0..SIDE {
-        for x in 0..SIDE {
-            let mut acc = 0.0;
-            for i in -half..=half {
-                let (px, py) = (x as f32 + i as f32 * ux, y as f32 + i as f32 * uy);
-                acc += sample(fine_dog, px + EDGE_OFFSET * nx, py + EDGE_OFFSET * ny)
-                    - sample(fine_dog, px - EDGE_OFFSET * nx, py - EDGE_OFFSET * ny);
+    let mut taps: Vec<(isize, isize, f32)> = Vec::new();
+    let mut add = |x: f32, y: f32, w: f32| {
+        let (x0, y0) = (x.floor(), y.floor());
+        let (fx, fy) = (x - x0, y - y0);
+        for (dx, dy, f) in [(0, 0, (1.0 - fx) * (1.0 - fy)), (1, 0, fx * (1.0 - fy)), (0, 1, (1.0 - fx) * fy), (1, 1, fx * fy)] {
+            if f.abs() < 1e-6 {
+                continue;
             }
-            out[y * SIDE + x] = acc.abs() / EDGE_SUBUNITS as f32;
+            let at = (x0 as isize + dx, y0 as isize + dy);
+            match taps.iter_mut().find(|t| (t.0, t.1) == at) {
+                Some(t) => t.2 += w * f,
+                None => taps.push((at.0, at.1, w * f)),
+            }
+        }
+    };
+    let unit = 1.0 / EDGE_SUBUNITS as f32;
+    for i in -half..=half {
+        let (px, py) = (i as f32 * ux, i as f32 * uy);
+        add(px + EDGE_OFFSET * nx, py + EDGE_OFFSET * ny, unit);
+        add(px - EDGE_OFFSET * nx, py - EDGE_OFFSET * ny, -unit);
+    }
+    taps.retain(|t| t.2.abs() > 1e-6);
+    taps
+}
+
+/// Edge cell response |taps ∗ fine DoG| at one orientation, zero outside.
+pub fn edge_cells(fine_dog: &[f32], taps: &[(isize, isize, f32)]) -> Vec<f32> {
+    let r = taps.iter().map(|t| t.0.abs().max(t.1.abs())).max().unwrap_or(0) as usize;
+    let wide = SIDE + 2 * r;
+    let mut padded = vec![0.0f32; wide * wide];
+    for y in 0..SIDE {
+        padded[(y + r) * wide + r..(y + r) * wide + r + SIDE].copy_from_slice(&fine_dog[y * SIDE..(y + 1) * SIDE]);
+    }
+    let mut out = vec![0.0f32; SIDE * SIDE];
+    for &(dx, dy, w) in taps {
+        for y in 0..SIDE {
+            let row = ((y as isize + r as isize + dy) as usize) * wide + (r as isize + dx) as usize;
+            for (o, v) in out[y * SIDE..(y + 1) * SIDE].iter_mut().zip(&padded[row..row + SIDE]) {
+                *o += w * v;
+            }
         }
     }
+    out.iter_mut().for_each(|v| *v = v.abs());
     out
 }
 
@@ -137,9 +148,14 @@ pub fn retina(img: &[f32]) -> Maps {
         channels.push(d.iter().map(|v| (-v).max(0.0)).collect());
     }
     for deg in EDGE_ANGLES_DEG {
-        channels.push(edge_cells(&fine, deg));
+        channels.push(edge_cells(&fine, &edge_taps(deg)));
     }
-    let x = Array2::from_shape_fn((SIDE * SIDE, CHANNELS), |(p, c)| channels[c][p]);
+    let mut x = Array2::zeros((SIDE * SIDE, CHANNELS));
+    for (p, mut row) in x.rows_mut().into_iter().enumerate() {
+        for (c, v) in row.iter_mut().enumerate() {
+            *v = channels[c][p];
+        }
+    }
     Maps { n: 1, side: SIDE, x }
 }
 

@@ -165,10 +165,9 @@ fn part_gradient(model: &Model, lgn: Maps, cats: &[Option<usize>], oris: &[Optio
     d_o *= if edge_task { weight.1 } else { 0.0 };
     let mut grad = Model::zeros(model.wiring);
     model.backward(&trace, &dc, &d_o, &mut grad);
-    let nc = cats.iter().flatten().count();
-    let no = oris.iter().flatten().count();
+    let (nc, no) = (cats.iter().flatten().count(), oris.iter().flatten().count());
     let stats = StepStats {
-        loss: lc * nc as f32 * weight.0 + if edge_task { lo * no as f32 * weight.1 } else { 0.0 },
+        loss: lc * weight.0 + if edge_task { lo * weight.1 } else { 0.0 },
         category_right: rc,
         category_n: nc,
         orientation_right: ro,

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Stations in the Stream: one entry point for setting up, building, serving and testing.
+#
+#   ./build.sh setup           install what is missing (idempotent; says what it installs)
+#   ./build.sh build           wasm (www/pkg) + native binary (target/release/ventral-stream)
+#   ./build.sh serve [PORT]    setup, build, serve www/ on http://127.0.0.1:PORT/ (default 8000)
+#   ./build.sh test            setup, build, native tests, browser (wasm) tests, page tests
+#   ./build.sh bench           the side-by-side speed harness (issue 6)
+#   ./build.sh train [ARGS]    retrain the shipped weights natively
+#   ./build.sh experiments     run the experiments natively
+#
+# CI runs `bash .ci/run` (= `./build.sh test`) in a fresh clone, as root, with CI=true and no stdin.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+export DEBIAN_FRONTEND=noninteractive
+
+PAGE_TESTS="$ROOT/tests/page"
+TOOLS="$ROOT/tools"
+SERVER="$TOOLS/serve.mjs"
+# wasm-opt comes from the npm package binaryen (pinned in tools/package-lock.json): Debian's
+# binaryen (108) is too old to parse what Rust >= 1.82 and wasm-bindgen emit (table.fill of
+# reference types). wasm-pack takes the first wasm-opt on PATH.
+export PATH="$TOOLS/node_modules/.bin:$PATH"
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# Run as root directly, otherwise through sudo when there is one.
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"
+    elif have sudo; then sudo "$@"
+    else die "need root to run: $*"
+    fi
+}
+
+APT_UPDATED=0
+apt_install() {
+    say "installing with apt-get: $*"
+    if [ "$APT_UPDATED" = 0 ]; then
+        as_root apt-get update -q
+        APT_UPDATED=1
+    fi
+    as_root apt-get install -y -q --no-install-recommends "$@"
+}
+
+# The wasm-bindgen version that Cargo.lock pins: wasm-pack uses a wasm-bindgen on PATH
+# only when its version is exactly this one.
+pinned_wasm_bindgen() {
+    awk '
+        /^\[\[package\]\]/ { inpkg = 0 }
+        /^name = "wasm-bindgen"$/ { inpkg = 1; next }
+        inpkg && /^version = / { gsub(/"/, "", $3); print $3; exit }
+    ' Cargo.lock
+}
+
+# npm ci in DIR when one of the named modules is missing or the lock file changed since.
+npm_ci() {
+    local dir="$1"; shift
+    local m missing=0
+    for m in "$@"; do [ -d "$dir/node_modules/$m" ] || missing=1; done
+    if [ "$missing" = 1 ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+        say "installing node modules in ${dir#"$ROOT"/} (npm ci): $*"
+        (cd "$dir" && npm ci --no-audit --no-fund)
+    fi
+}
+
+setup() {
+    say "setup"
+    have cargo || die "cargo not found: this project needs a Rust toolchain (rustup)"
+
+    if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+        say "installing rustup target wasm32-unknown-unknown"
+        rustup target add wasm32-unknown-unknown
+    fi
+
+    if ! have wasm-pack; then
+        say "installing wasm-pack (cargo install)"
+        cargo install wasm-pack --locked || cargo install wasm-pack
+    fi
+
+    [ -f Cargo.lock ] || cargo generate-lockfile
+    local want got
+    want="$(pinned_wasm_bindgen)"
+    [ -n "$want" ] || die "could not read the wasm-bindgen version from Cargo.lock"
+    got="$( (wasm-bindgen --version 2>/dev/null || true) | awk '{print $2}')"
+    if [ "$got" != "$want" ] || ! have wasm-bindgen-test-runner; then
+        say "installing wasm-bindgen-cli $want (found: ${got:-none})"
+        # --locked first; the crates.io index reachable here may lack a crate that the
+        # published lock file names, so fall back to a fresh resolution of the same version.
+        cargo install wasm-bindgen-cli --version "$want" --locked --force \
+            || cargo install wasm-bindgen-cli --version "$want" --force
+    fi
+
+    local pkgs=()
+    have chromium || pkgs+=(chromium)
+    have chromedriver || pkgs+=(chromium-driver)
+    have node || pkgs+=(nodejs)
+    have npm || pkgs+=(npm)
+    if [ "${#pkgs[@]}" -gt 0 ]; then apt_install "${pkgs[@]}"; fi
+
+    # Build tools from npm: wasm-opt (binaryen).
+    npm_ci "$TOOLS" binaryen
+
+    # Page-test dependencies (playwright-core drives the system chromium; axe-core audits).
+    npm_ci "$PAGE_TESTS" playwright-core axe-core
+    say "setup done"
+}
+
+build() {
+    say "build: wasm (wasm-pack --target web -> www/pkg)"
+    # --mode no-install: use the wasm-bindgen that setup put on PATH, never download one.
+    # LTO only here: it shrinks the wasm, and breaks linking native tests of a cdylib.
+    CARGO_PROFILE_RELEASE_LTO=true wasm-pack build --release --target web --mode no-install --out-dir www/pkg
+    rm -f www/pkg/.gitignore www/pkg/package.json www/pkg/README.md
+    say "build: native (cargo build --release)"
+    cargo build --release
+}
+
+serve() {
+    local port="${1:-8000}"
+    setup
+    build
+    say "serve: www/ on http://127.0.0.1:$port/ (Ctrl-C to stop)"
+    exec node "$SERVER" --root www --host 127.0.0.1 --port "$port" --csp
+}
+
+run_tests() {
+    setup
+    build
+    say "test: native (cargo test --release)"
+    cargo test --release
+
+    say "test: browser (wasm-pack test --headless --chrome --release)"
+    CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
+        wasm-pack test --headless --chrome --release --mode no-install
+
+    say "test: page (node --test tests/page/)"
+    node --test --test-concurrency=1 "$PAGE_TESTS/"
+    say "test: all phases passed"
+}
+
+bench() {
+    echo "not yet (issue 6)"
+}
+
+train() {
+    # To be filled: cargo run --release --bin ventral-stream -- train "$@"
+    echo "not yet"
+}
+
+experiments() {
+    echo "not yet"
+}
+
+usage() {
+    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+cmd="${1:-}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+    setup) setup ;;
+    build) build ;;
+    serve) serve "$@" ;;
+    test) run_tests ;;
+    bench) bench "$@" ;;
+    train) train "$@" ;;
+    experiments) experiments "$@" ;;
+    -h|--help|help) usage ;;
+    *) usage >&2; exit 2 ;;
+esac

@@ -1,0 +1,173 @@
+// Shared setup for the page tests: the static server (tools/serve.mjs, with the page's
+// Content-Security-Policy) and the system Chromium driven by playwright-core.
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../tools/serve.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = resolve(here, '../..');
+export const WWW = join(ROOT, 'www');
+export const SCREENSHOTS = join(here, 'screenshots');
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-sync',
+];
+
+export function chromiumPath() {
+  const candidates = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`no Chromium found (tried ${candidates.join(', ')}); run ./build.sh setup`);
+  return found;
+}
+
+/** Start the server (with CSP) and the browser. Call the returned stop() when done. */
+export async function startAll() {
+  if (!existsSync(join(WWW, 'pkg', 'ventral_stream.js'))) {
+    throw new Error('www/pkg is missing: run ./build.sh build first');
+  }
+  const server = await startServer({ root: WWW, port: 0, csp: true });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  return {
+    url: server.url,
+    origin: new URL(server.url).origin,
+    browser,
+    async stop() {
+      await browser.close().catch(() => {});
+      await server.close();
+    },
+  };
+}
+
+/**
+ * A new page that records every console error, page error, CSP violation and request to
+ * another origin in `problems`.
+ */
+export async function openPage(env, contextOptions = {}) {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, ...contextOptions });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('request', (req) => {
+    const u = req.url();
+    if (new URL(u).origin !== env.origin) problems.push(`request to another origin: ${u}`);
+  });
+  page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ''}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  return { context, page, problems };
+}
+
+/** Load the page and wait for data-ready="true" (or fail with the page's own error line). */
+export async function loadReady(page, url, timeout = 60_000) {
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction(
+    () => document.documentElement.dataset.ready === 'true' || document.documentElement.dataset.error === 'true',
+    null,
+    { timeout },
+  );
+  const state = await page.evaluate(() => ({
+    ready: document.documentElement.dataset.ready,
+    status: document.querySelector('[data-role="status"]')?.textContent ?? '',
+  }));
+  if (state.ready !== 'true') throw new Error(`page did not become ready: ${state.status}`);
+}
+
+/** Wait until the page has painted two more animation frames (a scheduled model run has happened). */
+export function frames(page, n = 2) {
+  return page.evaluate(
+    (count) =>
+      new Promise((done) => {
+        const step = (left) => (left === 0 ? done() : requestAnimationFrame(() => step(left - 1)));
+        step(count);
+      }),
+    n,
+  );
+}
+
+/**
+ * Every station canvas of both wirings, as { "stream/V1/l4": hash of its PNG data URL, ... },
+ * plus the retina views ("view/input", "view/lgn").
+ */
+export async function snapshotViews(page) {
+  const urls = await page.evaluate(() => {
+    const out = {};
+    for (const section of document.querySelectorAll('[data-wiring]')) {
+      for (const view of section.querySelectorAll('[data-station]')) {
+        view.querySelectorAll('canvas').forEach((c, i) => {
+          const layer = c.closest('[data-layer]')?.dataset.layer ?? String(i);
+          out[`${section.dataset.wiring}/${view.dataset.station}/${layer}`] = c.toDataURL();
+        });
+      }
+    }
+    for (const c of document.querySelectorAll('canvas[data-view]')) out[`view/${c.dataset.view}`] = c.toDataURL();
+    return out;
+  });
+  return Object.fromEntries(
+    Object.entries(urls).map(([k, url]) => [k, createHash('sha256').update(url).digest('hex').slice(0, 16)]),
+  );
+}
+
+/** Draw one stroke with synthetic pointer (mouse) events across the input canvas. */
+export async function drawStroke(page, points) {
+  const paper = page.locator('canvas[data-role="input"]');
+  await paper.scrollIntoViewIfNeeded();
+  const box = await paper.boundingBox();
+  if (!box) throw new Error('the input canvas is not visible');
+  const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 4 });
+  await page.mouse.up();
+}
+
+/**
+ * Draw one stroke with real touch input (DevTools protocol touch events, so Chromium makes
+ * pointer events of pointerType "touch" from them). The context needs hasTouch: true.
+ */
+export async function touchStroke(page, points) {
+  const paper = page.locator('canvas[data-role="input"]');
+  await paper.scrollIntoViewIfNeeded();
+  const box = await paper.boundingBox();
+  if (!box) throw new Error('the input canvas is not visible');
+  const cdp = await page.context().newCDPSession(page);
+  const at = ([x, y]) => ({ x: box.x + x * box.width, y: box.y + y * box.height, id: 1 });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at(points[0])] });
+  for (let i = 1; i < points.length; i++) {
+    const [x0, y0] = points[i - 1];
+    const [x1, y1] = points[i];
+    for (let s = 1; s <= 4; s++) {
+      const t = s / 4;
+      await cdp.send('Input.dispatchTouchEvent', {
+        type: 'touchMove',
+        touchPoints: [at([x0 + (x1 - x0) * t, y0 + (y1 - y0) * t])],
+      });
+    }
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+}
+
+export function screenshotPath(name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return join(SCREENSHOTS, name);
+}

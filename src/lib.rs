@@ -23,6 +23,7 @@ pub mod run;
 pub mod station;
 pub mod stimuli;
 pub mod train;
+pub mod experiments;
 pub mod weights;
 
 #[cfg(target_arch = "wasm32")]

@@ -18,7 +18,7 @@ use crate::layers::pool::{avg_pool2, avg_pool2_backward, global_avg, global_avg_
 use crate::layers::{conv::Conv3, Maps};
 use crate::retina::CHANNELS;
 use crate::rng::Rng;
-use crate::station::{visit_pointwise, Compute, Station, StationTrace, NAMES};
+use crate::station::{visit_pointwise, Compute, Layer, Station, StationTrace, NAMES};
 use crate::stimuli::{CATEGORIES, N_ORIENTATIONS};
 use ndarray::Array2;
 
@@ -167,13 +167,19 @@ impl Model {
     }
 
     pub fn forward(&self, lgn: Maps) -> Trace {
+        self.forward_perturbed(lgn, &mut |_, _| {})
+    }
+
+    /// As `forward`, with `perturb(k, current)` applied to the input current
+    /// of station k's L2/3 (used to inject noise).
+    pub fn forward_perturbed(&self, lgn: Maps, perturb: &mut dyn FnMut(usize, &mut Maps)) -> Trace {
         let z = (self.wiring == Wiring::Gated).then(|| side_info(&lgn));
         let s0 = lgn.with(self.embed.forward(&lgn.x));
         let mut stations: Vec<StationTrace> = Vec::with_capacity(4);
         for (k, st) in self.stations.iter().enumerate() {
             let prev = stations.last().map_or(&s0, |t| &t.l5);
             let input = if k == 0 { prev.clone() } else { avg_pool2(prev) };
-            let mut t = st.forward(input, z.as_ref());
+            let mut t = st.forward_perturbed(input, z.as_ref(), &mut |m| perturb(k, m));
             if self.lesions[k] {
                 t.write.x.fill(0.0);
             }
@@ -201,8 +207,14 @@ impl Model {
     pub fn backward(&self, t: &Trace, d_category: &Array2<f32>, d_orientation: &Array2<f32>, grad: &mut Model) {
         let mut d_pooled = self.category.backward(&t.pooled, d_category, &mut grad.category);
         d_pooled += &self.orientation.backward(&t.pooled, d_orientation, &mut grad.orientation);
-        let mut ds = global_avg_backward(&d_pooled, t.stations[3].l5.side);
-        for k in (0..4).rev() {
+        let ds = global_avg_backward(&d_pooled, t.stations[3].l5.side);
+        self.backward_stream(t, 4, ds, grad);
+    }
+
+    /// From a gradient `ds` on the stream after station `after` (0 = s₀)
+    /// down to the LGN; returns d LGN.
+    fn backward_stream(&self, t: &Trace, after: usize, mut ds: Maps, grad: &mut Model) -> Array2<f32> {
+        for k in (0..after).rev() {
             let st = &t.stations[k];
             // L5 = write (+ input, in the stream), so the write's gradient is ds.
             let mut d_input = if self.lesions[k] {
@@ -213,10 +225,75 @@ impl Model {
             if self.wiring.residual() {
                 d_input += &ds.x;
             }
-            let d_input = st.input.with(d_input);
-            ds = if k == 0 { d_input } else { avg_pool2_backward(&d_input) };
+            ds = self.below(k, st.input.with(d_input));
         }
-        self.embed.backward(&t.lgn.x, &ds.x, &mut grad.embed);
+        self.embed.backward(&t.lgn.x, &ds.x, &mut grad.embed)
+    }
+
+    /// Gradient on station k's input → gradient on the stream it was pooled from.
+    fn below(&self, k: usize, d_input: Maps) -> Maps {
+        if k == 0 { d_input } else { avg_pool2_backward(&d_input) }
+    }
+
+    /// The gradient of one unit of image 0 (station `k`, `layer`, channel
+    /// `c` at `(y, x)`) with respect to the LGN input: its receptive field
+    /// on the thalamic input, linearised at this image. For "l5" the unit is
+    /// the stream after the station.
+    pub fn unit_gradient(&self, t: &Trace, k: usize, layer: &str, c: usize, y: usize, x: usize) -> Result<Maps, String> {
+        let st = &t.stations[k];
+        let target = match layer {
+            "l4" => &st.l4,
+            "l23" => &st.l23,
+            "l5" => &st.l5,
+            other => return Err(format!("unknown layer {other:?}: expected l4, l23 or l5")),
+        };
+        if c >= target.channels() || y >= target.side || x >= target.side {
+            return Err(format!("no unit ({c}, {y}, {x}) in a {}×{}×{} map", target.side, target.side, target.channels()));
+        }
+        let mut d = Array2::zeros((target.pixels(), target.channels()));
+        d[[y * target.side + x, c]] = 1.0;
+        let mut grad = Model::zeros(self.wiring);
+        let one = |m: &Maps| Maps { n: 1, side: m.side, x: m.x.slice(ndarray::s![..m.pixels(), ..]).to_owned() };
+        let single = Trace {
+            lgn: one(&t.lgn),
+            side_info: t.side_info.as_ref().map(|z| z.slice(ndarray::s![..1, ..]).to_owned()),
+            s0: one(&t.s0),
+            stations: t
+                .stations
+                .iter()
+                .map(|s| StationTrace {
+                    input: one(&s.input),
+                    l4: one(&s.l4),
+                    cols: s.cols.slice(ndarray::s![..s.l4.pixels(), ..]).to_owned(),
+                    l23: one(&s.l23),
+                    write: one(&s.write),
+                    l5: one(&s.l5),
+                })
+                .collect(),
+            pooled: t.pooled.slice(ndarray::s![..1, ..]).to_owned(),
+            category_logits: t.category_logits.slice(ndarray::s![..1, ..]).to_owned(),
+            orientation_logits: t.orientation_logits.slice(ndarray::s![..1, ..]).to_owned(),
+        };
+        let st = &single.stations[k];
+        let z = single.side_info.as_ref();
+        let d_input = match layer {
+            "l5" => {
+                let mut d_in = if self.lesions[k] {
+                    Array2::zeros(st.input.x.raw_dim())
+                } else {
+                    self.stations[k].backward(st, &d, z, &mut grad.stations[k])
+                };
+                if self.wiring.residual() {
+                    d_in += &d;
+                }
+                d_in
+            }
+            "l4" => self.stations[k].backward_from(st, Layer::L4, d, z, &mut grad.stations[k]),
+            _ => self.stations[k].backward_from(st, Layer::L23, d, z, &mut grad.stations[k]),
+        };
+        let ds = self.below(k, st.input.with(d_input));
+        let d_lgn = self.backward_stream(&single, k, ds, &mut grad);
+        Ok(Maps { n: 1, side: single.lgn.side, x: d_lgn })
     }
 
     /// The exact split of image `b`'s category logits into the direct path

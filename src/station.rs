@@ -15,6 +15,14 @@ use ndarray::Array2;
 
 pub const NAMES: [&str; 4] = ["V1", "V2", "V4", "IT"];
 
+/// Where in a station a gradient starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layer {
+    L4,
+    L23,
+    Write,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Compute {
     Plain(Conv3),
@@ -53,6 +61,12 @@ pub struct StationTrace {
 
 impl Station {
     pub fn forward(&self, input: Maps, side_info: Option<&Array2<f32>>) -> StationTrace {
+        self.forward_perturbed(input, side_info, &mut |_| {})
+    }
+
+    /// As `forward`, with `perturb` applied to L2/3's input current (before
+    /// its ReLU): how the variability experiment injects noise.
+    pub fn forward_perturbed(&self, input: Maps, side_info: Option<&Array2<f32>>, perturb: &mut dyn FnMut(&mut Maps)) -> StationTrace {
         let mut a = self.read.forward(&input.x);
         relu(&mut a);
         let l4 = input.with(a);
@@ -61,6 +75,7 @@ impl Station {
             (Compute::Gated(g), Some(z)) => g.forward(&l4, z),
             (Compute::Gated(_), None) => panic!("a gated station needs side information"),
         };
+        perturb(&mut l23);
         relu(&mut l23.x);
         let write = l23.with(self.write.forward(&l23.x));
         StationTrace { l5: write.clone(), input, l4, cols, l23, write }
@@ -75,15 +90,31 @@ impl Station {
         side_info: Option<&Array2<f32>>,
         grad: &mut Station,
     ) -> Array2<f32> {
-        let mut dh = self.write.backward(&t.l23.x, d_write, &mut grad.write);
-        relu_backward(&t.l23.x, &mut dh);
-        let shape = (t.l4.n, t.l4.side, t.l4.channels());
-        let da = match (&self.compute, &mut grad.compute, side_info) {
-            (Compute::Plain(c), Compute::Plain(g), _) => c.backward(&t.cols, shape, &dh, g),
-            (Compute::Gated(c), Compute::Gated(g), Some(z)) => c.backward(&t.cols, shape, z, &dh, g),
-            _ => panic!("gradient and station disagree on the kind of L2/3"),
-        };
-        let mut da = da.x;
+        self.backward_from(t, Layer::Write, d_write.clone(), side_info, grad)
+    }
+
+    /// Backward from a gradient on the output of `layer` (its rates for L4
+    /// and L2/3, the write for L5): how a unit's receptive field is traced.
+    pub fn backward_from(
+        &self,
+        t: &StationTrace,
+        layer: Layer,
+        d: Array2<f32>,
+        side_info: Option<&Array2<f32>>,
+        grad: &mut Station,
+    ) -> Array2<f32> {
+        let mut da = d;
+        if layer != Layer::L4 {
+            let mut dh = if layer == Layer::Write { self.write.backward(&t.l23.x, &da, &mut grad.write) } else { da };
+            relu_backward(&t.l23.x, &mut dh);
+            let shape = (t.l4.n, t.l4.side, t.l4.channels());
+            da = match (&self.compute, &mut grad.compute, side_info) {
+                (Compute::Plain(c), Compute::Plain(g), _) => c.backward(&t.cols, shape, &dh, g),
+                (Compute::Gated(c), Compute::Gated(g), Some(z)) => c.backward(&t.cols, shape, z, &dh, g),
+                _ => panic!("gradient and station disagree on the kind of L2/3"),
+            }
+            .x;
+        }
         relu_backward(&t.l4.x, &mut da);
         self.read.backward(&t.input.x, &da, &mut grad.read)
     }

@@ -86,14 +86,21 @@ impl Adam {
     }
 
     pub fn step(&mut self, model: &mut Model, grad: &Model) {
-        let mut grads: Vec<Vec<f32>> = Vec::new();
-        grad.clone().visit_mut(&mut |_, _, g, trainable| {
+        let mut grad = grad.clone();
+        self.step_tensors(&mut |f| model.visit_mut(f), &mut |f| grad.visit_mut(f));
+    }
+
+    /// One update of any set of tensors: `params` and `grads` each visit
+    /// their tensors in the same order (name, shape, values, trainable).
+    pub fn step_tensors(&mut self, params: &mut dyn FnMut(Visitor), grads: &mut dyn FnMut(Visitor)) {
+        let mut g_all: Vec<Vec<f32>> = Vec::new();
+        grads(&mut |_, _, g, trainable| {
             if trainable {
-                grads.push(g.to_vec())
+                g_all.push(g.to_vec())
             }
         });
         if self.m.is_empty() {
-            self.m = grads.iter().map(|g| vec![0.0; g.len()]).collect();
+            self.m = g_all.iter().map(|g| vec![0.0; g.len()]).collect();
             self.v = self.m.clone();
         }
         self.t += 1;
@@ -101,11 +108,11 @@ impl Adam {
         let lr = self.lr * (1.0 - b2.powi(self.t)).sqrt() / (1.0 - b1.powi(self.t));
         let mut i = 0;
         let (ms, vs, eps) = (&mut self.m, &mut self.v, self.eps);
-        model.visit_mut(&mut |_, _, p, trainable| {
+        params(&mut |_, _, p, trainable| {
             if !trainable {
                 return;
             }
-            for (((p, g), m), v) in p.iter_mut().zip(&grads[i]).zip(ms[i].iter_mut()).zip(vs[i].iter_mut()) {
+            for (((p, g), m), v) in p.iter_mut().zip(&g_all[i]).zip(ms[i].iter_mut()).zip(vs[i].iter_mut()) {
                 *m = b1 * *m + (1.0 - b1) * g;
                 *v = b2 * *v + (1.0 - b2) * g * g;
                 *p -= lr * *m / (v.sqrt() + eps);
@@ -114,6 +121,9 @@ impl Adam {
         });
     }
 }
+
+/// What `visit_mut` hands each tensor to: (name, shape, values, trainable).
+pub type Visitor<'a> = &'a mut dyn FnMut(&str, Vec<usize>, &mut [f32], bool);
 
 /// A batch ready for the model: LGN maps and the labels.
 pub struct Batch {

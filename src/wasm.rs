@@ -170,6 +170,52 @@ impl Viewer {
         self.draw_tiles(&Maps { n: 1, side: input::SIDE, x }, 1, true, canvas)
     }
 
+    /// A preset stimulus as 64×64 RGBA (name: a category, "bars", "grating"
+    /// or "noise"); the page draws it into the input canvas so it goes
+    /// through the same capture path as a drawing.
+    pub fn preset(&self, name: &str, variant: u32) -> Result<Vec<u8>, JsError> {
+        let grey = crate::stimuli::preset(name, variant as u64).ok_or_else(|| js_err(format!("no preset called {name:?}")))?;
+        Ok(grey.iter().flat_map(|&g| {
+            let v = (g.clamp(0.0, 1.0) * 255.0).round() as u8;
+            [v, v, v, 255]
+        }).collect())
+    }
+
+    /// Draws the receptive field of one unit on the current image: the
+    /// gradient of its activity with respect to the LGN input, summed over
+    /// the eight LGN channels (32×32, diverging map). Returns the largest
+    /// magnitude (0 for a silent unit, whose gradient is zero).
+    pub fn receptive_field(&mut self, wiring: &str, station: &str, layer: &str, channel: usize, y: usize, x: usize, canvas: &HtmlCanvasElement) -> Result<f32, JsError> {
+        let k = station_index(station)?;
+        let model = match wiring {
+            "stream" => self.stream.clone(),
+            "hierarchy" => self.hierarchy.clone(),
+            other => return Err(js_err(format!("unknown wiring {other:?}: expected stream or hierarchy"))),
+        };
+        let g = model.unit_gradient(self.trace(wiring)?, k, layer, channel, y, x).map_err(js_err)?;
+        let summed = g.x.sum_axis(ndarray::Axis(1)).insert_axis(ndarray::Axis(1));
+        let max = summed.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        self.draw_tiles(&Maps { n: 1, side: g.side, x: summed }, 1, true, canvas)?;
+        Ok(max)
+    }
+
+    /// How strongly station `station`'s L4 reads what each earlier writer
+    /// (thalamic input, then V1, V2, …) wrote: the normalised size of the
+    /// virtual weight W_out · W_in. In the hierarchy only the writer just
+    /// below is actually read, so the others are reported as 0.
+    pub fn reads_from(&self, wiring: &str, station: &str) -> Result<Vec<f32>, JsError> {
+        let k = station_index(station)?;
+        let model = match wiring {
+            "stream" => &self.stream,
+            "hierarchy" => &self.hierarchy,
+            other => return Err(js_err(format!("unknown wiring {other:?}: expected stream or hierarchy"))),
+        };
+        let m = crate::experiments::virtual_weights::matrix(model);
+        Ok((0..=k)
+            .map(|w| if model.wiring.residual() || w == k { m[k][w].unwrap_or(0.0) } else { 0.0 })
+            .collect())
+    }
+
     /// Draws the eight LGN channels (32×32 each) in a 4×2 grid.
     pub fn draw_lgn(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
         let lgn = self.trace("stream")?.lgn.clone();
@@ -180,6 +226,45 @@ impl Viewer {
 impl Default for Viewer {
     fn default() -> Self {
         Viewer::new()
+    }
+}
+
+/// Runs one experiment on the shipped models (in a Web Worker: it takes
+/// seconds). `progress(fraction)` is called as it goes; returning `false`
+/// from it cancels the run, which then throws "cancelled".
+#[wasm_bindgen]
+pub fn run_experiment(name: &str, seed: u32, size: &str, progress: &js_sys::Function) -> Result<JsValue, JsError> {
+    let size = crate::experiments::Size::parse(size).map_err(js_err)?;
+    let models = crate::experiments::Models::shipped();
+    let mut report = |f: f32| progress.call1(&JsValue::NULL, &JsValue::from_f64(f as f64)).map(|v| v.as_bool() != Some(false)).unwrap_or(true);
+    let result = crate::experiments::run(name, &models, seed as u64, size, &mut report).map_err(js_err)?;
+    to_js(&result)
+}
+
+/// The names of the experiments, in the article's order.
+#[wasm_bindgen]
+pub fn experiment_names() -> Result<JsValue, JsError> {
+    to_js(&crate::experiments::EXPERIMENTS)
+}
+
+/// One small network of the degradation experiment, trained one step at a
+/// time so the page can draw its loss as it falls.
+#[wasm_bindgen]
+pub struct DegradationTrainer(crate::experiments::degradation::Trainer);
+
+#[wasm_bindgen]
+impl DegradationTrainer {
+    #[wasm_bindgen(constructor)]
+    pub fn new(depth: usize, residual: bool, seed: u32) -> DegradationTrainer {
+        DegradationTrainer(crate::experiments::degradation::Trainer::new(depth, residual, seed as u64))
+    }
+    /// One Adam step on the next batch; returns [loss, training error].
+    pub fn step(&mut self) -> Vec<f32> {
+        let (loss, err) = self.0.step();
+        vec![loss, err]
+    }
+    pub fn steps_done(&self) -> usize {
+        self.0.steps_done
     }
 }
 

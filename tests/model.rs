@@ -147,3 +147,44 @@ fn lesions_remove_a_stations_write() {
     assert!(t.stations[2].l5.x.iter().all(|&v| v == 0.0));
     assert_ne!(before, t.category_logits);
 }
+
+#[test]
+fn a_units_receptive_field_is_its_gradient_on_the_lgn() {
+    let lgn = random_lgn(1, 8);
+    for wiring in Wiring::ALL {
+        let model = Model::init(wiring, 4);
+        let t = model.forward(lgn.clone());
+        for (k, layer, c) in [(0, "l4", 3), (1, "l23", 5), (2, "l5", 7), (3, "l5", 1)] {
+            let side = t.stations[k].l5.side;
+            let (y, x) = (side / 2, side / 2 - 1);
+            let g = model.unit_gradient(&t, k, layer, c, y, x).unwrap();
+            assert_eq!((g.side, g.channels()), (32, 8));
+            let unit = |m: &Model, l: &Maps| -> f64 {
+                let tt = m.forward(l.clone());
+                let s = &tt.stations[k];
+                let map = match layer { "l4" => &s.l4, "l23" => &s.l23, _ => &s.l5 };
+                map.at(0, y, x, c) as f64
+            };
+            // Finite differences on many LGN entries. A ReLU whose input sits
+            // within eps of zero makes a difference quotient straddle a kink,
+            // so a few per cent of entries may disagree; a wrong backward
+            // pass disagrees almost everywhere.
+            let (mut checked, mut off) = (0, 0);
+            for i in (0..g.x.len()).step_by(97) {
+                let (p, ch) = (i / 8, i % 8);
+                let eps = 1e-3;
+                let mut up = lgn.clone();
+                up.x[[p, ch]] += eps;
+                let mut down = lgn.clone();
+                down.x[[p, ch]] -= eps;
+                let numeric = (unit(&model, &up) - unit(&model, &down)) / (2.0 * eps as f64);
+                let analytic = g.x[[p, ch]] as f64;
+                let tol = 5e-2 * numeric.abs().max(analytic.abs()).max(1e-2);
+                off += ((numeric - analytic).abs() > tol) as usize;
+                checked += 1;
+            }
+            assert!(checked > 50);
+            assert!(off * 20 <= checked, "{wiring:?} {k} {layer}: {off} of {checked} entries disagree");
+        }
+    }
+}

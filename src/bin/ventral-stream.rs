@@ -24,29 +24,41 @@ mod cli {
     use std::process::ExitCode;
     use std::time::Instant;
     use ventral_stream::model::{Model, Wiring};
-    use ventral_stream::{run, train, weights};
+    use ventral_stream::{experiments, run, train, weights};
 
     const USAGE: &str = "usage:
       ventral-stream run --image FILE [--wiring stream|hierarchy|gated] [--weights FILE] [--json]
       ventral-stream train --wiring W [--seed N] [--steps N] [--batch N] [--edge-task on|off] [--quantize] --out FILE
       ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]
-      ventral-stream init --wiring W [--seed N] --out FILE";
+      ventral-stream init --wiring W [--seed N] --out FILE
+  ventral-stream experiment NAME [--seed N] [--size quick|full] [--json]
+  ventral-stream experiments [--seed N] [--size quick|full] --out FILE   (all ten into one results file)
+experiments: edge-probe variability deletion receptive-fields sparseness tuning lesion degradation virtual-weights gating";
 
     struct Args {
         command: String,
         options: HashMap<String, String>,
         flags: Vec<String>,
+        /// A bare word after the command (the experiment's name).
+        positional: Option<String>,
     }
 
     fn parse_args() -> Result<Args, String> {
         let mut it = std::env::args().skip(1);
         let command = it.next().ok_or("no command given")?;
-        let (mut options, mut flags) = (HashMap::new(), Vec::new());
+        let (mut options, mut flags, mut positional) = (HashMap::new(), Vec::new(), None);
         let rest: Vec<String> = it.collect();
         let mut i = 0;
         while i < rest.len() {
             let a = &rest[i];
-            let Some(name) = a.strip_prefix("--") else { return Err(format!("unexpected argument {a:?}")) };
+            let Some(name) = a.strip_prefix("--") else {
+                if positional.is_some() {
+                    return Err(format!("unexpected argument {a:?}"));
+                }
+                positional = Some(a.clone());
+                i += 1;
+                continue;
+            };
             if matches!(name, "json" | "quantize") {
                 flags.push(name.to_string());
                 i += 1;
@@ -56,7 +68,7 @@ mod cli {
                 i += 2;
             }
         }
-        Ok(Args { command, options, flags })
+        Ok(Args { command, options, flags, positional })
     }
 
     impl Args {
@@ -205,6 +217,48 @@ mod cli {
         Ok(())
     }
 
+    fn run_experiment(name: &str, models: &experiments::Models, a: &Args) -> Result<serde_json::Value, String> {
+        let seed = a.number("seed", 1)?;
+        let size = experiments::Size::parse(a.get("size").unwrap_or("full"))?;
+        let start = Instant::now();
+        let mut progress = |f: f32| {
+            eprint!("\r{name:<17} {} {:>3.0} % {:.0} s ", bar((f * 1000.0) as usize, 1000), 100.0 * f, start.elapsed().as_secs_f32());
+            let _ = std::io::stderr().flush();
+            true
+        };
+        let mut v = experiments::run(name, models, seed, size, &mut progress).map_err(|e| e.to_string())?;
+        eprintln!();
+        if let serde_json::Value::Object(m) = &mut v {
+            m.insert("seconds".into(), serde_json::json!((start.elapsed().as_secs_f32() * 10.0).round() / 10.0));
+        }
+        Ok(v)
+    }
+
+    fn cmd_experiment(a: &Args) -> Result<(), String> {
+        let name = a.positional.as_deref().ok_or("name an experiment")?;
+        if !experiments::EXPERIMENTS.contains(&name) {
+            return Err(format!("unknown experiment {name:?}; known: {}", experiments::EXPERIMENTS.join(", ")));
+        }
+        let v = run_experiment(name, &experiments::Models::shipped(), a)?;
+        if a.flag("json") {
+            println!("{}", serde_json::to_string(&v).map_err(|e| e.to_string())?);
+        } else {
+            println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+        }
+        Ok(())
+    }
+
+    fn cmd_experiments(a: &Args) -> Result<(), String> {
+        let out = a.need("out")?;
+        let models = experiments::Models::shipped();
+        let mut all = serde_json::Map::new();
+        for name in experiments::EXPERIMENTS {
+            all.insert(name.to_string(), run_experiment(name, &models, a)?);
+        }
+        let text = serde_json::to_string_pretty(&serde_json::Value::Object(all)).map_err(|e| e.to_string())?;
+        std::fs::write(out, text + "\n").map_err(|e| format!("cannot write {out}: {e}"))
+    }
+
     fn cmd_init(a: &Args) -> Result<(), String> {
         let out = a.need("out")?;
         let seed = a.number("seed", 1)?;
@@ -226,6 +280,8 @@ mod cli {
             "train" => cmd_train(&args),
             "eval" => cmd_eval(&args),
             "init" => cmd_init(&args),
+            "experiment" => cmd_experiment(&args),
+            "experiments" => cmd_experiments(&args),
             "help" | "--help" | "-h" => {
                 println!("{USAGE}");
                 Ok(())

@@ -1,0 +1,93 @@
+//! GA: representation overloading. In the gated variant (Sezener et al.
+//! 2021) each L2/3 unit picks, from fixed random hyperplanes over the input
+//! statistics, which of its kernels are on, so the same cell computes
+//! different things for different inputs. Measured on held-out sketches and
+//! edges: how many distinct gate patterns (effective kernels) each unit
+//! uses, and, for the unit that uses the most, its effective kernel under
+//! four kinds of input (sketch, horizontal and vertical gratings, noise) and
+//! how alike those kernels are.
+
+use super::linalg::correlation;
+use super::{tick, Failure, Models, Size};
+use crate::layers::gated::GatedConv3;
+use crate::model::{side_info, BANKS};
+use crate::retina::lgn;
+use crate::rng::Rng;
+use crate::station::{Compute, NAMES};
+use crate::stimuli;
+use crate::train::held_out;
+use crate::input::from_gray;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+
+pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
+    let n = size.pick(120, 600);
+    let mut rng = Rng::new(seed);
+    let mut images: Vec<Vec<f32>> = (0..n).map(|i| held_out(i as u64 + 30_000).0.pixels).collect();
+    images.extend((0..n / 2).map(|i| held_out(i as u64 + 30_000).1.pixels));
+    images.extend((0..n / 4).map(|_| stimuli::white_noise(0.25, &mut rng)));
+    let z: Vec<ndarray::Array1<f32>> = images.iter().map(|im| side_info(&lgn(&from_gray(im))).row(0).to_owned()).collect();
+    tick(progress, 0.5)?;
+    let mut per_station = Vec::new();
+    let mut best: Option<(usize, usize, usize)> = None; // (station, unit, patterns)
+    for (k, st) in models.gated.stations.iter().enumerate() {
+        let Compute::Gated(g) = &st.compute else { return Err(Failure::Missing("the gated model has no gated L2/3".into())) };
+        let units = g.banks[0].b.len();
+        let mut counts = Vec::with_capacity(units);
+        for u in 0..units {
+            let patterns: HashSet<Vec<bool>> = z.iter().map(|zz| (0..BANKS).map(|b| g.open(zz.view())[[b, u]] > 0.0).collect()).collect();
+            counts.push(patterns.len());
+            if best.is_none_or(|(_, _, c)| patterns.len() > c) {
+                best = Some((k, u, patterns.len()));
+            }
+        }
+        let mean = counts.iter().sum::<usize>() as f32 / units as f32;
+        per_station.push(json!({"station": NAMES[k], "mean_patterns_per_unit": mean, "patterns": counts}));
+    }
+    tick(progress, 0.8)?;
+    let (k, u, _) = best.unwrap_or((0, 0, 0));
+    let Compute::Gated(g) = &models.gated.stations[k].compute else { unreachable!("checked above") };
+    let conditions: [(&str, Vec<f32>); 4] = [
+        ("a sketch (tiger)", stimuli::preset("tiger", 0).unwrap_or_default()),
+        ("horizontal grating", stimuli::grating(0.0, 0.0, 0.08, 1.0)),
+        ("vertical grating", stimuli::grating(std::f32::consts::FRAC_PI_2, 0.0, 0.08, 1.0)),
+        ("white noise", stimuli::white_noise(0.25, &mut Rng::new(seed ^ 5))),
+    ];
+    let kernels: Vec<(String, Vec<f32>, Vec<bool>)> = conditions
+        .iter()
+        .map(|(name, img)| {
+            let zz = side_info(&lgn(&from_gray(img)));
+            let eff: GatedConv3Kernel = effective_unit(g, zz.row(0), u);
+            (name.to_string(), eff.0, eff.1)
+        })
+        .collect();
+    let mut similarity = vec![vec![0.0f32; 4]; 4];
+    for a in 0..4 {
+        for b in 0..4 {
+            similarity[a][b] = correlation(&kernels[a].1, &kernels[b].1);
+        }
+    }
+    tick(progress, 1.0)?;
+    Ok(json!({
+        "banks": BANKS,
+        "possible_patterns": 1 << BANKS,
+        "n_inputs": z.len(),
+        "stations": per_station,
+        "example": {
+            "station": NAMES[k],
+            "unit": u,
+            "kernel_shape": [3, 3, g.banks[0].k.nrows() / 9],
+            "conditions": kernels.iter().map(|(name, k, open)| json!({"input": name, "banks_open": open, "kernel": k})).collect::<Vec<_>>(),
+            "kernel_correlation": similarity,
+        },
+    }))
+}
+
+/// One unit's effective kernel (flattened 3×3×inputs) and which banks are open.
+type GatedConv3Kernel = (Vec<f32>, Vec<bool>);
+
+fn effective_unit(g: &GatedConv3, z: ndarray::ArrayView1<f32>, unit: usize) -> GatedConv3Kernel {
+    let eff = g.effective(z);
+    let open = g.open(z);
+    (eff.k.column(unit).to_vec(), (0..open.nrows()).map(|b| open[[b, unit]] > 0.0).collect())
+}

@@ -1,0 +1,121 @@
+//! RF: "a cell early in the stream has a reliable receptive field, while
+//! cells later in the stream … can only be interpreted as a sparse code".
+//!
+//! White-noise reverse correlation: the spike-triggered average (here the
+//! response-weighted average, Σ (r − r̄)(x − x̄) / N) of the unit at the
+//! centre of every channel of every layer, measured on two independent noise
+//! sets. Reliability is the correlation of the two halves' averages, per
+//! unit, averaged over the units that responded at all.
+
+use super::linalg::correlation;
+use super::{for_each_trace, layer, Failure, Models, Size, LAYERS};
+use crate::input::SIDE;
+use crate::model::Model;
+use crate::rng::Rng;
+use crate::station::NAMES;
+use crate::stimuli::{self, Stimulus};
+use serde_json::{json, Map, Value};
+
+/// STAs of every (station, layer, channel) centre unit on one noise set:
+/// [station][layer][channel] → 64×64 image (empty if the unit never varied).
+fn stas(model: &Model, seed: u64, n: usize, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -> Result<Vec<Vec<Vec<Vec<f32>>>>, Failure> {
+    let noise = |i: usize| {
+        let mut rng = Rng::fork(seed, i as u64);
+        Stimulus { pixels: stimuli::white_noise(0.25, &mut rng), category: None, orientation: None }
+    };
+    let px = SIDE * SIDE;
+    // Sums of r·x, r, x and r² per unit.
+    let mut rx = vec![vec![vec![vec![0.0f64; px]; 32]; 3]; 4];
+    let mut r1 = vec![vec![vec![0.0f64; 32]; 3]; 4];
+    let mut r2 = r1.clone();
+    let mut x1 = vec![0.0f64; px];
+    let mut images: Vec<Vec<f32>> = Vec::new();
+    for_each_trace(model, n, &noise, progress, span, &mut |t, start| {
+        images.clear();
+        for b in 0..t.lgn.n {
+            images.push(crate::input::from_gray(&noise(start + b).pixels));
+        }
+        for img in &images {
+            for (a, v) in x1.iter_mut().zip(img) {
+                *a += *v as f64;
+            }
+        }
+        for (k, st) in t.stations.iter().enumerate() {
+            for (l, name) in LAYERS.iter().enumerate() {
+                let m = layer(st, name);
+                let c = m.side / 2;
+                for (b, img) in images.iter().enumerate() {
+                    for ch in 0..m.channels() {
+                        let r = m.at(b, c, c, ch) as f64;
+                        r1[k][l][ch] += r;
+                        r2[k][l][ch] += r * r;
+                        if r != 0.0 {
+                            for (a, v) in rx[k][l][ch].iter_mut().zip(img) {
+                                *a += r * *v as f64;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })?;
+    let nf = n as f64;
+    let mut out = vec![vec![vec![Vec::new(); 32]; 3]; 4];
+    for k in 0..4 {
+        for l in 0..3 {
+            for ch in 0..32 {
+                let var = r2[k][l][ch] / nf - (r1[k][l][ch] / nf).powi(2);
+                if var <= 1e-12 {
+                    continue;
+                }
+                let rm = r1[k][l][ch] / nf;
+                out[k][l][ch] = (0..px).map(|p| (rx[k][l][ch][p] / nf - rm * x1[p] / nf) as f32).collect();
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn one(model: &Model, seed: u64, n: usize, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -> Result<Value, Failure> {
+    let mid = (span.0 + span.1) / 2.0;
+    let a = stas(model, seed ^ 0xA11CE, n, progress, (span.0, mid))?;
+    let b = stas(model, seed ^ 0xB0B, n, progress, (mid, span.1))?;
+    let mut out = Map::new();
+    for (k, name) in NAMES.iter().enumerate() {
+        let mut station = Map::new();
+        for (l, layer) in LAYERS.iter().enumerate() {
+            let rel: Vec<f32> = (0..32)
+                .filter(|&ch| !a[k][l][ch].is_empty() && !b[k][l][ch].is_empty())
+                .map(|ch| correlation(&a[k][l][ch], &b[k][l][ch]))
+                .collect();
+            let mean = rel.iter().sum::<f32>() / rel.len().max(1) as f32;
+            // An example map for the page: the most reliable unit, first half.
+            let best = (0..32)
+                .filter(|&ch| !a[k][l][ch].is_empty() && !b[k][l][ch].is_empty())
+                .max_by(|&x, &y| correlation(&a[k][l][x], &b[k][l][x]).total_cmp(&correlation(&a[k][l][y], &b[k][l][y])));
+            station.insert(
+                layer.to_string(),
+                json!({
+                    "reliability": mean,
+                    "units_responding": rel.len(),
+                    "example": best.map(|ch| json!({"channel": ch, "sta": a[k][l][ch].iter().map(|v| (v * 1e4).round() / 1e4).collect::<Vec<f32>>()})),
+                }),
+            );
+        }
+        out.insert(name.to_string(), Value::Object(station));
+    }
+    Ok(Value::Object(out))
+}
+
+pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
+    let n = size.pick(400, 3000);
+    let stream = one(&models.stream, seed, n, progress, (0.0, 0.5))?;
+    let hierarchy = one(&models.hierarchy, seed, n, progress, (0.5, 1.0))?;
+    Ok(json!({
+        "n_per_half": n,
+        "units": "the centre unit of each of the 32 channels of each layer",
+        "sta_side": SIDE,
+        "stream": stream,
+        "hierarchy": hierarchy,
+    }))
+}

@@ -147,13 +147,36 @@ bench() {
     echo "not yet (issue 6)"
 }
 
+# The shipped models: name, wiring, edge task. All from seed 1, 2000 steps of
+# 32, stored as I8 so the three that the wasm embeds stay small. The two
+# edge-task-off controls are read natively by the P1 experiment only.
+SHIPPED_MODELS="stream:stream:on hierarchy:hierarchy:on gated:gated:on stream-edge-off:stream:off hierarchy-edge-off:hierarchy:off"
+TRAIN_STEPS=2000
+TRAIN_SEED=1
+
 train() {
-    # To be filled: cargo run --release --bin ventral-stream -- train "$@"
-    echo "not yet"
+    say "train: retraining the shipped models (seed $TRAIN_SEED, $TRAIN_STEPS steps each)"
+    cargo build --release
+    local spec name wiring edge start
+    start=$(date +%s)
+    for spec in $SHIPPED_MODELS; do
+        IFS=: read -r name wiring edge <<<"$spec"
+        say "train: $name"
+        ./target/release/ventral-stream train --wiring "$wiring" --seed "$TRAIN_SEED" --steps "$TRAIN_STEPS" \
+            --edge-task "$edge" --quantize --out "weights/$name.safetensors"
+    done
+    say "train: all models in $(( $(date +%s) - start )) s; evaluating"
+    for wiring in stream hierarchy gated; do
+        ./target/release/ventral-stream eval --wiring "$wiring" --weights "weights/$wiring.safetensors" --n 5000 --json
+    done
 }
 
+# Runs the ten experiments natively (full size) into the results file the page reads.
 experiments() {
-    echo "not yet"
+    cargo build --release
+    mkdir -p www/data
+    say "experiments: writing www/data/results.json"
+    ./target/release/ventral-stream experiments --seed 1 --size full --out www/data/results.json "$@"
 }
 
 usage() {

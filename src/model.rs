@@ -27,7 +27,7 @@ pub const D: usize = 32;
 /// Width of a station's L4 and L2/3.
 pub const M: usize = 32;
 /// Kernels per L2/3 unit in the gated variant.
-pub const BANKS: usize = 4;
+pub const BANKS: usize = 2;
 /// Side information: the relative mean of each LGN channel, plus a bias.
 pub const SIDE_INFO: usize = CHANNELS + 1;
 

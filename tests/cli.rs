@@ -1,0 +1,115 @@
+//! The native command line, run as a user runs it: real PNG and JPEG files in,
+//! JSON out; bad input is a message and a non-zero exit, never a panic.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn bin(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ventral-stream")).args(args).output().expect("the binary runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ventral-stream-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// A photograph-like PNG: smooth colour gradients, a disc and noise.
+fn write_png(path: &PathBuf, w: u32, h: u32, colour: png::ColorType) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), w, h);
+    enc.set_color(colour);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut writer = enc.write_header().unwrap();
+    let channels = match colour {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        png::ColorType::Grayscale => 1,
+        _ => unreachable!(),
+    };
+    let mut data = Vec::with_capacity((w * h) as usize * channels);
+    let mut seed = 12345u32;
+    for y in 0..h {
+        for x in 0..w {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            let noise = (seed >> 24) as i32 % 20;
+            let (dx, dy) = (x as f32 - w as f32 * 0.6, y as f32 - h as f32 * 0.4);
+            let disc = if dx * dx + dy * dy < (w.min(h) as f32 * 0.2).powi(2) { 120 } else { 0 };
+            let r = ((x * 255 / w) as i32 + noise - disc / 2).clamp(0, 255) as u8;
+            let g = ((y * 255 / h) as i32 + noise + disc / 3).clamp(0, 255) as u8;
+            let b = (128 + noise - disc).clamp(0, 255) as u8;
+            let px = [r, g, b, 255];
+            match channels {
+                1 => data.push(g),
+                3 => data.extend_from_slice(&px[..3]),
+                _ => data.extend_from_slice(&px),
+            }
+        }
+    }
+    writer.write_image_data(&data).unwrap();
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "exit {:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("one JSON object on stdout")
+}
+
+#[test]
+fn run_prints_stations_logits_and_an_exact_decomposition() {
+    for (i, (w, h, colour)) in [(640, 480, png::ColorType::Rgb), (37, 1000, png::ColorType::Grayscale), (300, 300, png::ColorType::Rgba)]
+        .into_iter()
+        .enumerate()
+    {
+        let path = scratch(&format!("photo{i}.png"));
+        write_png(&path, w, h, colour);
+        let v = json(&bin(&["run", "--image", path.to_str().unwrap(), "--wiring", "stream", "--json"]));
+        assert_eq!(v["wiring"], "stream");
+        let stations = v["stations"].as_array().unwrap();
+        let names: Vec<&str> = stations.iter().map(|s| s["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["V1", "V2", "V4", "IT"]);
+        for s in stations {
+            for layer in ["l4", "l23", "l5"] {
+                assert_eq!(s[layer]["shape"].as_array().unwrap().len(), 3);
+                assert!(s[layer]["mean"].as_f64().unwrap().is_finite());
+            }
+        }
+        let logits: Vec<f64> = v["logits"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        let c = &v["contributions"];
+        for (k, l) in logits.iter().enumerate() {
+            let sum: f64 = ["direct", "V1", "V2", "V4", "IT", "bias"].iter().map(|p| c[p][k].as_f64().unwrap()).sum();
+            assert!((sum - l).abs() < 1e-3, "{sum} vs {l}");
+        }
+        let h = json(&bin(&["run", "--image", path.to_str().unwrap(), "--wiring", "hierarchy", "--json"]));
+        assert_eq!(h["wiring"], "hierarchy");
+        assert!(h["contributions"].is_null());
+    }
+}
+
+#[test]
+fn bad_input_is_a_message_and_a_non_zero_exit() {
+    let missing = bin(&["run", "--image", "/nonexistent/picture.png", "--json"]);
+    let not_image = scratch("not-an-image.png");
+    std::fs::write(&not_image, b"this is text, not pixels").unwrap();
+    let truncated = scratch("truncated.png");
+    write_png(&truncated, 64, 64, png::ColorType::Rgb);
+    let bytes = std::fs::read(&truncated).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let bad_weights = scratch("bad.safetensors");
+    std::fs::write(&bad_weights, b"\x10\x00\x00\x00\x00\x00\x00\x00{\"a\":").unwrap();
+    let photo = scratch("ok.png");
+    write_png(&photo, 32, 32, png::ColorType::Rgb);
+    for (label, out) in [
+        ("missing file", missing),
+        ("not an image", bin(&["run", "--image", not_image.to_str().unwrap()])),
+        ("truncated PNG", bin(&["run", "--image", truncated.to_str().unwrap()])),
+        ("bad weights", bin(&["run", "--image", photo.to_str().unwrap(), "--weights", bad_weights.to_str().unwrap()])),
+        ("unknown wiring", bin(&["run", "--image", photo.to_str().unwrap(), "--wiring", "ladder"])),
+        ("unknown command", bin(&["fly"])),
+        ("unknown experiment", bin(&["experiment", "telepathy"])),
+    ] {
+        assert!(!out.status.success(), "{label} should fail");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.is_empty() && !err.contains("panicked"), "{label}: {err}");
+    }
+}

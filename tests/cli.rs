@@ -87,6 +87,24 @@ fn run_prints_stations_logits_and_an_exact_decomposition() {
 }
 
 #[test]
+fn run_reads_a_jpeg_photograph() {
+    // A 333×211 colour JPEG written by Chromium's encoder.
+    let photo = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/photo.jpg");
+    for wiring in ["stream", "hierarchy", "gated"] {
+        let v = json(&bin(&["run", "--image", photo, "--wiring", wiring, "--json"]));
+        assert_eq!(v["wiring"], wiring);
+        assert!(v["logits"].as_array().unwrap().iter().all(|x| x.as_f64().unwrap().is_finite()));
+    }
+    let bytes = std::fs::read(photo).unwrap();
+    let cut = scratch("cut.jpg");
+    std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+    let out = bin(&["run", "--image", cut.to_str().unwrap()]);
+    // A JPEG cut short either decodes partially (the decoder fills the rest)
+    // or fails with a message; it never panics.
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
 fn bad_input_is_a_message_and_a_non_zero_exit() {
     let missing = bin(&["run", "--image", "/nonexistent/picture.png", "--json"]);
     let not_image = scratch("not-an-image.png");

@@ -188,3 +188,23 @@ fn a_units_receptive_field_is_its_gradient_on_the_lgn() {
         }
     }
 }
+
+#[test]
+fn a_ten_thousand_pixel_square_image_is_downscaled() {
+    // 10,000 × 10,000 RGBA (400 MB): the resampler keeps one row of 64
+    // floats per source row, so only the caller's buffer is large.
+    let side = 10_000usize;
+    let mut px = vec![255u8; side * side * 4];
+    // A dark vertical bar in the middle fifth.
+    for y in 0..side {
+        for x in 4_000..6_000 {
+            let o = (y * side + x) * 4;
+            px[o..o + 3].copy_from_slice(&[0, 0, 0]);
+        }
+    }
+    let img = input::letterbox(&px, side, side).unwrap();
+    assert!(img[32 * 64 + 32] < 0.01 && img[32 * 64 + 5] > 0.99);
+    let model = Model::init(Wiring::Stream, 1);
+    let t = run::run_rgba(&model, &px, side, side).unwrap();
+    assert!(t.category_logits.iter().all(|v| v.is_finite()));
+}

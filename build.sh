@@ -8,6 +8,7 @@
 #   ./build.sh bench           the side-by-side speed harness (issue 6)
 #   ./build.sh train [ARGS]    retrain the shipped weights natively
 #   ./build.sh experiments     run the experiments natively
+#   ./build.sh fuzz [SECONDS]  the fuzz targets (regression cases, then a bounded run each)
 #
 # CI runs `bash .ci/run` (= `./build.sh test`) in a fresh clone, as root, with CI=true and no stdin.
 set -euo pipefail
@@ -138,13 +139,83 @@ run_tests() {
     CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
         wasm-pack test --headless --chrome --release --mode no-install
 
+    fuzz 20
+
     say "test: page (node --test tests/page/)"
     node --test --test-concurrency=1 "$PAGE_TESTS/"
     say "test: all phases passed"
 }
 
+# The side-by-side speed harness (issue 6; bench/README.md): our forward pass (both wirings),
+# TF.js wasm and ONNX Runtime Web on the same input and weights, the native core, the whole
+# frame in the page, a training step, wasm size and cold start. Extra arguments go to
+# bench/bench.mjs (e.g. --runs 500). Writes bench/results/latest.json.
+# cargo fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the stable toolchain
+# take them (the only toolchain here). No sanitizer: the targets check their
+# own invariants, and a Rust panic is the crash we look for.
+FUZZ_TARGETS="weights image stimuli"
+fuzz() {
+    local seconds="${1:-60}" t
+    if ! have cargo-fuzz; then
+        say "installing cargo-fuzz (cargo install)"
+        cargo install cargo-fuzz --locked || cargo install cargo-fuzz
+    fi
+    for t in $FUZZ_TARGETS; do
+        say "fuzz: $t (regression cases, then ${seconds} s)"
+        local cases=()
+        if [ -d "fuzz/regressions/$t" ]; then
+            mapfile -t cases < <(find "fuzz/regressions/$t" -type f)
+        fi
+        if [ "${#cases[@]}" -gt 0 ]; then
+            RUSTC_BOOTSTRAP=1 cargo fuzz run --release --sanitizer none "$t" "${cases[@]}"
+        fi
+        local log="fuzz/last-$t.log" rc=0
+        RUSTC_BOOTSTRAP=1 cargo fuzz run --release --sanitizer none "$t" -- \
+            -max_total_time="$seconds" -rss_limit_mb=4096 -print_final_stats=1 >"$log" 2>&1 || rc=$?
+        grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb)|panicked|SUMMARY" "$log" || true
+        [ "$rc" = 0 ] || die "fuzz target $t found a crash (see $log and fuzz/artifacts/$t)"
+    done
+}
+
 bench() {
-    echo "not yet (issue 6)"
+    local dir="$ROOT/bench"
+    setup
+    build
+    npm_ci "$dir" playwright-core @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm onnxruntime-web
+
+    # numpy, onnx and safetensors (pinned in bench/requirements.txt) in a venv of our own.
+    if ! have python3; then apt_install python3 python3-venv; fi
+    if [ ! -x "$dir/.venv/bin/python" ]; then
+        say "bench: making a python venv in bench/.venv"
+        python3 -m venv "$dir/.venv" 2>/dev/null || { rm -rf "$dir/.venv"; apt_install python3-venv; python3 -m venv "$dir/.venv"; }
+    fi
+    if ! "$dir/.venv/bin/python" -c 'import numpy, onnx, safetensors' 2>/dev/null \
+        || [ "$dir/requirements.txt" -nt "$dir/.venv/pyvenv.cfg" ]; then
+        say "bench: installing python packages (pip): $(tr '\n' ' ' < "$dir/requirements.txt")"
+        "$dir/.venv/bin/pip" install -q --disable-pip-version-check -r "$dir/requirements.txt"
+        touch "$dir/.venv/pyvenv.cfg"
+    fi
+
+    say "bench: the harness's build of the core (bench/core): native, and wasm with a forward-only entry point"
+    (cd "$dir/core" && CARGO_TARGET_DIR="$dir/target" cargo build --release --bin stream-bench)
+    (cd "$dir/core" && CARGO_PROFILE_RELEASE_LTO=true CARGO_TARGET_DIR="$dir/target" \
+        cargo build --release --lib --target wasm32-unknown-unknown)
+    wasm-bindgen --target web --no-typescript --out-dir "$dir/pkg" \
+        "$dir/target/wasm32-unknown-unknown/release/stream_bench.wasm"
+    # The same wasm-opt pass as the page's module (Cargo.toml, package.metadata.wasm-pack).
+    wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+        --enable-sign-ext --enable-mutable-globals --enable-reference-types \
+        "$dir/pkg/stream_bench_bg.wasm" -o "$dir/pkg/stream_bench_bg.wasm"
+
+    say "bench: ONNX models from the shipped weights (bench/make_onnx.py)"
+    mkdir -p "$dir/generated"
+    local w
+    for w in stream hierarchy; do
+        "$dir/.venv/bin/python" "$dir/make_onnx.py" "weights/$w.safetensors" "$dir/generated/$w.onnx"
+    done
+
+    say "bench: running (headless Chromium)"
+    node "$dir/bench.mjs" "$@"
 }
 
 # The shipped models: name, wiring, edge task. All from seed 1, 2000 steps of
@@ -180,7 +251,7 @@ experiments() {
 }
 
 usage() {
-    sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 cmd="${1:-}"
@@ -193,6 +264,7 @@ case "$cmd" in
     bench) bench "$@" ;;
     train) train "$@" ;;
     experiments) experiments "$@" ;;
+    fuzz) fuzz "$@" ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;
 esac

@@ -1121,7 +1121,8 @@ pub fn edge(bin: usize, rng: &mut Rng) -> Vec<f32> {
                     c = c.max(soft_in(ub, 0.5 * width, soft));
                 }
                 c *= soft_in(v, 0.5 * length, soft);
-                img[y * SIDE + x] = bg + (fg - bg) * c;
+                let v = bg + (fg - bg) * c;
+            img[y * SIDE + x] = if v.is_finite() { v.clamp(0.0, 1.0) } else { bg };
             }
         }
     } else {
@@ -1160,10 +1161,18 @@ pub fn edge(bin: usize, rng: &mut Rng) -> Vec<f32> {
     img
 }
 
+/// A non-finite parameter becomes 0.
+fn finite(v: f32) -> f32 {
+    if v.is_finite() { v } else { 0.0 }
+}
+
 /// A full-field sinusoidal grating: `orientation` in radians (0 = horizontal bars, counter-
 /// clockwise on screen), `phase` in radians (at the image centre), `cycles_per_pixel`, and
 /// Michelson `contrast` in [0, 1] around a mean of 0.5.
 pub fn grating(orientation: f32, phase: f32, cycles_per_pixel: f32, contrast: f32) -> Vec<f32> {
+    // Parameters come from experiments and from the page: a non-finite one
+    // reads as 0 (found by the stimuli fuzz target).
+    let [orientation, phase, cycles_per_pixel, contrast] = [orientation, phase, cycles_per_pixel, contrast].map(finite);
     let (_, n) = axes(orientation);
     let h = 0.5 * SIDE_F;
     let amp = 0.5 * contrast.clamp(0.0, 1.0);
@@ -1171,7 +1180,9 @@ pub fn grating(orientation: f32, phase: f32, cycles_per_pixel: f32, contrast: f3
     for y in 0..SIDE {
         for x in 0..SIDE {
             let u = (x as f32 + 0.5 - h) * n[0] + (y as f32 + 0.5 - h) * n[1];
-            img[y * SIDE + x] = (0.5 + amp * (TAU * cycles_per_pixel * u + phase).cos()).clamp(0.0, 1.0);
+            let v = 0.5 + amp * (TAU * cycles_per_pixel * u + phase).cos();
+            // Huge (finite) parameters can still overflow to NaN: mean grey.
+            img[y * SIDE + x] = if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.5 };
         }
     }
     img
@@ -1181,6 +1192,7 @@ pub fn grating(orientation: f32, phase: f32, cycles_per_pixel: f32, contrast: f3
 /// `length` and `width` in pixels, anti-aliased edges. `light_on_dark`: a white bar (1) on
 /// black (0); otherwise a black bar on white.
 pub fn bar(orientation: f32, cx: f32, cy: f32, length: f32, width: f32, light_on_dark: bool) -> Vec<f32> {
+    let [orientation, cx, cy, length, width] = [orientation, cx, cy, length, width].map(finite);
     let (d, n) = axes(orientation);
     let (bg, fg) = if light_on_dark { (0.0, 1.0) } else { (1.0, 0.0) };
     let mut img = vec![bg; N];
@@ -1190,7 +1202,8 @@ pub fn bar(orientation: f32, cx: f32, cy: f32, length: f32, width: f32, light_on
             let u = px * n[0] + py * n[1];
             let v = px * d[0] + py * d[1];
             let c = soft_in(u, 0.5 * width, 1.0) * soft_in(v, 0.5 * length, 1.0);
-            img[y * SIDE + x] = bg + (fg - bg) * c;
+            let v = bg + (fg - bg) * c;
+            img[y * SIDE + x] = if v.is_finite() { v.clamp(0.0, 1.0) } else { bg };
         }
     }
     img

@@ -45,18 +45,36 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
         per_station.push(json!({"station": NAMES[k], "mean_patterns_per_unit": mean, "patterns": counts}));
     }
     tick(progress, 0.8)?;
-    let (k, u, _) = best.unwrap_or((0, 0, 0));
-    let Compute::Gated(g) = &models.gated.stations[k].compute else { unreachable!("checked above") };
     let conditions: [(&str, Vec<f32>); 4] = [
         ("a sketch (tiger)", stimuli::preset("tiger", 0).unwrap_or_default()),
         ("horizontal grating", stimuli::grating(0.0, 0.0, 0.08, 1.0)),
         ("vertical grating", stimuli::grating(std::f32::consts::FRAC_PI_2, 0.0, 0.08, 1.0)),
         ("white noise", stimuli::white_noise(0.25, &mut Rng::new(seed ^ 5))),
     ];
+    let cz: Vec<ndarray::Array2<f32>> = conditions.iter().map(|(_, img)| side_info(&lgn(&from_gray(img)))).collect();
+    // The example: among units with some kernel on under all four inputs
+    // (a silent unit's kernel is all zeros and says nothing), the one that
+    // uses the most distinct gate patterns across the four.
+    let mut example: Option<(usize, usize, usize)> = None; // (station, unit, patterns)
+    for (k, st) in models.gated.stations.iter().enumerate() {
+        let Compute::Gated(g) = &st.compute else { continue };
+        for u in 0..g.banks[0].b.len() {
+            let pats: Vec<Vec<bool>> = cz.iter().map(|zz| (0..BANKS).map(|b| g.open(zz.row(0))[[b, u]] > 0.0).collect()).collect();
+            if pats.iter().any(|p| !p.contains(&true)) {
+                continue;
+            }
+            let distinct = pats.iter().collect::<HashSet<_>>().len();
+            if example.is_none_or(|(_, _, c)| distinct > c) {
+                example = Some((k, u, distinct));
+            }
+        }
+    }
+    let (k, u, _) = example.or(best).unwrap_or((0, 0, 0));
+    let Compute::Gated(g) = &models.gated.stations[k].compute else { unreachable!("checked above") };
     let kernels: Vec<(String, Vec<f32>, Vec<bool>)> = conditions
         .iter()
-        .map(|(name, img)| {
-            let zz = side_info(&lgn(&from_gray(img)));
+        .zip(&cz)
+        .map(|((name, _), zz)| {
             let eff: GatedConv3Kernel = effective_unit(g, zz.row(0), u);
             (name.to_string(), eff.0, eff.1)
         })

@@ -107,17 +107,19 @@ fn one(model: &Model, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -
                 units.push((ch, FREQUENCIES[best], t, curve));
             }
         }
-        let mut cv: Vec<f32> = units.iter().map(|u| u.2.circular_variance).collect();
-        let mut bw: Vec<f32> = units.iter().map(|u| u.2.bandwidth_deg).collect();
-        let mut ff: Vec<f32> = units.iter().map(|u| u.2.f1_f0).collect();
+        // Values stay in unit order (they line up with `curves`); medians
+        // sort copies.
+        let cv: Vec<f32> = units.iter().map(|u| u.2.circular_variance).collect();
+        let bw: Vec<f32> = units.iter().map(|u| u.2.bandwidth_deg).collect();
+        let ff: Vec<f32> = units.iter().map(|u| u.2.f1_f0).collect();
         let simple = ff.iter().filter(|&&v| v > 1.0).count();
         out.insert(
             name.to_string(),
             json!({
                 "units_responding": units.len(),
-                "circular_variance": {"median": median(&mut cv), "values": cv},
-                "bandwidth_deg": {"median": median(&mut bw), "values": bw},
-                "f1_f0": {"median": median(&mut ff), "values": ff, "simple_fraction": simple as f32 / units.len().max(1) as f32},
+                "circular_variance": {"median": median(&mut cv.clone()), "values": cv},
+                "bandwidth_deg": {"median": median(&mut bw.clone()), "values": bw},
+                "f1_f0": {"median": median(&mut ff.clone()), "values": ff, "simple_fraction": simple as f32 / units.len().max(1) as f32},
                 "curves": units.iter().map(|u| json!({"channel": u.0, "cycles_per_pixel": u.1, "preferred_deg": u.2.preferred_deg, "curve": u.3})).collect::<Vec<_>>(),
             }),
         );

@@ -1,9 +1,12 @@
 // The drawing canvas: pointer input (mouse, pen, touch), undo and clear.
 //
-// A DrawingInput owns one <canvas>. It keeps the drawing as a list of strokes (points in
-// units of the canvas side, so a resize of the bitmap keeps the drawing) and dispatches one
-// event type, "drawingchange", whenever the pixels change: while a stroke is drawn, when it
-// ends, on undo and on clear. It knows nothing about the model.
+// A DrawingInput owns one <canvas>. It keeps the picture as an optional background image (a
+// preset, an uploaded photo, a webcam frame), painted letterboxed on white, plus a list of
+// strokes drawn over it (points in units of the canvas side, so a resize of the bitmap keeps
+// the drawing). It dispatches one event type, "drawingchange", whenever the pixels change:
+// while a stroke is drawn, when it ends, on undo, on clear and when the background changes.
+// It knows nothing about the model: everything it shows reaches the model through the one
+// capture path, the canvas itself.
 
 const INK = '#000';
 const PAPER = '#fff';
@@ -21,7 +24,9 @@ export class DrawingInput extends EventTarget {
     this.clearButton = clearButton;
     /** @type {Array<Array<[number, number]>>} strokes, each a list of [x, y] in [0, 1] */
     this.strokes = [];
-    /** @type {Array<Array<Array<[number, number]>>>} earlier stroke lists, for undo */
+    /** @type {null | {image: CanvasImageSource, width: number, height: number, smooth: boolean}} */
+    this.background = null;
+    /** earlier pictures ({strokes, background}), for undo */
     this.history = [];
     this.active = null; // { id, points } while a pointer is down
 
@@ -40,7 +45,43 @@ export class DrawingInput extends EventTarget {
 
   /** True when nothing is drawn. */
   get empty() {
-    return this.strokes.length === 0 && !this.active;
+    return this.strokes.length === 0 && !this.active && !this.background;
+  }
+
+  #snapshot() {
+    return { strokes: this.strokes, background: this.background };
+  }
+
+  /**
+   * Replace the picture with an image (the strokes go; undo brings them back).
+   * @param {CanvasImageSource} image
+   * @param {{width?: number, height?: number, smooth?: boolean, record?: boolean}} [opts]
+   *   record: false for a live source (webcam frames) that should not fill the undo history.
+   */
+  setBackground(image, { width, height, smooth = true, record = true } = {}) {
+    if (this.active) return;
+    const w = width ?? image.width ?? image.videoWidth;
+    const h = height ?? image.height ?? image.videoHeight;
+    if (!(w > 0 && h > 0)) return;
+    if (record) this.history.push(this.#snapshot());
+    this.background = { image, width: w, height: h, smooth };
+    if (record) this.strokes = [];
+    this.redraw();
+    this.#changed(record ? 'background' : 'live');
+  }
+
+  /** The strokes, for saving in the URL. */
+  getStrokes() {
+    return this.strokes.map((points) => points.slice());
+  }
+
+  /** Replace the strokes (from the URL), keeping the background. */
+  setStrokes(strokes) {
+    if (this.active) return;
+    this.history.push(this.#snapshot());
+    this.strokes = strokes;
+    this.redraw();
+    this.#changed('restore');
   }
 
   /** Stroke width in canvas pixels: about 1/40 of the side. */
@@ -50,15 +91,18 @@ export class DrawingInput extends EventTarget {
 
   undo() {
     if (this.active || this.history.length === 0) return;
-    this.strokes = this.history.pop();
+    const last = this.history.pop();
+    this.strokes = last.strokes;
+    this.background = last.background;
     this.redraw();
     this.#changed('undo');
   }
 
   clear() {
-    if (this.active || this.strokes.length === 0) return;
-    this.history.push(this.strokes);
+    if (this.active || (this.strokes.length === 0 && !this.background)) return;
+    this.history.push(this.#snapshot());
     this.strokes = [];
+    this.background = null;
     this.redraw();
     this.#changed('clear');
   }
@@ -70,6 +114,15 @@ export class DrawingInput extends EventTarget {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = PAPER;
     ctx.fillRect(0, 0, canvas.width, canvas.height);
+    const bg = this.background;
+    if (bg) {
+      // Letterboxed: the whole image, centred, aspect ratio kept.
+      const k = Math.min(canvas.width / bg.width, canvas.height / bg.height);
+      const w = bg.width * k;
+      const h = bg.height * k;
+      ctx.imageSmoothingEnabled = bg.smooth;
+      ctx.drawImage(bg.image, (canvas.width - w) / 2, (canvas.height - h) / 2, w, h);
+    }
     ctx.restore();
     for (const points of this.strokes) this.#paintStroke(points);
     if (this.active) this.#paintStroke(this.active.points);
@@ -111,7 +164,7 @@ export class DrawingInput extends EventTarget {
     if (!this.active || e.pointerId !== this.active.id) return;
     const { points } = this.active;
     this.active = null;
-    this.history.push(this.strokes);
+    this.history.push(this.#snapshot());
     this.strokes = [...this.strokes, points];
     // Paint the finished drawing from its strokes, so that the same strokes always give the
     // same pixels (after undo, too), whatever the pieces it was drawn in.
@@ -154,7 +207,7 @@ export class DrawingInput extends EventTarget {
 
   #updateButtons() {
     if (this.undoButton) this.undoButton.disabled = this.history.length === 0;
-    if (this.clearButton) this.clearButton.disabled = this.strokes.length === 0;
+    if (this.clearButton) this.clearButton.disabled = this.strokes.length === 0 && !this.background;
   }
 
   #changed(reason) {

@@ -5,9 +5,9 @@ import init, { Viewer } from '../pkg/ventral_stream.js';
 
 let ready = null;
 
-/** Load the module once and make a Viewer (which holds the weights for both wirings). */
+/** Load the module once (relative to this file, so it works from any page) and make a Viewer. */
 export async function loadViewer() {
-  ready ??= init();
+  ready ??= init({ module_or_path: new URL('../pkg/ventral_stream_bg.wasm', import.meta.url) });
   await ready;
   return new Viewer();
 }

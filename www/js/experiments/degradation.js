@@ -1,0 +1,174 @@
+// DG: deeper plain networks train worse (He et al. 2016, Fig. 1); residual ones should not.
+// Final training error against depth (plain dashed, residual solid), the loss curves from the
+// results file, and a live run that trains the small networks in the browser (in the worker)
+// and draws their loss as it falls.
+
+import { h } from '../dom.js';
+import { dataTable, legend, lineChart, panel } from './charts.js';
+import { fixed, pct } from './format.js';
+
+export const LIVE_DEPTHS = [1, 4, 12];
+export const LIVE_STEPS = 150;
+const SMOOTH = 0.15;
+
+// One colour per depth whatever the run (quick: 1, 4, 12; full: 1, 2, 4, 8, 16).
+const DEPTH_COLOUR = { 1: 0, 2: 1, 4: 2, 8: 3, 12: 4, 16: 4 };
+const depthClass = (depths, d) => `exp-depth-${DEPTH_COLOUR[d] ?? Math.min(4, depths.indexOf(d))}`;
+
+function errorChart(r) {
+  const depths = r.depths ?? [];
+  return lineChart({
+    title: 'final training error',
+    label: `Final training error against depth (${depths.join(', ')}), plain and residual`,
+    xLabels: depths.map(String),
+    series: [
+      { cls: 'exp-plain', values: depths.map((d) => r.plain?.[d]) },
+      { cls: 'exp-residual', values: depths.map((d) => r.residual?.[d]) },
+    ],
+    y: [0, 1],
+    yTicks: [0, 0.25, 0.5, 0.75, 1],
+    yFormat: (v) => `${Math.round(v * 100)}`,
+    chance: 0.9,
+    chanceLabel: 'chance (90 %)',
+    xTitle: 'depth (stations)',
+    width: 200,
+    height: 160,
+    left: 28,
+    bottomSpace: 30,
+  });
+}
+
+/** Loss curves: curves = {"plain-4": [loss…]}; xs = the step of each point; total = axis length. */
+function lossChart(curves, depths, xLabels, title) {
+  const all = Object.values(curves).flat().filter(Number.isFinite);
+  const hi = Math.max(2.4, ...all);
+  const lo = all.length ? Math.max(0, Math.floor((Math.min(...all) - 0.1) * 5) / 5) : 0;
+  const series = depths.flatMap((d) => ['plain', 'residual'].map((kind) => ({
+    cls: `exp-${kind} ${depthClass(depths, d)}`,
+    values: xLabels.map((_, i) => curves[`${kind}-${d}`]?.[i]),
+  })));
+  return lineChart({
+    title,
+    label: `${title}: training loss of plain and residual networks of depth ${depths.join(', ')}`,
+    xLabels,
+    maxXLabels: 4,
+    series,
+    y: [Math.min(lo, 2), Math.ceil(hi * 5) / 5],
+    markers: false,
+    xTitle: 'training step',
+    width: 260,
+    height: 160,
+    left: 28,
+    bottomSpace: 30,
+  });
+}
+
+function keyFor(depths) {
+  return legend([
+    ...depths.map((d) => ({ cls: `exp-residual ${depthClass(depths, d)}`, label: `depth ${d}`, kind: 'swatch' })),
+    { cls: 'exp-plain exp-neutral', label: 'plain (dashed, square)', kind: 'line' },
+    { cls: 'exp-residual exp-neutral', label: 'residual (solid, round)', kind: 'line' },
+  ]);
+}
+
+function smooth(values) {
+  let m = null;
+  return values.map((v) => (m = m === null ? v : m + SMOOTH * (v - m)));
+}
+
+function describe(r) {
+  const depths = r.depths ?? [];
+  const deep = depths[depths.length - 1];
+  const shallow = depths[0];
+  const p = (d) => r.plain?.[d];
+  const q = (d) => r.residual?.[d];
+  const plainWorse = p(deep) - p(shallow);
+  const resWorse = q(deep) - q(shallow);
+  const verdict = plainWorse > 0.03 && resWorse < plainWorse - 0.03
+    ? 'the deep plain network trains worse, the residual one does not suffer as much, as He et al. found'
+    : plainWorse <= 0.03
+      ? 'depth does not hurt the plain network in this short run'
+      : 'depth hurts both wirings alike here';
+  return `In this run the final training error goes from ${pct(p(shallow))} at depth ${shallow} to ${pct(p(deep))} at depth ${deep} for plain networks, and from ${pct(q(shallow))} to ${pct(q(deep))} for residual ones: ${verdict}.`;
+}
+
+export default {
+  name: 'degradation',
+  title: 'Deeper plain networks train worse',
+  runLabel: 'Train in your browser',
+  progressWord: 'Training',
+  runHelp: `Trains six small networks (plain and residual, depths ${LIVE_DEPTHS.join(', ')}) for ${LIVE_STEPS} steps of 32 sketches each, one step of each in turn, in a background worker, and draws their loss as it falls.`,
+  look: 'Small networks of 1 to 16 stations, trained on the same sketches with the same budget; the only difference is the wiring: plain (each block replaces its input) or residual (each block adds to it). The first chart is the training error at the end, the second the loss as training goes.',
+  render(r, ctx) {
+    const depths = r.depths ?? [];
+    let curves;
+    let xLabels;
+    let title;
+    if (r.live_curves) {
+      curves = Object.fromEntries(Object.entries(r.live_curves).map(([k, v]) => [k, smooth(v)]));
+      xLabels = Array.from({ length: r.steps }, (_, i) => String(i + 1));
+      title = 'loss, trained live (smoothed)';
+    } else {
+      curves = r.loss_curves_every_10_steps ?? {};
+      const n = Math.max(0, ...Object.values(curves).map((c) => c.length));
+      xLabels = Array.from({ length: n }, (_, i) => String((i + 1) * 10));
+      title = 'loss (one batch every 10 steps)';
+    }
+    const chart = h('div', {},
+      keyFor(depths),
+      h('div', { class: 'exp-multiples exp-two' }, panel(null, errorChart(r)), panel(null, h('div', { 'data-role': 'loss-chart' }, lossChart(curves, depths, xLabels, title)))),
+      ctx.origin === 'live' && ctx.file ? h('p', { class: 'exp-note' }, `The results file’s run (${ctx.file.size} size, ${ctx.file.steps} steps): ${describe(ctx.file).replace('In this run ', '')}`) : null);
+    const tables = [dataTable('Final training error (mean over the last fifth of training)', ['depth', 'plain', 'residual'], depths.map((d) => [d, pct(r.plain?.[d]), pct(r.residual?.[d])]))];
+    if (r.live_curves) {
+      tables.push(dataTable('Live training: loss at the last step', ['network', 'loss'], Object.entries(r.live_curves).map(([k, v]) => [k, fixed(v[v.length - 1])])));
+    }
+    return { chart, sentence: `${describe(r)}${r.steps ? ` (${r.steps} steps of ${r.batch ?? 32}.)` : ''}`, tables };
+  },
+  live: {
+    message: (seed) => ({ type: 'train', seed, depths: LIVE_DEPTHS, steps: LIVE_STEPS }),
+    begin(body, ctx) {
+      const curves = {};
+      const errors = {};
+      let steps = 0;
+      let frame = 0;
+      const xLabels = Array.from({ length: LIVE_STEPS }, (_, i) => String(i + 1));
+      const holder = h('div', { 'data-role': 'loss-chart', 'data-live': 'true' });
+      const counter = h('p', { class: 'exp-note', 'data-role': 'live-steps', 'aria-live': 'off' }, 'Starting the worker…');
+      const draw = () => {
+        frame = 0;
+        const smoothed = Object.fromEntries(Object.entries(curves).map(([k, v]) => [k, smooth(v)]));
+        holder.replaceChildren(lossChart(smoothed, LIVE_DEPTHS, xLabels, 'loss, training live (smoothed)'));
+        holder.dataset.steps = String(steps);
+        counter.textContent = `Step ${steps} of ${LIVE_STEPS} for each of the six networks.`;
+      };
+      body.replaceChildren(h('div', {}, keyFor(LIVE_DEPTHS),
+        h('div', { class: 'exp-multiples exp-two' },
+          ctx.file ? panel(null, errorChart(ctx.file)) : panel(null, h('p', { class: 'exp-note' }, 'Final errors appear when training ends.')),
+          panel(null, holder)),
+        counter));
+      draw();
+      return {
+        onMessage(m) {
+          if (m.type !== 'curves') return;
+          steps = m.step;
+          for (const p of m.points) {
+            (curves[p.key] ??= []).push(p.loss);
+            (errors[p.key] ??= []).push(p.error);
+          }
+          if (!frame) frame = requestAnimationFrame(draw);
+        },
+        finish(result) {
+          if (frame) cancelAnimationFrame(frame);
+          return { ...result, batch: 32, size: 'quick', seed: ctx.seed, live_curves: curves };
+        },
+        stop() {
+          if (frame) cancelAnimationFrame(frame);
+          if (!steps) return '';
+          draw();
+          counter.textContent = `Stopped after ${steps} of ${LIVE_STEPS} steps.`;
+          return `the curves stop at step ${steps}.`;
+        },
+      };
+    },
+  },
+};

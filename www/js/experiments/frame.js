@@ -1,0 +1,229 @@
+// The frame every experiment figure shares: the figure drawn from the committed results file
+// (www/data/results.json, written by the native experiments), a "Run in your browser" button
+// that runs the experiment live in a Web Worker with a seed, a progress bar, Cancel, a caption
+// written from the numbers, and a text summary for screen readers.
+
+import { h, uid } from '../dom.js';
+import { pct } from './format.js';
+
+const RESULTS_URL = new URL('../../data/results.json', import.meta.url);
+
+let resultsPromise = null;
+
+/**
+ * The results file, loaded once: {results} or {results: null, reason} when there is none yet
+ * or it cannot be read.
+ */
+export function loadResults() {
+  resultsPromise ??= (async () => {
+    try {
+      const res = await fetch(RESULTS_URL, { cache: 'no-cache' });
+      if (!res.ok) return { results: null, reason: res.status === 404 ? 'missing' : `HTTP ${res.status}` };
+      const results = await res.json();
+      if (!results || typeof results !== 'object') return { results: null, reason: 'not a JSON object' };
+      return { results };
+    } catch (err) {
+      return { results: null, reason: String(err?.message ?? err) };
+    }
+  })();
+  return resultsPromise;
+}
+
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'Cancelled';
+  }
+}
+
+/**
+ * Starts a job in a fresh worker. The worker is terminated when the job ends or is cancelled
+ * (a busy worker reads no messages, so terminating it is the only honest cancel).
+ * @returns {{promise: Promise<{result: any, seconds: number}>, cancel: () => void}}
+ */
+export function startWorkerJob(message, { onProgress, onMessage } = {}) {
+  const worker = new Worker(new URL('../worker.js', import.meta.url), { type: 'module' });
+  let done = false;
+  let resolveJob;
+  let rejectJob;
+  const promise = new Promise((resolve, reject) => {
+    resolveJob = resolve;
+    rejectJob = reject;
+  });
+  const settle = (fn, value) => {
+    if (done) return;
+    done = true;
+    worker.terminate();
+    fn(value);
+  };
+  worker.addEventListener('message', (e) => {
+    if (done) return;
+    const m = e.data ?? {};
+    if (m.type === 'progress') onProgress?.(m.fraction);
+    else if (m.type === 'result') settle(resolveJob, m);
+    else if (m.type === 'error') settle(rejectJob, new Error(m.message));
+    else onMessage?.(m);
+  });
+  worker.addEventListener('error', (e) => {
+    e.preventDefault();
+    settle(rejectJob, new Error(e.message || 'the worker could not start'));
+  });
+  worker.postMessage(message);
+  return { promise, cancel: () => settle(rejectJob, new Cancelled()) };
+}
+
+/** Two panels side by side (stacked on a narrow screen), headed by the wiring's name. */
+export function sideBySide(stream, hierarchy, { streamTitle = 'Stream', hierarchyTitle = 'Hierarchy' } = {}) {
+  return h('div', { class: 'exp-pair' },
+    h('div', { class: 'exp-wiring', 'data-wiring-panel': 'stream' }, h('p', { class: 'exp-wiring-title exp-stream-title' }, streamTitle), stream),
+    h('div', { class: 'exp-wiring', 'data-wiring-panel': 'hierarchy' }, h('p', { class: 'exp-wiring-title exp-hierarchy-title' }, hierarchyTitle), hierarchy));
+}
+
+/**
+ * Mounts one experiment figure into its placeholder.
+ * spec: {name, title, look, render(result, ctx) → {chart, sentence, tables}, runLabel?, live?}
+ * spec.live (optional): {message(seed), begin(body, ctx) → {onMessage(m), finish(result) → result}}
+ */
+export function mountExperiment(fig, spec, fileState) {
+  const id = uid(`exp-${spec.name}`);
+  fig.classList.add('experiment');
+  fig.dataset.state = 'loading';
+  const body = h('div', { class: 'exp-body', 'data-role': 'chart', id: `${id}-body` });
+  const summary = h('div', { class: 'exp-summary visually-hidden', id: `${id}-summary`, 'data-role': 'summary' });
+  body.setAttribute('aria-describedby', summary.id);
+
+  const seedInput = h('input', { type: 'number', id: `${id}-seed`, min: 0, max: 4294967295, step: 1, value: 1, inputmode: 'numeric', 'data-role': 'seed' });
+  const runButton = h('button', { type: 'button', 'data-action': 'run', 'aria-describedby': `${id}-runhelp` }, spec.runLabel ?? 'Run in your browser');
+  const cancelButton = h('button', { type: 'button', 'data-action': 'cancel', hidden: true }, 'Cancel');
+  const fileButton = h('button', { type: 'button', 'data-action': 'show-file', hidden: true }, 'Show the results file');
+  const progress = h('progress', { id: `${id}-progress`, max: 1, value: 0, 'data-role': 'progress' });
+  const progressLabel = h('label', { for: progress.id, class: 'exp-progress-label', 'data-role': 'progress-label' }, '');
+  const progressBox = h('div', { class: 'exp-progress', hidden: true }, progress, progressLabel);
+  const status = h('p', { class: 'exp-status', role: 'status', 'data-role': 'status' });
+  const controls = h('div', { class: 'exp-controls', role: 'group', 'aria-label': `Run “${spec.title}” in your browser` },
+    h('label', { class: 'exp-seed', for: seedInput.id }, 'Seed ', seedInput),
+    runButton, cancelButton, fileButton, progressBox,
+    h('p', { class: 'exp-help', id: `${id}-runhelp` }, spec.runHelp ?? 'Runs the quick size of this experiment on the shipped weights, in a background worker: the page stays usable.'));
+  const captionId = `${id}-caption`;
+  const sentence = h('span', { class: 'exp-sentence', 'data-role': 'sentence' });
+  const source = h('span', { class: 'exp-source', 'data-role': 'source' });
+  const caption = h('figcaption', { class: 'exp-caption', id: captionId },
+    h('strong', {}, /[.?!]$/.test(spec.title) ? `${spec.title} ` : `${spec.title}. `), spec.look, ' ', sentence, ' ', source);
+  fig.setAttribute('aria-labelledby', captionId);
+  fig.replaceChildren(body, controls, status, summary, caption);
+
+  const fileResult = fileState.results?.[spec.name] ?? null;
+  let job = null;
+
+  let last = null;
+
+  function show(result, origin, extra = {}) {
+    last = [result, origin, extra];
+    const ctx = { origin, file: fileResult, results: fileState.results, ...extra };
+    let out;
+    try {
+      out = spec.render(result, ctx);
+    } catch (err) {
+      console.warn(`experiment ${spec.name}: cannot draw`, err);
+      body.replaceChildren(h('p', { class: 'exp-message exp-error' }, `This figure could not be drawn from the ${origin === 'live' ? 'live run' : 'results file'}: ${err.message}`));
+      sentence.textContent = '';
+      summary.replaceChildren();
+      fig.dataset.state = 'error';
+      return;
+    }
+    body.replaceChildren(out.chart);
+    sentence.textContent = out.sentence ?? '';
+    summary.replaceChildren(...(out.tables ?? []));
+    const seconds = Number.isFinite(extra.seconds) ? `, ${extra.seconds.toFixed(1)} s` : '';
+    source.textContent = origin === 'live'
+      ? `(Live run in your browser: ${result.size ?? 'quick'} size, seed ${result.seed ?? extra.seed}${seconds}.)`
+      : `(From the results file: ${result.size ?? '?'} size, seed ${result.seed ?? '?'}.)`;
+    fig.dataset.state = origin;
+    fig.dataset.origin = origin;
+    fileButton.hidden = !(origin === 'live' && fileResult);
+  }
+
+  function showMissing() {
+    const why = fileState.results
+      ? 'The results file has no entry for this experiment yet.'
+      : fileState.reason === 'missing'
+        ? 'No results file yet (data/results.json is made by the native experiments).'
+        : `The results file could not be read (${fileState.reason}).`;
+    body.replaceChildren(h('p', { class: 'exp-message', 'data-role': 'missing' }, why, ' Run the experiment in your browser to see it.'));
+    sentence.textContent = '';
+    source.textContent = '';
+    summary.replaceChildren();
+    fig.dataset.state = 'none';
+  }
+
+  function setRunning(on) {
+    runButton.disabled = on;
+    seedInput.disabled = on;
+    cancelButton.hidden = !on;
+    if (on) progressBox.hidden = false;
+    fig.dataset.running = on ? 'true' : 'false';
+    if (on) fileButton.hidden = true;
+  }
+
+  function setProgress(f) {
+    progress.value = Math.max(0, Math.min(1, f));
+    progressLabel.textContent = `${spec.progressWord ?? 'Running'}… ${pct(progress.value)}`;
+  }
+
+  async function run() {
+    if (job) return;
+    const seed = Math.max(0, Math.min(4294967295, Math.floor(Number(seedInput.value) || 0)));
+    seedInput.value = String(seed);
+    setRunning(true);
+    setProgress(0);
+    status.textContent = `${spec.progressWord ?? 'Running'} in your browser (seed ${seed})…`;
+    const live = spec.live?.begin(body, { file: fileResult, seed });
+    if (live) fig.dataset.state = 'running';
+    const message = spec.live ? spec.live.message(seed) : { type: 'run', name: spec.name, seed, size: 'quick' };
+    job = startWorkerJob(message, { onProgress: setProgress, onMessage: (m) => live?.onMessage(m) });
+    try {
+      const { result, seconds } = await job.promise;
+      setProgress(1);
+      progressLabel.textContent = 'Done: 100\u2009%';
+      const final = live ? live.finish(result) : result;
+      show(final, 'live', { seconds, seed });
+      status.textContent = `Done in ${seconds.toFixed(1)} s: the figure now shows your run.`;
+    } catch (err) {
+      const cancelled = err instanceof Cancelled;
+      if (cancelled) progressBox.hidden = true;
+      if (!cancelled) console.warn(`experiment ${spec.name} failed`, err);
+      const partial = live?.stop?.(cancelled ? 'cancelled' : 'failed');
+      if (partial) {
+        fig.dataset.state = 'partial';
+        status.textContent = `${cancelled ? 'Cancelled' : `The run failed (${err.message})`}: ${partial}`;
+        fileButton.hidden = !fileResult;
+      } else {
+        if (last) show(...last);
+        else showMissing();
+        status.textContent = cancelled
+          ? `Cancelled. ${last ? `Showing the ${last[1] === 'live' ? 'last complete run' : 'results file'} again.` : ''}`
+          : `The run failed: ${err.message}`;
+      }
+    } finally {
+      job = null;
+      const refocus = document.activeElement === cancelButton || document.activeElement === document.body;
+      setRunning(false);
+      if (refocus && fig.isConnected) runButton.focus();
+    }
+  }
+
+  runButton.addEventListener('click', run);
+  seedInput.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') run();
+  });
+  cancelButton.addEventListener('click', () => job?.cancel());
+  fileButton.addEventListener('click', () => {
+    if (fileResult) show(fileResult, 'file');
+    status.textContent = 'Showing the results file.';
+    runButton.focus();
+  });
+
+  if (fileResult) show(fileResult, 'file');
+  else showMissing();
+  return { run, cancel: () => job?.cancel(), show };
+}

@@ -1,0 +1,79 @@
+// GA: representation overloading in the gated variant (Sezener et al. 2021). How many gate
+// patterns (effective kernels) each unit uses, and one unit's effective kernel under four
+// kinds of input, with how alike those kernels are.
+
+import { h } from '../dom.js';
+import { dataTable, diverging, heatmap, legend, panel, signedImage, stripChart } from './charts.js';
+import { fixed } from './format.js';
+
+/** The 3×3 kernel summed over input channels (index (ky*3+kx)*C + c). */
+function spatial(kernel, channels) {
+  return Array.from({ length: 9 }, (_, p) => {
+    let s = 0;
+    for (let c = 0; c < channels; c++) s += kernel[p * channels + c] ?? 0;
+    return s;
+  });
+}
+
+export default {
+  name: 'gating',
+  title: 'One cell, several roles (representation overloading)',
+  look: 'In the gated variant each L2/3 unit holds several banks of weights, and fixed random hyperplanes over the input’s statistics decide which banks are on. Left: how many distinct gate patterns (so effective kernels) each unit uses over held-out sketches, edges and noise (dots: units; tick: median). Right: the unit that uses the most, its effective 3×3 kernel (summed over input channels) under four inputs, and how alike those kernels are. This is the gated model only, not the two wirings.',
+  render(r) {
+    const stations = r.stations ?? [];
+    const ex = r.example ?? {};
+    const [ky, kx, channels] = ex.kernel_shape ?? [3, 3, 32];
+    const conds = ex.conditions ?? [];
+    const chart = h('div', {},
+      h('div', { class: 'exp-multiples exp-two' },
+        panel(null, stripChart({
+          title: 'gate patterns per unit',
+          label: `Number of distinct gate patterns per L2/3 unit, per station (of ${r.possible_patterns} possible)`,
+          rows: stations.map((s) => ({ label: s.station, cls: 'exp-gated', values: s.patterns })),
+          x: [0, r.possible_patterns ?? 4],
+          tickFormat: (v) => String(v),
+          xTitle: `patterns used (of ${r.possible_patterns ?? '?'})`,
+          width: 220,
+          left: 34,
+        })),
+        panel(null,
+          h('p', { class: 'exp-panel-heading' }, `${ex.station} L2/3 unit ${ex.unit}: effective kernel under`),
+          h('div', { class: 'exp-kernels' },
+            conds.map((c) => h('figure', { class: 'exp-kernel' },
+              signedImage(spatial(c.kernel, channels), ky, `Effective kernel for ${c.input}, summed over ${channels} input channels`, 'exp-image exp-kernel-image'),
+              h('figcaption', {}, c.input, h('br'), h('span', { class: 'exp-banks' }, `banks on: ${c.banks_open.map((b, i) => (b ? i + 1 : null)).filter(Boolean).join(', ') || 'none'}`))))),
+          heatmap({
+            label: 'Correlation between the effective kernels under the four inputs',
+            rows: conds.map((c) => c.input.replace('a sketch ', '').replace('(tiger)', 'tiger')),
+            cols: conds.map((c) => c.input.replace('a sketch ', '').replace('(tiger)', 'tiger')),
+            values: ex.kernel_correlation ?? [],
+            range: [-1, 1],
+            colour: (t) => diverging(t),
+            cell: 32,
+            left: 110,
+            top: 70,
+            format: (v) => fixed(v, 2),
+          }))),
+      legend([{ cls: 'exp-gated', label: 'a unit of the gated model', kind: 'line' }]));
+    const corr = ex.kernel_correlation ?? [];
+    const silent = conds.map((c) => !c.banks_open.some(Boolean));
+    let minC = Infinity;
+    let pair = null;
+    corr.forEach((row, i) => row.forEach((v, j) => {
+      if (j > i && !silent[i] && !silent[j] && v < minC) {
+        minC = v;
+        pair = [i, j];
+      }
+    }));
+    const mean = stations.map((s) => s.mean_patterns_per_unit);
+    const off = conds.filter((_, i) => silent[i]).map((c) => c.input);
+    let sentence = `In this run units use ${fixed(Math.min(...mean), 1)} to ${fixed(Math.max(...mean), 1)} gate patterns on average (of ${r.possible_patterns} possible)${Math.min(...mean) > 1.5 ? ', so most cells compute more than one thing' : ''}.`;
+    if (pair) sentence += ` The example unit’s kernels for ${conds[pair[0]].input} and ${conds[pair[1]].input} correlate at ${fixed(minC)}${minC > 0.9 ? ': between these inputs its role barely changes' : ': the same cell computes a different thing'}.`;
+    if (off.length) sentence += ` For ${off.join(' and ')} no bank is open: the unit is silent there.`;
+    const tables = [
+      dataTable('Gate patterns per unit', ['station', 'mean patterns per unit', 'units'], stations.map((s) => [s.station, fixed(s.mean_patterns_per_unit, 2), s.patterns.length])),
+      dataTable(`Correlation of the example unit's effective kernels`, ['input', ...conds.map((c) => c.input)], conds.map((c, i) => [c.input, ...(corr[i] ?? []).map((v) => fixed(v))])),
+    ];
+    return { chart, sentence, tables };
+  },
+};

@@ -1,0 +1,88 @@
+// TU: does V1 look like V1? Circular variance, orientation bandwidth and F1/F0 of V1 units
+// (L4 and L2/3) beside the published macaque summaries, and example tuning curves.
+
+import { h } from '../dom.js';
+import { WIRINGS, dataTable, legend, lineChart, stripChart } from './charts.js';
+import { degrees, fixed, pct } from './format.js';
+import { sideBySide } from './frame.js';
+
+const LAYERS = [['l4', 'L4'], ['l23', 'L2/3']];
+const MEASURES = [
+  { key: 'circular_variance', title: 'circular variance', x: [0, 1], fmt: (v) => String(+v.toFixed(2)), note: 'sharp 0 … flat 1' },
+  { key: 'bandwidth_deg', title: 'bandwidth (°)', x: [0, 90], fmt: (v) => `${v}`, note: 'half-width at 1/√2 of peak' },
+  { key: 'f1_f0', title: 'F1/F0', x: [0, 2], fmt: (v) => String(+v.toFixed(2)), note: 'simple > 1 > complex' },
+];
+
+/** Circular variance of a tuning curve over 180°. */
+function circularVariance(curve) {
+  let re = 0;
+  let im = 0;
+  let total = 0;
+  curve.forEach((v, i) => {
+    const a = (2 * Math.PI * i) / curve.length;
+    re += v * Math.cos(a);
+    im += v * Math.sin(a);
+    total += v;
+  });
+  return total > 0 ? 1 - Math.hypot(re, im) / total : 1;
+}
+
+function curves(r, w) {
+  const all = (r[w]?.l4?.curves ?? []).map((c) => ({ ...c, cv: circularVariance(c.curve) }));
+  const pick = all.sort((a, b) => a.cv - b.cv).slice(0, 3);
+  const n = pick[0]?.curve.length ?? 12;
+  const step = 180 / n;
+  return lineChart({
+    label: `${w}: the three most selective V1 L4 units' tuning curves, normalised to their peak`,
+    xLabels: Array.from({ length: n }, (_, i) => `${Math.round(i * step)}`),
+    maxXLabels: 4,
+    series: pick.map((c, i) => {
+      const max = Math.max(...c.curve) || 1;
+      return { cls: `exp-${w} exp-curve-${i}`, values: c.curve.map((v) => v / max) };
+    }),
+    y: [0, 1],
+    yTicks: [0, 0.5, 1],
+    markers: false,
+    xTitle: 'orientation (°)',
+    width: 200,
+    height: 120,
+    left: 24,
+    bottomSpace: 30,
+  });
+}
+
+export default {
+  name: 'tuning',
+  title: 'Does V1 look like V1?',
+  look: 'Gratings at 12 orientations and 8 phases, shown to the centre unit of every V1 channel. Each dot is a unit, each tick a median; the text under each panel is the published macaque V1 range it should be compared with (Ringach et al. 2002; Skottun et al. 1991; as used by Marques et al. 2020).',
+  render(r) {
+    const rows = WIRINGS.flatMap((w) => LAYERS.map(([l, name]) => ({ w, l, label: `${w === 'stream' ? 'stream' : 'hier.'} ${name}`, cls: `exp-${w}` })));
+    const mac = r.macaque_v1 ?? {};
+    const chart = h('div', {},
+      legend([{ cls: 'exp-stream', label: 'stream (round)', kind: 'line' }, { cls: 'exp-hierarchy', label: 'hierarchy (square)', kind: 'line' }, { cls: 'exp-median', label: 'median', kind: 'swatch' }]),
+      h('div', { class: 'exp-multiples exp-three exp-strips' },
+        MEASURES.map((m) => h('div', { class: 'exp-panel' },
+          stripChart({
+            title: m.title,
+            label: `${m.title} of V1 units, by wiring and layer`,
+            rows: rows.map((row) => ({ label: row.label, cls: row.cls, values: r[row.w]?.[row.l]?.[m.key]?.values ?? [] })),
+            x: m.x,
+            tickFormat: m.fmt,
+            width: 220,
+            left: 70,
+          }),
+          h('p', { class: 'exp-macaque' }, h('strong', {}, 'Macaque: '), mac[m.key] ?? '–')))),
+      h('p', { class: 'exp-subhead' }, 'The three most selective V1 L4 units (tuning curves, normalised)'),
+      sideBySide(curves(r, 'stream'), curves(r, 'hierarchy')),
+      mac.source ? h('p', { class: 'exp-note' }, `Macaque values: ${mac.source}`) : null);
+    const med = (w, l, k) => r[w]?.[l]?.[k]?.median;
+    const cvS = med('stream', 'l4', 'circular_variance');
+    const sentence = `In this run the median circular variance of V1 L4 is ${fixed(cvS)} in the stream and ${fixed(med('hierarchy', 'l4', 'circular_variance'))} in the hierarchy (macaque: roughly 0.6, so the model’s units are ${cvS < 0.5 ? 'more sharply tuned than a typical macaque cell' : cvS > 0.7 ? 'more broadly tuned than a typical macaque cell' : 'in the macaque range'}); the median bandwidth is ${degrees(med('stream', 'l4', 'bandwidth_deg'))} and ${degrees(med('hierarchy', 'l4', 'bandwidth_deg'))}; ${pct(r.stream?.l4?.f1_f0?.simple_fraction)} of stream L4 units and ${pct(r.hierarchy?.l4?.f1_f0?.simple_fraction)} of hierarchy L4 units are simple (F1/F0 > 1), against about half in macaque.`;
+    const tables = [dataTable('V1 tuning: medians by wiring and layer', ['wiring and layer', 'units', 'circular variance', 'bandwidth', 'F1/F0', 'simple cells'],
+      rows.map((row) => {
+        const v = r[row.w]?.[row.l] ?? {};
+        return [`${row.w} ${row.l === 'l4' ? 'L4' : 'L2/3'}`, v.units_responding ?? 0, fixed(v.circular_variance?.median), degrees(v.bandwidth_deg?.median), fixed(v.f1_f0?.median), pct(v.f1_f0?.simple_fraction)];
+      }).concat([['macaque V1', '', mac.circular_variance ?? '', mac.bandwidth_deg ?? '', mac.f1_f0 ?? '', '']]))];
+    return { chart, sentence, tables };
+  },
+};

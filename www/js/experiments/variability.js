@@ -1,0 +1,100 @@
+// P2: does a station's variability come from all the stations before it? Extra R² of L5_j
+// beyond station j−1, the share of each L5's variance from each noise source, and the L5
+// variance for every on/off combination of the four noise sources.
+
+import { h } from '../dom.js';
+import { STATIONS, WIRINGS, WIRING_BAR_LEGEND, barChart, dataTable, extent, legend } from './charts.js';
+import { fixed, pct, sig, signedFixed } from './format.js';
+import { sideBySide } from './frame.js';
+
+const SOURCES = ['exp-src-1', 'exp-src-2', 'exp-src-3', 'exp-src-4'];
+
+/** One horizontal stacked bar per station: the share of its L5 variance from each source. */
+function shares(r, w, stations) {
+  const share = r[w]?.share_by_source ?? {};
+  const rowH = 22;
+  const left = 30;
+  const width = 220;
+  const right = width - 8;
+  const top = 4;
+  const svg = h('svg:svg', { viewBox: `0 0 ${width} ${top + stations.length * rowH + 18}`, class: 'exp-chart', role: 'img', 'aria-label': `${w}: share of each station's L5 variance produced by each noise source alone` });
+  stations.forEach((s, j) => {
+    const y = top + j * rowH;
+    svg.append(h('svg:text', { x: left - 4, y: y + 14, class: 'exp-text exp-tick', 'text-anchor': 'end' }, s));
+    let x = left;
+    (share[s] ?? []).forEach((v, k) => {
+      const wdt = Math.max(0, Math.min(1, v)) * (right - left);
+      svg.append(h('svg:rect', { x: x.toFixed(1), y: y + 3, width: wdt.toFixed(1), height: rowH - 6, class: `exp-seg ${SOURCES[k]}` }));
+      if (wdt > 22) svg.append(h('svg:text', { x: (x + wdt / 2).toFixed(1), y: y + 15, class: 'exp-text exp-small exp-seg-label', 'text-anchor': 'middle' }, `${Math.round(v * 100)}`));
+      x += wdt;
+    });
+    svg.append(h('svg:rect', { x: left, y: y + 3, width: right - left, height: rowH - 6, class: 'exp-seg-frame' }));
+  });
+  const yb = top + stations.length * rowH + 12;
+  svg.append(h('svg:text', { x: left, y: yb, class: 'exp-text exp-tick', 'text-anchor': 'start' }, '0 %'));
+  svg.append(h('svg:text', { x: right, y: yb, class: 'exp-text exp-tick', 'text-anchor': 'end' }, '100 %'));
+  return svg;
+}
+
+export default {
+  name: 'variability',
+  title: 'Variability adds up (prediction 2)',
+  look: 'Noise enters L2/3 of chosen stations over repeated trials of the same sketch. Top: with noise only before station j−1, how much more of L5_j’s fluctuations all earlier stations predict than station j−1 alone (extra R², cross-validated). The post predicts extra R² above zero in the stream (variability also arrives directly) and about zero in a hierarchy. Below: the share of each L5’s variance that each station’s noise makes on its own.',
+  render(r) {
+    const targets = ['V4', 'IT'].filter((s) => WIRINGS.some((w) => r[w]?.r2?.[s]));
+    const vals = WIRINGS.flatMap((w) => targets.map((s) => r[w]?.r2?.[s]?.extra_r2));
+    const [lo, hi] = extent(vals, [0, 0.1, -0.1]);
+    const chart = h('div', {},
+      legend(WIRING_BAR_LEGEND),
+      h('div', { class: 'exp-narrow' },
+        barChart({
+          label: 'Extra R² of L5 at V4 and IT beyond the previous station, stream and hierarchy',
+          categories: targets.map((s) => `${s} L5`),
+          series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: targets.map((s) => r[w]?.r2?.[s]?.extra_r2) })),
+          y: [lo * 1.2, hi * 1.25],
+          valueFormat: (v) => signedFixed(v, 2),
+          yTitle: 'extra R²',
+          width: 260,
+          height: 150,
+        })),
+      h('p', { class: 'exp-subhead' }, 'Share of each L5’s variance from each noise source alone (%)'),
+      legend(STATIONS.map((s, k) => ({ cls: SOURCES[k], label: `noise in ${s}`, kind: 'swatch' }))),
+      sideBySide(shares(r, 'stream', STATIONS), shares(r, 'hierarchy', STATIONS)),
+      varianceDetails(r));
+    const x = (w, s) => r[w]?.r2?.[s]?.extra_r2;
+    const said = (w) => {
+      const v = x(w, 'IT');
+      return `${signedFixed(v)} (${fixed(r[w]?.r2?.IT?.all_earlier_stations)} with all earlier stations against ${fixed(r[w]?.r2?.IT?.previous_station)} with V4 alone)`;
+    };
+    const sx = x('stream', 'IT');
+    const hx = x('hierarchy', 'IT');
+    const hZero = Math.abs(hx) <= 0.02;
+    const outcome = sx > 0.02 && hZero
+      ? 'as the post predicts'
+      : sx > 0.02
+        ? 'the stream as predicted, but the hierarchy is not at zero either'
+        : sx > 0
+          ? `only marginally as the post predicts: the stream’s extra R² is barely above zero${hZero ? ', the hierarchy’s about zero' : ''}`
+          : 'not as the post predicts: the stream shows no extra R² here';
+    const sentence = `In this run the extra R² of IT L5 is ${said('stream')} in the stream and ${said('hierarchy')} in the hierarchy; at V4, ${signedFixed(x('stream', 'V4'))} and ${signedFixed(x('hierarchy', 'V4'))}: ${outcome}.`;
+    const tables = [
+      dataTable('Extra R² beyond the previous station', ['L5 of'].concat(['stream: previous', 'stream: all earlier', 'stream: extra', 'hierarchy: previous', 'hierarchy: all earlier', 'hierarchy: extra']),
+        targets.map((s) => [s, ...WIRINGS.flatMap((w) => [fixed(r[w]?.r2?.[s]?.previous_station), fixed(r[w]?.r2?.[s]?.all_earlier_stations), signedFixed(r[w]?.r2?.[s]?.extra_r2)])])),
+      ...WIRINGS.map((w) => dataTable(`${w}: share of each L5’s variance from each noise source alone`, ['L5 of', ...STATIONS.map((s) => `noise in ${s}`)],
+        STATIONS.map((s) => [s, ...STATIONS.map((_, k) => pct(r[w]?.share_by_source?.[s]?.[k]))]))),
+    ];
+    return { chart, sentence, tables };
+  },
+};
+
+/** Every noise combination's L5 variance, in a table the reader can open. */
+function varianceDetails(r) {
+  const keys = Object.keys(r.stream?.l5_variance ?? {}).sort((a, b) => (a === 'none' ? -1 : b === 'none' ? 1 : a.split('+').length - b.split('+').length || a.localeCompare(b)));
+  if (!keys.length) return null;
+  return h('details', { class: 'exp-details' },
+    h('summary', {}, 'L5 variance for all 16 combinations of noise sources'),
+    h('div', { class: 'exp-scroll', tabindex: 0, role: 'region', 'aria-label': 'L5 variance table' },
+      dataTable('Trial-to-trial variance of each station’s L5, by where the noise enters', ['noise in', ...WIRINGS.flatMap((w) => STATIONS.map((s) => `${w === 'stream' ? 'S' : 'H'} ${s}`))],
+        keys.map((k) => [k, ...WIRINGS.flatMap((w) => (r[w]?.l5_variance?.[k] ?? []).map((v) => sig(v, 2)))]), true),
+      h('p', { class: 'exp-note' }, 'S: stream, H: hierarchy. Variance averaged over units and stimuli, in squared stream units.')));
+}

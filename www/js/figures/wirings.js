@@ -1,0 +1,63 @@
+// Both wirings side by side on the same input: for each, the behaviour (category, probability,
+// what the animal does) and the four stations' L4, L2/3 and L5 maps.
+
+import { h } from '../dom.js';
+import { STATIONS, WIRINGS, behaviourSentence } from '../app.js';
+import { StationViews } from '../render.js';
+
+const SIDES = { V1: 32, V2: 16, V4: 8, IT: 4 };
+const LAYERS = [
+  ['l4', 'L4', 'reads the stream'],
+  ['l23', 'L2/3', 'computes'],
+  ['l5', 'L5', 'holds the stream'],
+];
+const BLURBS = {
+  stream: 'Each station adds its write to the stream; L5 holds the thalamic input plus every earlier write.',
+  hierarchy: 'Each station replaces the stream with its write; a level sees only the level below.',
+};
+
+export function buildWiring(wiring, idPrefix) {
+  const title = `${idPrefix}-${wiring}-title`;
+  return h('section', { class: 'wiring', 'data-wiring': wiring, 'aria-labelledby': title },
+    h('h3', { id: title, class: 'wiring-title' }, wiring === 'stream' ? 'Stream' : 'Hierarchy'),
+    h('p', { class: 'wiring-blurb' }, BLURBS[wiring]),
+    h('div', { class: 'behaviour', 'data-role': 'behaviour' },
+      h('p', { class: 'behaviour-line' },
+        h('span', { class: 'behaviour-see' }, 'sees'), ' ',
+        h('strong', { 'data-role': 'category' }, '…'), ' ',
+        h('span', { 'data-role': 'probability', class: 'probability' }), ' ',
+        h('span', { 'aria-hidden': 'true', class: 'arrow' }, '→'),
+        h('span', { class: 'visually-hidden' }, ', so:'), ' ',
+        h('strong', { 'data-role': 'action' }, '…')),
+      h('ol', { class: 'probs', 'data-role': 'probs', 'aria-label': `Probability of each category, ${wiring}` })),
+    STATIONS.map((st) => {
+      const name = `${idPrefix}-${wiring}-${st}-name`;
+      return h('div', { class: 'station', 'data-station': st, role: 'group', 'aria-labelledby': name },
+        h('h4', { class: 'station-name', id: name }, st, ' ', h('span', { class: 'station-size' }, `${SIDES[st]}×${SIDES[st]}`),
+          h('span', { class: 'lesion-mark', 'data-role': 'lesion-mark', hidden: true }, ' removed')),
+        h('div', { class: 'layers' }, LAYERS.map(([layer, label, what]) =>
+          h('figure', { class: 'layer', 'data-layer': layer },
+            h('canvas', { class: 'map', width: 1, height: 1, role: 'img', 'aria-label': `${st} ${label} activity, ${wiring} wiring` }),
+            h('figcaption', {}, h('span', { class: 'layer-name' }, label), ' ', h('span', { class: 'layer-what' }, what), ' ',
+              h('span', { class: 'layer-stats', 'data-role': 'stats' }))))));
+    }));
+}
+
+export function mountWirings(root, app) {
+  const prefix = root.id || 'wirings';
+  const summaryLine = h('p', { class: 'visually-hidden', 'data-role': 'summary' });
+  root.append(h('div', { class: 'wirings' }, WIRINGS.map((w) => buildWiring(w, prefix))), summaryLine);
+  const views = new StationViews(root);
+  return {
+    update(summary, a) {
+      views.draw(a.viewer, summary);
+      for (const w of WIRINGS) {
+        for (const st of STATIONS) {
+          const mark = root.querySelector(`[data-wiring="${w}"] [data-station="${st}"] [data-role="lesion-mark"]`);
+          if (mark) mark.hidden = !a.isLesioned(w, st);
+        }
+      }
+      summaryLine.textContent = WIRINGS.map((w) => behaviourSentence(summary, w)).join(' ');
+    },
+  };
+}

@@ -216,6 +216,12 @@ impl Viewer {
             .collect())
     }
 
+    /// Panics on purpose, so the page tests can check that a Rust panic is
+    /// reported and the page recovers (with a fresh Viewer).
+    pub fn panic_for_test(&mut self) {
+        panic!("a deliberate panic, asked for by a test");
+    }
+
     /// Draws the eight LGN channels (32×32 each) in a 4×2 grid.
     pub fn draw_lgn(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
         let lgn = self.trace("stream")?.lgn.clone();

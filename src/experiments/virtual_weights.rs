@@ -85,6 +85,16 @@ pub fn run(models: &Models, _seed: u64, size: Size, progress: &mut dyn FnMut(f32
         );
         tick(progress, (i + 1) as f32 / 2.0)?;
     }
+    // What the same measure gives for unrelated matrices of these shapes
+    // (Gaussian, 50 draws): alignment at this level is no alignment at all.
+    let mut rng = crate::rng::Rng::new(0xBA5E);
+    let mut baseline = 0.0f32;
+    for _ in 0..50 {
+        let w = Array2::from_shape_fn((crate::model::M, crate::model::D), |_| rng.normal());
+        let r = Array2::from_shape_fn((crate::model::D, crate::model::M), |_| rng.normal());
+        baseline += frob(w.dot(&r).view()) / (frob(w.view()) * frob(r.view())) / 50.0;
+    }
+    out.insert("random_baseline".into(), json!(baseline));
     let mut readers: Vec<&str> = NAMES.to_vec();
     readers.push("behaviour");
     let mut writers = vec!["thalamic input"];

@@ -59,6 +59,8 @@ pub struct Viewer {
     /// The adapted 64×64 image the retina last saw.
     image: Vec<f32>,
     traces: Option<(Trace, Trace)>,
+    /// The LGN maps of `image`, computed once per capture.
+    lgn: Option<Maps>,
     /// Reused RGBA buffer for drawing maps.
     pixels: Vec<u8>,
 }
@@ -73,6 +75,7 @@ impl Viewer {
             hierarchy: weights::shipped(Wiring::Hierarchy),
             image: vec![0.0; input::SIDE * input::SIDE],
             traces: None,
+            lgn: None,
             pixels: Vec::new(),
         }
     }
@@ -104,13 +107,14 @@ impl Viewer {
     pub fn capture_rgba(&mut self, rgba: &[u8], width: usize, height: usize) -> Result<(), JsError> {
         self.image = input::from_rgba(rgba, width, height).map_err(js_err)?;
         self.traces = None;
+        self.lgn = None;
         Ok(())
     }
 
     /// Runs both wirings on the captured image; returns
     /// `{categories, stream: Summary, hierarchy: Summary}`.
     pub fn run(&mut self) -> Result<JsValue, JsError> {
-        let lgn = retina::lgn(&self.image);
+        let lgn = self.lgn.get_or_insert_with(|| retina::lgn(&self.image)).clone();
         let s = self.stream.forward(lgn.clone());
         let h = self.hierarchy.forward(lgn);
         #[derive(Serialize)]
@@ -214,6 +218,23 @@ impl Viewer {
         Ok((0..=k)
             .map(|w| if model.wiring.residual() || w == k { m[k][w].unwrap_or(0.0) } else { 0.0 })
             .collect())
+    }
+
+    /// One wiring's forward pass on the captured image, nothing else: the
+    /// category logits. The benchmark times this.
+    pub fn forward_only(&mut self, wiring: &str) -> Result<Vec<f32>, JsError> {
+        let lgn = self.lgn.get_or_insert_with(|| retina::lgn(&self.image)).clone();
+        let model = match wiring {
+            "stream" => &self.stream,
+            "hierarchy" => &self.hierarchy,
+            other => return Err(js_err(format!("unknown wiring {other:?}: expected stream or hierarchy"))),
+        };
+        Ok(model.forward(lgn).category_logits.row(0).to_vec())
+    }
+
+    /// The captured image's LGN maps, 32·32·8, index (y·32 + x)·8 + c.
+    pub fn lgn_tensor(&mut self) -> Vec<f32> {
+        self.lgn.get_or_insert_with(|| retina::lgn(&self.image)).x.iter().copied().collect()
     }
 
     /// Panics on purpose, so the page tests can check that a Rust panic is

@@ -223,3 +223,20 @@ fn big_and_tiny_canvases_are_fine() {
         assert!(numbers(&get(&s, &["stream", "logits"])).iter().all(|x| x.is_finite()), "{w}x{h}");
     }
 }
+
+#[wasm_bindgen_test]
+fn forward_only_gives_the_same_logits_as_run() {
+    let mut v = Viewer::new();
+    v.capture_canvas(&drawing(256, 256, &TRIANGLE)).unwrap();
+    let s = v.run().unwrap();
+    for wiring in ["stream", "hierarchy"] {
+        let fast = v.forward_only(wiring).unwrap();
+        let full = numbers(&get(&s, &[wiring, "logits"]));
+        assert_eq!(fast.len(), 10);
+        for (a, b) in fast.iter().zip(&full) {
+            assert!((*a as f64 - b).abs() < 1e-6);
+        }
+    }
+    assert_eq!(v.lgn_tensor().len(), 32 * 32 * 8);
+    assert!(v.forward_only("ladder").is_err());
+}

@@ -63,6 +63,7 @@ pub struct Viewer {
     lgn: Option<Maps>,
     /// Reused RGBA buffer for drawing maps.
     pixels: Vec<u8>,
+    palettes: Palettes,
 }
 
 #[wasm_bindgen]
@@ -77,6 +78,7 @@ impl Viewer {
             traces: None,
             lgn: None,
             pixels: Vec::new(),
+            palettes: Palettes::new(),
         }
     }
 
@@ -156,22 +158,23 @@ impl Viewer {
     /// of its channel maps; sets the canvas size itself.
     pub fn draw_station(&mut self, wiring: &str, station: &str, layer: &str, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
         let k = station_index(station)?;
-        let trace = self.trace(wiring)?;
-        let t = &trace.stations[k];
+        self.trace(wiring)?;
+        let (s, h) = self.traces.as_ref().expect("trace() ran the models");
+        let t = &if wiring == "stream" { s } else { h }.stations[k];
         let (maps, signed) = match layer {
-            "l4" => (t.l4.clone(), false),
-            "l23" => (t.l23.clone(), false),
-            "write" => (t.write.clone(), true),
-            "l5" => (t.l5.clone(), true),
+            "l4" => (&t.l4, false),
+            "l23" => (&t.l23, false),
+            "write" => (&t.write, true),
+            "l5" => (&t.l5, true),
             other => return Err(js_err(format!("unknown layer {other:?}: expected l4, l23, write or l5"))),
         };
-        self.draw_tiles(&maps, 8, signed, canvas)
+        draw_tiles(&mut self.pixels, &self.palettes, maps, 8, signed, canvas)
     }
 
     /// Draws the adapted 64×64 image that the retina sees.
     pub fn draw_input(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
         let x = ndarray::Array2::from_shape_vec((input::SIDE * input::SIDE, 1), self.image.clone()).map_err(js_err)?;
-        self.draw_tiles(&Maps { n: 1, side: input::SIDE, x }, 1, true, canvas)
+        draw_tiles(&mut self.pixels, &self.palettes, &Maps { n: 1, side: input::SIDE, x }, 1, true, canvas)
     }
 
     /// A preset stimulus as 64×64 RGBA (name: a category, "bars", "grating"
@@ -199,7 +202,7 @@ impl Viewer {
         let g = model.unit_gradient(self.trace(wiring)?, k, layer, channel, y, x).map_err(js_err)?;
         let summed = g.x.sum_axis(ndarray::Axis(1)).insert_axis(ndarray::Axis(1));
         let max = summed.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-        self.draw_tiles(&Maps { n: 1, side: g.side, x: summed }, 1, true, canvas)?;
+        draw_tiles(&mut self.pixels, &self.palettes, &Maps { n: 1, side: g.side, x: summed }, 1, true, canvas)?;
         Ok(max)
     }
 
@@ -245,8 +248,9 @@ impl Viewer {
 
     /// Draws the eight LGN channels (32×32 each) in a 4×2 grid.
     pub fn draw_lgn(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
-        let lgn = self.trace("stream")?.lgn.clone();
-        self.draw_tiles(&lgn, 4, false, canvas)
+        self.trace("stream")?;
+        let lgn = &self.traces.as_ref().expect("trace() ran the models").0.lgn;
+        draw_tiles(&mut self.pixels, &self.palettes, lgn, 4, false, canvas)
     }
 }
 
@@ -295,6 +299,51 @@ impl DegradationTrainer {
     }
 }
 
+/// Colour tables: 255 steps along each ramp (an odd number, so the diverging
+/// map's midpoint, zero, is its own entry), so drawing a pixel is a lookup.
+struct Palettes {
+    sequential: Vec<[u8; 3]>,
+    diverging: Vec<[u8; 3]>,
+}
+
+impl Palettes {
+    fn new() -> Self {
+        let table = |stops| (0..255).map(|i| ramp(stops, i as f32 / 254.0)).collect();
+        Palettes { sequential: table(&SEQUENTIAL), diverging: table(&DIVERGING) }
+    }
+}
+
+/// Channel maps of image 0 as tiles, `columns` per row, 1-px gaps. One
+/// scale for the whole layer (so channels can be compared): the maximum for
+/// rates, the maximum magnitude for the signed stream. The canvas is resized
+/// only when its size changes (resizing clears and reallocates it).
+fn draw_tiles(pixels: &mut Vec<u8>, palettes: &Palettes, maps: &Maps, columns: usize, signed: bool, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
+    let (side, c) = (maps.side, maps.channels());
+    let rows = c.div_ceil(columns);
+    let (w, h) = (columns * (side + 1) - 1, rows * (side + 1) - 1);
+    let scale = maps.x.iter().fold(0.0f32, |m, v| m.max(v.abs())).max(1e-6);
+    let (table, offset, gain) = if signed { (&palettes.diverging, 127.0, 127.0 / scale) } else { (&palettes.sequential, 0.0, 254.0 / scale) };
+    pixels.clear();
+    pixels.resize(w * h * 4, 0);
+    for (p, row) in maps.x.rows().into_iter().take(side * side).enumerate() {
+        let (y, x) = (p / side, p % side);
+        for (ch, &v) in row.iter().enumerate() {
+            let i = (offset + gain * v).round().clamp(0.0, 254.0) as usize;
+            let rgb = table[i];
+            let (tx, ty) = ((ch % columns) * (side + 1), (ch / columns) * (side + 1));
+            let o = ((ty + y) * w + tx + x) * 4;
+            pixels[o..o + 4].copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
+        }
+    }
+    if canvas.width() != w as u32 || canvas.height() != h as u32 {
+        canvas.set_width(w as u32);
+        canvas.set_height(h as u32);
+    }
+    let data = ImageData::new_with_u8_clamped_array_and_sh(Clamped(pixels), w as u32, h as u32)
+        .map_err(|_| js_err("cannot make ImageData"))?;
+    context(canvas)?.put_image_data(&data, 0.0, 0.0).map_err(|_| js_err("cannot draw into the canvas"))
+}
+
 fn station_index(name: &str) -> Result<usize, JsError> {
     NAMES.iter().position(|&n| n == name).ok_or_else(|| js_err(format!("unknown station {name:?}: expected V1, V2, V4 or IT")))
 }
@@ -321,31 +370,4 @@ impl Viewer {
         }
     }
 
-    /// Channel maps of image 0 as tiles, `columns` per row, 1-px gaps. One
-    /// scale for the whole layer (so channels can be compared): the maximum
-    /// for rates, the maximum magnitude for the signed stream.
-    fn draw_tiles(&mut self, maps: &Maps, columns: usize, signed: bool, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
-        let (side, c) = (maps.side, maps.channels());
-        let rows = c.div_ceil(columns);
-        let (w, h) = (columns * (side + 1) - 1, rows * (side + 1) - 1);
-        let scale = maps.x.iter().fold(0.0f32, |m, v| m.max(v.abs())).max(1e-6);
-        self.pixels.clear();
-        self.pixels.resize(w * h * 4, 0);
-        for ch in 0..c {
-            let (tx, ty) = ((ch % columns) * (side + 1), (ch / columns) * (side + 1));
-            for y in 0..side {
-                for x in 0..side {
-                    let v = maps.at(0, y, x, ch) / scale;
-                    let rgb = if signed { ramp(&DIVERGING, 0.5 + 0.5 * v) } else { ramp(&SEQUENTIAL, v) };
-                    let o = ((ty + y) * w + tx + x) * 4;
-                    self.pixels[o..o + 4].copy_from_slice(&[rgb[0], rgb[1], rgb[2], 255]);
-                }
-            }
-        }
-        canvas.set_width(w as u32);
-        canvas.set_height(h as u32);
-        let data = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.pixels), w as u32, h as u32)
-            .map_err(|_| js_err("cannot make ImageData"))?;
-        context(canvas)?.put_image_data(&data, 0.0, 0.0).map_err(|_| js_err("cannot draw into the canvas"))
-    }
 }

@@ -32,12 +32,12 @@ export function chromiumPath() {
 }
 
 /** Start the server (with CSP) and the browser. Call the returned stop() when done. */
-export async function startAll() {
+export async function startAll({ args = [] } = {}) {
   if (!existsSync(join(WWW, 'pkg', 'ventral_stream.js'))) {
     throw new Error('www/pkg is missing: run ./build.sh build first');
   }
   const server = await startServer({ root: WWW, port: 0, csp: true });
-  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_ARGS, ...args] });
   return {
     url: server.url,
     origin: new URL(server.url).origin,

@@ -6,7 +6,17 @@
 // it is painted into the paper canvas, and the model reads that canvas, at most once per
 // animation frame.
 
-import { loadViewer } from './model.js';
+import { loadViewer, newViewer, wasmMemoryBytes } from './model.js';
+
+/**
+ * True for an error that means the core itself broke (a Rust panic is a WebAssembly trap, a
+ * RuntimeError; the Viewer that panicked is then left borrowed, and any later call on it throws
+ * wasm-bindgen's "recursive use" error), as opposed to an ordinary Error the core returns.
+ */
+export function isWasmFault(err) {
+  if (typeof WebAssembly === 'object' && err instanceof WebAssembly.RuntimeError) return true;
+  return /recursive use of an object|unreachable|null pointer passed to rust/i.test(String(err?.message ?? ''));
+}
 
 export const WIRINGS = ['stream', 'hierarchy'];
 export const STATIONS = ['V1', 'V2', 'V4', 'IT'];
@@ -34,6 +44,70 @@ export class App extends EventTarget {
     this.source = { kind: 'draw' };
     this.frameRequested = false;
     this.errorSink = (message, err) => console.error(message, err);
+    /** a short notice that is not an error (e.g. the model recovered from a fault) */
+    this.noticeSink = (message) => console.warn(message);
+    /** the weights loaded into each wiring, to load again into a fresh Viewer */
+    this.weights = new Map();
+    /** how many times a fresh Viewer replaced one that broke */
+    this.recoveries = 0;
+    this.recentFaults = [];
+  }
+
+  /** The size of the model's WebAssembly memory, in bytes (for the soak test). */
+  get wasmMemoryBytes() {
+    return wasmMemoryBytes();
+  }
+
+  /**
+   * Call fn(viewer); if the core faults (a Rust panic), drop that Viewer, make a fresh one with
+   * the same lesions and weights, redraw, and return undefined. Ordinary errors are thrown.
+   */
+  withViewer(fn) {
+    if (!this.viewer) return undefined;
+    try {
+      return fn(this.viewer);
+    } catch (err) {
+      if (!isWasmFault(err)) throw err;
+      this.recover(err);
+      this.runNow();
+      return undefined;
+    }
+  }
+
+  /** Replace a broken Viewer with a fresh one, lesions and loaded weights reapplied. */
+  recover(err) {
+    const now = performance.now();
+    this.recentFaults = this.recentFaults.filter((t) => now - t < 5000);
+    this.recentFaults.push(now);
+    if (this.recentFaults.length > 5) {
+      // Faulting again and again: stop trying rather than spin.
+      this.viewer = null;
+      throw new Error(`the model keeps failing (${err?.message ?? err}); reload the page`);
+    }
+    console.warn('The model failed and is being restarted', err);
+    const old = this.viewer;
+    this.viewer = null;
+    try {
+      old?.free?.();
+    } catch {
+      // a Viewer that panicked may still be borrowed; it is simply dropped
+    }
+    const fresh = newViewer();
+    for (const [wiring, bytes] of this.weights) {
+      try {
+        fresh.load_weights(wiring, bytes);
+      } catch {
+        this.weights.delete(wiring);
+      }
+    }
+    for (const key of this.lesions) {
+      const [wiring, station] = key.split('.');
+      fresh.set_lesion(wiring, station, true);
+    }
+    this.viewer = fresh;
+    this.recoveries += 1;
+    this.noticeSink(`The model hit an internal error (${err?.message ?? err}) and was restarted; your input, lesions and weights are kept.`);
+    this.dispatchEvent(new CustomEvent('recovered', { detail: { error: err } }));
   }
 
   /** @param {Figure} figure */
@@ -54,6 +128,25 @@ export class App extends EventTarget {
   /** Run the model on the paper now and draw every figure. */
   runNow() {
     if (!this.viewer || !this.paper) return null;
+    try {
+      return this.#runOnce();
+    } catch (err) {
+      if (!isWasmFault(err)) throw err;
+      this.recover(err);
+      return this.#runOnce();
+    }
+  }
+
+  /**
+   * One frame of the live path, for tests and long sessions: let each figure that has a live
+   * source (the webcam) paint its next frame into the paper, then capture, run and draw.
+   */
+  frame() {
+    for (const f of this.figures) f.tick?.();
+    return this.runNow();
+  }
+
+  #runOnce() {
     this.viewer.capture_canvas(this.paper.canvas);
     const summary = this.viewer.run();
     this.summary = summary;
@@ -66,6 +159,7 @@ export class App extends EventTarget {
     try {
       f.update(this.summary, this);
     } catch (err) {
+      if (isWasmFault(err)) throw err;
       this.errorSink('A figure could not be drawn', err);
     }
   }
@@ -100,7 +194,8 @@ export class App extends EventTarget {
   /** Paint a preset (64×64 from the core) into the paper: it then goes the same way as a drawing. */
   loadPreset(name, variant = 0) {
     if (!this.viewer || !this.paper) return false;
-    const rgba = this.viewer.preset(name, variant);
+    const rgba = this.withViewer((v) => v.preset(name, variant));
+    if (!rgba) return false;
     const img = new ImageData(new Uint8ClampedArray(rgba), 64, 64);
     const c = document.createElement('canvas');
     c.width = 64;
@@ -126,12 +221,13 @@ export class App extends EventTarget {
 
   #applyLesion(key, on) {
     const [wiring, station] = key.split('.');
-    this.viewer.set_lesion(wiring, station, on);
+    this.withViewer((v) => v.set_lesion(wiring, station, on));
   }
 
   /** Replace one wiring's weights (throws the core's Error, with its message, on a bad file). */
   loadWeights(wiring, bytes) {
     this.viewer.load_weights(wiring, bytes);
+    this.weights.set(wiring, bytes);
     this.requestRun();
   }
 

@@ -9,6 +9,8 @@
 // capture path, the canvas itself.
 
 const INK = '#000';
+/** Undo steps kept: a long session must not keep every picture it ever had. */
+const MAX_HISTORY = 100;
 const PAPER = '#fff';
 
 export class DrawingInput extends EventTarget {
@@ -52,6 +54,11 @@ export class DrawingInput extends EventTarget {
     return { strokes: this.strokes, background: this.background };
   }
 
+  #remember() {
+    this.history.push(this.#snapshot());
+    if (this.history.length > MAX_HISTORY) this.history.splice(0, this.history.length - MAX_HISTORY);
+  }
+
   /**
    * Replace the picture with an image (the strokes go; undo brings them back).
    * @param {CanvasImageSource} image
@@ -63,7 +70,7 @@ export class DrawingInput extends EventTarget {
     const w = width ?? image.width ?? image.videoWidth;
     const h = height ?? image.height ?? image.videoHeight;
     if (!(w > 0 && h > 0)) return;
-    if (record) this.history.push(this.#snapshot());
+    if (record) this.#remember();
     this.background = { image, width: w, height: h, smooth };
     if (record) this.strokes = [];
     this.redraw();
@@ -78,7 +85,7 @@ export class DrawingInput extends EventTarget {
   /** Replace the strokes (from the URL), keeping the background. */
   setStrokes(strokes) {
     if (this.active) return;
-    this.history.push(this.#snapshot());
+    this.#remember();
     this.strokes = strokes;
     this.redraw();
     this.#changed('restore');
@@ -100,7 +107,7 @@ export class DrawingInput extends EventTarget {
 
   clear() {
     if (this.active || (this.strokes.length === 0 && !this.background)) return;
-    this.history.push(this.#snapshot());
+    this.#remember();
     this.strokes = [];
     this.background = null;
     this.redraw();
@@ -164,7 +171,7 @@ export class DrawingInput extends EventTarget {
     if (!this.active || e.pointerId !== this.active.id) return;
     const { points } = this.active;
     this.active = null;
-    this.history.push(this.#snapshot());
+    this.#remember();
     this.strokes = [...this.strokes, points];
     // Paint the finished drawing from its strokes, so that the same strokes always give the
     // same pixels (after undo, too), whatever the pieces it was drawn in.

@@ -20,6 +20,8 @@ function setStatus(text, kind = 'info') {
   if (!statusLine) return;
   statusLine.textContent = text;
   statusLine.dataset.kind = kind;
+  if (kind === 'error') statusLine.dataset.error = 'true';
+  else delete statusLine.dataset.error;
 }
 
 function fail(message, err) {
@@ -28,6 +30,14 @@ function fail(message, err) {
   html.dataset.error = 'true';
 }
 app.errorSink = fail;
+let noticeTimer = 0;
+app.noticeSink = (message) => {
+  setStatus(message, 'notice');
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => {
+    if (statusLine?.dataset.kind === 'notice') setStatus('');
+  }, 10_000);
+};
 
 // Number the figures and write their captions (what to look for).
 let n = 0;
@@ -93,14 +103,48 @@ async function start() {
   setStatus('Loading the model…');
   try {
     await app.start();
-    applyState(app, readState());
-    app.runNow();
   } catch (err) {
     fail('The model could not be loaded', err);
     return;
   }
-  setStatus('');
+  try {
+    applyState(app, readState());
+  } catch (err) {
+    // A garbled link: say so, and start from blank paper.
+    console.warn('The state in the address could not be used', err);
+    setStatus('The view in this link could not be restored; starting from blank paper.', 'notice');
+  }
+  try {
+    app.runNow();
+  } catch (err) {
+    fail('The model could not run on this input', err);
+  }
+  if (statusLine?.dataset.kind !== 'notice' && statusLine?.dataset.kind !== 'error') setStatus('');
   html.dataset.ready = 'true';
 }
+
+// A hook for the page tests, which adds no global: when <html> has data-test-hooks, a
+// "stations-test" CustomEvent on the document runs one action synchronously and leaves its
+// answer in event.detail.result.
+//   {action: 'memory'}        {wasmBytes}
+//   {action: 'frames', n}     n frames of the live path (webcam tick, capture, run, draw)
+//   {action: 'panic'}         a deliberate Rust panic, then recovery; {recoveries}
+document.addEventListener('stations-test', (e) => {
+  if (!html.hasAttribute('data-test-hooks') || !(e instanceof CustomEvent) || !e.detail) return;
+  const d = e.detail;
+  if (d.action === 'memory') d.result = { wasmBytes: app.wasmMemoryBytes };
+  else if (d.action === 'frames') {
+    let done = 0;
+    for (let i = 0; i < (d.n ?? 1); i++) {
+      if (d.beforeFrame) d.beforeFrame(i);
+      app.frame();
+      done += 1;
+    }
+    d.result = { frames: done, wasmBytes: app.wasmMemoryBytes };
+  } else if (d.action === 'panic') {
+    app.withViewer((v) => v.panic_for_test());
+    d.result = { recoveries: app.recoveries };
+  }
+});
 
 start();

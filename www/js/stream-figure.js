@@ -14,7 +14,7 @@ import { FIGURES } from './figures/index.js';
 import { mountInputPanel } from './figures/inputpanel.js';
 import { h } from './dom.js';
 
-const STYLES = ['../css/base.css', '../css/figures.css'].map((p) => new URL(p, import.meta.url).href);
+const STYLES = ['../css/base.css', '../css/figures.css', './stream-figure.css'].map((p) => new URL(p, import.meta.url).href);
 
 class StreamFigure extends HTMLElement {
   #started = false;
@@ -41,7 +41,12 @@ class StreamFigure extends HTMLElement {
     app.errorSink = (message, err) => {
       status.textContent = `${message}: ${err?.message ?? err}`;
       status.dataset.kind = 'error';
+      status.dataset.error = 'true';
       this.dataset.error = 'true';
+    };
+    app.noticeSink = (message) => {
+      status.textContent = message;
+      status.dataset.kind = 'notice';
     };
     app.add(mountInputPanel(inputBody, app, { compact: name !== 'input' }));
     if (spec.mount) app.add(spec.mount(body, app, { station: this.getAttribute('station') || undefined }));

@@ -8,6 +8,108 @@ import { PRESET_KINDS } from '../app.js';
 
 const KIND_LABELS = { bars: 'bars (edges)', grating: 'grating', noise: 'white noise' };
 
+/** The largest side an uploaded image keeps: bigger ones are decoded downscaled. */
+const MAX_SIDE = 1024;
+/** Files larger than this are not read at all. */
+const MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The pixel size an image file's header declares (PNG, JPEG, GIF, WebP, BMP), its format, or
+ * null when the bytes are not one of these formats. Only the first bytes are read.
+ * @param {Uint8Array} b
+ */
+export function imageHeader(b) {
+  const u16be = (o) => (b[o] << 8) | b[o + 1];
+  const u16le = (o) => b[o] | (b[o + 1] << 8);
+  const u24le = (o) => b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
+  const u32be = (o) => ((b[o] << 24) >>> 0) + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
+  const u32le = (o) => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + ((b[o + 3] << 24) >>> 0);
+  const ascii = (o, n) => String.fromCharCode(...b.subarray(o, o + n));
+  if (b.length >= 24 && b[0] === 0x89 && ascii(1, 3) === 'PNG') return { format: 'PNG', width: u32be(16), height: u32be(20) };
+  if (b.length >= 10 && ascii(0, 4) === 'GIF8') return { format: 'GIF', width: u16le(6), height: u16le(8) };
+  if (b.length >= 26 && ascii(0, 2) === 'BM') return { format: 'BMP', width: Math.abs(u32le(18) | 0), height: Math.abs(u32le(22) | 0) };
+  if (b.length >= 30 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') {
+    const kind = ascii(12, 4);
+    if (kind === 'VP8 ') return { format: 'WebP', width: u16le(26) & 0x3fff, height: u16le(28) & 0x3fff };
+    if (kind === 'VP8L') {
+      const v = u32le(21);
+      return { format: 'WebP', width: (v & 0x3fff) + 1, height: ((v >>> 14) & 0x3fff) + 1 };
+    }
+    if (kind === 'VP8X') return { format: 'WebP', width: u24le(24) + 1, height: u24le(27) + 1 };
+    return { format: 'WebP', width: 0, height: 0 };
+  }
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) {
+    // JPEG: walk the markers to the first start-of-frame.
+    let o = 2;
+    while (o + 9 < b.length) {
+      if (b[o] !== 0xff) return { format: 'JPEG', width: 0, height: 0 };
+      const marker = b[o + 1];
+      if (marker === 0xff) {
+        o += 1;
+        continue;
+      }
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        return { format: 'JPEG', width: u16be(o + 7), height: u16be(o + 5) };
+      }
+      o += 2 + u16be(o + 2);
+    }
+    return { format: 'JPEG', width: 0, height: 0 };
+  }
+  return null;
+}
+
+/**
+ * Decode an image file into something no larger than MAX_SIDE a side: when the header says it
+ * is bigger, createImageBitmap downscales it while decoding; otherwise a bitmap that turns out
+ * too big is drawn into a bounded canvas. Throws an Error whose message is for the reader.
+ * @param {File} file
+ * @returns {Promise<{image: CanvasImageSource, width: number, height: number, original: {width: number, height: number}}>}
+ */
+export async function decodeBounded(file) {
+  const name = file.name || 'That file';
+  if (file.size === 0) throw new Error(`${name} is empty, so it could not be read as an image.`);
+  if (file.size > MAX_BYTES) throw new Error(`${name} is too large to read (${Math.round(file.size / 1048576)} MB; the limit is ${MAX_BYTES / 1048576} MB).`);
+  const head = new Uint8Array(await file.slice(0, 256 * 1024).arrayBuffer());
+  const header = imageHeader(head);
+  if (!header && !/^image\/svg/.test(file.type)) {
+    throw new Error(`${name} could not be read as an image: it is not a PNG, JPEG, GIF, WebP or BMP file.`);
+  }
+  const declared = header && header.width > 0 && header.height > 0 ? header : null;
+  let bitmap;
+  try {
+    if (declared && Math.max(declared.width, declared.height) > MAX_SIDE) {
+      const k = MAX_SIDE / Math.max(declared.width, declared.height);
+      bitmap = await createImageBitmap(file, {
+        resizeWidth: Math.max(1, Math.round(declared.width * k)),
+        resizeHeight: Math.max(1, Math.round(declared.height * k)),
+        resizeQuality: 'medium',
+      });
+    } else {
+      bitmap = await createImageBitmap(file);
+    }
+  } catch (err) {
+    throw new Error(`${name} could not be read as an image: the ${header?.format ?? 'image'} data is damaged or cut short (${err?.message ?? err}).`);
+  }
+  const original = declared ? { width: declared.width, height: declared.height } : { width: bitmap.width, height: bitmap.height };
+  if (Math.max(bitmap.width, bitmap.height) <= MAX_SIDE) return { image: bitmap, width: bitmap.width, height: bitmap.height, original };
+  const k = MAX_SIDE / Math.max(bitmap.width, bitmap.height);
+  const c = document.createElement('canvas');
+  c.width = Math.max(1, Math.round(bitmap.width * k));
+  c.height = Math.max(1, Math.round(bitmap.height * k));
+  c.getContext('2d').drawImage(bitmap, 0, 0, c.width, c.height);
+  bitmap.close();
+  return { image: c, width: c.width, height: c.height, original };
+}
+
+/** True when every pixel of the canvas has the same colour (nothing for the model to see). */
+function isUniform(canvas, ctx) {
+  const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  const words = new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2);
+  const first = words[0];
+  for (let i = 1; i < words.length; i++) if (words[i] !== first) return false;
+  return true;
+}
+
 /**
  * @param {HTMLElement} root  an empty container
  * @param {import('../app.js').App} app
@@ -29,6 +131,7 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
   const fileLabel = h('label', { for: `${id}-file`, class: 'button-like' }, 'Upload an image');
   const camButton = h('button', { type: 'button', 'data-action': 'webcam', 'aria-pressed': 'false' }, 'Use the webcam');
   const message = h('p', { class: 'input-message', 'data-role': 'input-message', role: 'status' });
+  const note = h('p', { class: 'input-message', 'data-role': 'input-note' });
 
   const inputView = h('canvas', { class: 'map', 'data-view': 'input', width: 1, height: 1, role: 'img', 'aria-label': 'The 64 by 64 light-adapted image the retina sees' });
   const lgnView = h('canvas', { class: 'map', 'data-view': 'lgn', width: 1, height: 1, role: 'img', 'aria-label': 'The eight LGN channels, 32 by 32 each: ON and OFF centre-surround at two scales, and four oriented edge channels' });
@@ -46,6 +149,7 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
           h('div', { class: 'buttons' }, fileInput, fileLabel, camButton),
         ),
         message,
+        note,
       ),
       compact ? null : h('div', { class: 'panel retina-panel' },
         h('h3', { class: 'panel-title' }, 'What the retina sends'),
@@ -67,6 +171,25 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
     message.textContent = text;
     message.dataset.kind = kind;
   };
+
+  // An empty or one-colour picture gives every station nothing to do: say so, once it is settled.
+  const checkBlank = () => {
+    let blank = false;
+    try {
+      blank = isUniform(paper.canvas, paper.ctx);
+    } catch {
+      blank = false;
+    }
+    note.dataset.blank = String(blank);
+    note.textContent = blank
+      ? 'The input is blank (one flat colour everywhere), so there is no edge for the retina to report and every station rests. Draw something, choose a preset or upload an image.'
+      : '';
+  };
+  paper.addEventListener('drawingchange', (e) => {
+    const reason = e.detail?.reason;
+    if (reason !== 'draw' && reason !== 'live') checkBlank();
+  });
+  checkBlank();
 
   // ---- presets: every category, bars, gratings, noise ----
   let variant = 0;
@@ -102,17 +225,24 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
   // ---- upload and drop ----
   const useFile = async (file) => {
     if (!file) return;
+    let decoded;
     try {
-      const bitmap = await createImageBitmap(file);
-      stopCamera(false);
-      app.source = { kind: 'upload' };
-      paper.setBackground(bitmap, { width: bitmap.width, height: bitmap.height });
-      presetSelect.value = '';
-      another.disabled = true;
-      say(`Showing ${file.name || 'your image'} (${bitmap.width}×${bitmap.height}); it stays on this machine.`);
-    } catch {
-      say(`${file.name || 'That file'} could not be read as an image.`, 'error');
+      decoded = await decodeBounded(file);
+    } catch (err) {
+      say(String(err?.message ?? `${file.name || 'That file'} could not be read as an image.`), 'error');
+      return;
     }
+    const { image, width, height, original } = decoded;
+    stopCamera(false);
+    app.source = { kind: 'upload' };
+    presetSelect.value = '';
+    another.disabled = true;
+    const size = `${original.width}×${original.height}`;
+    const notes = [];
+    if (width !== original.width || height !== original.height) notes.push(`scaled down to ${width}×${height}`);
+    if (Math.max(original.width, original.height) < 16) notes.push('a very small image, stretched to fill the retina');
+    say(`Showing ${file.name || 'your image'} (${size}${notes.length ? `, ${notes.join('; ')}` : ''}); it stays on this machine.`);
+    paper.setBackground(image, { width, height });
   };
   fileInput.addEventListener('change', () => {
     useFile(fileInput.files?.[0]);
@@ -133,6 +263,11 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
   let stream = null;
   let video = null;
   let frameLoop = 0;
+  let starting = false;
+  /** Paint the webcam's current frame into the paper (live: not kept in the undo history). */
+  const paintFrame = () => {
+    if (video && video.videoWidth > 0) paper.setBackground(video, { width: video.videoWidth, height: video.videoHeight, record: false });
+  };
   const stopCamera = (keep = true) => {
     if (!stream) return;
     cancelAnimationFrame(frameLoop);
@@ -151,20 +286,33 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
   };
   const startCamera = async () => {
     const md = navigator.mediaDevices;
+    if (starting) return;
     if (!md?.getUserMedia) {
       say('This browser offers no camera to this page (a camera needs https or localhost).', 'error');
       return;
     }
     say('Asking for the camera…');
+    starting = true;
     try {
       stream = await md.getUserMedia({ video: { width: { ideal: 320 }, height: { ideal: 240 } }, audio: false });
     } catch (err) {
       stream = null;
+      starting = false;
       const name = err?.name ?? '';
       if (name === 'NotAllowedError' || name === 'SecurityError') say('The camera was refused. Drawing, presets and uploads still work.', 'error');
       else if (name === 'NotFoundError' || name === 'OverconstrainedError') say('No camera was found. Drawing, presets and uploads still work.', 'error');
       else say(`The camera could not start (${err?.message ?? name}).`, 'error');
       return;
+    }
+    starting = false;
+    const mine = stream;
+    // Unplugged, or stopped by the system: keep the last frame and say what happened.
+    for (const track of mine.getVideoTracks()) {
+      track.addEventListener('ended', () => {
+        if (stream !== mine) return;
+        stopCamera(true);
+        say('The camera stopped (was it unplugged, or taken by another program?). The last frame is kept; drawing, presets and uploads still work.', 'error');
+      });
     }
     video = document.createElement('video');
     video.muted = true;
@@ -183,7 +331,7 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
     say('The webcam is live; its frames never leave this machine. Stop it to keep the last frame.');
     const tick = () => {
       if (!video) return;
-      if (video.videoWidth > 0) paper.setBackground(video, { width: video.videoWidth, height: video.videoHeight, record: false });
+      paintFrame();
       frameLoop = requestAnimationFrame(tick);
     };
     paper.setBackground(blankLike(), { record: true });
@@ -205,6 +353,8 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
     usePreset,
     useFile,
     stopCamera,
+    /** the live path's next frame (the soak test drives it through App.frame) */
+    tick: paintFrame,
     update(summary, a) {
       fillPresets();
       const want = a.source.kind === 'preset' ? a.source.name : '';

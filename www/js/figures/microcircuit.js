@@ -119,7 +119,9 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
 
   function inspect(u) {
     unit = u;
-    drawInspector();
+    // Called from pointer and key events, outside a frame: a core fault here goes through the
+    // app's recovery like one during a frame.
+    app.withViewer(() => drawInspector());
   }
 
   function drawInspector() {

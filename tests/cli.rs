@@ -131,3 +131,105 @@ fn bad_input_is_a_message_and_a_non_zero_exit() {
         assert!(!err.is_empty() && !err.contains("panicked"), "{label}: {err}");
     }
 }
+
+/// A shipped weights file with its JSON header edited by `edit` (the data left as it is).
+fn edited_weights(name: &str, edit: impl Fn(&mut serde_json::Map<String, serde_json::Value>)) -> PathBuf {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/weights/stream.safetensors")).unwrap();
+    let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let mut header: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&bytes[8..8 + n]).unwrap();
+    edit(&mut header);
+    let text = serde_json::to_vec(&header).unwrap();
+    let mut out = (text.len() as u64).to_le_bytes().to_vec();
+    out.extend_from_slice(&text);
+    out.extend_from_slice(&bytes[8 + n..]);
+    let path = scratch(name);
+    std::fs::write(&path, out).unwrap();
+    path
+}
+
+#[test]
+fn tiny_blank_and_huge_images_run() {
+    let one = scratch("one.png");
+    write_png(&one, 1, 1, png::ColorType::Rgb);
+    let blank = scratch("blank.png");
+    {
+        let mut enc = png::Encoder::new(std::fs::File::create(&blank).unwrap(), 200, 100);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.write_header().unwrap().write_image_data(&[128u8; 200 * 100]).unwrap();
+    }
+    for path in [&one, &blank] {
+        let v = json(&bin(&["run", "--image", path.to_str().unwrap(), "--json"]));
+        assert!(v["logits"].as_array().unwrap().iter().all(|x| x.as_f64().unwrap().is_finite()), "{path:?}");
+    }
+
+    // 10,000 × 10,000 (100 megapixels), a grey ramp with a dark square, decoded under an
+    // address-space cap of 200 MB: holding it at full size (400 MB as RGBA) fails.
+    let huge = scratch("huge.png");
+    let side = 10_000usize;
+    {
+        let file = std::io::BufWriter::new(std::fs::File::create(&huge).unwrap());
+        let mut enc = png::Encoder::new(file, side as u32, side as u32);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_compression(png::Compression::Fast);
+        let mut w = enc.write_header().unwrap().into_stream_writer().unwrap();
+        let mut row = vec![0u8; side];
+        for y in 0..side {
+            for (x, v) in row.iter_mut().enumerate() {
+                let square = (3000..7000).contains(&x) && (3000..7000).contains(&y);
+                *v = if square { 20 } else { (x * 255 / side) as u8 };
+            }
+            std::io::Write::write_all(&mut w, &row).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let exe = env!("CARGO_BIN_EXE_ventral-stream");
+    let out = Command::new("sh")
+        .args(["-c", "ulimit -v 200000 && exec \"$0\" run --image \"$1\" --json", exe, huge.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let v = json(&out);
+    assert!(v["logits"].as_array().unwrap().iter().all(|x| x.as_f64().unwrap().is_finite()));
+    std::fs::remove_file(&huge).unwrap();
+}
+
+#[test]
+fn bad_weights_files_are_refused_in_words() {
+    let photo = scratch("for-weights.png");
+    write_png(&photo, 48, 48, png::ColorType::Rgb);
+    let shipped = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/weights/stream.safetensors")).unwrap();
+    let truncated = scratch("truncated.safetensors");
+    std::fs::write(&truncated, &shipped[..shipped.len() - 100]).unwrap();
+    let not_safetensors = scratch("photo-as-weights.safetensors");
+    std::fs::copy(&photo, &not_safetensors).unwrap();
+    let wrong_shape = edited_weights("shape.safetensors", |h| {
+        h["IT.compute.k"]["shape"] = serde_json::json!([32, 288]);
+    });
+    let wrong_dtype = edited_weights("dtype.safetensors", |h| {
+        h["IT.compute.k"]["dtype"] = serde_json::json!("U8");
+    });
+    // A NaN scale: every weight of that tensor becomes NaN.
+    let nan = scratch("nan.safetensors");
+    {
+        let n = u64::from_le_bytes(shipped[..8].try_into().unwrap()) as usize;
+        let header: serde_json::Value = serde_json::from_slice(&shipped[8..8 + n]).unwrap();
+        let at = 8 + n + header["IT.compute.k.scale"]["data_offsets"][0].as_u64().unwrap() as usize;
+        let mut bytes = shipped.clone();
+        bytes[at..at + 4].copy_from_slice(&f32::NAN.to_le_bytes());
+        std::fs::write(&nan, bytes).unwrap();
+    }
+    let gated_for_stream = concat!(env!("CARGO_MANIFEST_DIR"), "/weights/gated.safetensors");
+    for (label, file, expect) in [
+        ("truncated", truncated.to_str().unwrap(), ""),
+        ("not safetensors", not_safetensors.to_str().unwrap(), ""),
+        ("wrong shape", wrong_shape.to_str().unwrap(), "shape"),
+        ("wrong dtype", wrong_dtype.to_str().unwrap(), "dtype"),
+        ("NaN", nan.to_str().unwrap(), "non-finite"),
+        ("another model's file", gated_for_stream, ""),
+    ] {
+        let out = bin(&["run", "--image", photo.to_str().unwrap(), "--wiring", "stream", "--weights", file]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{label} should fail");
+        assert!(!err.is_empty() && !err.contains("panicked"), "{label}: {err}");
+        assert!(err.contains(expect), "{label}: {err}");
+    }
+}

@@ -18,7 +18,11 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+mod decode;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    use crate::decode::decode_image;
     use std::collections::HashMap;
     use std::io::Write;
     use std::process::ExitCode;
@@ -98,49 +102,6 @@ experiments: edge-probe variability deletion receptive-fields sparseness tuning 
                 }
                 None => Ok(weights::shipped(wiring)),
             }
-        }
-    }
-
-    /// Decodes a PNG or JPEG file to RGBA.
-    fn decode_image(path: &str) -> Result<(Vec<u8>, usize, usize), String> {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-        if bytes.starts_with(b"\x89PNG") {
-            let mut dec = png::Decoder::new(std::io::Cursor::new(&bytes));
-            dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-            let mut reader = dec.read_info().map_err(|e| format!("{path}: not a readable PNG ({e})"))?;
-            let mut buf = vec![0; reader.output_buffer_size()];
-            let info = reader.next_frame(&mut buf).map_err(|e| format!("{path}: PNG data is damaged ({e})"))?;
-            let (w, h) = (info.width as usize, info.height as usize);
-            let px = &buf[..info.buffer_size()];
-            let rgba: Vec<u8> = match info.color_type {
-                png::ColorType::Rgba => px.to_vec(),
-                png::ColorType::Rgb => px.chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
-                png::ColorType::Grayscale => px.iter().flat_map(|&g| [g, g, g, 255]).collect(),
-                png::ColorType::GrayscaleAlpha => px.chunks(2).flat_map(|p| [p[0], p[0], p[0], p[1]]).collect(),
-                png::ColorType::Indexed => return Err(format!("{path}: indexed PNG was not expanded")),
-            };
-            Ok((rgba, w, h))
-        } else if bytes.starts_with(&[0xFF, 0xD8]) {
-            let mut dec = jpeg_decoder::Decoder::new(std::io::Cursor::new(&bytes));
-            let px = dec.decode().map_err(|e| format!("{path}: not a readable JPEG ({e})"))?;
-            let info = dec.info().ok_or(format!("{path}: JPEG without a header"))?;
-            let (w, h) = (info.width as usize, info.height as usize);
-            let rgba: Vec<u8> = match info.pixel_format {
-                jpeg_decoder::PixelFormat::RGB24 => px.chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect(),
-                jpeg_decoder::PixelFormat::L8 => px.iter().flat_map(|&g| [g, g, g, 255]).collect(),
-                jpeg_decoder::PixelFormat::L16 => px.chunks(2).flat_map(|p| [p[0], p[0], p[0], 255]).collect(),
-                jpeg_decoder::PixelFormat::CMYK32 => px
-                    .chunks(4)
-                    .flat_map(|p| {
-                        let k = 255 - p[3] as u16;
-                        let c = |v: u8| ((255 - v as u16) * k / 255) as u8;
-                        [c(p[0]), c(p[1]), c(p[2]), 255]
-                    })
-                    .collect(),
-            };
-            Ok((rgba, w, h))
-        } else {
-            Err(format!("{path}: not a PNG or JPEG image"))
         }
     }
 

@@ -206,6 +206,23 @@ impl Viewer {
         Ok(max)
     }
 
+    /// The most active unit of one station's layer ("l4", "l23" or "l5") on
+    /// the current image, as [channel, y, x, value]: where a reader's eye
+    /// would go first, so the inspector has a unit to show before any is
+    /// picked.
+    pub fn strongest_unit(&mut self, wiring: &str, station: &str, layer: &str) -> Result<Vec<f32>, JsError> {
+        let k = station_index(station)?;
+        let st = &self.trace(wiring)?.stations[k];
+        let maps = match layer {
+            "l4" => &st.l4,
+            "l23" => &st.l23,
+            "l5" => &st.l5,
+            other => return Err(js_err(format!("unknown layer {other:?}: expected l4, l23 or l5"))),
+        };
+        let (c, y, x, v) = maps.strongest(0);
+        Ok(vec![c as f32, y as f32, x as f32, v])
+    }
+
     /// How strongly station `station`'s L4 reads what each earlier writer
     /// (thalamic input, then V1, V2, …) wrote: the normalised size of the
     /// virtual weight W_out · W_in. In the hierarchy only the writer just

@@ -240,3 +240,24 @@ fn forward_only_gives_the_same_logits_as_run() {
     assert_eq!(v.lgn_tensor().len(), 32 * 32 * 8);
     assert!(v.forward_only("ladder").is_err());
 }
+
+#[wasm_bindgen_test]
+fn the_strongest_unit_is_the_layers_maximum_and_has_a_receptive_field() {
+    let mut v = Viewer::new();
+    v.capture_canvas(&drawing(256, 256, &TRIANGLE)).unwrap();
+    let s = v.run().unwrap();
+    let rf = canvas(1, 1);
+    for (k, station) in ["V1", "V2", "V4", "IT"].into_iter().enumerate() {
+        let max = get(&js_sys::Array::from(&get(&s, &["stream", "stations"])).get(k as u32), &["l23", "max"]).as_f64().unwrap();
+        let u = v.strongest_unit("stream", station, "l23").unwrap();
+        assert!((u[3] as f64 - max).abs() < 1e-4 * max.max(1.0), "{station}: {} vs {max}", u[3]);
+        assert!(u[3] > 0.0, "{station}: a triangle drives some unit");
+        let peak = v.receptive_field("stream", station, "l23", u[0] as usize, u[1] as usize, u[2] as usize, &rf).unwrap();
+        assert!(peak > 0.0, "{station}: an active unit has a gradient");
+        assert_eq!((rf.width(), rf.height()), (32, 32));
+        let px = pixels(&rf);
+        assert!(px.chunks(4).any(|p| p[..3] != px[..3]), "{station}: the field is not flat");
+    }
+    assert!(v.strongest_unit("stream", "V9", "l23").is_err());
+    assert!(v.strongest_unit("stream", "V1", "l6").is_err());
+}

@@ -42,6 +42,19 @@ impl Maps {
     pub fn at(&self, b: usize, y: usize, x: usize, c: usize) -> f32 {
         self.x[[(b * self.side + y) * self.side + x, c]]
     }
+    /// The most active unit of image `b`: (channel, y, x, value); the first one on ties.
+    pub fn strongest(&self, b: usize) -> (usize, usize, usize, f32) {
+        let p = self.pixels();
+        let mut best = (0, 0, 0, f32::NEG_INFINITY);
+        for (i, row) in self.x.outer_iter().skip(b * p).take(p).enumerate() {
+            for (c, &v) in row.iter().enumerate() {
+                if v > best.3 {
+                    best = (c, i / self.side, i % self.side, v);
+                }
+            }
+        }
+        best
+    }
 }
 
 /// ReLU in place.
@@ -84,5 +97,20 @@ pub(crate) fn check_gradient(
             (numeric - analytic).abs() <= tol,
             "{label}[{i}]: numeric {numeric} vs analytic {analytic}"
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strongest_finds_the_unit_of_the_right_image() {
+        let mut m = Maps::zeros(2, 3, 4);
+        // row (b·side + y)·side + x
+        m.x[[(3 + 1) * 3 + 2, 3]] = 9.0; // image 1, y 1, x 2, channel 3
+        m.x[[3, 1]] = 2.0; // image 0, y 1, x 0, channel 1
+        assert_eq!(m.strongest(1), (3, 1, 2, 9.0));
+        assert_eq!(m.strongest(0), (1, 1, 0, 2.0));
     }
 }

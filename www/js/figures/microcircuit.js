@@ -95,7 +95,7 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
       inspect({ layer, c: ch, y, x });
     });
     c.addEventListener('focus', () => {
-      if (!unit || unit.layer !== layer) {
+      if (!unit || unit.auto || unit.layer !== layer) {
         const side = shapeOf(layer)?.[0] ?? 1;
         inspect({ layer, c: 0, y: Math.floor(side / 2), x: Math.floor(side / 2) });
       }
@@ -118,7 +118,7 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
   }
 
   function inspect(u) {
-    unit = u;
+    unit = { ...u, auto: false }; // the reader's choice: it stays until the station changes
     // Called from pointer and key events, outside a frame: a core fault here goes through the
     // app's recovery like one during a frame.
     app.withViewer(() => drawInspector());
@@ -139,7 +139,15 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
         h('span', { class: 'bar-track', 'aria-hidden': 'true' }, bar),
         h('span', { class: 'value' }, (values[i] ?? 0).toFixed(2)));
     }));
-    if (!unit) return;
+    if (!unit || unit.auto) {
+      // Until the reader picks a unit, show the most active one in L2/3, following the input.
+      const [c, y, x, value] = v.strongest_unit(wiring, station, 'l23');
+      unit = value > 0 ? { layer: 'l23', c, y, x, auto: true } : null;
+    }
+    if (!unit) {
+      unitLine.textContent = 'Every L2/3 unit is silent on this input. Hover over or focus a unit of L4, L2/3 or L5.';
+      return;
+    }
     const shape = shapeOf(unit.layer);
     if (!shape) return;
     const [side, , channels] = shape;
@@ -156,7 +164,8 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
     marker.style.top = `${(100 * ty) / c.height}%`;
     marker.style.width = `${Math.max(0.8, 100 / c.width)}%`;
     marker.style.height = `${Math.max(0.8, 100 / c.height)}%`;
-    unitLine.textContent = `${station} ${LAYER_LABEL[unit.layer]}, channel ${unit.c + 1}, row ${unit.y + 1}, column ${unit.x + 1}: ` +
+    unitLine.textContent = (unit.auto ? 'The most active unit (hover over or focus another): ' : '') +
+      `${station} ${LAYER_LABEL[unit.layer]}, channel ${unit.c + 1}, row ${unit.y + 1}, column ${unit.x + 1}: ` +
       (peak > 0 ? `its receptive field peaks at ${peak.toPrecision(2)}.` : 'silent on this input, so it has no gradient here.');
   }
 

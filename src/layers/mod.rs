@@ -7,6 +7,7 @@
 //! through in one call.
 
 pub mod conv;
+pub mod direct;
 pub mod gated;
 pub mod pointwise;
 pub mod pool;

@@ -57,7 +57,7 @@ pub fn run(x: &[f32], cin: usize, first: usize, count: usize, taps: &[Tap], w: &
     // first + p + offset (p < count) of x, rows index·cin .. (index+1)·cin of w,
     // pixels 0 .. count of y.
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if cout % 8 == 0 {
+    if cout.is_multiple_of(8) {
         unsafe { simd::run(x.as_ptr().add(first * cin), cin, count, taps, w.as_ptr(), bias, y.as_mut_ptr(), relu) };
         return;
     }

@@ -8,6 +8,7 @@
 
 pub mod conv;
 pub mod direct;
+pub mod winograd;
 pub mod gated;
 pub mod pointwise;
 pub mod pool;

@@ -15,7 +15,7 @@
 use crate::layers::gated::GatedConv3;
 use crate::layers::pointwise::Pointwise;
 use crate::layers::pool::{avg_pool2, avg_pool2_backward, global_avg, global_avg_backward};
-use crate::layers::{conv::Conv3, Maps};
+use crate::layers::{conv::Conv3, conv::DIRECT, Maps};
 use crate::retina::CHANNELS;
 use crate::rng::Rng;
 use crate::station::{visit_pointwise, Compute, Layer, Output, Station, StationTrace, NAMES};
@@ -182,18 +182,23 @@ impl Model {
     fn forward_with(&self, lgn: Maps, mut perturb: Option<&mut Perturb>) -> Trace {
         let z = (self.wiring == Wiring::Gated).then(|| side_info(&lgn));
         let s0 = lgn.with(self.embed.forward(&lgn.x));
+        // V1 reads s₀ = LGN·E through its 1×1 read W: nothing between the two
+        // maps, so in the wasm build L4 comes from the LGN through E·W, 8 input
+        // channels instead of 32 (the same sums, rounded in another order).
+        let mut v1_l4 = DIRECT.then(|| lgn.with(self.v1_read_from_lgn().forward_relu(&lgn.x)));
         let mut stations: Vec<StationTrace> = Vec::with_capacity(4);
         for (k, st) in self.stations.iter().enumerate() {
             let prev = stations.last().map_or(&s0, |t| &t.l5);
             let input = if k == 0 { prev.clone() } else { avg_pool2(prev) };
+            let l4 = if k == 0 { v1_l4.take() } else { None };
             let output = match (self.lesions[k], self.wiring.residual()) {
                 (true, add) => Output::Lesioned { add },
                 (false, true) => Output::Add,
                 (false, false) => Output::Replace,
             };
             let t = match perturb.as_mut() {
-                Some(p) => st.forward_with(input, z.as_ref(), Some(&mut |m: &mut Maps| p(k, m)), output),
-                None => st.forward_with(input, z.as_ref(), None, output),
+                Some(p) => st.forward_with(input, l4, z.as_ref(), Some(&mut |m: &mut Maps| p(k, m)), output),
+                None => st.forward_with(input, l4, z.as_ref(), None, output),
             };
             stations.push(t);
         }
@@ -207,6 +212,18 @@ impl Model {
             stations,
             pooled,
         }
+    }
+
+    /// The embedding and V1's read as one 1×1 map from the LGN: E·W, with
+    /// bias b_E·W + b (E has none).
+    pub fn v1_read_from_lgn(&self) -> Pointwise {
+        let read = &self.stations[0].read;
+        let b = match (&read.b, &self.embed.b) {
+            (b, None) => b.clone(),
+            (None, Some(be)) => Some(be.dot(&read.w)),
+            (Some(b), Some(be)) => Some(b + &be.dot(&read.w)),
+        };
+        Pointwise { w: self.embed.w.dot(&read.w), b }
     }
 
     /// Backpropagates the gradients on both heads' logits through the whole

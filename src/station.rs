@@ -71,26 +71,28 @@ pub enum Output {
 impl Station {
     /// One station on its input; L5 is the write alone.
     pub fn forward(&self, input: Maps, side_info: Option<&Array2<f32>>) -> StationTrace {
-        self.forward_with(input, side_info, None, Output::Replace)
+        self.forward_with(input, None, side_info, None, Output::Replace)
     }
 
     /// As `forward`, with `perturb` applied to L2/3's input current (before
     /// its ReLU): how the variability experiment injects noise.
     pub fn forward_perturbed(&self, input: Maps, side_info: Option<&Array2<f32>>, perturb: &mut dyn FnMut(&mut Maps)) -> StationTrace {
-        self.forward_with(input, side_info, Some(perturb), Output::Replace)
+        self.forward_with(input, None, side_info, Some(perturb), Output::Replace)
     }
 
-    /// The forward pass with everything spelled out: an optional
-    /// perturbation of L2/3's input current, and what L5 is. Without a
-    /// perturbation the ReLUs are fused into the layers' kernels.
+    /// The forward pass with everything spelled out: L4's rates if the
+    /// caller has them already (V1's read composed with the embedding), an
+    /// optional perturbation of L2/3's input current, and what L5 is. Without
+    /// a perturbation the ReLUs are fused into the layers' kernels.
     pub fn forward_with(
         &self,
         input: Maps,
+        l4: Option<Maps>,
         side_info: Option<&Array2<f32>>,
         perturb: Option<&mut dyn FnMut(&mut Maps)>,
         output: Output,
     ) -> StationTrace {
-        let l4 = input.with(self.read.forward_relu(&input.x));
+        let l4 = l4.unwrap_or_else(|| input.with(self.read.forward_relu(&input.x)));
         let l23 = match (&self.compute, side_info, perturb) {
             (Compute::Plain(c), _, None) => c.forward_relu(&l4),
             (Compute::Plain(c), _, Some(perturb)) => {

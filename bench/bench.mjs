@@ -471,7 +471,7 @@ async function main() {
     row('ours_lgn', 'ours, retina + LGN in wasm (RGBA 64×64 → 32×32×8)', ours.samples.lgn, { trust: trusted.ours });
     row('viewer_capture_run', 'ours, Viewer capture_rgba + run (retina, both wirings, summaries)', ours.samples.viewer_capture_run, { flop: 2 * flops, trust: trusted.ours });
     for (const k of ['V1', 'V2', 'V4', 'IT']) {
-      row(`conv_${k}`, `3×3 conv alone, ${k} (im2col + product)`, ours.samples[`conv_${k}`], { flop: ours.info[`conv_flops_${k}`], trust: trusted.ours });
+      row(`conv_${k}`, `3×3 conv alone, ${k} (as in the forward pass)`, ours.samples[`conv_${k}`], { flop: ours.info[`conv_flops_${k}`], trust: trusted.ours });
     }
   }
   if (results.frame && !results.frame.error) {

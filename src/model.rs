@@ -15,10 +15,10 @@
 use crate::layers::gated::GatedConv3;
 use crate::layers::pointwise::Pointwise;
 use crate::layers::pool::{avg_pool2, avg_pool2_backward, global_avg, global_avg_backward};
-use crate::layers::{conv::Conv3, Maps};
+use crate::layers::{conv::Conv3, conv::DIRECT, Maps};
 use crate::retina::CHANNELS;
 use crate::rng::Rng;
-use crate::station::{visit_pointwise, Compute, Layer, Station, StationTrace, NAMES};
+use crate::station::{visit_pointwise, Compute, Layer, Output, Station, StationTrace, NAMES};
 use crate::stimuli::{CATEGORIES, N_ORIENTATIONS};
 use ndarray::Array2;
 
@@ -30,6 +30,9 @@ pub const M: usize = 32;
 pub const BANKS: usize = 2;
 /// Side information: the relative mean of each LGN channel, plus a bias.
 pub const SIDE_INFO: usize = CHANNELS + 1;
+
+/// A change to station k's L2/3 input current: `perturb(k, current)`.
+type Perturb<'a> = dyn FnMut(usize, &mut Maps) + 'a;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Wiring {
@@ -167,26 +170,35 @@ impl Model {
     }
 
     pub fn forward(&self, lgn: Maps) -> Trace {
-        self.forward_perturbed(lgn, &mut |_, _| {})
+        self.forward_with(lgn, None)
     }
 
     /// As `forward`, with `perturb(k, current)` applied to the input current
     /// of station k's L2/3 (used to inject noise).
     pub fn forward_perturbed(&self, lgn: Maps, perturb: &mut dyn FnMut(usize, &mut Maps)) -> Trace {
+        self.forward_with(lgn, Some(perturb))
+    }
+
+    fn forward_with(&self, lgn: Maps, mut perturb: Option<&mut Perturb>) -> Trace {
         let z = (self.wiring == Wiring::Gated).then(|| side_info(&lgn));
         let s0 = lgn.with(self.embed.forward(&lgn.x));
+        // V1 reads s₀ = LGN·E through its 1×1 read W: nothing between the two
+        // maps, so in the wasm build L4 comes from the LGN through E·W, 8 input
+        // channels instead of 32 (the same sums, rounded in another order).
+        let mut v1_l4 = DIRECT.then(|| lgn.with(self.v1_read_from_lgn().forward_relu(&lgn.x)));
         let mut stations: Vec<StationTrace> = Vec::with_capacity(4);
         for (k, st) in self.stations.iter().enumerate() {
             let prev = stations.last().map_or(&s0, |t| &t.l5);
             let input = if k == 0 { prev.clone() } else { avg_pool2(prev) };
-            let mut t = st.forward_perturbed(input, z.as_ref(), &mut |m| perturb(k, m));
-            if self.lesions[k] {
-                t.write.x.fill(0.0);
-            }
-            t.l5 = if self.wiring.residual() {
-                t.input.with(&t.input.x + &t.write.x)
-            } else {
-                t.write.clone()
+            let l4 = if k == 0 { v1_l4.take() } else { None };
+            let output = match (self.lesions[k], self.wiring.residual()) {
+                (true, add) => Output::Lesioned { add },
+                (false, true) => Output::Add,
+                (false, false) => Output::Replace,
+            };
+            let t = match perturb.as_mut() {
+                Some(p) => st.forward_with(input, l4, z.as_ref(), Some(&mut |m: &mut Maps| p(k, m)), output),
+                None => st.forward_with(input, l4, z.as_ref(), None, output),
             };
             stations.push(t);
         }
@@ -200,6 +212,18 @@ impl Model {
             stations,
             pooled,
         }
+    }
+
+    /// The embedding and V1's read as one 1×1 map from the LGN: E·W, with
+    /// bias b_E·W + b (E has none).
+    pub fn v1_read_from_lgn(&self) -> Pointwise {
+        let read = &self.stations[0].read;
+        let b = match (&read.b, &self.embed.b) {
+            (b, None) => b.clone(),
+            (None, Some(be)) => Some(be.dot(&read.w)),
+            (Some(b), Some(be)) => Some(b + &be.dot(&read.w)),
+        };
+        Pointwise { w: self.embed.w.dot(&read.w), b }
     }
 
     /// Backpropagates the gradients on both heads' logits through the whole
@@ -264,7 +288,6 @@ impl Model {
                 .map(|s| StationTrace {
                     input: one(&s.input),
                     l4: one(&s.l4),
-                    cols: s.cols.slice(ndarray::s![..s.l4.pixels(), ..]).to_owned(),
                     l23: one(&s.l23),
                     write: one(&s.write),
                     l5: one(&s.l5),

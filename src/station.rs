@@ -46,10 +46,8 @@ pub struct Station {
 pub struct StationTrace {
     /// D(s_{k−1}): the stream as this station reads it.
     pub input: Maps,
-    /// L4 rates.
+    /// L4 rates (also the input of L2/3's convolution, for the backward pass).
     pub l4: Maps,
-    /// L4 unfolded into 3×3 neighbourhoods (for the backward pass).
-    pub cols: Array2<f32>,
     /// L2/3 rates.
     pub l23: Maps,
     /// What L5 writes (signed).
@@ -59,26 +57,71 @@ pub struct StationTrace {
     pub l5: Maps,
 }
 
+/// What the wiring makes of a station's write: L5 of [`StationTrace`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// The write alone (the hierarchy).
+    Replace,
+    /// The input plus the write (the stream wirings).
+    Add,
+    /// A lesioned station: the write is zeroed, then added or not.
+    Lesioned { add: bool },
+}
+
 impl Station {
+    /// One station on its input; L5 is the write alone.
     pub fn forward(&self, input: Maps, side_info: Option<&Array2<f32>>) -> StationTrace {
-        self.forward_perturbed(input, side_info, &mut |_| {})
+        self.forward_with(input, None, side_info, None, Output::Replace)
     }
 
     /// As `forward`, with `perturb` applied to L2/3's input current (before
     /// its ReLU): how the variability experiment injects noise.
     pub fn forward_perturbed(&self, input: Maps, side_info: Option<&Array2<f32>>, perturb: &mut dyn FnMut(&mut Maps)) -> StationTrace {
-        let mut a = self.read.forward(&input.x);
-        relu(&mut a);
-        let l4 = input.with(a);
-        let (cols, mut l23) = match (&self.compute, side_info) {
-            (Compute::Plain(c), _) => c.forward(&l4),
-            (Compute::Gated(g), Some(z)) => g.forward(&l4, z),
-            (Compute::Gated(_), None) => panic!("a gated station needs side information"),
+        self.forward_with(input, None, side_info, Some(perturb), Output::Replace)
+    }
+
+    /// The forward pass with everything spelled out: L4's rates if the
+    /// caller has them already (V1's read composed with the embedding), an
+    /// optional perturbation of L2/3's input current, and what L5 is. Without
+    /// a perturbation the ReLUs are fused into the layers' kernels.
+    pub fn forward_with(
+        &self,
+        input: Maps,
+        l4: Option<Maps>,
+        side_info: Option<&Array2<f32>>,
+        perturb: Option<&mut dyn FnMut(&mut Maps)>,
+        output: Output,
+    ) -> StationTrace {
+        let l4 = l4.unwrap_or_else(|| input.with(self.read.forward_relu(&input.x)));
+        let l23 = match (&self.compute, side_info, perturb) {
+            (Compute::Plain(c), _, None) => c.forward_relu(&l4),
+            (Compute::Plain(c), _, Some(perturb)) => {
+                let mut current = c.forward(&l4);
+                perturb(&mut current);
+                relu(&mut current.x);
+                current
+            }
+            (Compute::Gated(g), Some(z), perturb) => {
+                let mut current = g.forward(&l4, z);
+                if let Some(perturb) = perturb {
+                    perturb(&mut current);
+                }
+                relu(&mut current.x);
+                current
+            }
+            (Compute::Gated(_), None, _) => panic!("a gated station needs side information"),
         };
-        perturb(&mut l23);
-        relu(&mut l23.x);
-        let write = l23.with(self.write.forward(&l23.x));
-        StationTrace { l5: write.clone(), input, l4, cols, l23, write }
+        let mut write = l23.with(self.write.forward(&l23.x));
+        let add = match output {
+            Output::Replace => false,
+            Output::Add => true,
+            Output::Lesioned { add } => {
+                write.x.fill(0.0);
+                add
+            }
+        };
+        let l5 = if add { input.with(&input.x + &write.x) } else { write.clone() };
+        StationTrace { input, l4, l23, write, l5 }
     }
 
     /// Given the gradient on the write, accumulates this station's parameter
@@ -107,10 +150,9 @@ impl Station {
         if layer != Layer::L4 {
             let mut dh = if layer == Layer::Write { self.write.backward(&t.l23.x, &da, &mut grad.write) } else { da };
             relu_backward(&t.l23.x, &mut dh);
-            let shape = (t.l4.n, t.l4.side, t.l4.channels());
             da = match (&self.compute, &mut grad.compute, side_info) {
-                (Compute::Plain(c), Compute::Plain(g), _) => c.backward(&t.cols, shape, &dh, g),
-                (Compute::Gated(c), Compute::Gated(g), Some(z)) => c.backward(&t.cols, shape, z, &dh, g),
+                (Compute::Plain(c), Compute::Plain(g), _) => c.backward(&t.l4, &dh, g),
+                (Compute::Gated(c), Compute::Gated(g), Some(z)) => c.backward(&t.l4, z, &dh, g),
                 _ => panic!("gradient and station disagree on the kind of L2/3"),
             }
             .x;

@@ -261,3 +261,52 @@ fn the_strongest_unit_is_the_layers_maximum_and_has_a_receptive_field() {
     assert!(v.strongest_unit("stream", "V9", "l23").is_err());
     assert!(v.strongest_unit("stream", "V1", "l6").is_err());
 }
+
+/// In the wasm build the 3×3 convolutions and 1×1 maps run the simd128
+/// direct kernel: it must agree with the unfolded matrix product (im2col,
+/// sgemm) within 1e-5 relative, borders, odd sizes and channel counts the
+/// kernel leaves to its portable loop included. Relative to the sum of the
+/// terms' magnitudes (|cols|·|k| + |b|): the two add the same terms in a
+/// different order, and a sum that nearly cancels keeps only that scale's
+/// rounding error.
+#[wasm_bindgen_test]
+fn direct_kernels_match_the_unfolded_product() {
+    use ndarray::Array2;
+    use ventral_stream::layers::conv::{im2col, Conv3, DIRECT};
+    use ventral_stream::layers::pointwise::Pointwise;
+    use ventral_stream::layers::Maps;
+    use ventral_stream::rng::Rng;
+
+    assert!(DIRECT, "the wasm build convolves directly");
+    let close = |got: &Array2<f32>, want: &Array2<f32>, scale: &Array2<f32>, what: &str| {
+        assert_eq!(got.dim(), want.dim(), "{what}");
+        for ((a, b), s) in got.iter().zip(want).zip(scale) {
+            assert!((a - b).abs() <= 1e-5 * s.max(1e-3), "{what}: {a} vs {b} (scale {s})");
+        }
+    };
+    let abs = |a: &Array2<f32>| a.mapv(f32::abs);
+    let mut rng = Rng::new(7);
+    for (n, side, cin, cout) in [(1, 32, 32, 32), (1, 16, 32, 32), (1, 4, 32, 32), (2, 7, 5, 8), (1, 1, 3, 16), (3, 2, 32, 24), (1, 6, 7, 3)] {
+        let x = Maps { n, side, x: Array2::from_shape_fn((n * side * side, cin), |_| rng.normal()) };
+        let mut conv = Conv3::zeros(cin, cout);
+        conv.k.mapv_inplace(|_| rng.normal());
+        conv.b.mapv_inplace(|_| rng.normal());
+        let cols = im2col(&x);
+        let mut want = cols.dot(&conv.k);
+        want += &conv.b;
+        let mut scale = abs(&cols).dot(&abs(&conv.k));
+        scale += &conv.b.mapv(f32::abs);
+        close(&conv.forward(&x).x, &want, &scale, &format!("conv n {n} side {side} {cin}→{cout}"));
+        close(&conv.forward_relu(&x).x, &want.mapv(|v| v.max(0.0)), &scale, "conv + ReLU");
+
+        let mut pw = Pointwise::zeros(cin, cout, true);
+        pw.w.mapv_inplace(|_| rng.normal());
+        pw.b.as_mut().unwrap().mapv_inplace(|_| rng.normal());
+        let mut want = x.x.dot(&pw.w);
+        want += pw.b.as_ref().unwrap();
+        let mut scale = abs(&x.x).dot(&abs(&pw.w));
+        scale += &pw.b.as_ref().unwrap().mapv(f32::abs);
+        close(&pw.forward(&x.x), &want, &scale, &format!("1×1 {} rows {cin}→{cout}", x.x.nrows()));
+        close(&pw.forward_relu(&x.x), &want.mapv(|v| v.max(0.0)), &scale, "1×1 + ReLU");
+    }
+}

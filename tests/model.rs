@@ -75,6 +75,23 @@ fn stations_have_the_documented_sizes() {
     }
 }
 
+/// V1's read composed with the embedding (what the wasm build computes L4
+/// of V1 with) is the two maps in a row, with or without an embedding bias.
+#[test]
+fn v1_read_from_lgn_is_the_embedding_then_the_read() {
+    let mut model = Model::init(Wiring::Stream, 4);
+    let lgn = random_lgn(2, 5);
+    for embed_bias in [false, true] {
+        if embed_bias {
+            model.embed.b = Some(ndarray::Array1::from_shape_fn(model.embed.w.ncols(), |i| 0.1 * i as f32 - 1.0));
+        }
+        let two = model.stations[0].read.forward_relu(&model.embed.forward(&lgn.x));
+        let one = model.v1_read_from_lgn().forward_relu(&lgn.x);
+        let scale = two.iter().fold(1.0f32, |m, v| m.max(v.abs()));
+        assert!(two.iter().zip(one.iter()).all(|(a, b)| (a - b).abs() <= 1e-5 * scale), "embed bias {embed_bias}");
+    }
+}
+
 #[test]
 fn uniform_and_tiny_images_give_finite_output() {
     for (w, h, g) in [(64, 64, 255u8), (1, 1, 0), (3, 500, 128)] {

@@ -139,7 +139,7 @@ async function suiteOurs({ warmup, runs, tolerance }) {
   // The fixed preprocessing, for scale: RGBA → letterbox, adapt, retina, LGN.
   result.samples.lgn = timeSync(() => bench.lgn_from_rgba(rgba, 64, 64), warmup, runs);
 
-  // The 3×3 convolutions alone (im2col + product + bias), per station, then all four.
+  // The 3×3 convolutions alone (bias and ReLU fused, as the forward pass runs them), per station, then all four.
   bench.forward('stream');
   const convFlops = STATIONS.map((_, k) => bench.conv_only('stream', k, 1));
   for (let k = 0; k < 4; k++) {

@@ -9,8 +9,8 @@
 //! effective kernel is formed once per image and then applied as an ordinary
 //! convolution, so the cost is that of one kernel, not of `B`.
 
-use super::conv::{col2im, im2col, Conv3, TAPS};
-use super::Maps;
+use super::conv::{col2im, im2col, Conv3, DIRECT, TAPS};
+use super::{direct, Maps};
 use ndarray::{s, Array2, Array3, Axis};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -48,31 +48,45 @@ impl GatedConv3 {
         eff
     }
 
-    /// Returns the unfolded input and the output before ReLU.
-    pub fn forward(&self, x: &Maps, z: &Array2<f32>) -> (Array2<f32>, Maps) {
-        let cols = im2col(x);
+    /// The output before ReLU: each image convolved with its own effective
+    /// kernel (directly in the wasm build, as in [`Conv3`]).
+    pub fn forward(&self, x: &Maps, z: &Array2<f32>) -> Maps {
         let p = x.pixels();
-        let mut y = Array2::zeros((cols.nrows(), self.banks[0].b.len()));
-        for i in 0..x.n {
-            let eff = self.effective(z.row(i));
-            let mut out = cols.slice(s![i * p..(i + 1) * p, ..]).dot(&eff.k);
-            out += &eff.b;
-            y.slice_mut(s![i * p..(i + 1) * p, ..]).assign(&out);
+        let cout = self.banks[0].b.len();
+        let mut y = Array2::zeros((x.x.nrows(), cout));
+        if DIRECT {
+            let (xs, ys) = (x.x.as_slice().expect("contiguous"), y.as_slice_mut().expect("fresh array"));
+            let cin = x.channels();
+            for i in 0..x.n {
+                let eff = self.effective(z.row(i));
+                direct::conv3(
+                    &xs[i * p * cin..(i + 1) * p * cin],
+                    1,
+                    x.side,
+                    cin,
+                    eff.k.as_slice().expect("contiguous"),
+                    eff.b.as_slice().expect("contiguous"),
+                    &mut ys[i * p * cout..(i + 1) * p * cout],
+                    false,
+                );
+            }
+        } else {
+            let cols = im2col(x);
+            for i in 0..x.n {
+                let eff = self.effective(z.row(i));
+                let mut out = cols.slice(s![i * p..(i + 1) * p, ..]).dot(&eff.k);
+                out += &eff.b;
+                y.slice_mut(s![i * p..(i + 1) * p, ..]).assign(&out);
+            }
         }
-        (cols, x.with(y))
+        x.with(y)
     }
 
-    /// Accumulates each bank's gradient (masked by its gates) into `grad`;
-    /// returns dx.
-    pub fn backward(
-        &self,
-        cols: &Array2<f32>,
-        x_shape: (usize, usize, usize),
-        z: &Array2<f32>,
-        dy: &Array2<f32>,
-        grad: &mut GatedConv3,
-    ) -> Maps {
-        let (n, side, c) = x_shape;
+    /// Given the input `x` of the forward pass, accumulates each bank's
+    /// gradient (masked by its gates) into `grad`; returns dx.
+    pub fn backward(&self, x: &Maps, z: &Array2<f32>, dy: &Array2<f32>, grad: &mut GatedConv3) -> Maps {
+        let cols = im2col(x);
+        let (n, side, c) = (x.n, x.side, x.channels());
         let p = side * side;
         let mut dcols = Array2::zeros(cols.raw_dim());
         for i in 0..n {
@@ -129,10 +143,10 @@ mod tests {
         g.gates.slice_mut(s![.., .., 0]).fill(1.0);
         let x = Maps { n: 2, side: 3, x: Array2::from_shape_fn((18, 2), |_| rng.normal()) };
         let z = Array2::from_shape_fn((2, 4), |(_, j)| if j == 0 { 1.0 } else { 0.0 });
-        let (_, y) = g.forward(&x, &z);
+        let y = g.forward(&x, &z);
         let mut want = Array2::<f32>::zeros((18, 3));
         for bank in &g.banks {
-            want += &bank.forward(&x).1.x;
+            want += &bank.forward(&x).x;
         }
         for (a, b) in y.x.iter().zip(want.iter()) {
             assert!((a - b).abs() < 1e-4);
@@ -147,15 +161,14 @@ mod tests {
         let z = Array2::from_shape_fn((2, 4), |_| rng.normal());
         let t = Array2::from_shape_fn((18, 3), |_| rng.normal());
         let loss = |g: &GatedConv3, x: &Maps| -> f64 {
-            (g.forward(x, &z).1.x * &t).iter().map(|&v| v as f64).sum()
+            (g.forward(x, &z).x * &t).iter().map(|&v| v as f64).sum()
         };
-        let (cols, _) = g.forward(&x, &z);
         let mut grad = g.clone();
         for b in &mut grad.banks {
             b.k.fill(0.0);
             b.b.fill(0.0);
         }
-        let dx = g.backward(&cols, (2, 3, 2), &z, &t, &mut grad);
+        let dx = g.backward(&x, &z, &t, &mut grad);
         for bank in 0..3 {
             let mut k = g.banks[bank].k.clone();
             check_gradient(k.as_slice_mut().unwrap(), grad.banks[bank].k.as_slice().unwrap(), |p| {

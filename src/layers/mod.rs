@@ -7,6 +7,8 @@
 //! through in one call.
 
 pub mod conv;
+pub mod direct;
+pub mod winograd;
 pub mod gated;
 pub mod pointwise;
 pub mod pool;

@@ -2,6 +2,8 @@
 //! This is how a station reads the stream (L4) and writes to it (L5), how the
 //! thalamic input is embedded, and how the heads read the pooled stream.
 
+use super::conv::DIRECT;
+use super::direct;
 use ndarray::{Array1, Array2, Axis};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -19,9 +21,45 @@ impl Pointwise {
 
     /// y = x·W + b, one row per pixel (or per image, for the heads).
     pub fn forward(&self, x: &Array2<f32>) -> Array2<f32> {
+        self.apply(x, false)
+    }
+
+    /// ReLU(x·W + b), fused into the kernel where it is direct.
+    pub fn forward_relu(&self, x: &Array2<f32>) -> Array2<f32> {
+        self.apply(x, true)
+    }
+
+    /// In the wasm build the direct kernel (a 1×1 map is a convolution with
+    /// one tap): on these small products (≤ 1024 × 32 · 32 × 32) it beats
+    /// sgemm's packing and dispatch. Natively sgemm.
+    fn apply(&self, x: &Array2<f32>, relu: bool) -> Array2<f32> {
+        let cout = self.w.ncols();
+        if DIRECT && x.is_standard_layout() && x.ncols() > 0 {
+            let zeros;
+            let bias = match &self.b {
+                Some(b) => b.as_slice().expect("contiguous bias"),
+                None => {
+                    zeros = vec![0.0; cout];
+                    &zeros
+                }
+            };
+            let mut y = Array2::zeros((x.nrows(), cout));
+            direct::pointwise(
+                x.as_slice().expect("standard layout"),
+                x.ncols(),
+                self.w.as_slice().expect("contiguous weights"),
+                bias,
+                y.as_slice_mut().expect("fresh array"),
+                relu,
+            );
+            return y;
+        }
         let mut y = x.dot(&self.w);
         if let Some(b) = &self.b {
             y += b;
+        }
+        if relu {
+            super::relu(&mut y);
         }
         y
     }
@@ -46,21 +84,50 @@ mod tests {
         Array2::from_shape_fn((rows, cols), |_| rng.normal())
     }
 
+    /// x·W + b by loops.
+    fn reference(layer: &Pointwise, x: &Array2<f32>) -> Array2<f32> {
+        Array2::from_shape_fn((x.nrows(), layer.w.ncols()), |(r, o)| {
+            let mut v = layer.b.as_ref().map_or(0.0, |b| b[o]);
+            for i in 0..x.ncols() {
+                v += x[[r, i]] * layer.w[[i, o]];
+            }
+            v
+        })
+    }
+
+    /// Sizes that the simd kernel takes (outputs a multiple of 8, rows not a
+    /// multiple of 4) and that it leaves to the portable loop; with and
+    /// without bias and ReLU; the direct kernel called outright as well.
     #[test]
     fn forward_matches_loops() {
         let mut rng = Rng::new(3);
-        let mut layer = Pointwise::zeros(5, 4, true);
-        layer.w = random(5, 4, &mut rng);
-        layer.b = Some(Array1::from_shape_fn(4, |_| rng.normal()));
-        let x = random(7, 5, &mut rng);
-        let y = layer.forward(&x);
-        for r in 0..7 {
-            for o in 0..4 {
-                let mut v = layer.b.as_ref().unwrap()[o];
-                for i in 0..5 {
-                    v += x[[r, i]] * layer.w[[i, o]];
+        for (rows, cin, cout, bias) in [(7, 5, 4, true), (1027, 32, 32, true), (13, 8, 32, false), (6, 3, 16, true), (5, 32, 10, true)] {
+            let mut layer = Pointwise::zeros(cin, cout, bias);
+            layer.w = random(cin, cout, &mut rng);
+            if let Some(b) = &mut layer.b {
+                b.mapv_inplace(|_| rng.normal());
+            }
+            let x = random(rows, cin, &mut rng);
+            let want = reference(&layer, &x);
+            // Σ of the terms' magnitudes: the scale of any summation order's rounding.
+            let abs = Pointwise { w: layer.w.mapv(f32::abs), b: layer.b.as_ref().map(|b| b.mapv(f32::abs)) };
+            let scale = reference(&abs, &x.mapv(f32::abs));
+            let mut direct_y = Array2::from_elem((rows, cout), f32::NAN);
+            let zeros = Array1::zeros(cout);
+            direct::pointwise(
+                x.as_slice().unwrap(),
+                cin,
+                layer.w.as_slice().unwrap(),
+                layer.b.as_ref().unwrap_or(&zeros).as_slice().unwrap(),
+                direct_y.as_slice_mut().unwrap(),
+                false,
+            );
+            for (got, relu) in [(layer.forward(&x), false), (layer.forward_relu(&x), true), (direct_y, false)] {
+                for (((r, o), &w), a) in want.indexed_iter().zip(&got) {
+                    let w = if relu { w.max(0.0) } else { w };
+                    let tol = 1e-5 * scale[[r, o]].max(1e-3);
+                    assert!((a - w).abs() <= tol, "{rows}×{cin}→{cout} [{r}, {o}] relu {relu}: {a} vs {w}");
                 }
-                assert!((y[[r, o]] - v).abs() < 1e-5);
             }
         }
     }

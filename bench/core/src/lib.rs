@@ -133,7 +133,7 @@ mod wasm {
             Ok(vec![total, conv])
         }
 
-        /// Station k's 3×3 convolution alone (im2col + product + bias) on the L4 of the last
+        /// Station k's 3×3 convolution alone (bias and ReLU fused, as the forward pass runs it) on the L4 of the last
         /// forward pass, `reps` times; returns its FLOPs per repetition.
         pub fn conv_only(&self, wiring: &str, k: usize, reps: u32) -> Result<f64, JsError> {
             let t = self.last.as_ref().ok_or_else(|| JsError::new("run forward first"))?;
@@ -143,7 +143,7 @@ mod wasm {
             };
             let mut sink = 0.0f32;
             for _ in 0..reps {
-                let (_, y) = c.forward(l4);
+                let y = c.forward_relu(l4);
                 sink += y.x[[0, 0]];
             }
             std::hint::black_box(sink);

@@ -129,9 +129,23 @@ serve() {
     exec node "$SERVER" --root www --host 127.0.0.1 --port "$port" --csp
 }
 
+# The wasm with every shipped model inside must stay under 400 KB gzipped (issue 3): a size
+# budget, checked like a test (bytes, not time).
+WASM_GZIP_BUDGET=400000
+check_wasm_size() {
+    local wasm="$ROOT/www/pkg/ventral_stream_bg.wasm" gz
+    gz=$(gzip -9 -c "$wasm" | wc -c)
+    say "test: wasm size $(wc -c < "$wasm") bytes raw, $gz gzipped (budget $WASM_GZIP_BUDGET)"
+    if [ "$gz" -ge "$WASM_GZIP_BUDGET" ]; then
+        echo "the gzipped wasm ($gz bytes) is over its budget of $WASM_GZIP_BUDGET bytes" >&2
+        return 1
+    fi
+}
+
 run_tests() {
     setup
     build
+    check_wasm_size
     say "test: native (cargo test --release)"
     cargo test --release
 

@@ -2,9 +2,10 @@
 //!
 //! Activations are [`Maps`]: a batch of square feature maps stored as one
 //! matrix with a row per pixel — row `(b * side + y) * side + x` — and a
-//! column per channel. A 1×1 map is then one matrix product, a 3×3
-//! convolution one product after unfolding (im2col), and a whole batch goes
-//! through in one call.
+//! column per channel. Natively a 1×1 map is then one matrix product, a 3×3
+//! convolution one product after unfolding (im2col); in wasm both go through
+//! the simd128 kernels of [`direct`] and [`winograd`]. A whole batch goes
+//! through in one call either way.
 
 pub mod conv;
 pub mod direct;

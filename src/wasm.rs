@@ -194,12 +194,10 @@ impl Viewer {
     /// magnitude (0 for a silent unit, whose gradient is zero).
     pub fn receptive_field(&mut self, wiring: &str, station: &str, layer: &str, channel: usize, y: usize, x: usize, canvas: &HtmlCanvasElement) -> Result<f32, JsError> {
         let k = station_index(station)?;
-        let model = match wiring {
-            "stream" => self.stream.clone(),
-            "hierarchy" => self.hierarchy.clone(),
-            other => return Err(js_err(format!("unknown wiring {other:?}: expected stream or hierarchy"))),
-        };
-        let g = model.unit_gradient(self.trace(wiring)?, k, layer, channel, y, x).map_err(js_err)?;
+        self.trace(wiring)?; // runs the models if nothing has run yet
+        let (stream, hierarchy) = self.traces.as_ref().expect("trace() ran the models");
+        let (model, trace) = if wiring == "stream" { (&self.stream, stream) } else { (&self.hierarchy, hierarchy) };
+        let g = model.unit_gradient(trace, k, layer, channel, y, x).map_err(js_err)?;
         let summed = g.x.sum_axis(ndarray::Axis(1)).insert_axis(ndarray::Axis(1));
         let max = summed.iter().fold(0.0f32, |m, v| m.max(v.abs()));
         draw_tiles(&mut self.pixels, &self.palettes, &Maps { n: 1, side: g.side, x: summed }, 1, true, canvas)?;

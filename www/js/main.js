@@ -136,7 +136,6 @@ document.addEventListener('stations-test', (e) => {
   else if (d.action === 'frames') {
     let done = 0;
     for (let i = 0; i < (d.n ?? 1); i++) {
-      if (d.beforeFrame) d.beforeFrame(i);
       app.frame();
       done += 1;
     }

@@ -123,6 +123,12 @@ impl Shrink {
         if self.rows_seen >= self.out_h * self.f {
             return;
         }
+        if self.f == 1 {
+            // Nothing to shrink: the row as it is.
+            self.out.extend_from_slice(&row[..self.width * 4]);
+            self.rows_seen += 1;
+            return;
+        }
         for (x, px) in row.chunks(4).take(self.width).enumerate() {
             let o = (x / self.f) * 4;
             for (sum, &v) in self.sums[o..o + 4].iter_mut().zip(px) {

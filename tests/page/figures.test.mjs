@@ -268,17 +268,23 @@ test('keyboard alone reaches every control, with a visible focus', async () => {
   const { context, page, problems } = await openPage(env);
   try {
     await loadReady(page, env.url);
+    // The experiment figures hydrate after data-ready; list the controls once they exist.
+    await page.waitForFunction(() => ['ready', 'no-results'].includes(document.documentElement.dataset.experiments), null, { timeout: 30_000 });
     const controls = await page.$$eval(
-      'button:not([disabled]), select, input, [tabindex="0"], a[href]',
-      // In a radio group Tab reaches the chosen radio, and the arrow keys the others.
-      (els) => els.filter((e) => !e.closest('[hidden]') && !(e.type === 'radio' && !e.checked)).map((e) => {
+      'button:not([disabled]), select, input, summary, [tabindex="0"], a[href]',
+      // In a radio group Tab reaches the chosen radio, and the arrow keys the others. What a
+      // closed <details> holds is reached once its (listed) summary opens it.
+      (els) => els.filter((e) => !e.closest('[hidden]') && !(e.type === 'radio' && !e.checked)
+        && !(e.closest('details:not([open])') && e.tagName !== 'SUMMARY')).map((e) => {
         e.dataset.kb = e.dataset.kb || Math.random().toString(36).slice(2);
         return e.dataset.kb;
       }),
     );
     const reached = new Set();
     const noRing = [];
-    for (let i = 0; i < controls.length * 1.3 + 20; i++) {
+    // Tab until the focus comes back round to the first control it reached.
+    let start = null;
+    for (let i = 0; i < controls.length * 2 + 40; i++) {
       await page.keyboard.press('Tab');
       const f = await page.evaluate(() => {
         const el = document.activeElement;
@@ -289,9 +295,14 @@ test('keyboard alone reaches every control, with a visible focus', async () => {
         const sibRing = sib && sib.outlineStyle !== 'none' && parseFloat(sib.outlineWidth) >= 2;
         return { kb: el.dataset.kb, ring: ring || sibRing, tag: el.tagName, desc: el.outerHTML.slice(0, 80) };
       });
+      if (f.kb && f.kb === start) break;
+      start ??= f.kb;
       if (f.kb) reached.add(f.kb);
       if (f.kb && !f.ring) noRing.push(f.desc);
     }
+    // Nothing listed may have been replaced while tabbing (that would hide a miss).
+    const detached = await page.$$eval('[data-kb]', (els, all) => all.length - els.filter((e) => all.includes(e.dataset.kb)).length, controls);
+    assert.equal(detached, 0, 'the listed controls stay in the page');
     const missed = controls.filter((k) => !reached.has(k));
     const missedDesc = await page.$$eval('[data-kb]', (els, m) => els.filter((e) => m.includes(e.dataset.kb)).map((e) => e.outerHTML.slice(0, 100)), missed);
     assert.deepEqual(missedDesc, [], 'every control is reached by Tab');

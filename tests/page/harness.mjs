@@ -77,7 +77,10 @@ export async function openPage(env, contextOptions = {}) {
   return { context, page, problems };
 }
 
-/** Load the page and wait for data-ready="true" (or fail with the page's own error line). */
+/**
+ * Load the page and wait for data-ready="true" (or fail with the page's own error line), and
+ * for the experiment figures, where the page has any, to be hydrated.
+ */
 export async function loadReady(page, url, timeout = 60_000) {
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForFunction(
@@ -90,6 +93,13 @@ export async function loadReady(page, url, timeout = 60_000) {
     status: document.querySelector('[data-role="status"]')?.textContent ?? '',
   }));
   if (state.ready !== 'true') throw new Error(`page did not become ready: ${state.status}`);
+  // The experiment figures hydrate from the results file after data-ready; tests that look at
+  // the whole page (layout, axe, keyboard) must see them.
+  await page.waitForFunction(
+    () => !document.querySelector('[data-experiment]') || document.documentElement.dataset.experiments,
+    null,
+    { timeout },
+  );
 }
 
 /** Wait until the page has painted two more animation frames (a scheduled model run has happened). */

@@ -20,21 +20,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from '../tools/chromium.mjs';
 import { startServer } from '../tools/serve.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
 const GEN = join(HERE, 'generated');
 const TOLERANCE = 1e-4;
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 
 function parseArgs(argv) {
   const o = {
@@ -71,12 +63,6 @@ function parseArgs(argv) {
   }
   o.trainRuns ??= o.runs;
   return o;
-}
-
-function chromiumPath() {
-  const found = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean).find(existsSync);
-  if (!found) throw new Error('no Chromium found: run ./build.sh setup');
-  return found;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,9 +7,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { chromiumPath, drawStroke, frames, loadReady, openPage, screenshotPath, startAll } from './harness.mjs';
+import { CHROMIUM_ARGS, chromiumPath, drawStroke, frames, loadReady, pageFor, screenshotPath, startAll } from './harness.mjs';
+import { greyPng } from './png.mjs';
 
 const LIVE = ['fig-input', 'fig-gallery', 'fig-pipeline', 'fig-microcircuit', 'fig-stations', 'fig-stream', 'fig-lesions'];
 const EXPERIMENTS = ['edge-probe', 'variability', 'deletion', 'receptive-fields', 'sparseness', 'tuning', 'lesion', 'degradation', 'virtual-weights', 'gating'];
@@ -39,152 +39,102 @@ function decomposition(page, fig = '#fig-lesions') {
   ), fig);
 }
 
-/** A tiny PNG encoder (greyscale, 8 bit) so the test needs no image files. */
-function png(width, height, pixel) {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  const raw = Buffer.alloc((width + 1) * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw[y * (width + 1) + 1 + x] = pixel(x, y);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-test('every figure renders, with a caption, and the experiment placeholders are in place; screenshots', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    await page.selectOption('select[data-control="preset"]', 'house');
-    await frames(page, 3);
-    for (const id of LIVE) {
-      const fig = page.locator(`figure#${id}`);
-      assert.equal(await fig.count(), 1, `${id} exists`);
-      const info = await fig.evaluate((el) => ({
-        caption: el.querySelector('figcaption.caption')?.textContent ?? '',
-        canvases: [...el.querySelectorAll('canvas')].filter((c) => c.width > 1).length + el.querySelectorAll('[data-role="decomposition"] li').length,
-        height: el.getBoundingClientRect().height,
-      }));
-      assert.ok(info.caption.length > 40, `${id} has a caption that says what to look for`);
-      assert.ok(info.canvases > 0, `${id} draws something`);
-      assert.ok(info.height > 100, `${id} takes room`);
-      await fig.scrollIntoViewIfNeeded();
-      await fig.screenshot({ path: screenshotPath(`figure-${id}.png`) });
-    }
-    for (const exp of EXPERIMENTS) {
-      const n = await page.locator(`figure#fig-${exp}.experiment[data-experiment="${exp}"]`).count();
-      assert.equal(n, 1, `placeholder for ${exp}`);
-    }
-    const summaries = await page.$$eval('[data-role="summary"]', (els) => els.map((e) => e.textContent));
-    assert.ok(summaries.length >= 5 && summaries.every((t) => t.length > 20), 'each figure has a text summary');
-    const refs = await page.$$eval('a.cite', (as) => as.map((a) => a.getAttribute('href')));
-    for (const r of new Set(refs)) assert.equal(await page.locator(r).count(), 1, `citation ${r} has a bibliography entry`);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
+test('every figure renders, with a caption, and the experiment placeholders are in place; screenshots', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  await page.selectOption('select[data-control="preset"]', 'house');
+  await frames(page, 3);
+  for (const id of LIVE) {
+    const fig = page.locator(`figure#${id}`);
+    assert.equal(await fig.count(), 1, `${id} exists`);
+    const info = await fig.evaluate((el) => ({
+      caption: el.querySelector('figcaption.caption')?.textContent ?? '',
+      canvases: [...el.querySelectorAll('canvas')].filter((c) => c.width > 1).length + el.querySelectorAll('[data-role="decomposition"] li').length,
+      height: el.getBoundingClientRect().height,
+    }));
+    assert.ok(info.caption.length > 40, `${id} has a caption that says what to look for`);
+    assert.ok(info.canvases > 0, `${id} draws something`);
+    assert.ok(info.height > 100, `${id} takes room`);
+    await fig.scrollIntoViewIfNeeded();
+    await fig.screenshot({ path: screenshotPath(`figure-${id}.png`) });
   }
+  for (const exp of EXPERIMENTS) {
+    const n = await page.locator(`figure#fig-${exp}.experiment[data-experiment="${exp}"]`).count();
+    assert.equal(n, 1, `placeholder for ${exp}`);
+  }
+  const summaries = await page.$$eval('[data-role="summary"]', (els) => els.map((e) => e.textContent));
+  assert.ok(summaries.length >= 5 && summaries.every((t) => t.length > 20), 'each figure has a text summary');
+  const refs = await page.$$eval('a.cite', (as) => as.map((a) => a.getAttribute('href')));
+  for (const r of new Set(refs)) assert.equal(await page.locator(r).count(), 1, `citation ${r} has a bibliography entry`);
+  assert.deepEqual(problems, []);
 });
 
-test('drawing updates every live figure', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    await frames(page);
-    const before = await figureHashes(page);
-    await drawStroke(page, STROKE);
-    await frames(page, 3);
-    const afterDraw = await figureHashes(page);
-    const unchanged = LIVE.filter((id) => id !== 'fig-gallery' && before[id] === afterDraw[id]);
-    assert.deepEqual(unchanged, [], 'every live figure follows the drawing');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+test('drawing updates every live figure', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  await frames(page);
+  const before = await figureHashes(page);
+  await drawStroke(page, STROKE);
+  await frames(page, 3);
+  const afterDraw = await figureHashes(page);
+  const unchanged = LIVE.filter((id) => id !== 'fig-gallery' && before[id] === afterDraw[id]);
+  assert.deepEqual(unchanged, [], 'every live figure follows the drawing');
+  assert.deepEqual(problems, []);
 });
 
-test('every preset goes through the capture path, and the gallery picks one', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    const options = await page.$$eval('select[data-control="preset"] option', (os) => os.map((o) => o.value).filter(Boolean));
-    for (const kind of ['bars', 'grating', 'noise', 'tiger', 'grandmother']) assert.ok(options.includes(kind), `preset ${kind}`);
-    assert.ok(options.length >= 13, `${options.length} presets`);
-    const seen = new Set();
-    for (const name of options) {
-      await page.selectOption('select[data-control="preset"]', name);
-      await frames(page, 2);
-      const h = (await figureHashes(page, ['fig-input']))['fig-input'];
-      assert.ok(!seen.has(h), `preset ${name} changes the retina`);
-      seen.add(h);
-    }
-    // "Another" gives another sample.
-    const one = (await figureHashes(page, ['fig-input']))['fig-input'];
-    await page.click('[data-action="preset-next"]');
+test('every preset goes through the capture path, and the gallery picks one', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  const options = await page.$$eval('select[data-control="preset"] option', (os) => os.map((o) => o.value).filter(Boolean));
+  for (const kind of ['bars', 'grating', 'noise', 'tiger', 'grandmother']) assert.ok(options.includes(kind), `preset ${kind}`);
+  assert.ok(options.length >= 13, `${options.length} presets`);
+  const seen = new Set();
+  for (const name of options) {
+    await page.selectOption('select[data-control="preset"]', name);
     await frames(page, 2);
-    assert.notEqual((await figureHashes(page, ['fig-input']))['fig-input'], one);
-    // The URL keeps the preset.
-    await page.waitForFunction(() => location.hash.includes('input=preset'));
-    // The gallery: a thumbnail for every kind.
-    const thumbs = await page.$$eval('[data-preset]', (bs) => bs.map((b) => b.dataset.preset.split(':')[0]));
-    for (const name of options) assert.ok(thumbs.includes(name), `gallery shows ${name}`);
-    await page.click('[data-preset="tiger:1"]');
-    await frames(page, 2);
-    const cat = await page.locator('[data-wiring="stream"] [data-role="category"]').textContent();
-    assert.ok(cat.length > 0);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
+    const h = (await figureHashes(page, ['fig-input']))['fig-input'];
+    assert.ok(!seen.has(h), `preset ${name} changes the retina`);
+    seen.add(h);
   }
+  // "Another" gives another sample.
+  const one = (await figureHashes(page, ['fig-input']))['fig-input'];
+  await page.click('[data-action="preset-next"]');
+  await frames(page, 2);
+  assert.notEqual((await figureHashes(page, ['fig-input']))['fig-input'], one);
+  // The URL keeps the preset.
+  await page.waitForFunction(() => location.hash.includes('input=preset'));
+  // The gallery: a thumbnail for every kind.
+  const thumbs = await page.$$eval('[data-preset]', (bs) => bs.map((b) => b.dataset.preset.split(':')[0]));
+  for (const name of options) assert.ok(thumbs.includes(name), `gallery shows ${name}`);
+  await page.click('[data-preset="tiger:1"]');
+  await frames(page, 2);
+  const cat = await page.locator('[data-wiring="stream"] [data-role="category"]').textContent();
+  assert.ok(cat.length > 0);
+  assert.deepEqual(problems, []);
 });
 
-test('an uploaded PNG goes through the capture path', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    const before = await figureHashes(page, ['fig-input', 'fig-stations']);
-    const file = png(120, 80, (x, y) => (Math.hypot(x - 60, y - 40) < 25 ? 0 : 255));
-    await page.setInputFiles('input[data-control="upload"]', { name: 'disc.png', mimeType: 'image/png', buffer: file });
-    await page.waitForFunction(() => /disc\.png/.test(document.querySelector('[data-role="input-message"]').textContent));
-    await frames(page, 3);
-    const afterUpload = await figureHashes(page, ['fig-input', 'fig-stations']);
-    assert.notEqual(afterUpload['fig-input'], before['fig-input']);
-    assert.notEqual(afterUpload['fig-stations'], before['fig-stations']);
-    // A file that is not an image is reported, and nothing breaks.
-    await page.setInputFiles('input[data-control="upload"]', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a png') });
-    await page.waitForFunction(() => /could not be read/.test(document.querySelector('[data-role="input-message"]').textContent));
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+test('an uploaded PNG goes through the capture path', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  const before = await figureHashes(page, ['fig-input', 'fig-stations']);
+  const file = greyPng(120, 80, (y) => Buffer.from(Array.from({ length: 120 }, (_, x) => (Math.hypot(x - 60, y - 40) < 25 ? 0 : 255))));
+  await page.setInputFiles('input[data-control="upload"]', { name: 'disc.png', mimeType: 'image/png', buffer: file });
+  await page.waitForFunction(() => /disc\.png/.test(document.querySelector('[data-role="input-message"]').textContent));
+  await frames(page, 3);
+  const afterUpload = await figureHashes(page, ['fig-input', 'fig-stations']);
+  assert.notEqual(afterUpload['fig-input'], before['fig-input']);
+  assert.notEqual(afterUpload['fig-stations'], before['fig-stations']);
+  // A file that is not an image is reported, and nothing breaks.
+  await page.setInputFiles('input[data-control="upload"]', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a png') });
+  await page.waitForFunction(() => /could not be read/.test(document.querySelector('[data-role="input-message"]').textContent));
+  assert.deepEqual(problems, []);
 });
 
 test('a fake webcam goes through the capture path; a refused camera is explained', async () => {
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run',
-      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -219,106 +169,94 @@ test('a fake webcam goes through the capture path; a refused camera is explained
   }
 });
 
-test('lesion switches change the behaviour’s decomposition, and are kept in the URL', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    await page.selectOption('select[data-control="preset"]', 'house');
-    await frames(page, 2);
-    const intact = await decomposition(page);
-    assert.ok(Math.abs(intact.V2) > 0, 'V2 contributes when intact');
-    await page.locator('#fig-lesions label.switch:has(input[data-lesion="stream.V2"])').click();
-    await frames(page, 3);
-    const lesioned = await decomposition(page);
-    assert.equal(lesioned.V2, 0, 'a removed station contributes nothing');
-    assert.notDeepEqual(lesioned, intact);
-    await page.waitForFunction(() => location.hash.includes('lesion=stream.V2'));
-    // Reloading the shared URL brings the same view back.
-    const url = page.url();
-    const p2 = await context.newPage();
-    await loadReady(p2, url);
-    await frames(p2, 2);
-    assert.equal(await p2.locator('input[data-lesion="stream.V2"]').isChecked(), true);
-    assert.equal(await p2.locator('select[data-control="preset"]').inputValue(), 'house');
-    assert.deepEqual(await decomposition(p2), lesioned);
-    await p2.close();
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+test('lesion switches change the behaviour’s decomposition, and are kept in the URL', async (t) => {
+  const { context, page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  await page.selectOption('select[data-control="preset"]', 'house');
+  await frames(page, 2);
+  const intact = await decomposition(page);
+  assert.ok(Math.abs(intact.V2) > 0, 'V2 contributes when intact');
+  await page.locator('#fig-lesions label.switch:has(input[data-lesion="stream.V2"])').click();
+  await frames(page, 3);
+  const lesioned = await decomposition(page);
+  assert.equal(lesioned.V2, 0, 'a removed station contributes nothing');
+  assert.notDeepEqual(lesioned, intact);
+  await page.waitForFunction(() => location.hash.includes('lesion=stream.V2'));
+  // Reloading the shared URL brings the same view back.
+  const url = page.url();
+  const p2 = await context.newPage();
+  await loadReady(p2, url);
+  await frames(p2, 2);
+  assert.equal(await p2.locator('input[data-lesion="stream.V2"]').isChecked(), true);
+  assert.equal(await p2.locator('select[data-control="preset"]').inputValue(), 'house');
+  assert.deepEqual(await decomposition(p2), lesioned);
+  await p2.close();
+  assert.deepEqual(problems, []);
 });
 
-test('a bad weights file is reported and the page keeps working', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    await page.setInputFiles('input[data-control="weights-file"]', { name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from([1, 2, 3, 4, 5]) });
-    await page.waitForFunction(() => /not loaded/.test(document.querySelector('[data-role="weights-status"]').textContent));
-    const before = await figureHashes(page, ['fig-stations']);
-    await drawStroke(page, STROKE);
-    await frames(page, 3);
-    assert.notEqual((await figureHashes(page, ['fig-stations']))['fig-stations'], before['fig-stations']);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+test('a bad weights file is reported and the page keeps working', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  await page.setInputFiles('input[data-control="weights-file"]', { name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from([1, 2, 3, 4, 5]) });
+  await page.waitForFunction(() => /not loaded/.test(document.querySelector('[data-role="weights-status"]').textContent));
+  const before = await figureHashes(page, ['fig-stations']);
+  await drawStroke(page, STROKE);
+  await frames(page, 3);
+  assert.notEqual((await figureHashes(page, ['fig-stations']))['fig-stations'], before['fig-stations']);
+  assert.deepEqual(problems, []);
 });
 
-test('keyboard alone reaches every control, with a visible focus', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    assert.equal(await page.evaluate(() => document.documentElement.dataset.experiments), 'ready');
-    const controls = await page.$$eval(
-      'button:not([disabled]), select, input, summary, [tabindex="0"], a[href]',
-      // In a radio group Tab reaches the chosen radio, and the arrow keys the others. What a
-      // closed <details> holds is reached once its (listed) summary opens it.
-      (els) => els.filter((e) => !e.closest('[hidden]') && !(e.type === 'radio' && !e.checked)
-        && !(e.closest('details:not([open])') && e.tagName !== 'SUMMARY')).map((e) => {
-        e.dataset.kb = e.dataset.kb || Math.random().toString(36).slice(2);
-        return e.dataset.kb;
-      }),
-    );
-    const reached = new Set();
-    const noRing = [];
-    // Tab until the focus comes back round to the first control it reached.
-    let start = null;
-    for (let i = 0; i < controls.length * 2 + 40; i++) {
-      await page.keyboard.press('Tab');
-      const f = await page.evaluate(() => {
-        const el = document.activeElement;
-        const s = getComputedStyle(el);
-        const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
-        // inputs hidden behind a styled label or switch show the ring on their sibling
-        const sib = el.nextElementSibling ? getComputedStyle(el.nextElementSibling) : null;
-        const sibRing = sib && sib.outlineStyle !== 'none' && parseFloat(sib.outlineWidth) >= 2;
-        return { kb: el.dataset.kb, ring: ring || sibRing, tag: el.tagName, desc: el.outerHTML.slice(0, 80) };
-      });
-      if (f.kb && f.kb === start) break;
-      start ??= f.kb;
-      if (f.kb) reached.add(f.kb);
-      if (f.kb && !f.ring) noRing.push(f.desc);
-    }
-    // Nothing listed may have been replaced while tabbing (that would hide a miss).
-    const detached = await page.$$eval('[data-kb]', (els, all) => all.length - els.filter((e) => all.includes(e.dataset.kb)).length, controls);
-    assert.equal(detached, 0, 'the listed controls stay in the page');
-    const missed = controls.filter((k) => !reached.has(k));
-    const missedDesc = await page.$$eval('[data-kb]', (els, m) => els.filter((e) => m.includes(e.dataset.kb)).map((e) => e.outerHTML.slice(0, 100)), missed);
-    assert.deepEqual(missedDesc, [], 'every control is reached by Tab');
-    assert.deepEqual([...new Set(noRing)], [], 'every focused control shows a ring');
-
-    // The unit inspector works from the keyboard.
-    await page.locator('#fig-microcircuit canvas[data-inspect="l23"]').focus();
-    const first = await page.locator('#fig-microcircuit [data-role="unit"]').textContent();
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('PageDown');
-    const second = await page.locator('#fig-microcircuit [data-role="unit"]').textContent();
-    assert.notEqual(second, first);
-    assert.match(second, /channel 2/);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
+test('keyboard alone reaches every control, with a visible focus', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.experiments), 'ready');
+  const controls = await page.$$eval(
+    'button:not([disabled]), select, input, summary, [tabindex="0"], a[href]',
+    // In a radio group Tab reaches the chosen radio, and the arrow keys the others. What a
+    // closed <details> holds is reached once its (listed) summary opens it.
+    (els) => els.filter((e) => !e.closest('[hidden]') && !(e.type === 'radio' && !e.checked)
+      && !(e.closest('details:not([open])') && e.tagName !== 'SUMMARY')).map((e) => {
+      e.dataset.kb = e.dataset.kb || Math.random().toString(36).slice(2);
+      return e.dataset.kb;
+    }),
+  );
+  const reached = new Set();
+  const noRing = [];
+  // Tab until the focus comes back round to the first control it reached.
+  let start = null;
+  for (let i = 0; i < controls.length * 2 + 40; i++) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => {
+      const el = document.activeElement;
+      const s = getComputedStyle(el);
+      const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+      // inputs hidden behind a styled label or switch show the ring on their sibling
+      const sib = el.nextElementSibling ? getComputedStyle(el.nextElementSibling) : null;
+      const sibRing = sib && sib.outlineStyle !== 'none' && parseFloat(sib.outlineWidth) >= 2;
+      return { kb: el.dataset.kb, ring: ring || sibRing, tag: el.tagName, desc: el.outerHTML.slice(0, 80) };
+    });
+    if (f.kb && f.kb === start) break;
+    start ??= f.kb;
+    if (f.kb) reached.add(f.kb);
+    if (f.kb && !f.ring) noRing.push(f.desc);
   }
+  // Nothing listed may have been replaced while tabbing (that would hide a miss).
+  const detached = await page.$$eval('[data-kb]', (els, all) => all.length - els.filter((e) => all.includes(e.dataset.kb)).length, controls);
+  assert.equal(detached, 0, 'the listed controls stay in the page');
+  const missed = controls.filter((k) => !reached.has(k));
+  const missedDesc = await page.$$eval('[data-kb]', (els, m) => els.filter((e) => m.includes(e.dataset.kb)).map((e) => e.outerHTML.slice(0, 100)), missed);
+  assert.deepEqual(missedDesc, [], 'every control is reached by Tab');
+  assert.deepEqual([...new Set(noRing)], [], 'every focused control shows a ring');
+
+  // The unit inspector works from the keyboard.
+  await page.locator('#fig-microcircuit canvas[data-inspect="l23"]').focus();
+  const first = await page.locator('#fig-microcircuit [data-role="unit"]').textContent();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('PageDown');
+  const second = await page.locator('#fig-microcircuit [data-role="unit"]').textContent();
+  assert.notEqual(second, first);
+  assert.match(second, /channel 2/);
+  assert.deepEqual(problems, []);
 });
 
 const SNIPPET_PAGE = (origin) => `<!doctype html>
@@ -331,50 +269,46 @@ const SNIPPET_PAGE = (origin) => `<!doctype html>
 <script type="module" src="${origin}/js/stream-figure.js"></script>
 </body></html>`;
 
-test('the embed snippets work in a plain page of their own, with no globals leaked', async () => {
-  const { context, page, problems } = await openPage(env, { viewport: { width: 900, height: 900 } });
-  try {
-    await page.route(`${env.origin}/blog-post.html`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html', body: SNIPPET_PAGE(env.origin) }));
-    const globalsBefore = await (async () => {
-      const p = await context.newPage();
-      await p.goto(`${env.origin}/favicon.svg`);
-      const g = await p.evaluate(() => Object.keys(window));
-      await p.close();
-      return g;
-    })();
-    await page.goto(`${env.origin}/blog-post.html`);
-    await page.waitForFunction(() => [...document.querySelectorAll('stream-figure')].every((e) => e.dataset.ready === 'true'), null, { timeout: 30_000 });
-    const frame = page.frameLocator('iframe');
-    await frame.locator('html[data-ready="true"]').waitFor({ timeout: 30_000 });
-    // Each element has its own input: drawing in one changes that one only.
-    const hashes = () => page.evaluate(() => [...document.querySelectorAll('stream-figure')].map((e) =>
-      [...e.shadowRoot.querySelectorAll('canvas')].map((c) => c.toDataURL()).join('|').length + ':' +
-      [...e.shadowRoot.querySelectorAll('canvas')].map((c) => c.toDataURL()).join('|').slice(-200)));
-    const before = await hashes();
-    const paper = page.locator('stream-figure[figure="microcircuit"] canvas[data-role="input"]');
-    const box = await paper.boundingBox();
-    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.7, { steps: 8 });
-    await page.mouse.up();
-    await frames(page, 3);
-    const afterDraw = await hashes();
-    assert.notEqual(afterDraw[0], before[0], 'the drawn-on figure changes');
-    assert.equal(afterDraw[1], before[1], 'the other figure keeps its own input');
-    // Sized to its container.
-    const widths = await page.evaluate(() => {
-      const el = document.querySelector('#narrow stream-figure');
-      return [el.getBoundingClientRect().width, document.querySelector('#narrow').getBoundingClientRect().width];
-    });
-    assert.ok(Math.abs(widths[0] - widths[1]) < 1, 'the element fills its container');
-    const globalsAfter = await page.evaluate(() => Object.keys(window));
-    // (numeric keys are the page's own frames)
-    const leaked = globalsAfter.filter((k) => !globalsBefore.includes(k) && !/^\d+$/.test(k));
-    assert.deepEqual(leaked, [], 'no globals leaked');
-    await page.screenshot({ path: screenshotPath('embed-snippet.png'), fullPage: true });
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+test('the embed snippets work in a plain page of their own, with no globals leaked', async (t) => {
+  const { context, page, problems } = await pageFor(t, env, { viewport: { width: 900, height: 900 } });
+  await page.route(`${env.origin}/blog-post.html`, (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', body: SNIPPET_PAGE(env.origin) }));
+  const globalsBefore = await (async () => {
+    const p = await context.newPage();
+    await p.goto(`${env.origin}/favicon.svg`);
+    const g = await p.evaluate(() => Object.keys(window));
+    await p.close();
+    return g;
+  })();
+  await page.goto(`${env.origin}/blog-post.html`);
+  await page.waitForFunction(() => [...document.querySelectorAll('stream-figure')].every((e) => e.dataset.ready === 'true'), null, { timeout: 30_000 });
+  const frame = page.frameLocator('iframe');
+  await frame.locator('html[data-ready="true"]').waitFor({ timeout: 30_000 });
+  // Each element has its own input: drawing in one changes that one only.
+  const hashes = () => page.evaluate(() => [...document.querySelectorAll('stream-figure')].map((e) =>
+    [...e.shadowRoot.querySelectorAll('canvas')].map((c) => c.toDataURL()).join('|').length + ':' +
+    [...e.shadowRoot.querySelectorAll('canvas')].map((c) => c.toDataURL()).join('|').slice(-200)));
+  const before = await hashes();
+  const paper = page.locator('stream-figure[figure="microcircuit"] canvas[data-role="input"]');
+  const box = await paper.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.7, { steps: 8 });
+  await page.mouse.up();
+  await frames(page, 3);
+  const afterDraw = await hashes();
+  assert.notEqual(afterDraw[0], before[0], 'the drawn-on figure changes');
+  assert.equal(afterDraw[1], before[1], 'the other figure keeps its own input');
+  // Sized to its container.
+  const widths = await page.evaluate(() => {
+    const el = document.querySelector('#narrow stream-figure');
+    return [el.getBoundingClientRect().width, document.querySelector('#narrow').getBoundingClientRect().width];
+  });
+  assert.ok(Math.abs(widths[0] - widths[1]) < 1, 'the element fills its container');
+  const globalsAfter = await page.evaluate(() => Object.keys(window));
+  // (numeric keys are the page's own frames)
+  const leaked = globalsAfter.filter((k) => !globalsBefore.includes(k) && !/^\d+$/.test(k));
+  assert.deepEqual(leaked, [], 'no globals leaked');
+  await page.screenshot({ path: screenshotPath('embed-snippet.png'), fullPage: true });
+  assert.deepEqual(problems, []);
 });

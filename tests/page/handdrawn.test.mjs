@@ -5,7 +5,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { drawStroke, frames, loadReady, openPage, screenshotPath, startAll } from './harness.mjs';
+import { drawStroke, frames, loadReady, pageFor, screenshotPath, startAll } from './harness.mjs';
 
 /** An arc around (cx, cy) with radii (rx, ry) from angle a0 to a1 (radians), as points. */
 function arc(cx, cy, rx, ry, a0 = 0, a1 = 2 * Math.PI, n = 28) {
@@ -68,25 +68,21 @@ after(async () => {
   await env?.stop();
 });
 
-test('at least 8 of 10 categories drawn by hand are recognised by the stream wiring', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    const seen = {};
-    for (const [category, strokes] of Object.entries(DRAWINGS)) {
-      const clear = page.locator('[data-action="clear"]').first();
-      if (await clear.isEnabled()) await clear.click();
-      for (const s of strokes) await drawStroke(page, s);
-      await frames(page, 3);
-      const said = await page.locator('[data-wiring="stream"] [data-role="category"]').textContent();
-      seen[category] = said.trim().replace(/^an? /, '');
-      await page.locator('canvas[data-role="input"]').screenshot({ path: screenshotPath(`handdrawn-${category}.png`) });
-    }
-    const right = Object.entries(seen).filter(([c, s]) => c === s).map(([c]) => c);
-    console.log(`hand-drawn: ${right.length}/10 recognised`, seen);
-    assert.ok(right.length >= 8, `only ${right.length} of 10 recognised: ${JSON.stringify(seen)}`);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
+test('at least 8 of 10 categories drawn by hand are recognised by the stream wiring', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  const seen = {};
+  for (const [category, strokes] of Object.entries(DRAWINGS)) {
+    const clear = page.locator('[data-action="clear"]').first();
+    if (await clear.isEnabled()) await clear.click();
+    for (const s of strokes) await drawStroke(page, s);
+    await frames(page, 3);
+    const said = await page.locator('[data-wiring="stream"] [data-role="category"]').textContent();
+    seen[category] = said.trim().replace(/^an? /, '');
+    await page.locator('canvas[data-role="input"]').screenshot({ path: screenshotPath(`handdrawn-${category}.png`) });
   }
+  const right = Object.entries(seen).filter(([c, s]) => c === s).map(([c]) => c);
+  console.log(`hand-drawn: ${right.length}/10 recognised`, seen);
+  assert.ok(right.length >= 8, `only ${right.length} of 10 recognised: ${JSON.stringify(seen)}`);
+  assert.deepEqual(problems, []);
 });

@@ -6,30 +6,15 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from '../../tools/chromium.mjs';
 import { startServer } from '../../tools/serve.mjs';
+
+export { CHROMIUM_ARGS, chromiumPath };
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '../..');
 export const WWW = join(ROOT, 'www');
 export const SCREENSHOTS = join(here, 'screenshots');
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-];
-
-export function chromiumPath() {
-  const candidates = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`no Chromium found (tried ${candidates.join(', ')}); run ./build.sh setup`);
-  return found;
-}
 
 /** Start the server (with CSP) and the browser. Call the returned stop() when done. */
 export async function startAll({ args = [] } = {}) {
@@ -75,6 +60,13 @@ export async function openPage(env, contextOptions = {}) {
     });
   });
   return { context, page, problems };
+}
+
+/** openPage for one test (node:test's `t`): the context closes when the test ends, pass or fail. */
+export async function pageFor(t, env, contextOptions = {}) {
+  const opened = await openPage(env, contextOptions);
+  t.after(() => opened.context.close());
+  return opened;
 }
 
 /**

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { drawStroke, frames, loadReady, openPage, screenshotPath, startAll } from './harness.mjs';
+import { drawStroke, frames, loadReady, pageFor, screenshotPath, startAll } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -27,100 +27,88 @@ after(async () => {
 
 for (const [name, viewport] of Object.entries(VIEWPORTS)) {
   for (const colorScheme of ['light', 'dark']) {
-    test(`${name} (${viewport.width} px), ${colorScheme}: fits the width, wirings laid out, screenshot`, async () => {
-      const { context, page, problems } = await openPage(env, {
+    test(`${name} (${viewport.width} px), ${colorScheme}: fits the width, wirings laid out, screenshot`, async (t) => {
+      const { page, problems } = await pageFor(t, env, {
         viewport,
         colorScheme,
         deviceScaleFactor: name === 'phone' ? 2 : 1,
         hasTouch: name === 'phone',
       });
-      try {
-        await loadReady(page, env.url);
-        await drawStroke(page, STROKE);
-        await frames(page, 3);
+      await loadReady(page, env.url);
+      await drawStroke(page, STROKE);
+      await frames(page, 3);
 
-        const layout = await page.evaluate(() => {
-          const box = (sel) => document.querySelector(sel).getBoundingClientRect();
-          return {
-            scrollWidth: document.documentElement.scrollWidth,
-            clientWidth: document.documentElement.clientWidth,
-            stream: box('[data-wiring="stream"]').toJSON(),
-            hierarchy: box('[data-wiring="hierarchy"]').toJSON(),
-            paper: box('canvas[data-role="input"]').toJSON(),
-            bg: getComputedStyle(document.body).backgroundColor,
-            paperBg: getComputedStyle(document.querySelector('canvas[data-role="input"]')).backgroundColor,
-          };
-        });
-        assert.ok(
-          layout.scrollWidth <= layout.clientWidth,
-          `no horizontal scroll (scrollWidth ${layout.scrollWidth} > ${layout.clientWidth})`,
-        );
-        if (name === 'desktop') {
-          assert.ok(layout.hierarchy.left >= layout.stream.right - 1, 'the wirings stand side by side');
-          assert.ok(Math.abs(layout.hierarchy.top - layout.stream.top) < 2, 'the wirings start at the same height');
-        } else {
-          assert.ok(layout.hierarchy.top >= layout.stream.bottom - 1, 'the wirings are stacked');
-          assert.ok(layout.paper.width >= 200, `the paper is big enough to draw on (${layout.paper.width} px)`);
-        }
-        const dark = (rgb) => rgb.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b) < 3 * 100;
-        assert.equal(dark(layout.bg), colorScheme === 'dark', `the ${colorScheme} scheme is followed (${layout.bg})`);
-        assert.equal(layout.paperBg, 'rgb(255, 255, 255)', 'the paper stays white');
-
-        await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}.png`), fullPage: true });
-        await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}-top.png`) });
-        assert.deepEqual(problems, []);
-      } finally {
-        await context.close();
+      const layout = await page.evaluate(() => {
+        const box = (sel) => document.querySelector(sel).getBoundingClientRect();
+        return {
+          scrollWidth: document.documentElement.scrollWidth,
+          clientWidth: document.documentElement.clientWidth,
+          stream: box('[data-wiring="stream"]').toJSON(),
+          hierarchy: box('[data-wiring="hierarchy"]').toJSON(),
+          paper: box('canvas[data-role="input"]').toJSON(),
+          bg: getComputedStyle(document.body).backgroundColor,
+          paperBg: getComputedStyle(document.querySelector('canvas[data-role="input"]')).backgroundColor,
+        };
+      });
+      assert.ok(
+        layout.scrollWidth <= layout.clientWidth,
+        `no horizontal scroll (scrollWidth ${layout.scrollWidth} > ${layout.clientWidth})`,
+      );
+      if (name === 'desktop') {
+        assert.ok(layout.hierarchy.left >= layout.stream.right - 1, 'the wirings stand side by side');
+        assert.ok(Math.abs(layout.hierarchy.top - layout.stream.top) < 2, 'the wirings start at the same height');
+      } else {
+        assert.ok(layout.hierarchy.top >= layout.stream.bottom - 1, 'the wirings are stacked');
+        assert.ok(layout.paper.width >= 200, `the paper is big enough to draw on (${layout.paper.width} px)`);
       }
+      const dark = (rgb) => rgb.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b) < 3 * 100;
+      assert.equal(dark(layout.bg), colorScheme === 'dark', `the ${colorScheme} scheme is followed (${layout.bg})`);
+      assert.equal(layout.paperBg, 'rgb(255, 255, 255)', 'the paper stays white');
+
+      await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}.png`), fullPage: true });
+      await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}-top.png`) });
+      assert.deepEqual(problems, []);
     });
   }
 }
 
-test('buttons show a visible focus ring from the keyboard', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    await drawStroke(page, STROKE);
-    await frames(page);
-    const undo = page.locator('[data-action="undo"]');
-    await undo.focus();
-    await page.keyboard.press('Shift+Tab');
-    await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => {
-      const el = document.activeElement;
-      const s = getComputedStyle(el);
-      return { action: el.dataset.action, outline: s.outlineStyle, width: parseFloat(s.outlineWidth) };
-    });
-    assert.equal(focused.action, 'undo');
-    assert.notEqual(focused.outline, 'none');
-    assert.ok(focused.width >= 2, `outline ${focused.width}px`);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+test('buttons show a visible focus ring from the keyboard', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  await drawStroke(page, STROKE);
+  await frames(page);
+  const undo = page.locator('[data-action="undo"]');
+  await undo.focus();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => {
+    const el = document.activeElement;
+    const s = getComputedStyle(el);
+    return { action: el.dataset.action, outline: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+  });
+  assert.equal(focused.action, 'undo');
+  assert.notEqual(focused.outline, 'none');
+  assert.ok(focused.width >= 2, `outline ${focused.width}px`);
+  assert.deepEqual(problems, []);
 });
 
 for (const colorScheme of ['light', 'dark']) {
-  test(`axe-core finds no serious accessibility violation (${colorScheme})`, async () => {
-    const { context, page, problems } = await openPage(env, { colorScheme });
-    try {
-      await loadReady(page, env.url);
-      // Evaluated through the DevTools protocol, not as a <script>, so the page's CSP is untouched.
-      await page.evaluate(AXE_SOURCE);
-      const result = await page.evaluate(async () => {
-        const r = await window.axe.run(document, { resultTypes: ['violations'] });
-        return r.violations.map((v) => ({
-          id: v.id,
-          impact: v.impact,
-          nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
-        }));
-      });
-      const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      assert.deepEqual(serious, [], JSON.stringify(serious, null, 2));
-      if (result.length) console.log(`axe (${colorScheme}), minor:`, JSON.stringify(result));
-      assert.deepEqual(problems, []);
-    } finally {
-      await context.close();
-    }
+  test(`axe-core finds no serious accessibility violation (${colorScheme})`, async (t) => {
+    const { page, problems } = await pageFor(t, env, { colorScheme });
+    await loadReady(page, env.url);
+    // Evaluated through the DevTools protocol, not as a <script>, so the page's CSP is untouched.
+    await page.evaluate(AXE_SOURCE);
+    const result = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+      }));
+    });
+    const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(serious, [], JSON.stringify(serious, null, 2));
+    if (result.length) console.log(`axe (${colorScheme}), minor:`, JSON.stringify(result));
+    assert.deepEqual(problems, []);
   });
 }

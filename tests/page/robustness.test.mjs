@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { CSP } from '../../tools/serve.mjs';
-import { ROOT, drawStroke, frames, loadReady, openPage, startAll } from './harness.mjs';
+import { drawStroke, frames, loadReady, openPage, pageFor, ROOT, startAll } from './harness.mjs';
+import { greyPng } from './png.mjs';
 
 const STROKE = [[0.2, 0.3], [0.8, 0.7], [0.5, 0.2]];
 
@@ -24,40 +24,6 @@ after(async () => {
 
 // ---- helpers ----
 
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(td));
-  return Buffer.concat([len, td, crc]);
-}
-/** A greyscale PNG of w×h whose rows come from row(y) (a Buffer of w bytes). */
-function greyPng(w, h, row) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  const raw = Buffer.alloc((w + 1) * h);
-  for (let y = 0; y < h; y++) row(y).copy(raw, y * (w + 1) + 1);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw, { level: 1 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 const discRow = (w, h) => (y) => {
   const r = Buffer.alloc(w, 255);
   for (let x = 0; x < w; x++) if (Math.hypot(x - w / 2, y - h / 2) < Math.min(w, h) / 3) r[x] = 0;
@@ -104,83 +70,71 @@ const unexpected = (problems, ...allowed) => problems.filter((p) => !allowed.som
 
 // ---- 1. bad input ----
 
-test('a blank or uniform canvas is said to be blank; drawing clears the note', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    const note = () => page.evaluate(() => {
-      const n = document.querySelector('[data-role="input-note"]');
-      return { blank: n.dataset.blank, text: n.textContent };
-    });
-    assert.equal((await note()).blank, 'true', 'blank paper at the start');
-    assert.match((await note()).text, /blank/);
-    await drawStroke(page, STROKE);
-    assert.equal((await note()).blank, 'false');
-    await page.click('[data-action="clear"]');
-    assert.equal((await note()).blank, 'true', 'blank again after clear');
-    // A uniform grey image (square, so it fills the paper with no white margins) is blank too.
-    await upload(page, 'grey.png', 'image/png', greyPng(40, 40, () => Buffer.alloc(40, 128)));
-    await waitMessage(page, /grey\.png/);
-    assert.equal((await note()).blank, 'true', 'a one-colour upload is blank');
-    await assertStillWorks(page, 'after a uniform image');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+test('a blank or uniform canvas is said to be blank; drawing clears the note', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  const note = () => page.evaluate(() => {
+    const n = document.querySelector('[data-role="input-note"]');
+    return { blank: n.dataset.blank, text: n.textContent };
+  });
+  assert.equal((await note()).blank, 'true', 'blank paper at the start');
+  assert.match((await note()).text, /blank/);
+  await drawStroke(page, STROKE);
+  assert.equal((await note()).blank, 'false');
+  await page.click('[data-action="clear"]');
+  assert.equal((await note()).blank, 'true', 'blank again after clear');
+  // A uniform grey image (square, so it fills the paper with no white margins) is blank too.
+  await upload(page, 'grey.png', 'image/png', greyPng(40, 40, () => Buffer.alloc(40, 128)));
+  await waitMessage(page, /grey\.png/);
+  assert.equal((await note()).blank, 'true', 'a one-colour upload is blank');
+  await assertStillWorks(page, 'after a uniform image');
+  assert.deepEqual(problems, []);
 });
 
-test('a 1×1 image and a 10,000×10,000 image are shown (the big one downscaled while decoding)', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    await upload(page, 'dot.png', 'image/png', greyPng(1, 1, () => Buffer.from([0])));
-    const tiny = await waitMessage(page, /dot\.png/);
-    assert.match(tiny.text, /1×1/);
-    assert.match(tiny.text, /very small/);
-    assert.notEqual(tiny.kind, 'error');
-    const big = greyPng(10_000, 10_000, discRow(10_000, 10_000));
-    const before = await inputHash(page);
-    await upload(page, 'huge.png', 'image/png', big);
-    const m = await waitMessage(page, /huge\.png/, 120_000);
-    assert.notEqual(m.kind, 'error', m.text);
-    assert.match(m.text, /10000×10000/);
-    assert.match(m.text, /scaled down to 1024×1024/);
-    await frames(page, 3);
-    assert.notEqual(await inputHash(page), before, 'the big image reaches the stations');
-    await assertStillWorks(page, 'after a huge image');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+test('a 1×1 image and a 10,000×10,000 image are shown (the big one downscaled while decoding)', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  await upload(page, 'dot.png', 'image/png', greyPng(1, 1, () => Buffer.from([0])));
+  const tiny = await waitMessage(page, /dot\.png/);
+  assert.match(tiny.text, /1×1/);
+  assert.match(tiny.text, /very small/);
+  assert.notEqual(tiny.kind, 'error');
+  const big = greyPng(10_000, 10_000, discRow(10_000, 10_000));
+  const before = await inputHash(page);
+  await upload(page, 'huge.png', 'image/png', big);
+  const m = await waitMessage(page, /huge\.png/, 120_000);
+  assert.notEqual(m.kind, 'error', m.text);
+  assert.match(m.text, /10000×10000/);
+  assert.match(m.text, /scaled down to 1024×1024/);
+  await frames(page, 3);
+  assert.notEqual(await inputHash(page), before, 'the big image reaches the stations');
+  await assertStillWorks(page, 'after a huge image');
+  assert.deepEqual(problems, []);
 });
 
-test('a file that is not an image, or a truncated PNG or JPEG, gets a clear message', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    await upload(page, 'notes.txt', 'text/plain', Buffer.from('hello, not a picture'));
-    let m = await waitMessage(page, /notes\.txt/);
-    assert.equal(m.kind, 'error');
-    assert.match(m.text, /not a PNG, JPEG/);
-    await upload(page, 'empty.png', 'image/png', Buffer.alloc(0));
-    m = await waitMessage(page, /empty\.png/);
-    assert.equal(m.kind, 'error');
-    assert.match(m.text, /empty/);
-    const png = greyPng(200, 200, discRow(200, 200));
-    await upload(page, 'cut.png', 'image/png', png.subarray(0, 60));
-    m = await waitMessage(page, /cut\.png/);
-    assert.equal(m.kind, 'error', m.text);
-    assert.match(m.text, /damaged or cut short/);
-    const jpeg = readFileSync(join(ROOT, 'tests/fixtures/photo.jpg'));
-    await upload(page, 'cut.jpg', 'image/jpeg', jpeg.subarray(0, 200));
-    m = await waitMessage(page, /cut\.jpg/);
-    // Chromium either refuses a cut JPEG or shows the part it has; either way it is said, and nothing breaks.
-    assert.ok(m.kind === 'error' ? /damaged or cut short/.test(m.text) : /Showing cut\.jpg/.test(m.text), m.text);
-    await assertStillWorks(page, 'after bad files');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+test('a file that is not an image, or a truncated PNG or JPEG, gets a clear message', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  await upload(page, 'notes.txt', 'text/plain', Buffer.from('hello, not a picture'));
+  let m = await waitMessage(page, /notes\.txt/);
+  assert.equal(m.kind, 'error');
+  assert.match(m.text, /not a PNG, JPEG/);
+  await upload(page, 'empty.png', 'image/png', Buffer.alloc(0));
+  m = await waitMessage(page, /empty\.png/);
+  assert.equal(m.kind, 'error');
+  assert.match(m.text, /empty/);
+  const png = greyPng(200, 200, discRow(200, 200));
+  await upload(page, 'cut.png', 'image/png', png.subarray(0, 60));
+  m = await waitMessage(page, /cut\.png/);
+  assert.equal(m.kind, 'error', m.text);
+  assert.match(m.text, /damaged or cut short/);
+  const jpeg = readFileSync(join(ROOT, 'tests/fixtures/photo.jpg'));
+  await upload(page, 'cut.jpg', 'image/jpeg', jpeg.subarray(0, 200));
+  m = await waitMessage(page, /cut\.jpg/);
+  // Chromium either refuses a cut JPEG or shows the part it has; either way it is said, and nothing breaks.
+  assert.ok(m.kind === 'error' ? /damaged or cut short/.test(m.text) : /Showing cut\.jpg/.test(m.text), m.text);
+  await assertStillWorks(page, 'after bad files');
+  assert.deepEqual(problems, []);
 });
 
 /** A safetensors file: an 8-byte little-endian header length, the JSON header, the data. */
@@ -195,49 +149,45 @@ function parseSafetensors(buf) {
   return { header: JSON.parse(buf.subarray(8, 8 + n).toString('utf8')), data: buf.subarray(8 + n) };
 }
 
-test('a truncated, mis-shaped, wrongly typed or non-safetensors weights file is refused in words; the model keeps its weights', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    await page.selectOption('select[data-control="preset"]', 'house');
-    await frames(page, 3);
-    const before = await inputHash(page);
-    const good = readFileSync(join(ROOT, 'weights/stream.safetensors'));
-    const { header, data } = parseSafetensors(good);
-    const names = Object.keys(header).filter((k) => k !== '__metadata__');
-    const first = names.find((k) => header[k].shape.length >= 2 && header[k].shape[0] !== header[k].shape[1]) ?? names[0];
-    const wrongShape = structuredClone(header);
-    wrongShape[first].shape = [...wrongShape[first].shape].reverse();
-    if (wrongShape[first].shape.join() === header[first].shape.join()) wrongShape[first].shape = [1, wrongShape[first].shape.reduce((a, b) => a * b, 1)];
-    const wrongType = structuredClone(header);
-    wrongType[first].dtype = 'I32';
-    const cases = [
-      ['truncated.safetensors', good.subarray(0, Math.floor(good.length / 2))],
-      ['shapes.safetensors', safetensors(wrongShape, data)],
-      ['dtype.safetensors', safetensors(wrongType, data)],
-      ['photo.safetensors', readFileSync(join(ROOT, 'tests/fixtures/photo.jpg'))],
-      ['empty.safetensors', Buffer.alloc(0)],
-    ];
-    for (const [name, buffer] of cases) {
-      await page.setInputFiles('input[data-control="weights-file"]', { name, mimeType: 'application/octet-stream', buffer });
-      await page.waitForFunction((n) => document.querySelector('[data-role="weights-status"]').textContent.includes(n), name);
-      const s = await page.evaluate(() => {
-        const e = document.querySelector('[data-role="weights-status"]');
-        return { text: e.textContent, kind: e.dataset.kind };
-      });
-      assert.equal(s.kind, 'error', `${name}: ${s.text}`);
-      assert.match(s.text, /was not loaded: .+\. The stream wiring keeps its weights/, name);
-      await frames(page, 2);
-      assert.equal(await inputHash(page), before, `${name}: the stations show the same as before`);
-    }
-    // The good file still loads.
-    await page.setInputFiles('input[data-control="weights-file"]', { name: 'stream.safetensors', mimeType: 'application/octet-stream', buffer: good });
-    await page.waitForFunction(() => /^Loaded stream\.safetensors/.test(document.querySelector('[data-role="weights-status"]').textContent));
-    await assertStillWorks(page, 'after bad weights');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
+test('a truncated, mis-shaped, wrongly typed or non-safetensors weights file is refused in words; the model keeps its weights', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  await page.selectOption('select[data-control="preset"]', 'house');
+  await frames(page, 3);
+  const before = await inputHash(page);
+  const good = readFileSync(join(ROOT, 'weights/stream.safetensors'));
+  const { header, data } = parseSafetensors(good);
+  const names = Object.keys(header).filter((k) => k !== '__metadata__');
+  const first = names.find((k) => header[k].shape.length >= 2 && header[k].shape[0] !== header[k].shape[1]) ?? names[0];
+  const wrongShape = structuredClone(header);
+  wrongShape[first].shape = [...wrongShape[first].shape].reverse();
+  if (wrongShape[first].shape.join() === header[first].shape.join()) wrongShape[first].shape = [1, wrongShape[first].shape.reduce((a, b) => a * b, 1)];
+  const wrongType = structuredClone(header);
+  wrongType[first].dtype = 'I32';
+  const cases = [
+    ['truncated.safetensors', good.subarray(0, Math.floor(good.length / 2))],
+    ['shapes.safetensors', safetensors(wrongShape, data)],
+    ['dtype.safetensors', safetensors(wrongType, data)],
+    ['photo.safetensors', readFileSync(join(ROOT, 'tests/fixtures/photo.jpg'))],
+    ['empty.safetensors', Buffer.alloc(0)],
+  ];
+  for (const [name, buffer] of cases) {
+    await page.setInputFiles('input[data-control="weights-file"]', { name, mimeType: 'application/octet-stream', buffer });
+    await page.waitForFunction((n) => document.querySelector('[data-role="weights-status"]').textContent.includes(n), name);
+    const s = await page.evaluate(() => {
+      const e = document.querySelector('[data-role="weights-status"]');
+      return { text: e.textContent, kind: e.dataset.kind };
+    });
+    assert.equal(s.kind, 'error', `${name}: ${s.text}`);
+    assert.match(s.text, /was not loaded: .+\. The stream wiring keeps its weights/, name);
+    await frames(page, 2);
+    assert.equal(await inputHash(page), before, `${name}: the stations show the same as before`);
   }
+  // The good file still loads.
+  await page.setInputFiles('input[data-control="weights-file"]', { name: 'stream.safetensors', mimeType: 'application/octet-stream', buffer: good });
+  await page.waitForFunction(() => /^Loaded stream\.safetensors/.test(document.querySelector('[data-role="weights-status"]').textContent));
+  await assertStillWorks(page, 'after bad weights');
+  assert.deepEqual(problems, []);
 });
 
 test('a garbage URL state is ignored and the page works', async () => {
@@ -323,54 +273,46 @@ test('the webcam: refused and absent are explained; unplugged mid-stream keeps t
   }
 });
 
-test('a worker that throws is reported in the figure; the next run works', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    const worker = '**/js/worker.js';
-    await page.route(worker, (route) => route.fulfill({
-      status: 200,
-      headers: { 'Content-Type': 'text/javascript', 'Content-Security-Policy': CSP },
-      body: "throw new Error('a worker that throws, for the test');",
-    }));
-    const fig = page.locator('figure[data-experiment="virtual-weights"]');
-    await fig.scrollIntoViewIfNeeded();
-    await fig.locator('button[data-action="run"]').click();
-    await page.waitForFunction(() => /failed/i.test(document.querySelector('figure[data-experiment="virtual-weights"]').textContent), null, { timeout: 30_000 });
-    await page.unroute(worker);
-    await fig.locator('button[data-action="run"]').click();
-    await page.waitForFunction(() => document.querySelector('figure[data-experiment="virtual-weights"]').dataset.origin === 'live'
-      || /live run/i.test(document.querySelector('figure[data-experiment="virtual-weights"]').textContent), null, { timeout: 120_000 });
-    await assertStillWorks(page, 'after a worker error');
-    assert.deepEqual(unexpected(problems, /worker/i, /results\.json/, /status of 404/), []);
-  } finally {
-    await context.close();
-  }
+test('a worker that throws is reported in the figure; the next run works', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  const worker = '**/js/worker.js';
+  await page.route(worker, (route) => route.fulfill({
+    status: 200,
+    headers: { 'Content-Type': 'text/javascript', 'Content-Security-Policy': CSP },
+    body: "throw new Error('a worker that throws, for the test');",
+  }));
+  const fig = page.locator('figure[data-experiment="virtual-weights"]');
+  await fig.scrollIntoViewIfNeeded();
+  await fig.locator('button[data-action="run"]').click();
+  await page.waitForFunction(() => /failed/i.test(document.querySelector('figure[data-experiment="virtual-weights"]').textContent), null, { timeout: 30_000 });
+  await page.unroute(worker);
+  await fig.locator('button[data-action="run"]').click();
+  await page.waitForFunction(() => document.querySelector('figure[data-experiment="virtual-weights"]').dataset.origin === 'live'
+    || /live run/i.test(document.querySelector('figure[data-experiment="virtual-weights"]').textContent), null, { timeout: 120_000 });
+  await assertStillWorks(page, 'after a worker error');
+  assert.deepEqual(unexpected(problems, /worker/i, /results\.json/, /status of 404/), []);
 });
 
-test('an experiment cancelled half-way and started again runs to the end', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    const name = 'receptive-fields';
-    const sel = `figure[data-experiment="${name}"]`;
-    const fig = page.locator(sel);
-    await fig.scrollIntoViewIfNeeded();
-    await fig.locator('button[data-action="run"]').click();
-    await page.waitForFunction((s) => document.querySelector(`${s} progress`).value > 0.05, sel, { timeout: 120_000 });
-    await fig.locator('button[data-action="cancel"]').click();
-    await page.waitForFunction((s) => document.querySelector(s).dataset.running === 'false', sel);
-    assert.match(await fig.locator('[data-role="status"]').textContent(), /Cancelled/);
-    // Again, straight away: a fresh worker, from the start, to the end.
-    await fig.locator('button[data-action="run"]').click();
-    await page.waitForFunction((s) => document.querySelector(s).dataset.running === 'true', sel);
-    await page.waitForFunction((s) => document.querySelector(s).dataset.running === 'false', sel, { timeout: 240_000 });
-    assert.equal(await fig.getAttribute('data-state'), 'live', await fig.locator('[data-role="status"]').textContent());
-    await assertStillWorks(page, 'after a cancelled and restarted run');
-    assert.deepEqual(unexpected(problems, /results\.json/, /status of 404/), []);
-  } finally {
-    await context.close();
-  }
+test('an experiment cancelled half-way and started again runs to the end', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  const name = 'receptive-fields';
+  const sel = `figure[data-experiment="${name}"]`;
+  const fig = page.locator(sel);
+  await fig.scrollIntoViewIfNeeded();
+  await fig.locator('button[data-action="run"]').click();
+  await page.waitForFunction((s) => document.querySelector(`${s} progress`).value > 0.05, sel, { timeout: 120_000 });
+  await fig.locator('button[data-action="cancel"]').click();
+  await page.waitForFunction((s) => document.querySelector(s).dataset.running === 'false', sel);
+  assert.match(await fig.locator('[data-role="status"]').textContent(), /Cancelled/);
+  // Again, straight away: a fresh worker, from the start, to the end.
+  await fig.locator('button[data-action="run"]').click();
+  await page.waitForFunction((s) => document.querySelector(s).dataset.running === 'true', sel);
+  await page.waitForFunction((s) => document.querySelector(s).dataset.running === 'false', sel, { timeout: 240_000 });
+  assert.equal(await fig.getAttribute('data-state'), 'live', await fig.locator('[data-role="status"]').textContent());
+  await assertStillWorks(page, 'after a cancelled and restarted run');
+  assert.deepEqual(unexpected(problems, /results\.json/, /status of 404/), []);
 });
 
 test('wasm that fails to load, or a browser without wasm SIMD, gets a clear message in the status line', async () => {
@@ -404,33 +346,29 @@ test('wasm that fails to load, or a browser without wasm SIMD, gets a clear mess
   }
 });
 
-test('a Rust panic is reported and the page recovers with a fresh Viewer (lesions and weights kept)', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await loadReady(page, env.url);
-    await page.selectOption('select[data-control="preset"]', 'house');
-    await page.locator('#fig-lesions label.switch:has(input[data-lesion="stream.V2"])').click();
-    await frames(page, 3);
-    const before = await inputHash(page);
-    const r = await hook(page, { action: 'panic' });
-    assert.equal(r.recoveries, 1);
-    const status = await page.evaluate(() => {
-      const e = document.querySelector('[data-role="status"]');
-      return { text: e.textContent, kind: e.dataset.kind, error: e.dataset.error ?? '' };
-    });
-    assert.match(status.text, /restarted/);
-    assert.equal(status.kind, 'notice');
-    assert.notEqual(status.error, 'true');
-    await frames(page, 3);
-    assert.equal(await inputHash(page), before, 'the same picture, lesion kept, after recovery');
-    // Twice more, and it still works.
-    await hook(page, { action: 'panic' });
-    await hook(page, { action: 'panic' });
-    await assertStillWorks(page, 'after panics');
-    assert.deepEqual(unexpected(problems, /deliberate panic/, /panicked at/), []);
-  } finally {
-    await context.close();
-  }
+test('a Rust panic is reported and the page recovers with a fresh Viewer (lesions and weights kept)', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  await page.selectOption('select[data-control="preset"]', 'house');
+  await page.locator('#fig-lesions label.switch:has(input[data-lesion="stream.V2"])').click();
+  await frames(page, 3);
+  const before = await inputHash(page);
+  const r = await hook(page, { action: 'panic' });
+  assert.equal(r.recoveries, 1);
+  const status = await page.evaluate(() => {
+    const e = document.querySelector('[data-role="status"]');
+    return { text: e.textContent, kind: e.dataset.kind, error: e.dataset.error ?? '' };
+  });
+  assert.match(status.text, /restarted/);
+  assert.equal(status.kind, 'notice');
+  assert.notEqual(status.error, 'true');
+  await frames(page, 3);
+  assert.equal(await inputHash(page), before, 'the same picture, lesion kept, after recovery');
+  // Twice more, and it still works.
+  await hook(page, { action: 'panic' });
+  await hook(page, { action: 'panic' });
+  await assertStillWorks(page, 'after panics');
+  assert.deepEqual(unexpected(problems, /deliberate panic/, /panicked at/), []);
 });
 
 // ---- 4. privacy and embedding ----
@@ -453,50 +391,46 @@ const added = Object.getOwnPropertyNames(window).filter((k) => !before.has(k));
 document.documentElement.dataset.leaked = JSON.stringify(added);
 `;
 
-test('the embed survives a host page with hostile CSS, under the strict CSP, and leaks no globals', async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    const headers = (type) => ({ 'Content-Type': type, 'Content-Security-Policy': CSP });
-    await page.route('**/hostile-host.html', (r) => r.fulfill({ status: 200, headers: headers('text/html'), body: HOST_HTML }));
-    await page.route('**/hostile-host.css', (r) => r.fulfill({ status: 200, headers: headers('text/css'), body: HOSTILE_CSS }));
-    await page.route('**/hostile-host.js', (r) => r.fulfill({ status: 200, headers: headers('text/javascript'), body: HOST_JS }));
-    await page.goto(`${env.url}hostile-host.html`);
-    await page.waitForFunction(() => document.querySelector('stream-figure')?.dataset.ready === 'true', null, { timeout: 60_000 });
-    assert.deepEqual(JSON.parse(await page.evaluate(() => document.documentElement.dataset.leaked)), [], 'no globals');
-    const look = () => page.evaluate(() => {
-      const el = document.querySelector('stream-figure');
-      const box = el.getBoundingClientRect();
-      const canvases = [...el.shadowRoot.querySelectorAll('canvas')];
-      const paper = el.shadowRoot.querySelector('canvas[data-role="input"]').getBoundingClientRect();
-      return {
-        width: box.width,
-        height: box.height,
-        display: getComputedStyle(el).display,
-        visibleCanvases: canvases.filter((c) => c.getBoundingClientRect().width > 4 && getComputedStyle(c).display !== 'none').length,
-        paper: { w: paper.width, h: paper.height },
-        hash: canvases.filter((c) => c.dataset.role !== 'input').map((c) => c.toDataURL()).join('|').length + ':' +
-          canvases.filter((c) => c.dataset.role !== 'input').map((c) => c.toDataURL().slice(-64)).join(''),
-      };
-    });
-    const s = await look();
-    assert.equal(s.display, 'block');
-    assert.ok(s.width >= 200 && s.height >= 200, `the figure has a box: ${JSON.stringify(s)}`);
-    assert.ok(s.visibleCanvases >= 4, `its canvases are shown: ${s.visibleCanvases}`);
-    assert.ok(s.paper.w >= 100 && s.paper.h >= 100, `the drawing surface is usable: ${JSON.stringify(s.paper)}`);
-    // It works: a stroke on its paper changes its stations.
-    const paper = page.locator('stream-figure').locator('canvas[data-role="input"]');
-    await paper.scrollIntoViewIfNeeded();
-    const box = await paper.boundingBox();
-    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
-    await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.7, { steps: 8 });
-    await page.mouse.up();
-    await frames(page, 3);
-    assert.notEqual((await look()).hash, s.hash, 'drawing changes the embedded figure');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+test('the embed survives a host page with hostile CSS, under the strict CSP, and leaks no globals', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  const headers = (type) => ({ 'Content-Type': type, 'Content-Security-Policy': CSP });
+  await page.route('**/hostile-host.html', (r) => r.fulfill({ status: 200, headers: headers('text/html'), body: HOST_HTML }));
+  await page.route('**/hostile-host.css', (r) => r.fulfill({ status: 200, headers: headers('text/css'), body: HOSTILE_CSS }));
+  await page.route('**/hostile-host.js', (r) => r.fulfill({ status: 200, headers: headers('text/javascript'), body: HOST_JS }));
+  await page.goto(`${env.url}hostile-host.html`);
+  await page.waitForFunction(() => document.querySelector('stream-figure')?.dataset.ready === 'true', null, { timeout: 60_000 });
+  assert.deepEqual(JSON.parse(await page.evaluate(() => document.documentElement.dataset.leaked)), [], 'no globals');
+  const look = () => page.evaluate(() => {
+    const el = document.querySelector('stream-figure');
+    const box = el.getBoundingClientRect();
+    const canvases = [...el.shadowRoot.querySelectorAll('canvas')];
+    const paper = el.shadowRoot.querySelector('canvas[data-role="input"]').getBoundingClientRect();
+    return {
+      width: box.width,
+      height: box.height,
+      display: getComputedStyle(el).display,
+      visibleCanvases: canvases.filter((c) => c.getBoundingClientRect().width > 4 && getComputedStyle(c).display !== 'none').length,
+      paper: { w: paper.width, h: paper.height },
+      hash: canvases.filter((c) => c.dataset.role !== 'input').map((c) => c.toDataURL()).join('|').length + ':' +
+        canvases.filter((c) => c.dataset.role !== 'input').map((c) => c.toDataURL().slice(-64)).join(''),
+    };
+  });
+  const s = await look();
+  assert.equal(s.display, 'block');
+  assert.ok(s.width >= 200 && s.height >= 200, `the figure has a box: ${JSON.stringify(s)}`);
+  assert.ok(s.visibleCanvases >= 4, `its canvases are shown: ${s.visibleCanvases}`);
+  assert.ok(s.paper.w >= 100 && s.paper.h >= 100, `the drawing surface is usable: ${JSON.stringify(s.paper)}`);
+  // It works: a stroke on its paper changes its stations.
+  const paper = page.locator('stream-figure').locator('canvas[data-role="input"]');
+  await paper.scrollIntoViewIfNeeded();
+  const box = await paper.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.7, { steps: 8 });
+  await page.mouse.up();
+  await frames(page, 3);
+  assert.notEqual((await look()).hash, s.hash, 'drawing changes the embedded figure');
+  assert.deepEqual(problems, []);
 });
 
 test('the article and embed.html load under the CSP with no inline script and no request elsewhere', async () => {

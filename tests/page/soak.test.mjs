@@ -7,7 +7,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadReady, openPage, startAll } from './harness.mjs';
+import { loadReady, pageFor, startAll } from './harness.mjs';
 
 const FRAMES = Number(process.env.SOAK_FRAMES) || 10_000;
 const WARMUP = Math.round(FRAMES / 10);
@@ -73,57 +73,53 @@ async function runExperiment(page, name) {
   await page.waitForFunction((s) => document.querySelector(s).dataset.running === 'false', sel, { timeout: 120_000 });
 }
 
-test(`soak: ${FRAMES} frames of drawing and webcam, and experiment runs, without memory growth`, { timeout: 10 * 60_000 }, async () => {
-  const { context, page, problems } = await openPage(env);
-  try {
-    await context.grantPermissions(['camera'], { origin: env.origin });
-    await loadReady(page, env.url);
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('HeapProfiler.enable');
-    const start = await measure(page, cdp);
-    const t0 = Date.now();
-    let frames = 0;
-    const half = Math.floor(FRAMES / 2);
+test(`soak: ${FRAMES} frames of drawing and webcam, and experiment runs, without memory growth`, { timeout: 10 * 60_000 }, async (t) => {
+  const { context, page, problems } = await pageFor(t, env);
+  await context.grantPermissions(['camera'], { origin: env.origin });
+  await loadReady(page, env.url);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  const start = await measure(page, cdp);
+  const t0 = Date.now();
+  let frames = 0;
+  const half = Math.floor(FRAMES / 2);
 
-    // Drawing: warm-up first, then the rest of the first half.
-    frames += await runFrames(page, WARMUP, true, frames);
-    const warm = await measure(page, cdp);
-    while (frames < half) frames += await runFrames(page, Math.min(BATCH, half - frames), true, frames);
-    const midDraw = await measure(page, cdp);
+  // Drawing: warm-up first, then the rest of the first half.
+  frames += await runFrames(page, WARMUP, true, frames);
+  const warm = await measure(page, cdp);
+  while (frames < half) frames += await runFrames(page, Math.min(BATCH, half - frames), true, frames);
+  const midDraw = await measure(page, cdp);
 
-    // A few experiment runs (each in a fresh worker).
-    await runExperiment(page, 'virtual-weights');
-    await runExperiment(page, 'virtual-weights');
-    await runExperiment(page, 'gating');
+  // A few experiment runs (each in a fresh worker).
+  await runExperiment(page, 'virtual-weights');
+  await runExperiment(page, 'virtual-weights');
+  await runExperiment(page, 'gating');
 
-    // The webcam: each frame paints the camera's current picture into the paper.
-    await page.click('[data-action="webcam"]');
-    await page.waitForFunction(() => document.querySelector('[data-action="webcam"]').getAttribute('aria-pressed') === 'true', null, { timeout: 20_000 });
-    const webcamWarm = half + WARMUP;
-    while (frames < webcamWarm) frames += await runFrames(page, Math.min(BATCH, webcamWarm - frames), false, frames);
-    const midCam = await measure(page, cdp);
-    while (frames < FRAMES) frames += await runFrames(page, Math.min(BATCH, FRAMES - frames), false, frames);
-    await page.click('[data-action="webcam"]');
-    const end = await measure(page, cdp);
-    const seconds = (Date.now() - t0) / 1000;
+  // The webcam: each frame paints the camera's current picture into the paper.
+  await page.click('[data-action="webcam"]');
+  await page.waitForFunction(() => document.querySelector('[data-action="webcam"]').getAttribute('aria-pressed') === 'true', null, { timeout: 20_000 });
+  const webcamWarm = half + WARMUP;
+  while (frames < webcamWarm) frames += await runFrames(page, Math.min(BATCH, webcamWarm - frames), false, frames);
+  const midCam = await measure(page, cdp);
+  while (frames < FRAMES) frames += await runFrames(page, Math.min(BATCH, FRAMES - frames), false, frames);
+  await page.click('[data-action="webcam"]');
+  const end = await measure(page, cdp);
+  const seconds = (Date.now() - t0) / 1000;
 
-    console.log(`soak: ${frames} frames (${half} drawing, ${frames - half} webcam) and 3 experiment runs in ${seconds.toFixed(0)} s (${((seconds * 1000) / frames).toFixed(1)} ms a frame)`);
-    console.log(`soak: at start             ${fmt(start)}`);
-    console.log(`soak: after ${WARMUP} frames warm-up ${fmt(warm)}`);
-    console.log(`soak: after ${half} frames   ${fmt(midDraw)}`);
-    console.log(`soak: experiments, ${WARMUP} webcam frames ${fmt(midCam)}`);
-    console.log(`soak: at the end           ${fmt(end)}`);
+  console.log(`soak: ${frames} frames (${half} drawing, ${frames - half} webcam) and 3 experiment runs in ${seconds.toFixed(0)} s (${((seconds * 1000) / frames).toFixed(1)} ms a frame)`);
+  console.log(`soak: at start             ${fmt(start)}`);
+  console.log(`soak: after ${WARMUP} frames warm-up ${fmt(warm)}`);
+  console.log(`soak: after ${half} frames   ${fmt(midDraw)}`);
+  console.log(`soak: experiments, ${WARMUP} webcam frames ${fmt(midCam)}`);
+  console.log(`soak: at the end           ${fmt(end)}`);
 
-    assert.equal(frames, FRAMES);
-    // WebAssembly memory never shrinks: any growth after warm-up is memory kept for good.
-    assert.ok(end.wasm <= warm.wasm, `wasm memory grew after warm-up: ${warm.wasm} -> ${end.wasm}`);
-    // The JS heap after a collection: allow noise (compiled code, caches), not growth with frames.
-    assert.ok(end.heap <= warm.heap + 4 * MB, `JS heap grew after warm-up: ${fmt(warm)} -> ${fmt(end)}`);
-    // Drawing frames, and webcam frames once the camera is warm, add nothing that stays.
-    assert.ok(midDraw.heap <= warm.heap + MB, `JS heap grew while drawing: ${fmt(warm)} -> ${fmt(midDraw)}`);
-    assert.ok(end.heap <= midCam.heap + MB, `JS heap grew with webcam frames: ${fmt(midCam)} -> ${fmt(end)}`);
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  assert.equal(frames, FRAMES);
+  // WebAssembly memory never shrinks: any growth after warm-up is memory kept for good.
+  assert.ok(end.wasm <= warm.wasm, `wasm memory grew after warm-up: ${warm.wasm} -> ${end.wasm}`);
+  // The JS heap after a collection: allow noise (compiled code, caches), not growth with frames.
+  assert.ok(end.heap <= warm.heap + 4 * MB, `JS heap grew after warm-up: ${fmt(warm)} -> ${fmt(end)}`);
+  // Drawing frames, and webcam frames once the camera is warm, add nothing that stays.
+  assert.ok(midDraw.heap <= warm.heap + MB, `JS heap grew while drawing: ${fmt(warm)} -> ${fmt(midDraw)}`);
+  assert.ok(end.heap <= midCam.heap + MB, `JS heap grew with webcam frames: ${fmt(midCam)} -> ${fmt(end)}`);
+  assert.deepEqual(problems, []);
 });

@@ -270,6 +270,15 @@ for (const view of VIEWS) {
             .map((f) => f.dataset.experiment);
         });
         assert.deepEqual(overflow, [], 'no experiment figure is wider than the screen');
+        // Inside each chart: no bar, line or mark drawn past the edge of its SVG.
+        const spilled = await page.evaluate(() => [...document.querySelectorAll('figure[data-experiment] svg[viewBox]')].flatMap((svg) => {
+          const s = svg.getBoundingClientRect();
+          return [...svg.querySelectorAll('rect, line, path, circle, polyline, polygon')].filter((e) => !e.closest('defs')).filter((e) => {
+            const r = e.getBoundingClientRect();
+            return Math.max(s.left - r.left, s.top - r.top, r.right - s.right, r.bottom - s.bottom) > 1;
+          }).map((e) => `${svg.closest('figure').dataset.experiment}: ${e.outerHTML.slice(0, 80)}`);
+        }));
+        assert.deepEqual(spilled, [], 'every mark stays inside its chart');
         const widths = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
         assert.ok(widths[0] <= widths[1], `no horizontal scroll (${widths[0]} > ${widths[1]})`);
         assert.deepEqual(realProblems(problems), []);

@@ -9,31 +9,49 @@ import { sideBySide } from './frame.js';
 
 const SOURCES = ['exp-src-1', 'exp-src-2', 'exp-src-3', 'exp-src-4'];
 
-/** One horizontal stacked bar per station: the share of its L5 variance from each source. */
-function shares(r, w, stations) {
+/** The sum of each row's shares, over both wirings: noise from several sources need not add up
+ * to exactly 100 % (finite trials, and the ReLUs between stations). */
+function rowSums(r) {
+  return WIRINGS.flatMap((w) => Object.values(r[w]?.share_by_source ?? {}).map((v) => v.reduce((a, b) => a + Math.max(0, b), 0)));
+}
+
+/** One horizontal stacked bar per station: the share of its L5 variance from each source. The
+ * axis reaches past 100 % when a row adds up to more, so no bar spills out of its chart. */
+function shares(r, w, stations, full) {
   const share = r[w]?.share_by_source ?? {};
   const rowH = 22;
   const left = 30;
   const width = 220;
   const right = width - 8;
   const top = 4;
+  const unit = (right - left) / full; // px for 100 %
   const svg = h('svg:svg', { viewBox: `0 0 ${width} ${top + stations.length * rowH + 18}`, class: 'exp-chart', role: 'img', 'aria-label': `${w}: share of each station's L5 variance produced by each noise source alone` });
   stations.forEach((s, j) => {
     const y = top + j * rowH;
     svg.append(h('svg:text', { x: left - 4, y: y + 14, class: 'exp-text exp-tick', 'text-anchor': 'end' }, s));
     let x = left;
     (share[s] ?? []).forEach((v, k) => {
-      const wdt = Math.max(0, Math.min(1, v)) * (right - left);
+      const wdt = Math.max(0, v) * unit;
       svg.append(h('svg:rect', { x: x.toFixed(1), y: y + 3, width: wdt.toFixed(1), height: rowH - 6, class: `exp-seg ${SOURCES[k]}` }));
       if (wdt > 22) svg.append(h('svg:text', { x: (x + wdt / 2).toFixed(1), y: y + 15, class: 'exp-text exp-small exp-seg-label', 'text-anchor': 'middle' }, `${Math.round(v * 100)}`));
       x += wdt;
     });
-    svg.append(h('svg:rect', { x: left, y: y + 3, width: right - left, height: rowH - 6, class: 'exp-seg-frame' }));
+    svg.append(h('svg:rect', { x: left, y: y + 3, width: unit.toFixed(1), height: rowH - 6, class: 'exp-seg-frame' }));
   });
   const yb = top + stations.length * rowH + 12;
   svg.append(h('svg:text', { x: left, y: yb, class: 'exp-text exp-tick', 'text-anchor': 'start' }, '0 %'));
-  svg.append(h('svg:text', { x: right, y: yb, class: 'exp-text exp-tick', 'text-anchor': 'end' }, '100 %'));
+  svg.append(h('svg:text', { x: (left + unit).toFixed(1), y: yb, class: 'exp-text exp-tick', 'text-anchor': full > 1.1 ? 'middle' : 'end' }, '100 %'));
   return svg;
+}
+
+/** Says how far the rows are from adding up to 100 %, and why, when it shows. */
+function sumsNote(sums) {
+  if (!sums.length) return null;
+  const lo = Math.min(...sums);
+  const hi = Math.max(...sums);
+  if (hi - 1 < 0.02 && 1 - lo < 0.02) return null;
+  return h('p', { class: 'exp-note', 'data-role': 'shares-note' },
+    `The rows add up to between ${pct(lo)} and ${pct(hi)}, not 100 % (the frame marks 100 %). Each variance comes from its own set of noisy trials, but V1’s row, with a single source, shows that this sampling error is small. The rest is the ReLUs between stations: through them, the variances from different sources do not simply add.`);
 }
 
 export default {
@@ -44,6 +62,8 @@ export default {
     const targets = ['V4', 'IT'].filter((s) => WIRINGS.some((w) => r[w]?.r2?.[s]));
     const vals = WIRINGS.flatMap((w) => targets.map((s) => r[w]?.r2?.[s]?.extra_r2));
     const [lo, hi] = extent(vals, [0, 0.1, -0.1]);
+    const sums = rowSums(r);
+    const full = Math.max(1, ...sums);
     const chart = h('div', {},
       legend(WIRING_BAR_LEGEND),
       h('div', { class: 'exp-narrow' },
@@ -59,7 +79,8 @@ export default {
         })),
       h('p', { class: 'exp-subhead' }, 'Share of each L5’s variance from each noise source alone (%)'),
       legend(STATIONS.map((s, k) => ({ cls: SOURCES[k], label: `noise in ${s}`, kind: 'swatch' }))),
-      sideBySide(shares(r, 'stream', STATIONS), shares(r, 'hierarchy', STATIONS)),
+      sideBySide(shares(r, 'stream', STATIONS, full), shares(r, 'hierarchy', STATIONS, full)),
+      sumsNote(sums),
       varianceDetails(r));
     const x = (w, s) => r[w]?.r2?.[s]?.extra_r2;
     const said = (w) => {

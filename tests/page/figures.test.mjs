@@ -290,11 +290,7 @@ test('the embed snippets work in a plain page of their own, with no globals leak
     [...e.shadowRoot.querySelectorAll('canvas')].map((c) => c.toDataURL()).join('|').slice(-200)));
   const before = await hashes();
   const paper = page.locator('stream-figure[figure="microcircuit"] canvas[data-role="input"]');
-  const box = await paper.boundingBox();
-  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.7, { steps: 8 });
-  await page.mouse.up();
+  await drawStroke(page, [[0.2, 0.2], [0.8, 0.7]], paper);
   await frames(page, 3);
   const afterDraw = await hashes();
   assert.notEqual(afterDraw[0], before[0], 'the drawn-on figure changes');

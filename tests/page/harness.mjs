@@ -129,9 +129,8 @@ export async function snapshotViews(page) {
   );
 }
 
-/** Draw one stroke with synthetic pointer (mouse) events across the input canvas. */
-export async function drawStroke(page, points) {
-  const paper = page.locator('canvas[data-role="input"]');
+/** Draw one stroke with synthetic pointer (mouse) events across the input canvas (or `paper`). */
+export async function drawStroke(page, points, paper = page.locator('canvas[data-role="input"]')) {
   await paper.scrollIntoViewIfNeeded();
   const box = await paper.boundingBox();
   if (!box) throw new Error('the input canvas is not visible');

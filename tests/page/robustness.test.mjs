@@ -422,12 +422,7 @@ test('the embed survives a host page with hostile CSS, under the strict CSP, and
   assert.ok(s.paper.w >= 100 && s.paper.h >= 100, `the drawing surface is usable: ${JSON.stringify(s.paper)}`);
   // It works: a stroke on its paper changes its stations.
   const paper = page.locator('stream-figure').locator('canvas[data-role="input"]');
-  await paper.scrollIntoViewIfNeeded();
-  const box = await paper.boundingBox();
-  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.7, { steps: 8 });
-  await page.mouse.up();
+  await drawStroke(page, [[0.2, 0.2], [0.8, 0.7]], paper);
   await frames(page, 3);
   assert.notEqual((await look()).hash, s.hash, 'drawing changes the embedded figure');
   assert.deepEqual(problems, []);

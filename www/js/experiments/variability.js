@@ -44,14 +44,17 @@ function shares(r, w, stations, full) {
   return svg;
 }
 
-/** Says how far the rows are from adding up to 100 %, and why, when it shows. */
-function sumsNote(sums) {
+/** Says how far the rows are from adding up to 100 %, and why, when it shows. V1's row has a
+ * single source, so its distance from 100 % is the sampling error alone (two sets of trials). */
+function sumsNote(r, sums) {
   if (!sums.length) return null;
   const lo = Math.min(...sums);
   const hi = Math.max(...sums);
   if (hi - 1 < 0.02 && 1 - lo < 0.02) return null;
+  const v1 = WIRINGS.filter((w) => Number.isFinite(r[w]?.share_by_source?.V1?.[0])).map((w) => `${pct(r[w].share_by_source.V1[0], 1)} (${w})`);
+  const v1Said = v1.length ? ` V1’s row has a single source: its ${v1.join(' and ')} ${v1.length > 1 ? 'differ' : 'differs'} from 100 % by sampling error alone, as its two variances come from separate sets of trials.` : '';
   return h('p', { class: 'exp-note', 'data-role': 'shares-note' },
-    `The rows add up to between ${pct(lo)} and ${pct(hi)}, not 100 % (the frame marks 100 %). Each variance comes from its own set of noisy trials, but V1’s row, with a single source, shows that this sampling error is small. The rest is the ReLUs between stations: through them, the variances from different sources do not simply add.`);
+    `The rows add up to between ${pct(lo)} and ${pct(hi)}, not 100 % (the frame marks 100 %).${v1Said} The deeper rows differ more. The likely cause is the ReLUs between stations: through them, the variances from different sources do not simply add.`);
 }
 
 export default {
@@ -80,7 +83,7 @@ export default {
       h('p', { class: 'exp-subhead' }, 'Share of each L5’s variance from each noise source alone (%)'),
       legend(STATIONS.map((s, k) => ({ cls: SOURCES[k], label: `noise in ${s}`, kind: 'swatch' }))),
       sideBySide(shares(r, 'stream', STATIONS, full), shares(r, 'hierarchy', STATIONS, full)),
-      sumsNote(sums),
+      sumsNote(r, sums),
       varianceDetails(r));
     const x = (w, s) => r[w]?.r2?.[s]?.extra_r2;
     const said = (w) => {

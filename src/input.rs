@@ -27,11 +27,9 @@ impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
             InputError::Empty => write!(f, "the image has no pixels (width or height is 0)"),
-            InputError::WrongLength { width, height, len } => write!(
-                f,
-                "an RGBA image of {width}×{height} needs {} bytes, got {len}",
-                width * height * 4
-            ),
+            InputError::WrongLength { width, height, len } => {
+                write!(f, "an RGBA image of {width}×{height} needs {} bytes, got {len}", width * height * 4)
+            }
         }
     }
 }
@@ -199,8 +197,7 @@ mod tests {
         let (w, h) = (200, 200);
         let px = rgba(w, h, |x, y| ((x * 7 + y * 13) % 256) as u8);
         let lum = letterbox(&px, w, h).unwrap();
-        let src_mean: f64 =
-            px.chunks(4).map(|p| luminance(p) as f64).sum::<f64>() / (w * h) as f64;
+        let src_mean: f64 = px.chunks(4).map(|p| luminance(p) as f64).sum::<f64>() / (w * h) as f64;
         let out_mean: f64 = lum.iter().map(|&v| v as f64).sum::<f64>() / (SIDE * SIDE) as f64;
         assert!((src_mean - out_mean).abs() < 1e-4, "{src_mean} vs {out_mean}");
     }
@@ -212,8 +209,7 @@ mod tests {
         let (w, h) = (256, 64);
         let px = rgba(w, h, |x, y| if y == 0 || y == h - 1 || x == 0 || x == w - 1 { 255 } else { 0 });
         let lum = letterbox(&px, w, h).unwrap();
-        let dark_rows: Vec<usize> =
-            (0..SIDE).filter(|&r| lum[r * SIDE + SIDE / 2] < 0.5).collect();
+        let dark_rows: Vec<usize> = (0..SIDE).filter(|&r| lum[r * SIDE + SIDE / 2] < 0.5).collect();
         assert_eq!(dark_rows.first(), Some(&24));
         assert_eq!(dark_rows.last(), Some(&39));
         // The padding rows carry the border colour (white).

@@ -14,6 +14,7 @@
 //! - [`run`]: one image through a model, summarised (what the CLI and page show);
 //! - `wasm`: the only module that knows JavaScript.
 
+pub mod experiments;
 pub mod input;
 pub mod layers;
 pub mod model;
@@ -23,7 +24,6 @@ pub mod run;
 pub mod station;
 pub mod stimuli;
 pub mod train;
-pub mod experiments;
 pub mod weights;
 
 #[cfg(target_arch = "wasm32")]

@@ -256,14 +256,26 @@ impl Model {
 
     /// Gradient on station k's input → gradient on the stream it was pooled from.
     fn below(&self, k: usize, d_input: Maps) -> Maps {
-        if k == 0 { d_input } else { avg_pool2_backward(&d_input) }
+        if k == 0 {
+            d_input
+        } else {
+            avg_pool2_backward(&d_input)
+        }
     }
 
     /// The gradient of one unit of image 0 (station `k`, `layer`, channel
     /// `c` at `(y, x)`) with respect to the LGN input: its receptive field
     /// on the thalamic input, linearised at this image. For "l5" the unit is
     /// the stream after the station.
-    pub fn unit_gradient(&self, t: &Trace, k: usize, layer: &str, c: usize, y: usize, x: usize) -> Result<Maps, String> {
+    pub fn unit_gradient(
+        &self,
+        t: &Trace,
+        k: usize,
+        layer: &str,
+        c: usize,
+        y: usize,
+        x: usize,
+    ) -> Result<Maps, String> {
         let st = &t.stations[k];
         let target = match layer {
             "l4" => &st.l4,
@@ -272,7 +284,12 @@ impl Model {
             other => return Err(format!("unknown layer {other:?}: expected l4, l23 or l5")),
         };
         if c >= target.channels() || y >= target.side || x >= target.side {
-            return Err(format!("no unit ({c}, {y}, {x}) in a {}×{}×{} map", target.side, target.side, target.channels()));
+            return Err(format!(
+                "no unit ({c}, {y}, {x}) in a {}×{}×{} map",
+                target.side,
+                target.side,
+                target.channels()
+            ));
         }
         let mut d = Array2::zeros((target.pixels(), target.channels()));
         d[[y * target.side + x, c]] = 1.0;

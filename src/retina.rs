@@ -95,7 +95,9 @@ pub fn edge_taps(deg: f32) -> Vec<(isize, isize, f32)> {
     let mut add = |x: f32, y: f32, w: f32| {
         let (x0, y0) = (x.floor(), y.floor());
         let (fx, fy) = (x - x0, y - y0);
-        for (dx, dy, f) in [(0, 0, (1.0 - fx) * (1.0 - fy)), (1, 0, fx * (1.0 - fy)), (0, 1, (1.0 - fx) * fy), (1, 1, fx * fy)] {
+        for (dx, dy, f) in
+            [(0, 0, (1.0 - fx) * (1.0 - fy)), (1, 0, fx * (1.0 - fy)), (0, 1, (1.0 - fx) * fy), (1, 1, fx * fy)]
+        {
             if f.abs() < 1e-6 {
                 continue;
             }
@@ -215,7 +217,11 @@ mod tests {
         (0..SIDE * SIDE)
             .map(|p| {
                 let (x, y) = ((p % SIDE) as f32 - 31.5, (p / SIDE) as f32 - 31.5);
-                if x * nx + y * ny > 0.0 { 1.0 } else { -1.0 }
+                if x * nx + y * ny > 0.0 {
+                    1.0
+                } else {
+                    -1.0
+                }
             })
             .collect()
     }

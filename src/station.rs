@@ -76,7 +76,12 @@ impl Station {
 
     /// As `forward`, with `perturb` applied to L2/3's input current (before
     /// its ReLU): how the variability experiment injects noise.
-    pub fn forward_perturbed(&self, input: Maps, side_info: Option<&Array2<f32>>, perturb: &mut dyn FnMut(&mut Maps)) -> StationTrace {
+    pub fn forward_perturbed(
+        &self,
+        input: Maps,
+        side_info: Option<&Array2<f32>>,
+        perturb: &mut dyn FnMut(&mut Maps),
+    ) -> StationTrace {
         self.forward_with(input, None, side_info, Some(perturb), Output::Replace)
     }
 

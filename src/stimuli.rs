@@ -26,18 +26,8 @@ const N: usize = SIDE * SIDE;
 const SIDE_F: f32 = SIDE as f32;
 
 /// The sketch categories; a category is an index into this list.
-pub const CATEGORIES: [&str; 10] = [
-    "line",
-    "circle",
-    "triangle",
-    "square",
-    "star",
-    "cube",
-    "house",
-    "tree",
-    "tiger",
-    "grandmother",
-];
+pub const CATEGORIES: [&str; 10] =
+    ["line", "circle", "triangle", "square", "star", "cube", "house", "tree", "tiger", "grandmother"];
 
 /// Orientation bin k means k × 22.5° (mod 180°).
 pub const N_ORIENTATIONS: usize = 8;
@@ -197,10 +187,7 @@ impl Drawing {
     /// A dot: a very short stroke, rendered as a round blob of the stroke width.
     fn dot(&mut self, rng: &mut Rng, c: P, r: f32) {
         let a = rng.range(0.0, TAU);
-        self.open(vec![
-            [c[0] - r * a.cos(), c[1] - r * a.sin()],
-            [c[0] + r * a.cos(), c[1] + r * a.sin()],
-        ]);
+        self.open(vec![[c[0] - r * a.cos(), c[1] - r * a.sin()], [c[0] + r * a.cos(), c[1] + r * a.sin()]]);
     }
 }
 
@@ -329,10 +316,8 @@ fn draw_cube(d: &mut Drawing, rng: &mut Rng) {
         let ox = sign(rng) * rng.range(0.3, 0.55) * s;
         let oy = -rng.range(0.3, 0.55) * s;
         let f0 = [-0.5 * s, -0.5 * s];
-        let front: Vec<P> = [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]]
-            .iter()
-            .map(|p| j(rng, [f0[0] + p[0], f0[1] + p[1]]))
-            .collect();
+        let front: Vec<P> =
+            [[0.0, 0.0], [s, 0.0], [s, s], [0.0, s]].iter().map(|p| j(rng, [f0[0] + p[0], f0[1] + p[1]])).collect();
         let back: Vec<P> = front.iter().map(|p| j(rng, [p[0] + ox, p[1] + oy])).collect();
         d.polygon(rng, &front, 0.6);
         if style < 0.4 {
@@ -821,7 +806,14 @@ fn draw_grandmother(d: &mut Drawing, rng: &mut Rng) {
         // Smile lines beside the mouth.
         for s in [-1.0f32, 1.0] {
             let p = [s * (sr + 0.08), smile_c[1] - 0.05];
-            d.open(arc_pts([p[0] - s * 0.12, p[1]], 0.12, 0.12, if s > 0.0 { -0.6 } else { PI + 0.6 }, if s > 0.0 { 0.5 } else { PI - 0.5 }, 5));
+            d.open(arc_pts(
+                [p[0] - s * 0.12, p[1]],
+                0.12,
+                0.12,
+                if s > 0.0 { -0.6 } else { PI + 0.6 },
+                if s > 0.0 { 0.5 } else { PI - 0.5 },
+                5,
+            ));
         }
     }
     if high_hairline && rng.chance(0.6) {
@@ -1122,7 +1114,7 @@ pub fn edge(bin: usize, rng: &mut Rng) -> Vec<f32> {
                 }
                 c *= soft_in(v, 0.5 * length, soft);
                 let v = bg + (fg - bg) * c;
-            img[y * SIDE + x] = if v.is_finite() { v.clamp(0.0, 1.0) } else { bg };
+                img[y * SIDE + x] = if v.is_finite() { v.clamp(0.0, 1.0) } else { bg };
             }
         }
     } else {
@@ -1163,7 +1155,11 @@ pub fn edge(bin: usize, rng: &mut Rng) -> Vec<f32> {
 
 /// A non-finite parameter becomes 0.
 fn finite(v: f32) -> f32 {
-    if v.is_finite() { v } else { 0.0 }
+    if v.is_finite() {
+        v
+    } else {
+        0.0
+    }
 }
 
 /// A full-field sinusoidal grating: `orientation` in radians (0 = horizontal bars, counter-

@@ -9,12 +9,12 @@
 //! in a fixed order, so a seed gives the same weights on one machine. In the
 //! browser the same code runs on one thread.
 
+use crate::input;
 use crate::layers::Maps;
 use crate::model::{Model, Trace, Wiring};
 use crate::retina::{lgn_batch, CHANNELS, LGN_SIDE};
 use crate::rng::Rng;
 use crate::stimuli::{self, Stimulus, CATEGORIES, N_ORIENTATIONS};
-use crate::input;
 use ndarray::Array2;
 
 /// The data set the held-out evaluation draws from; no training seed maps here.
@@ -23,7 +23,11 @@ pub const EVAL_SEED: u64 = 0xE7A1_5E7_0000_0001;
 /// The data set a training seed draws from: never [`EVAL_SEED`].
 pub fn train_data_seed(seed: u64) -> u64 {
     let s = seed.wrapping_mul(0x9E37_79B9).wrapping_add(0x7A1A);
-    if s == EVAL_SEED { s + 1 } else { s }
+    if s == EVAL_SEED {
+        s + 1
+    } else {
+        s
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -165,7 +169,14 @@ pub struct StepStats {
 }
 
 /// Forward and backward on one part of a batch; returns the gradient and stats.
-fn part_gradient(model: &Model, lgn: Maps, cats: &[Option<usize>], oris: &[Option<usize>], edge_task: bool, weight: (f32, f32)) -> (Model, StepStats) {
+fn part_gradient(
+    model: &Model,
+    lgn: Maps,
+    cats: &[Option<usize>],
+    oris: &[Option<usize>],
+    edge_task: bool,
+    weight: (f32, f32),
+) -> (Model, StepStats) {
     let trace = model.forward(lgn);
     let (lc, rc, mut dc) = cross_entropy(&trace.category_logits, cats);
     let (lo, ro, mut d_o) = cross_entropy(&trace.orientation_logits, oris);
@@ -289,7 +300,13 @@ pub fn train(cfg: &Config, mut progress: impl FnMut(&Progress) -> bool) -> Model
         avg.0 += k * (s.loss - avg.0);
         avg.1 += k * (s.category_right as f32 / s.category_n.max(1) as f32 - avg.1);
         avg.2 += k * (s.orientation_right as f32 / s.orientation_n.max(1) as f32 - avg.2);
-        let p = Progress { step: step + 1, steps: cfg.steps, loss: avg.0, category_accuracy: avg.1, orientation_accuracy: avg.2 };
+        let p = Progress {
+            step: step + 1,
+            steps: cfg.steps,
+            loss: avg.0,
+            category_accuracy: avg.1,
+            orientation_accuracy: avg.2,
+        };
         if !progress(&p) {
             break;
         }
@@ -326,7 +343,11 @@ pub fn evaluate(model: &Model, n: usize, threads: usize, mut progress: impl FnMu
         // Even rows: held-out sketch; odd rows: held-out edge.
         let batch = render(2 * (end - start), threads, &|i| {
             let (sketch, edge) = held_out((start + i / 2) as u64);
-            if i % 2 == 0 { sketch } else { edge }
+            if i % 2 == 0 {
+                sketch
+            } else {
+                edge
+            }
         });
         let traces: Vec<(usize, Trace)> = run_parts(split(&batch.lgn, threads), &|(s, lgn)| (s, model.forward(lgn)));
         for (s, t) in traces {

@@ -156,7 +156,13 @@ impl Viewer {
 
     /// Draws one layer of one station ("l4", "l23", "write", "l5") as a grid
     /// of its channel maps; sets the canvas size itself.
-    pub fn draw_station(&mut self, wiring: &str, station: &str, layer: &str, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
+    pub fn draw_station(
+        &mut self,
+        wiring: &str,
+        station: &str,
+        layer: &str,
+        canvas: &HtmlCanvasElement,
+    ) -> Result<(), JsError> {
         let k = station_index(station)?;
         self.trace(wiring)?;
         let (s, h) = self.traces.as_ref().expect("trace() ran the models");
@@ -181,18 +187,31 @@ impl Viewer {
     /// or "noise"); the page draws it into the input canvas so it goes
     /// through the same capture path as a drawing.
     pub fn preset(&self, name: &str, variant: u32) -> Result<Vec<u8>, JsError> {
-        let grey = crate::stimuli::preset(name, variant as u64).ok_or_else(|| js_err(format!("no preset called {name:?}")))?;
-        Ok(grey.iter().flat_map(|&g| {
-            let v = (g.clamp(0.0, 1.0) * 255.0).round() as u8;
-            [v, v, v, 255]
-        }).collect())
+        let grey =
+            crate::stimuli::preset(name, variant as u64).ok_or_else(|| js_err(format!("no preset called {name:?}")))?;
+        Ok(grey
+            .iter()
+            .flat_map(|&g| {
+                let v = (g.clamp(0.0, 1.0) * 255.0).round() as u8;
+                [v, v, v, 255]
+            })
+            .collect())
     }
 
     /// Draws the receptive field of one unit on the current image: the
     /// gradient of its activity with respect to the LGN input, summed over
     /// the eight LGN channels (32×32, diverging map). Returns the largest
     /// magnitude (0 for a silent unit, whose gradient is zero).
-    pub fn receptive_field(&mut self, wiring: &str, station: &str, layer: &str, channel: usize, y: usize, x: usize, canvas: &HtmlCanvasElement) -> Result<f32, JsError> {
+    pub fn receptive_field(
+        &mut self,
+        wiring: &str,
+        station: &str,
+        layer: &str,
+        channel: usize,
+        y: usize,
+        x: usize,
+        canvas: &HtmlCanvasElement,
+    ) -> Result<f32, JsError> {
         let k = station_index(station)?;
         self.trace(wiring)?; // runs the models if nothing has run yet
         let (stream, hierarchy) = self.traces.as_ref().expect("trace() ran the models");
@@ -233,9 +252,7 @@ impl Viewer {
             other => return Err(js_err(format!("unknown wiring {other:?}: expected stream or hierarchy"))),
         };
         let m = crate::experiments::virtual_weights::matrix(model);
-        Ok((0..=k)
-            .map(|w| if model.wiring.residual() || w == k { m[k][w].unwrap_or(0.0) } else { 0.0 })
-            .collect())
+        Ok((0..=k).map(|w| if model.wiring.residual() || w == k { m[k][w].unwrap_or(0.0) } else { 0.0 }).collect())
     }
 
     /// One wiring's forward pass on the captured image, nothing else: the
@@ -282,7 +299,9 @@ impl Default for Viewer {
 pub fn run_experiment(name: &str, seed: u32, size: &str, progress: &js_sys::Function) -> Result<JsValue, JsError> {
     let size = crate::experiments::Size::parse(size).map_err(js_err)?;
     let models = crate::experiments::Models::shipped();
-    let mut report = |f: f32| progress.call1(&JsValue::NULL, &JsValue::from_f64(f as f64)).map(|v| v.as_bool() != Some(false)).unwrap_or(true);
+    let mut report = |f: f32| {
+        progress.call1(&JsValue::NULL, &JsValue::from_f64(f as f64)).map(|v| v.as_bool() != Some(false)).unwrap_or(true)
+    };
     let result = crate::experiments::run(name, &models, seed as u64, size, &mut report).map_err(js_err)?;
     to_js(&result)
 }
@@ -332,12 +351,20 @@ impl Palettes {
 /// scale for the whole layer (so channels can be compared): the maximum for
 /// rates, the maximum magnitude for the signed stream. The canvas is resized
 /// only when its size changes (resizing clears and reallocates it).
-fn draw_tiles(pixels: &mut Vec<u8>, palettes: &Palettes, maps: &Maps, columns: usize, signed: bool, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
+fn draw_tiles(
+    pixels: &mut Vec<u8>,
+    palettes: &Palettes,
+    maps: &Maps,
+    columns: usize,
+    signed: bool,
+    canvas: &HtmlCanvasElement,
+) -> Result<(), JsError> {
     let (side, c) = (maps.side, maps.channels());
     let rows = c.div_ceil(columns);
     let (w, h) = (columns * (side + 1) - 1, rows * (side + 1) - 1);
     let scale = maps.x.iter().fold(0.0f32, |m, v| m.max(v.abs())).max(1e-6);
-    let (table, offset, gain) = if signed { (&palettes.diverging, 127.0, 127.0 / scale) } else { (&palettes.sequential, 0.0, 254.0 / scale) };
+    let (table, offset, gain) =
+        if signed { (&palettes.diverging, 127.0, 127.0 / scale) } else { (&palettes.sequential, 0.0, 254.0 / scale) };
     pixels.clear();
     pixels.resize(w * h * 4, 0);
     for (p, row) in maps.x.rows().into_iter().take(side * side).enumerate() {
@@ -360,7 +387,10 @@ fn draw_tiles(pixels: &mut Vec<u8>, palettes: &Palettes, maps: &Maps, columns: u
 }
 
 fn station_index(name: &str) -> Result<usize, JsError> {
-    NAMES.iter().position(|&n| n == name).ok_or_else(|| js_err(format!("unknown station {name:?}: expected V1, V2, V4 or IT")))
+    NAMES
+        .iter()
+        .position(|&n| n == name)
+        .ok_or_else(|| js_err(format!("unknown station {name:?}: expected V1, V2, V4 or IT")))
 }
 
 impl Viewer {
@@ -384,5 +414,4 @@ impl Viewer {
             other => Err(js_err(format!("unknown wiring {other:?}: expected stream or hierarchy"))),
         }
     }
-
 }

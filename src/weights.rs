@@ -60,8 +60,7 @@ pub fn save(model: &Model, info: &[(&str, String)], quantize: bool) -> Vec<u8> {
         .iter()
         .map(|(n, d, s, b)| (n.clone(), TensorView::new(*d, s.clone(), b).expect("sizes match by construction")))
         .collect();
-    let mut meta: HashMap<String, String> =
-        info.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    let mut meta: HashMap<String, String> = info.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
     meta.insert("format".into(), FORMAT.into());
     meta.insert("wiring".into(), model.wiring.name().into());
     safetensors::serialize(views, Some(meta)).expect("serialising in-memory tensors cannot fail")
@@ -113,7 +112,9 @@ pub fn load(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), Weigh
                 expected.insert(format!("{name}.scale"));
                 let scale = match st.tensor(&format!("{name}.scale")) {
                     Ok(s) if s.dtype() == Dtype::F32 && s.shape() == [1] => f32s(s.data())[0],
-                    _ => return problem = Some(format!("tensor {name} is I8 but has no F32 {name}.scale of shape [1]")),
+                    _ => {
+                        return problem = Some(format!("tensor {name} is I8 but has no F32 {name}.scale of shape [1]"))
+                    }
                 };
                 view.data().iter().map(|&b| b as i8 as f32 * scale).collect()
             }

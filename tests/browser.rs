@@ -34,7 +34,11 @@ fn drawing(w: u32, h: u32, stroke: &[(f64, f64)]) -> HtmlCanvasElement {
     g.set_line_width(w as f64 / 40.0);
     g.begin_path();
     for (i, &(x, y)) in stroke.iter().enumerate() {
-        if i == 0 { g.move_to(x, y) } else { g.line_to(x, y) }
+        if i == 0 {
+            g.move_to(x, y)
+        } else {
+            g.line_to(x, y)
+        }
     }
     g.stroke();
     c
@@ -80,8 +84,10 @@ fn stream_contributions_sum_to_the_logits_and_hierarchy_has_none() {
     v.capture_canvas(&drawing(300, 200, &TRIANGLE)).unwrap();
     let s = v.run().unwrap();
     let logits = numbers(&get(&s, &["stream", "logits"]));
-    let parts: Vec<Vec<f64>> =
-        ["direct", "V1", "V2", "V4", "IT", "bias"].iter().map(|k| numbers(&get(&s, &["stream", "contributions", k]))).collect();
+    let parts: Vec<Vec<f64>> = ["direct", "V1", "V2", "V4", "IT", "bias"]
+        .iter()
+        .map(|k| numbers(&get(&s, &["stream", "contributions", k])))
+        .collect();
     for (i, l) in logits.iter().enumerate() {
         let sum: f64 = parts.iter().map(|p| p[i]).sum();
         assert!((sum - l).abs() < 1e-3, "{sum} vs {l}");
@@ -248,11 +254,14 @@ fn the_strongest_unit_is_the_layers_maximum_and_has_a_receptive_field() {
     let s = v.run().unwrap();
     let rf = canvas(1, 1);
     for (k, station) in ["V1", "V2", "V4", "IT"].into_iter().enumerate() {
-        let max = get(&js_sys::Array::from(&get(&s, &["stream", "stations"])).get(k as u32), &["l23", "max"]).as_f64().unwrap();
+        let max = get(&js_sys::Array::from(&get(&s, &["stream", "stations"])).get(k as u32), &["l23", "max"])
+            .as_f64()
+            .unwrap();
         let u = v.strongest_unit("stream", station, "l23").unwrap();
         assert!((u[3] as f64 - max).abs() < 1e-4 * max.max(1.0), "{station}: {} vs {max}", u[3]);
         assert!(u[3] > 0.0, "{station}: a triangle drives some unit");
-        let peak = v.receptive_field("stream", station, "l23", u[0] as usize, u[1] as usize, u[2] as usize, &rf).unwrap();
+        let peak =
+            v.receptive_field("stream", station, "l23", u[0] as usize, u[1] as usize, u[2] as usize, &rf).unwrap();
         assert!(peak > 0.0, "{station}: an active unit has a gradient");
         assert_eq!((rf.width(), rf.height()), (32, 32));
         let px = pixels(&rf);
@@ -286,7 +295,9 @@ fn direct_kernels_match_the_unfolded_product() {
     };
     let abs = |a: &Array2<f32>| a.mapv(f32::abs);
     let mut rng = Rng::new(7);
-    for (n, side, cin, cout) in [(1, 32, 32, 32), (1, 16, 32, 32), (1, 4, 32, 32), (2, 7, 5, 8), (1, 1, 3, 16), (3, 2, 32, 24), (1, 6, 7, 3)] {
+    for (n, side, cin, cout) in
+        [(1, 32, 32, 32), (1, 16, 32, 32), (1, 4, 32, 32), (2, 7, 5, 8), (1, 1, 3, 16), (3, 2, 32, 24), (1, 6, 7, 3)]
+    {
         let x = Maps { n, side, x: Array2::from_shape_fn((n * side * side, cin), |_| rng.normal()) };
         let mut conv = Conv3::zeros(cin, cout);
         conv.k.mapv_inplace(|_| rng.normal());

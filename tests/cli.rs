@@ -57,9 +57,10 @@ fn json(out: &Output) -> serde_json::Value {
 
 #[test]
 fn run_prints_stations_logits_and_an_exact_decomposition() {
-    for (i, (w, h, colour)) in [(640, 480, png::ColorType::Rgb), (37, 1000, png::ColorType::Grayscale), (300, 300, png::ColorType::Rgba)]
-        .into_iter()
-        .enumerate()
+    for (i, (w, h, colour)) in
+        [(640, 480, png::ColorType::Rgb), (37, 1000, png::ColorType::Grayscale), (300, 300, png::ColorType::Rgba)]
+            .into_iter()
+            .enumerate()
     {
         let path = scratch(&format!("photo{i}.png"));
         write_png(&path, w, h, colour);

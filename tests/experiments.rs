@@ -164,8 +164,10 @@ fn gating_the_same_unit_uses_different_kernels_for_different_inputs() {
     let stations = v["stations"].as_array().unwrap();
     assert!(stations.iter().any(|s| f(&s["mean_patterns_per_unit"]) > 1.5));
     let corr = &v["example"]["kernel_correlation"];
-    let off_diagonal: Vec<f64> =
-        (0..4).flat_map(|a| (0..4).filter(move |&b| b != a).map(move |b| (a, b))).map(|(a, b)| f(&corr[a][b])).collect();
+    let off_diagonal: Vec<f64> = (0..4)
+        .flat_map(|a| (0..4).filter(move |&b| b != a).map(move |b| (a, b)))
+        .map(|(a, b)| f(&corr[a][b]))
+        .collect();
     assert!(off_diagonal.iter().any(|&c| c < 0.99), "{off_diagonal:?}");
 }
 

@@ -48,7 +48,9 @@ fn stream_logits_decompose_exactly() {
             }
         }
     }
-    assert!(Model::init(Wiring::Hierarchy, 3).contributions(&Model::init(Wiring::Hierarchy, 3).forward(random_lgn(1, 1)), 0).is_none());
+    assert!(Model::init(Wiring::Hierarchy, 3)
+        .contributions(&Model::init(Wiring::Hierarchy, 3).forward(random_lgn(1, 1)), 0)
+        .is_none());
 }
 
 #[test]
@@ -146,7 +148,10 @@ fn whole_model_gradients_match_finite_differences() {
                 let numeric = (perturbed(eps) - perturbed(-eps)) / (2.0 * eps as f64);
                 let analytic = g[j] as f64;
                 let tol = 3e-2 * numeric.abs().max(analytic.abs()).max(3e-2);
-                assert!((numeric - analytic).abs() <= tol, "{wiring:?} {name}[{j}]: numeric {numeric} analytic {analytic}");
+                assert!(
+                    (numeric - analytic).abs() <= tol,
+                    "{wiring:?} {name}[{j}]: numeric {numeric} analytic {analytic}"
+                );
                 checked += 1;
             }
         }
@@ -179,7 +184,11 @@ fn a_units_receptive_field_is_its_gradient_on_the_lgn() {
             let unit = |m: &Model, l: &Maps| -> f64 {
                 let tt = m.forward(l.clone());
                 let s = &tt.stations[k];
-                let map = match layer { "l4" => &s.l4, "l23" => &s.l23, _ => &s.l5 };
+                let map = match layer {
+                    "l4" => &s.l4,
+                    "l23" => &s.l23,
+                    _ => &s.l5,
+                };
                 map.at(0, y, x, c) as f64
             };
             // Finite differences on many LGN entries. A ReLU whose input sits

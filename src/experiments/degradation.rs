@@ -183,7 +183,11 @@ pub fn run(seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Resu
             let tail = &errs[steps - steps / 5..];
             let final_err = tail.iter().sum::<f32>() / tail.len() as f32;
             let key = depth.to_string();
-            if res { residual.insert(key.clone(), json!(final_err)) } else { plain.insert(key.clone(), json!(final_err)) };
+            if res {
+                residual.insert(key.clone(), json!(final_err))
+            } else {
+                plain.insert(key.clone(), json!(final_err))
+            };
             curves.insert(format!("{}-{}", if res { "residual" } else { "plain" }, depth), json!(curve));
         }
     }

@@ -37,7 +37,13 @@ fn cosines(model: &Model, k: usize) -> Vec<f32> {
     out
 }
 
-fn one(model: &Model, seed: u64, n: usize, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -> Result<Value, Failure> {
+fn one(
+    model: &Model,
+    seed: u64,
+    n: usize,
+    progress: &mut dyn FnMut(f32) -> bool,
+    span: (f32, f32),
+) -> Result<Value, Failure> {
     let mid = (span.0 + span.1) / 2.0;
     // δ on held-out sketches.
     let mut deltas: Vec<Vec<f32>> = vec![Vec::new(); 4];

@@ -19,7 +19,13 @@ const FOLDS: usize = 5;
 const LAMBDA: f64 = 1e-2;
 
 /// Probe accuracy for every station and layer of one model.
-pub fn probe(model: &Model, seed: u64, n: usize, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -> Result<Value, Failure> {
+pub fn probe(
+    model: &Model,
+    seed: u64,
+    n: usize,
+    progress: &mut dyn FnMut(f32) -> bool,
+    span: (f32, f32),
+) -> Result<Value, Failure> {
     let make = |i: usize| {
         let bin = i % N_ORIENTATIONS;
         let mut rng = Rng::fork(seed ^ 0xED6E_9B0B, i as u64);

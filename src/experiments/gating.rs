@@ -9,6 +9,7 @@
 
 use super::linalg::correlation;
 use super::{tick, Failure, Models, Size};
+use crate::input::from_gray;
 use crate::layers::gated::GatedConv3;
 use crate::model::{side_info, BANKS};
 use crate::retina::lgn;
@@ -16,7 +17,6 @@ use crate::rng::Rng;
 use crate::station::{Compute, NAMES};
 use crate::stimuli;
 use crate::train::held_out;
-use crate::input::from_gray;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
@@ -26,16 +26,20 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
     let mut images: Vec<Vec<f32>> = (0..n).map(|i| held_out(i as u64 + 30_000).0.pixels).collect();
     images.extend((0..n / 2).map(|i| held_out(i as u64 + 30_000).1.pixels));
     images.extend((0..n / 4).map(|_| stimuli::white_noise(0.25, &mut rng)));
-    let z: Vec<ndarray::Array1<f32>> = images.iter().map(|im| side_info(&lgn(&from_gray(im))).row(0).to_owned()).collect();
+    let z: Vec<ndarray::Array1<f32>> =
+        images.iter().map(|im| side_info(&lgn(&from_gray(im))).row(0).to_owned()).collect();
     tick(progress, 0.5)?;
     let mut per_station = Vec::new();
     let mut best: Option<(usize, usize, usize)> = None; // (station, unit, patterns)
     for (k, st) in models.gated.stations.iter().enumerate() {
-        let Compute::Gated(g) = &st.compute else { return Err(Failure::Missing("the gated model has no gated L2/3".into())) };
+        let Compute::Gated(g) = &st.compute else {
+            return Err(Failure::Missing("the gated model has no gated L2/3".into()));
+        };
         let units = g.banks[0].b.len();
         let mut counts = Vec::with_capacity(units);
         for u in 0..units {
-            let patterns: HashSet<Vec<bool>> = z.iter().map(|zz| (0..BANKS).map(|b| g.open(zz.view())[[b, u]] > 0.0).collect()).collect();
+            let patterns: HashSet<Vec<bool>> =
+                z.iter().map(|zz| (0..BANKS).map(|b| g.open(zz.view())[[b, u]] > 0.0).collect()).collect();
             counts.push(patterns.len());
             if best.is_none_or(|(_, _, c)| patterns.len() > c) {
                 best = Some((k, u, patterns.len()));
@@ -59,7 +63,8 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
     for (k, st) in models.gated.stations.iter().enumerate() {
         let Compute::Gated(g) = &st.compute else { continue };
         for u in 0..g.banks[0].b.len() {
-            let pats: Vec<Vec<bool>> = cz.iter().map(|zz| (0..BANKS).map(|b| g.open(zz.row(0))[[b, u]] > 0.0).collect()).collect();
+            let pats: Vec<Vec<bool>> =
+                cz.iter().map(|zz| (0..BANKS).map(|b| g.open(zz.row(0))[[b, u]] > 0.0).collect()).collect();
             if pats.iter().any(|p| !p.contains(&true)) {
                 continue;
             }

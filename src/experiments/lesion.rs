@@ -10,7 +10,13 @@ use crate::train::held_out;
 use serde_json::{json, Map, Value};
 
 /// Category accuracy of `model` with the stations in `removed` lesioned.
-pub fn accuracy(model: &Model, removed: &[usize], n: usize, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -> Result<f32, Failure> {
+pub fn accuracy(
+    model: &Model,
+    removed: &[usize],
+    n: usize,
+    progress: &mut dyn FnMut(f32) -> bool,
+    span: (f32, f32),
+) -> Result<f32, Failure> {
     let mut m = model.clone();
     m.lesions = [false; 4];
     for &k in removed {
@@ -43,17 +49,25 @@ pub fn run(models: &Models, _seed: u64, size: Size, progress: &mut dyn FnMut(f32
     for (wiring, model) in models.pair() {
         let mut res = Map::new();
         for set in &sets {
-            let key = if set.is_empty() { "none".to_string() } else { set.iter().map(|&k| NAMES[k]).collect::<Vec<_>>().join("+") };
+            let key = if set.is_empty() {
+                "none".to_string()
+            } else {
+                set.iter().map(|&k| NAMES[k]).collect::<Vec<_>>().join("+")
+            };
             let acc = accuracy(model, set, n, progress, (job / jobs, (job + 1.0) / jobs))?;
             job += 1.0;
             res.insert(key, json!(acc));
         }
         // Mean accuracy with one station removed, and with two.
         let mean_of = |len: usize| {
-            let v: Vec<f64> = sets.iter().filter(|s| s.len() == len).map(|s| {
-                let key = s.iter().map(|&k| NAMES[k]).collect::<Vec<_>>().join("+");
-                res[&key].as_f64().unwrap_or(0.0)
-            }).collect();
+            let v: Vec<f64> = sets
+                .iter()
+                .filter(|s| s.len() == len)
+                .map(|s| {
+                    let key = s.iter().map(|&k| NAMES[k]).collect::<Vec<_>>().join("+");
+                    res[&key].as_f64().unwrap_or(0.0)
+                })
+                .collect();
             v.iter().sum::<f64>() / v.len() as f64
         };
         let (one, two) = (mean_of(1), mean_of(2));

@@ -172,7 +172,11 @@ pub fn cv_r2(x: &[Vec<f32>], y: &[Vec<f32>], folds: usize, lambda: f64) -> f32 {
             residual += p.iter().zip(&y[r]).map(|(a, b)| (a - *b as f64).powi(2)).sum::<f64>();
         }
     }
-    if total <= 0.0 { 0.0 } else { (1.0 - residual / total) as f32 }
+    if total <= 0.0 {
+        0.0
+    } else {
+        (1.0 - residual / total) as f32
+    }
 }
 
 /// Pearson correlation.
@@ -190,7 +194,11 @@ pub fn correlation(a: &[f32], b: &[f32]) -> f32 {
         saa += dx * dx;
         sbb += dy * dy;
     }
-    if saa <= 0.0 || sbb <= 0.0 { 0.0 } else { (sab / (saa * sbb).sqrt()) as f32 }
+    if saa <= 0.0 || sbb <= 0.0 {
+        0.0
+    } else {
+        (sab / (saa * sbb).sqrt()) as f32
+    }
 }
 
 pub fn median(v: &mut [f32]) -> f32 {
@@ -199,7 +207,11 @@ pub fn median(v: &mut [f32]) -> f32 {
     }
     v.sort_by(|a, b| a.total_cmp(b));
     let m = v.len() / 2;
-    if v.len() % 2 == 1 { v[m] } else { 0.5 * (v[m - 1] + v[m]) }
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        0.5 * (v[m - 1] + v[m])
+    }
 }
 
 pub fn mean(v: &[f32]) -> f32 {
@@ -230,7 +242,8 @@ mod tests {
     fn classifier_beats_chance_only_with_signal() {
         let mut rng = Rng::new(2);
         let labels: Vec<usize> = (0..400).map(|i| i % 4).collect();
-        let signal: Vec<Vec<f32>> = labels.iter().map(|&l| (0..6).map(|j| if j == l { 2.0 } else { 0.0 } + rng.normal()).collect()).collect();
+        let signal: Vec<Vec<f32>> =
+            labels.iter().map(|&l| (0..6).map(|j| if j == l { 2.0 } else { 0.0 } + rng.normal()).collect()).collect();
         let noise: Vec<Vec<f32>> = labels.iter().map(|_| (0..6).map(|_| rng.normal()).collect()).collect();
         assert!(cv_accuracy(&signal, &labels, 4, 5, 1e-3) > 0.8);
         assert!(cv_accuracy(&noise, &labels, 4, 5, 1e-3) < 0.4);

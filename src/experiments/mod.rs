@@ -5,6 +5,7 @@
 //! cancel it, and returns JSON: the numbers the article and the tests read.
 
 pub mod degradation;
+pub mod deletion;
 pub mod edge_probe;
 pub mod gating;
 pub mod lesion;
@@ -14,7 +15,6 @@ pub mod sparseness;
 pub mod tuning;
 pub mod variability;
 pub mod virtual_weights;
-pub mod deletion;
 
 use crate::layers::Maps;
 use crate::model::{Model, Wiring};
@@ -57,7 +57,11 @@ impl std::fmt::Display for Failure {
 
 /// Calls `progress` and turns a cancel into an error.
 pub fn tick(progress: &mut dyn FnMut(f32) -> bool, fraction: f32) -> Result<(), Failure> {
-    if progress(fraction.clamp(0.0, 1.0)) { Ok(()) } else { Err(Failure::Cancelled) }
+    if progress(fraction.clamp(0.0, 1.0)) {
+        Ok(())
+    } else {
+        Err(Failure::Cancelled)
+    }
 }
 
 /// The models an experiment may use.

@@ -38,7 +38,13 @@ use serde_json::{json, Map, Value};
 
 /// STAs of every (station, layer, channel) centre unit on one noise set:
 /// [station][layer][channel] → 16×16 checks (empty if the unit never varied).
-fn stas(model: &Model, seed: u64, n: usize, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -> Result<Vec<Vec<Vec<Vec<f32>>>>, Failure> {
+fn stas(
+    model: &Model,
+    seed: u64,
+    n: usize,
+    progress: &mut dyn FnMut(f32) -> bool,
+    span: (f32, f32),
+) -> Result<Vec<Vec<Vec<Vec<f32>>>>, Failure> {
     let noise = |i: usize| Stimulus { pixels: frame(seed, i).1, category: None, orientation: None };
     let px = CHECKS * CHECKS;
     // Sums of r·x, r, x and r² per unit.
@@ -93,7 +99,13 @@ fn stas(model: &Model, seed: u64, n: usize, progress: &mut dyn FnMut(f32) -> boo
     Ok(out)
 }
 
-fn one(model: &Model, seed: u64, n: usize, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -> Result<Value, Failure> {
+fn one(
+    model: &Model,
+    seed: u64,
+    n: usize,
+    progress: &mut dyn FnMut(f32) -> bool,
+    span: (f32, f32),
+) -> Result<Value, Failure> {
     let mid = (span.0 + span.1) / 2.0;
     let a = stas(model, seed ^ 0xA11CE, n, progress, (span.0, mid))?;
     let b = stas(model, seed ^ 0xB0B, n, progress, (mid, span.1))?;
@@ -107,9 +119,9 @@ fn one(model: &Model, seed: u64, n: usize, progress: &mut dyn FnMut(f32) -> bool
                 .collect();
             let mean = rel.iter().sum::<f32>() / rel.len().max(1) as f32;
             // An example map for the page: the most reliable unit, first half.
-            let best = (0..32)
-                .filter(|&ch| !a[k][l][ch].is_empty() && !b[k][l][ch].is_empty())
-                .max_by(|&x, &y| correlation(&a[k][l][x], &b[k][l][x]).total_cmp(&correlation(&a[k][l][y], &b[k][l][y])));
+            let best = (0..32).filter(|&ch| !a[k][l][ch].is_empty() && !b[k][l][ch].is_empty()).max_by(|&x, &y| {
+                correlation(&a[k][l][x], &b[k][l][x]).total_cmp(&correlation(&a[k][l][y], &b[k][l][y]))
+            });
             station.insert(
                 layer.to_string(),
                 json!({

@@ -49,7 +49,8 @@ fn one(model: &Model, n: usize, progress: &mut dyn FnMut(f32) -> bool, span: (f3
         for (l, lname) in ["l4", "l23"].iter().enumerate() {
             let r = &resp[k][l];
             let units = r[0].len();
-            let lifetime: Vec<f32> = (0..units).map(|u| treves_rolls(&r.iter().map(|s| s[u]).collect::<Vec<_>>())).collect();
+            let lifetime: Vec<f32> =
+                (0..units).map(|u| treves_rolls(&r.iter().map(|s| s[u]).collect::<Vec<_>>())).collect();
             let population: Vec<f32> = r.iter().map(|s| treves_rolls(s)).collect();
             let mut driving = Vec::new();
             for u in 0..units {

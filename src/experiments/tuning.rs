@@ -63,7 +63,12 @@ pub fn measure(r: &[[f32; PHASES]; ORIENTATIONS]) -> Option<Tuning> {
         s += v * a.sin();
     }
     let f1 = 2.0 * (c * c + s * s).sqrt() / PHASES as f32;
-    Some(Tuning { circular_variance: cv, bandwidth_deg: bandwidth, f1_f0: if f0 > 1e-9 { f1 / f0 } else { 0.0 }, preferred_deg: centre })
+    Some(Tuning {
+        circular_variance: cv,
+        bandwidth_deg: bandwidth,
+        f1_f0: if f0 > 1e-9 { f1 / f0 } else { 0.0 },
+        preferred_deg: centre,
+    })
 }
 
 fn one(model: &Model, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -> Result<Value, Failure> {

@@ -39,7 +39,14 @@ fn l23_scale(model: &Model, lgn: &crate::layers::Maps) -> [f32; 4] {
 }
 
 /// `trials` noisy runs of the whole batch with noise in the stations of `mask`.
-fn trials(model: &Model, lgn: &crate::layers::Maps, mask: u8, sd: [f32; 4], trials: usize, rng: &mut Rng) -> Vec<Trace> {
+fn trials(
+    model: &Model,
+    lgn: &crate::layers::Maps,
+    mask: u8,
+    sd: [f32; 4],
+    trials: usize,
+    rng: &mut Rng,
+) -> Vec<Trace> {
     (0..trials)
         .map(|_| {
             model.forward_perturbed(lgn.clone(), &mut |k, current| {
@@ -72,7 +79,8 @@ fn fluctuations(runs: &[Trace], pick: &dyn Fn(&Trace) -> ndarray::Array2<f32>) -
     let (stims, ch) = pooled[0].dim();
     let mut rows = Vec::with_capacity(runs.len() * stims);
     for b in 0..stims {
-        let mean: Vec<f32> = (0..ch).map(|c| pooled.iter().map(|p| p[[b, c]]).sum::<f32>() / runs.len() as f32).collect();
+        let mean: Vec<f32> =
+            (0..ch).map(|c| pooled.iter().map(|p| p[[b, c]]).sum::<f32>() / runs.len() as f32).collect();
         for p in &pooled {
             rows.push((0..ch).map(|c| p[[b, c]] - mean[c]).collect());
         }
@@ -80,7 +88,13 @@ fn fluctuations(runs: &[Trace], pick: &dyn Fn(&Trace) -> ndarray::Array2<f32>) -
     rows
 }
 
-fn one(model: &Model, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -> Result<Value, Failure> {
+fn one(
+    model: &Model,
+    seed: u64,
+    size: Size,
+    progress: &mut dyn FnMut(f32) -> bool,
+    span: (f32, f32),
+) -> Result<Value, Failure> {
     let stims = size.pick(6, 16);
     let lgn = render(stims, 1, &|i| stimuli::sample(seed ^ 0x7A41, i as u64, false)).lgn;
     let sd = l23_scale(model, &lgn);
@@ -116,7 +130,8 @@ fn one(model: &Model, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bo
     for j in 2..4 {
         let upstream = (1u8 << (j - 1)) - 1;
         let runs = trials(model, &lgn, upstream, sd, reps, &mut rng);
-        let l23: Vec<Vec<Vec<f32>>> = (0..j).map(|k| fluctuations(&runs, &|t| global_avg(&t.stations[k].l23))).collect();
+        let l23: Vec<Vec<Vec<f32>>> =
+            (0..j).map(|k| fluctuations(&runs, &|t| global_avg(&t.stations[k].l23))).collect();
         let target = fluctuations(&runs, &|t| global_avg(&t.stations[j].l5));
         let prev = cv_r2(&l23[j - 1], &target, 4, 0.1);
         let all: Vec<Vec<f32>> = (0..target.len()).map(|r| (0..j).flat_map(|k| l23[k][r].clone()).collect()).collect();

@@ -73,7 +73,8 @@ pub fn run(models: &Models, _seed: u64, size: Size, progress: &mut dyn FnMut(f32
     let mut out = serde_json::Map::new();
     for (i, (name, m)) in models.pair().into_iter().enumerate() {
         let direct = m.embed.w.dot(&m.category.w); // LGN channels × categories
-        let used: Vec<Vec<bool>> = (0..5).map(|j| (0..5).map(|k| m.wiring.residual() && k <= j || k == j).collect()).collect();
+        let used: Vec<Vec<bool>> =
+            (0..5).map(|j| (0..5).map(|k| m.wiring.residual() && k <= j || k == j).collect()).collect();
         out.insert(
             name.to_string(),
             json!({

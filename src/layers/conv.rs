@@ -279,27 +279,38 @@ mod tests {
         conv.k.mapv_inplace(|_| rng.normal());
         conv.b.mapv_inplace(|_| rng.normal());
         let target = Array2::from_shape_fn((x.x.nrows(), 2), |_| rng.normal());
-        let loss = |conv: &Conv3, x: &Maps| -> f64 {
-            (conv.forward(x).x * &target).iter().map(|&v| v as f64).sum()
-        };
+        let loss = |conv: &Conv3, x: &Maps| -> f64 { (conv.forward(x).x * &target).iter().map(|&v| v as f64).sum() };
         let mut grad = Conv3::zeros(3, 2);
         let dx = conv.backward(&x, &target, &mut grad);
 
         let mut k = conv.k.clone();
-        check_gradient(k.as_slice_mut().unwrap(), grad.k.as_slice().unwrap(), |p| {
-            let mut c = conv.clone();
-            c.k.as_slice_mut().unwrap().copy_from_slice(p);
-            loss(&c, &x)
-        }, "dK");
+        check_gradient(
+            k.as_slice_mut().unwrap(),
+            grad.k.as_slice().unwrap(),
+            |p| {
+                let mut c = conv.clone();
+                c.k.as_slice_mut().unwrap().copy_from_slice(p);
+                loss(&c, &x)
+            },
+            "dK",
+        );
         let mut b = conv.b.clone();
-        check_gradient(b.as_slice_mut().unwrap(), grad.b.as_slice().unwrap(), |p| {
-            let mut c = conv.clone();
-            c.b.as_slice_mut().unwrap().copy_from_slice(p);
-            loss(&c, &x)
-        }, "db");
+        check_gradient(
+            b.as_slice_mut().unwrap(),
+            grad.b.as_slice().unwrap(),
+            |p| {
+                let mut c = conv.clone();
+                c.b.as_slice_mut().unwrap().copy_from_slice(p);
+                loss(&c, &x)
+            },
+            "db",
+        );
         let mut xs = x.x.clone();
-        check_gradient(xs.as_slice_mut().unwrap(), dx.x.as_slice().unwrap(), |p| {
-            loss(&conv, &x.with(Array2::from_shape_vec(x.x.raw_dim(), p.to_vec()).unwrap()))
-        }, "dx");
+        check_gradient(
+            xs.as_slice_mut().unwrap(),
+            dx.x.as_slice().unwrap(),
+            |p| loss(&conv, &x.with(Array2::from_shape_vec(x.x.raw_dim(), p.to_vec()).unwrap())),
+            "dx",
+        );
     }
 }

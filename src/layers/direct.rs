@@ -37,7 +37,17 @@ pub struct Tap {
 ///
 /// Panics if any tap reaches outside `x` or `w`.
 #[allow(clippy::too_many_arguments)]
-pub fn run(x: &[f32], cin: usize, first: usize, count: usize, taps: &[Tap], w: &[f32], bias: &[f32], y: &mut [f32], relu: bool) {
+pub fn run(
+    x: &[f32],
+    cin: usize,
+    first: usize,
+    count: usize,
+    taps: &[Tap],
+    w: &[f32],
+    bias: &[f32],
+    y: &mut [f32],
+    relu: bool,
+) {
     let cout = bias.len();
     if count == 0 || cout == 0 {
         return;
@@ -112,13 +122,26 @@ mod simd {
     #[inline(always)]
     fn activate(v: v128, relu: bool) -> v128 {
         // pmax(0, v) = 0 < v ? v : 0, which is f32::max(v, 0.0) (NaN → 0 too).
-        if relu { f32x4_pmax(f32x4_splat(0.0), v) } else { v }
+        if relu {
+            f32x4_pmax(f32x4_splat(0.0), v)
+        } else {
+            v
+        }
     }
 
     /// `x` points at the run's first input pixel, `y` at its first output
     /// pixel; `cout` = bias.len() is a multiple of 8.
     #[allow(clippy::too_many_arguments)]
-    pub(super) unsafe fn run(x: *const f32, cin: usize, count: usize, taps: &[Tap], w: *const f32, bias: &[f32], y: *mut f32, relu: bool) {
+    pub(super) unsafe fn run(
+        x: *const f32,
+        cin: usize,
+        count: usize,
+        taps: &[Tap],
+        w: *const f32,
+        bias: &[f32],
+        y: *mut f32,
+        relu: bool,
+    ) {
         let cout = bias.len();
         for ob in (0..cout).step_by(8) {
             let b0 = load(bias.as_ptr().add(ob));
@@ -216,7 +239,13 @@ pub fn conv3(x: &[f32], n: usize, side: usize, cin: usize, k: &[f32], bias: &[f3
             // Columns in runs of equal taps: 0, 1 .. side−1, side−1.
             let mut col = 0;
             while col < side {
-                let end = if col == 0 || side < 3 { col + 1 } else if col < side - 1 { side - 1 } else { side };
+                let end = if col == 0 || side < 3 {
+                    col + 1
+                } else if col < side - 1 {
+                    side - 1
+                } else {
+                    side
+                };
                 taps_3x3(side, row, col, &mut taps);
                 run(x, cin, start + col, end - col, &taps, k, bias, y, relu);
                 col = end;

@@ -31,9 +31,7 @@ impl GatedConv3 {
     /// H(g_bu · z) for one image: banks × outputs of 0/1.
     pub fn open(&self, z: ndarray::ArrayView1<f32>) -> Array2<f32> {
         let (nb, no, _) = self.gates.dim();
-        Array2::from_shape_fn((nb, no), |(b, u)| {
-            if self.gates.slice(s![b, u, ..]).dot(&z) > 0.0 { 1.0 } else { 0.0 }
-        })
+        Array2::from_shape_fn((nb, no), |(b, u)| if self.gates.slice(s![b, u, ..]).dot(&z) > 0.0 { 1.0 } else { 0.0 })
     }
 
     /// The kernel and bias a unit actually uses for side information `z`.
@@ -160,9 +158,7 @@ mod tests {
         let x = Maps { n: 2, side: 3, x: Array2::from_shape_fn((18, 2), |_| rng.normal()) };
         let z = Array2::from_shape_fn((2, 4), |_| rng.normal());
         let t = Array2::from_shape_fn((18, 3), |_| rng.normal());
-        let loss = |g: &GatedConv3, x: &Maps| -> f64 {
-            (g.forward(x, &z).x * &t).iter().map(|&v| v as f64).sum()
-        };
+        let loss = |g: &GatedConv3, x: &Maps| -> f64 { (g.forward(x, &z).x * &t).iter().map(|&v| v as f64).sum() };
         let mut grad = g.clone();
         for b in &mut grad.banks {
             b.k.fill(0.0);
@@ -171,15 +167,23 @@ mod tests {
         let dx = g.backward(&x, &z, &t, &mut grad);
         for bank in 0..3 {
             let mut k = g.banks[bank].k.clone();
-            check_gradient(k.as_slice_mut().unwrap(), grad.banks[bank].k.as_slice().unwrap(), |p| {
-                let mut h = g.clone();
-                h.banks[bank].k.as_slice_mut().unwrap().copy_from_slice(p);
-                loss(&h, &x)
-            }, "dK_b");
+            check_gradient(
+                k.as_slice_mut().unwrap(),
+                grad.banks[bank].k.as_slice().unwrap(),
+                |p| {
+                    let mut h = g.clone();
+                    h.banks[bank].k.as_slice_mut().unwrap().copy_from_slice(p);
+                    loss(&h, &x)
+                },
+                "dK_b",
+            );
         }
         let mut xs = x.x.clone();
-        check_gradient(xs.as_slice_mut().unwrap(), dx.x.as_slice().unwrap(), |p| {
-            loss(&g, &x.with(Array2::from_shape_vec((18, 2), p.to_vec()).unwrap()))
-        }, "dx");
+        check_gradient(
+            xs.as_slice_mut().unwrap(),
+            dx.x.as_slice().unwrap(),
+            |p| loss(&g, &x.with(Array2::from_shape_vec((18, 2), p.to_vec()).unwrap())),
+            "dx",
+        );
     }
 }

@@ -9,10 +9,10 @@
 
 pub mod conv;
 pub mod direct;
-pub mod winograd;
 pub mod gated;
 pub mod pointwise;
 pub mod pool;
+pub mod winograd;
 
 use ndarray::Array2;
 
@@ -78,12 +78,7 @@ pub fn relu_backward(out: &Array2<f32>, dy: &mut Array2<f32>) {
 /// of `params` (a few entries chosen by stride) and compares the change in
 /// `loss` with the analytic gradient `grad`.
 #[cfg(test)]
-pub(crate) fn check_gradient(
-    params: &mut [f32],
-    grad: &[f32],
-    mut loss: impl FnMut(&[f32]) -> f64,
-    label: &str,
-) {
+pub(crate) fn check_gradient(params: &mut [f32], grad: &[f32], mut loss: impl FnMut(&[f32]) -> f64, label: &str) {
     let eps = 1e-2f32;
     let stride = (params.len() / 23).max(1);
     for i in (0..params.len()).step_by(stride) {
@@ -96,10 +91,7 @@ pub(crate) fn check_gradient(
         let numeric = (up - down) / (2.0 * eps as f64);
         let analytic = grad[i] as f64;
         let tol = 2e-2 * numeric.abs().max(analytic.abs()).max(1e-2);
-        assert!(
-            (numeric - analytic).abs() <= tol,
-            "{label}[{i}]: numeric {numeric} vs analytic {analytic}"
-        );
+        assert!((numeric - analytic).abs() <= tol, "{label}[{i}]: numeric {numeric} vs analytic {analytic}");
     }
 }
 

@@ -101,7 +101,9 @@ mod tests {
     #[test]
     fn forward_matches_loops() {
         let mut rng = Rng::new(3);
-        for (rows, cin, cout, bias) in [(7, 5, 4, true), (1027, 32, 32, true), (13, 8, 32, false), (6, 3, 16, true), (5, 32, 10, true)] {
+        for (rows, cin, cout, bias) in
+            [(7, 5, 4, true), (1027, 32, 32, true), (13, 8, 32, false), (6, 3, 16, true), (5, 32, 10, true)]
+        {
             let mut layer = Pointwise::zeros(cin, cout, bias);
             layer.w = random(cin, cout, &mut rng);
             if let Some(b) = &mut layer.b {
@@ -148,20 +150,33 @@ mod tests {
         let dx = layer.backward(&x, &target, &mut grad);
 
         let mut w = layer.w.clone();
-        check_gradient(w.as_slice_mut().unwrap(), grad.w.as_slice().unwrap(), |p| {
-            let mut l = layer.clone();
-            l.w.as_slice_mut().unwrap().copy_from_slice(p);
-            loss(&l, &x)
-        }, "dW");
+        check_gradient(
+            w.as_slice_mut().unwrap(),
+            grad.w.as_slice().unwrap(),
+            |p| {
+                let mut l = layer.clone();
+                l.w.as_slice_mut().unwrap().copy_from_slice(p);
+                loss(&l, &x)
+            },
+            "dW",
+        );
         let mut b = layer.b.clone().unwrap();
-        check_gradient(b.as_slice_mut().unwrap(), grad.b.as_ref().unwrap().as_slice().unwrap(), |p| {
-            let mut l = layer.clone();
-            l.b.as_mut().unwrap().as_slice_mut().unwrap().copy_from_slice(p);
-            loss(&l, &x)
-        }, "db");
+        check_gradient(
+            b.as_slice_mut().unwrap(),
+            grad.b.as_ref().unwrap().as_slice().unwrap(),
+            |p| {
+                let mut l = layer.clone();
+                l.b.as_mut().unwrap().as_slice_mut().unwrap().copy_from_slice(p);
+                loss(&l, &x)
+            },
+            "db",
+        );
         let mut xs = x.clone();
-        check_gradient(xs.as_slice_mut().unwrap(), dx.as_slice().unwrap(), |p| {
-            loss(&layer, &Array2::from_shape_vec((9, 6), p.to_vec()).unwrap())
-        }, "dx");
+        check_gradient(
+            xs.as_slice_mut().unwrap(),
+            dx.as_slice().unwrap(),
+            |p| loss(&layer, &Array2::from_shape_vec((9, 6), p.to_vec()).unwrap()),
+            "dx",
+        );
     }
 }

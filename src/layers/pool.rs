@@ -109,16 +109,26 @@ mod tests {
         let t1 = Array2::from_shape_fn((8, 2), |_| rng.normal());
         let dx = avg_pool2_backward(&Maps { n: 2, side: 2, x: t1.clone() });
         let mut xs = x.x.clone();
-        check_gradient(xs.as_slice_mut().unwrap(), dx.x.as_slice().unwrap(), |p| {
-            let m = x.with(Array2::from_shape_vec((32, 2), p.to_vec()).unwrap());
-            (avg_pool2(&m).x * &t1).iter().map(|&v| v as f64).sum()
-        }, "pool dx");
+        check_gradient(
+            xs.as_slice_mut().unwrap(),
+            dx.x.as_slice().unwrap(),
+            |p| {
+                let m = x.with(Array2::from_shape_vec((32, 2), p.to_vec()).unwrap());
+                (avg_pool2(&m).x * &t1).iter().map(|&v| v as f64).sum()
+            },
+            "pool dx",
+        );
 
         let t2 = Array2::from_shape_fn((2, 2), |_| rng.normal());
         let dx = global_avg_backward(&t2, 4);
-        check_gradient(xs.as_slice_mut().unwrap(), dx.x.as_slice().unwrap(), |p| {
-            let m = x.with(Array2::from_shape_vec((32, 2), p.to_vec()).unwrap());
-            (global_avg(&m) * &t2).iter().map(|&v| v as f64).sum()
-        }, "gap dx");
+        check_gradient(
+            xs.as_slice_mut().unwrap(),
+            dx.x.as_slice().unwrap(),
+            |p| {
+                let m = x.with(Array2::from_shape_vec((32, 2), p.to_vec()).unwrap());
+                (global_avg(&m) * &t2).iter().map(|&v| v as f64).sum()
+            },
+            "gap dx",
+        );
     }
 }

@@ -105,7 +105,9 @@ fn kernel_transform<L: Lanes>(k: &[f32], cin: usize, cout: usize, u: &mut [f32])
     for c in 0..cin {
         for o in (0..cout).step_by(L::WIDTH) {
             // SAFETY: every index is below 9·plane in k, 16·plane in u (asserted above).
-            let g: [[L; 3]; 3] = std::array::from_fn(|ky| std::array::from_fn(|kx| unsafe { L::load(k.add(((ky * 3 + kx) * cin + c) * cout + o)) }));
+            let g: [[L; 3]; 3] = std::array::from_fn(|ky| {
+                std::array::from_fn(|kx| unsafe { L::load(k.add(((ky * 3 + kx) * cin + c) * cout + o)) })
+            });
             // G g: 4 × 3.
             let rows: [[L; 3]; 4] = [
                 g[0],
@@ -128,12 +130,22 @@ fn kernel_transform<L: Lanes>(k: &[f32], cin: usize, cout: usize, u: &mut [f32])
 /// top-left pixel is (y0, x0); writes v[e][tile][c] for e in 0..16 (`stride`
 /// = tiles in the block × cin apart), the tile's at `at`.
 #[allow(clippy::too_many_arguments)]
-fn input_transform<L: Lanes>(padded: &[f32], ps: usize, cin: usize, y0: usize, x0: usize, v: &mut [f32], at: usize, stride: usize) {
+fn input_transform<L: Lanes>(
+    padded: &[f32],
+    ps: usize,
+    cin: usize,
+    y0: usize,
+    x0: usize,
+    v: &mut [f32],
+    at: usize,
+    stride: usize,
+) {
     assert!(cin.is_multiple_of(L::WIDTH) && y0 + 4 <= ps && x0 + 4 <= ps && ps * ps * cin <= padded.len());
     assert!(15 * stride + at + cin <= v.len());
     let pp = padded.as_ptr();
     // SAFETY: pixels inside padded (asserted above).
-    let base: [[*const f32; 4]; 4] = std::array::from_fn(|r| std::array::from_fn(|s| unsafe { pp.add(((y0 + r) * ps + x0 + s) * cin) }));
+    let base: [[*const f32; 4]; 4] =
+        std::array::from_fn(|r| std::array::from_fn(|s| unsafe { pp.add(((y0 + r) * ps + x0 + s) * cin) }));
     let v = v.as_mut_ptr();
     for c in (0..cin).step_by(L::WIDTH) {
         // SAFETY: pixels (y0 .. y0+4, x0 .. x0+4) of padded, c < cin; and
@@ -161,13 +173,25 @@ fn input_transform<L: Lanes>(padded: &[f32], ps: usize, cin: usize, y0: usize, x
 /// and columns x0, x0+1 of the `side`-wide image that starts at pixel
 /// `first` of y.
 #[allow(clippy::too_many_arguments)]
-fn output_transform<L: Lanes>(m: &[f32], at: usize, stride: usize, bias: &[f32], relu: bool, y: &mut [f32], first: usize, side: usize, y0: usize, x0: usize) {
+fn output_transform<L: Lanes>(
+    m: &[f32],
+    at: usize,
+    stride: usize,
+    bias: &[f32],
+    relu: bool,
+    y: &mut [f32],
+    first: usize,
+    side: usize,
+    y0: usize,
+    x0: usize,
+) {
     let cout = bias.len();
     assert!(cout.is_multiple_of(L::WIDTH) && 15 * stride + at + cout <= m.len());
     assert!(y0 + 2 <= side && x0 + 2 <= side && (first + side * side) * cout <= y.len());
     let yp = y.as_mut_ptr();
     // SAFETY: pixels inside the image (asserted above).
-    let px: [[*mut f32; 2]; 2] = std::array::from_fn(|i| std::array::from_fn(|j| unsafe { yp.add((first + (y0 + i) * side + x0 + j) * cout) }));
+    let px: [[*mut f32; 2]; 2] =
+        std::array::from_fn(|i| std::array::from_fn(|j| unsafe { yp.add((first + (y0 + i) * side + x0 + j) * cout) }));
     let (m, bias) = (m.as_ptr(), bias.as_ptr());
     for o in (0..cout).step_by(L::WIDTH) {
         // SAFETY: m below 15·stride + at + cout, bias below cout, the four
@@ -200,7 +224,16 @@ pub fn conv3(x: &[f32], n: usize, side: usize, cin: usize, k: &[f32], bias: &[f3
 }
 
 #[allow(clippy::too_many_arguments)]
-fn conv3_with<L: Lanes>(x: &[f32], n: usize, side: usize, cin: usize, k: &[f32], bias: &[f32], y: &mut [f32], relu: bool) {
+fn conv3_with<L: Lanes>(
+    x: &[f32],
+    n: usize,
+    side: usize,
+    cin: usize,
+    k: &[f32],
+    bias: &[f32],
+    y: &mut [f32],
+    relu: bool,
+) {
     let cout = bias.len();
     assert!(side.is_multiple_of(2) && side > 0, "Winograd F(2×2, 3×3) tiles an even side");
     assert_eq!(x.len(), n * side * side * cin, "x is n·side²·cin");

@@ -186,9 +186,15 @@ mod wasm {
         }
         let s = f32x4_add(
             f32x4_add(f32x4_add(a0, a1), f32x4_add(a2, a3)),
-            f32x4_add(f32x4_add(f32x4_add(a4, a5), f32x4_add(a6, a7)), f32x4_add(f32x4_add(a8, a9), f32x4_add(a10, a11))),
+            f32x4_add(
+                f32x4_add(f32x4_add(a4, a5), f32x4_add(a6, a7)),
+                f32x4_add(f32x4_add(a8, a9), f32x4_add(a10, a11)),
+            ),
         );
-        f32x4_extract_lane::<0>(s) + f32x4_extract_lane::<1>(s) + f32x4_extract_lane::<2>(s) + f32x4_extract_lane::<3>(s)
+        f32x4_extract_lane::<0>(s)
+            + f32x4_extract_lane::<1>(s)
+            + f32x4_extract_lane::<2>(s)
+            + f32x4_extract_lane::<3>(s)
     }
 
     /// FLOPs of one `simd_peak` round.

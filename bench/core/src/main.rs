@@ -57,9 +57,8 @@ mod native {
         }
         let out = out.ok_or("usage: stream-bench --out DIR [--warmup N] [--runs N]")?;
         std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-        let write = |name: &str, bytes: &[u8]| {
-            std::fs::write(out.join(name), bytes).map_err(|e| format!("{name}: {e}"))
-        };
+        let write =
+            |name: &str, bytes: &[u8]| std::fs::write(out.join(name), bytes).map_err(|e| format!("{name}: {e}"));
 
         let rgba = input_rgba();
         let lgn = lgn_of(&rgba, SIDE, SIDE);

@@ -116,7 +116,16 @@ impl Shrink {
     fn new(width: usize, height: usize, max_side: usize) -> Self {
         let f = width.max(height).div_ceil(max_side).max(1);
         let (out_w, out_h) = (width.div_ceil(f), height.div_ceil(f));
-        Shrink { f, width, out_w, out_h, sums: vec![0; out_w * 4], rows_in_band: 0, rows_seen: 0, out: Vec::with_capacity(out_w * out_h * 4) }
+        Shrink {
+            f,
+            width,
+            out_w,
+            out_h,
+            sums: vec![0; out_w * 4],
+            rows_in_band: 0,
+            rows_seen: 0,
+            out: Vec::with_capacity(out_w * out_h * 4),
+        }
     }
 
     fn push(&mut self, row: &[u8]) {
@@ -187,7 +196,12 @@ mod tests {
         let mut s = Shrink::new(w, h, MAX_SIDE);
         assert_eq!(s.f, 3);
         for y in 0..h {
-            let row: Vec<u8> = (0..w).flat_map(|x| { let v = ((x + y) % 7 * 30) as u8; [v, v, v, 255] }).collect();
+            let row: Vec<u8> = (0..w)
+                .flat_map(|x| {
+                    let v = ((x + y) % 7 * 30) as u8;
+                    [v, v, v, 255]
+                })
+                .collect();
             s.push(&row);
         }
         let (out, ow, oh) = s.finish();

@@ -116,7 +116,10 @@ experiments: edge-probe variability deletion receptive-fields sparseness tuning 
         } else {
             println!("{} wiring: {} ({:.1} %) → {}", s.wiring, s.category, 100.0 * s.probability, s.behaviour);
             for st in &s.stations {
-                println!("  {:<3} L4 mean {:.3}  L2/3 mean {:.3}  L5 mean {:+.3}", st.name, st.l4.mean, st.l23.mean, st.l5.mean);
+                println!(
+                    "  {:<3} L4 mean {:.3}  L2/3 mean {:.3}  L5 mean {:+.3}",
+                    st.name, st.l4.mean, st.l23.mean, st.l5.mean
+                );
             }
         }
         Ok(())
@@ -145,7 +148,13 @@ experiments: edge-probe variability deletion receptive-fields sparseness tuning 
                 let left = el / p.step as f32 * (p.steps - p.step) as f32;
                 eprint!(
                     "\r{} {}/{} loss {:.3} category {:.3} orientation {:.3} {:.0}s left   ",
-                    bar(p.step, p.steps), p.step, p.steps, p.loss, p.category_accuracy, p.orientation_accuracy, left
+                    bar(p.step, p.steps),
+                    p.step,
+                    p.steps,
+                    p.loss,
+                    p.category_accuracy,
+                    p.orientation_accuracy,
+                    left
                 );
             }
             true
@@ -159,7 +168,8 @@ experiments: edge-probe variability deletion receptive-fields sparseness tuning 
             ("edge_task", if cfg.edge_task { "on" } else { "off" }.to_string()),
             ("train_seconds", format!("{:.0}", start.elapsed().as_secs_f32())),
         ];
-        std::fs::write(&out, weights::save(&model, &info, a.flag("quantize"))).map_err(|e| format!("cannot write {out}: {e}"))
+        std::fs::write(&out, weights::save(&model, &info, a.flag("quantize")))
+            .map_err(|e| format!("cannot write {out}: {e}"))
     }
 
     fn cmd_eval(a: &Args) -> Result<(), String> {
@@ -173,7 +183,10 @@ experiments: edge-probe variability deletion receptive-fields sparseness tuning 
         if a.flag("json") {
             println!("{}", serde_json::to_string(&ev).map_err(|e| e.to_string())?);
         } else {
-            println!("{}: category {:.4}, orientation {:.4} (n = {})", ev.wiring, ev.category_accuracy, ev.orientation_accuracy, ev.n);
+            println!(
+                "{}: category {:.4}, orientation {:.4} (n = {})",
+                ev.wiring, ev.category_accuracy, ev.orientation_accuracy, ev.n
+            );
         }
         Ok(())
     }
@@ -183,7 +196,12 @@ experiments: edge-probe variability deletion receptive-fields sparseness tuning 
         let size = experiments::Size::parse(a.get("size").unwrap_or("full"))?;
         let start = Instant::now();
         let mut progress = |f: f32| {
-            eprint!("\r{name:<17} {} {:>3.0} % {:.0} s ", bar((f * 1000.0) as usize, 1000), 100.0 * f, start.elapsed().as_secs_f32());
+            eprint!(
+                "\r{name:<17} {} {:>3.0} % {:.0} s ",
+                bar((f * 1000.0) as usize, 1000),
+                100.0 * f,
+                start.elapsed().as_secs_f32()
+            );
             let _ = std::io::stderr().flush();
             true
         };

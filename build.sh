@@ -2,7 +2,8 @@
 # Stations in the Stream: one entry point for setting up, building, serving and testing.
 #
 #   ./build.sh setup           install what is missing (idempotent; says what it installs)
-#   ./build.sh build           wasm (www/pkg) + native binary (target/release/ventral-stream)
+#   ./build.sh build [hooks]   wasm (www/pkg) + native binary (target/release/ventral-stream);
+#                              "hooks" adds the test and bench entry points (src/wasm.rs)
 #   ./build.sh serve [PORT]    setup, build, serve www/ on http://127.0.0.1:PORT/ (default 8000)
 #   ./build.sh test            setup, build, native tests, browser (wasm) tests, page tests
 #   ./build.sh bench           the side-by-side speed harness (issue 6)
@@ -111,12 +112,22 @@ setup() {
     say "setup done"
 }
 
+# The shipped build has no test hooks; `build hooks` (the tests and the bench) adds them.
 build() {
-    say "build: wasm (wasm-pack --target web -> www/pkg)"
+    local features=()
+    case "${1:-}" in
+        "") ;;
+        hooks) features=(-- --features hooks) ;;
+        *) die "build takes nothing or \"hooks\", not \"$1\"" ;;
+    esac
+    say "build: wasm (wasm-pack --target web -> www/pkg)${1:+ with $1}"
     # --mode no-install: use the wasm-bindgen that setup put on PATH, never download one.
     # LTO only here: it shrinks the wasm, and breaks linking native tests of a cdylib.
-    CARGO_PROFILE_RELEASE_LTO=true wasm-pack build --release --target web --mode no-install --out-dir www/pkg
+    CARGO_PROFILE_RELEASE_LTO=true wasm-pack build --release --target web --mode no-install --out-dir www/pkg "${features[@]}"
     rm -f www/pkg/.gitignore www/pkg/package.json www/pkg/README.md
+    if [ -z "${1:-}" ] && grep -q panic_for_test www/pkg/ventral_stream.js; then
+        die "the shipped wasm exports a test hook (panic_for_test): the hooks feature leaked into it"
+    fi
     say "build: native (cargo build --release)"
     cargo build --release
 }
@@ -144,14 +155,14 @@ check_wasm_size() {
 
 run_tests() {
     setup
-    build
+    build hooks  # the page tests make the core panic on purpose (Viewer.panic_for_test)
     check_wasm_size
     say "test: native (cargo test --release)"
     cargo test --release
 
     say "test: browser (wasm-pack test --headless --chrome --release)"
     CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
-        wasm-pack test --headless --chrome --release --mode no-install
+        wasm-pack test --headless --chrome --release --mode no-install -- --features hooks
 
     fuzz 20
 
@@ -194,7 +205,7 @@ fuzz() {
 bench() {
     local dir="$ROOT/bench"
     setup
-    build
+    build hooks  # the bench times Viewer.forward_only
     npm_ci "$dir" playwright-core @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm onnxruntime-web
 
     # numpy, onnx and safetensors (pinned in bench/requirements.txt) in a venv of our own.
@@ -272,7 +283,7 @@ cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
     setup) setup ;;
-    build) build ;;
+    build) build "$@" ;;
     serve) serve "$@" ;;
     test) run_tests ;;
     bench) bench "$@" ;;

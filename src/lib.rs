@@ -6,18 +6,24 @@
 //! - [`retina`]: fixed centre–surround and edge cells, the LGN relay;
 //! - [`layers`]: 1×1 maps, 3×3 convolutions (plain and gated), pooling —
 //!   each `forward` beside its `backward`;
+//! - [`names`]: wirings, stations and layers as typed ids, parsed once at the edge;
 //! - [`station`]: one canonical microcircuit, L4 reads, L2/3 computes, L5 writes;
+//! - [`wiring`]: the one wiring rule, what a station's write does to the stream;
 //! - [`model`]: the embedding, four stations in one of three wirings, the behaviour;
 //! - [`weights`]: safetensors files, the shipped weights;
 //! - [`stimuli`]: the procedural sketches, edges, gratings and noise;
 //! - [`train`]: cross-entropy, Adam, the training loop and evaluation;
 //! - [`run`]: one image through a model, summarised (what the CLI and page show);
-//! - `wasm`: the only module that knows JavaScript.
+//! - [`experiments`]: the post's claims as seeded in-silico experiments;
+//! - [`pixels`]: colour ramps and channel maps as RGBA tiles (what the page draws);
+//! - `wasm`: the only module that knows JavaScript, and only translates.
 
 pub mod experiments;
 pub mod input;
 pub mod layers;
 pub mod model;
+pub mod names;
+pub mod pixels;
 pub mod retina;
 pub mod rng;
 pub mod run;
@@ -25,6 +31,7 @@ pub mod station;
 pub mod stimuli;
 pub mod train;
 pub mod weights;
+pub mod wiring;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -16,11 +16,15 @@ use crate::layers::gated::GatedConv3;
 use crate::layers::pointwise::Pointwise;
 use crate::layers::pool::{avg_pool2, avg_pool2_backward, global_avg, global_avg_backward};
 use crate::layers::{conv::Conv3, conv::DIRECT, Maps};
+use crate::names::{self, Layer};
 use crate::retina::CHANNELS;
 use crate::rng::Rng;
-use crate::station::{visit_pointwise, Compute, Layer, Output, Station, StationTrace, NAMES};
+use crate::station::{visit_pointwise, Compute, Station, StationTrace};
 use crate::stimuli::{CATEGORIES, N_ORIENTATIONS};
-use ndarray::Array2;
+use crate::wiring::{Join, Lesion, Step};
+use ndarray::{s, Array2};
+
+pub use crate::names::Wiring;
 
 /// Width of the stream.
 pub const D: usize = 32;
@@ -34,34 +38,6 @@ pub const SIDE_INFO: usize = CHANNELS + 1;
 /// A change to station k's L2/3 input current: `perturb(k, current)`.
 type Perturb<'a> = dyn FnMut(usize, &mut Maps) + 'a;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Wiring {
-    Stream,
-    Hierarchy,
-    Gated,
-}
-
-impl Wiring {
-    pub const ALL: [Wiring; 3] = [Wiring::Stream, Wiring::Hierarchy, Wiring::Gated];
-    pub fn name(self) -> &'static str {
-        match self {
-            Wiring::Stream => "stream",
-            Wiring::Hierarchy => "hierarchy",
-            Wiring::Gated => "gated",
-        }
-    }
-    pub fn parse(s: &str) -> Result<Self, String> {
-        Wiring::ALL
-            .into_iter()
-            .find(|w| w.name() == s)
-            .ok_or_else(|| format!("unknown wiring {s:?}: expected stream, hierarchy or gated"))
-    }
-    /// Does each station add to the stream (rather than replace it)?
-    pub fn residual(self) -> bool {
-        self != Wiring::Hierarchy
-    }
-}
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
     pub wiring: Wiring,
@@ -72,7 +48,8 @@ pub struct Model {
     pub category: Pointwise,
     /// W_U for the orientation of an edge.
     pub orientation: Pointwise,
-    /// A lesioned station writes nothing. Not a parameter: a switch.
+    /// A lesioned station writes nothing (see [`crate::wiring`]). Not a
+    /// parameter: a switch.
     pub lesions: [bool; 4],
 }
 
@@ -88,6 +65,22 @@ pub struct Trace {
     pub pooled: Array2<f32>,
     pub category_logits: Array2<f32>,
     pub orientation_logits: Array2<f32>,
+}
+
+impl Trace {
+    /// Image `b` alone, as a batch of one.
+    pub fn image(&self, b: usize) -> Trace {
+        let row = |a: &Array2<f32>| a.slice(s![b..b + 1, ..]).to_owned();
+        Trace {
+            lgn: self.lgn.image(b),
+            side_info: self.side_info.as_ref().map(row),
+            s0: self.s0.image(b),
+            stations: self.stations.iter().map(|t| t.image(b)).collect(),
+            pooled: row(&self.pooled),
+            category_logits: row(&self.category_logits),
+            orientation_logits: row(&self.orientation_logits),
+        }
+    }
 }
 
 /// The category logits of one image split into the paths that wrote them.
@@ -120,10 +113,10 @@ fn gaussian(shape: (usize, usize), sd: f32, rng: &mut Rng) -> Array2<f32> {
 impl Model {
     /// All parameters zero (the shape of a gradient).
     pub fn zeros(wiring: Wiring) -> Self {
-        let stations = NAMES
+        let stations = names::Station::ALL
             .iter()
-            .map(|&name| Station {
-                name,
+            .map(|st| Station {
+                name: st.name(),
                 read: Pointwise::zeros(D, M, true),
                 compute: match wiring {
                     Wiring::Gated => Compute::Gated(GatedConv3::zeros(M, M, BANKS, SIDE_INFO)),
@@ -182,23 +175,14 @@ impl Model {
     fn forward_with(&self, lgn: Maps, mut perturb: Option<&mut Perturb>) -> Trace {
         let z = (self.wiring == Wiring::Gated).then(|| side_info(&lgn));
         let s0 = lgn.with(self.embed.forward(&lgn.x));
-        // V1 reads s₀ = LGN·E through its 1×1 read W: nothing between the two
-        // maps, so in the wasm build L4 comes from the LGN through E·W, 8 input
-        // channels instead of 32 (the same sums, rounded in another order).
-        let mut v1_l4 = DIRECT.then(|| lgn.with(self.v1_read_from_lgn().forward_relu(&lgn.x)));
         let mut stations: Vec<StationTrace> = Vec::with_capacity(4);
         for (k, st) in self.stations.iter().enumerate() {
             let prev = stations.last().map_or(&s0, |t| &t.l5);
             let input = if k == 0 { prev.clone() } else { avg_pool2(prev) };
-            let l4 = if k == 0 { v1_l4.take() } else { None };
-            let output = match (self.lesions[k], self.wiring.residual()) {
-                (true, add) => Output::Lesioned { add },
-                (false, true) => Output::Add,
-                (false, false) => Output::Replace,
-            };
+            let l4 = if k == 0 && DIRECT { self.v1_read_fast(&lgn) } else { st.read(&input) };
             let t = match perturb.as_mut() {
-                Some(p) => st.forward_with(input, l4, z.as_ref(), Some(&mut |m: &mut Maps| p(k, m)), output),
-                None => st.forward_with(input, l4, z.as_ref(), None, output),
+                Some(p) => self.step(k).forward(st, input, l4, z.as_ref(), Some(&mut |m: &mut Maps| p(k, m))),
+                None => self.step(k).forward(st, input, l4, z.as_ref(), None),
             };
             stations.push(t);
         }
@@ -212,6 +196,19 @@ impl Model {
             stations,
             pooled,
         }
+    }
+
+    /// The wiring step of station k: its join and its lesion.
+    pub fn step(&self, k: usize) -> Step {
+        Step { join: Join::of(self.wiring), lesion: Lesion::of(self.lesions[k]) }
+    }
+
+    /// The one fast path, taken with the wasm kernels (`DIRECT`): V1 reads
+    /// s₀ = LGN·E through its 1×1 read W with nothing between the two maps,
+    /// so its L4 can come straight from the LGN through E·W, 8 input
+    /// channels instead of 32 (the same sums, rounded in another order).
+    fn v1_read_fast(&self, lgn: &Maps) -> Maps {
+        lgn.with(self.v1_read_from_lgn().forward_relu(&lgn.x))
     }
 
     /// The embedding and V1's read as one 1×1 map from the LGN: E·W, with
@@ -240,15 +237,8 @@ impl Model {
     fn backward_stream(&self, t: &Trace, after: usize, mut ds: Maps, grad: &mut Model) -> Array2<f32> {
         for k in (0..after).rev() {
             let st = &t.stations[k];
-            // L5 = write (+ input, in the stream), so the write's gradient is ds.
-            let mut d_input = if self.lesions[k] {
-                Array2::zeros(st.input.x.raw_dim())
-            } else {
-                self.stations[k].backward(st, &ds.x, t.side_info.as_ref(), &mut grad.stations[k])
-            };
-            if self.wiring.residual() {
-                d_input += &ds.x;
-            }
+            let d_input =
+                self.step(k).backward(&self.stations[k], st, &ds.x, t.side_info.as_ref(), &mut grad.stations[k]);
             ds = self.below(k, st.input.with(d_input));
         }
         self.embed.backward(&t.lgn.x, &ds.x, &mut grad.embed)
@@ -263,26 +253,22 @@ impl Model {
         }
     }
 
-    /// The gradient of one unit of image 0 (station `k`, `layer`, channel
-    /// `c` at `(y, x)`) with respect to the LGN input: its receptive field
-    /// on the thalamic input, linearised at this image. For "l5" the unit is
-    /// the stream after the station.
+    /// The gradient of one unit of image 0 (channel `c` at `(y, x)` of one
+    /// layer of one station) with respect to the LGN input: its receptive
+    /// field on the thalamic input, linearised at this image.
     pub fn unit_gradient(
         &self,
         t: &Trace,
-        k: usize,
-        layer: &str,
+        station: names::Station,
+        layer: Layer,
         c: usize,
         y: usize,
         x: usize,
     ) -> Result<Maps, String> {
-        let st = &t.stations[k];
-        let target = match layer {
-            "l4" => &st.l4,
-            "l23" => &st.l23,
-            "l5" => &st.l5,
-            other => return Err(format!("unknown layer {other:?}: expected l4, l23 or l5")),
-        };
+        let k = station.index();
+        let single = t.image(0);
+        let st = &single.stations[k];
+        let target = st.layer(layer);
         if c >= target.channels() || y >= target.side || x >= target.side {
             return Err(format!(
                 "no unit ({c}, {y}, {x}) in a {}×{}×{} map",
@@ -294,42 +280,13 @@ impl Model {
         let mut d = Array2::zeros((target.pixels(), target.channels()));
         d[[y * target.side + x, c]] = 1.0;
         let mut grad = Model::zeros(self.wiring);
-        let one = |m: &Maps| Maps { n: 1, side: m.side, x: m.x.slice(ndarray::s![..m.pixels(), ..]).to_owned() };
-        let single = Trace {
-            lgn: one(&t.lgn),
-            side_info: t.side_info.as_ref().map(|z| z.slice(ndarray::s![..1, ..]).to_owned()),
-            s0: one(&t.s0),
-            stations: t
-                .stations
-                .iter()
-                .map(|s| StationTrace {
-                    input: one(&s.input),
-                    l4: one(&s.l4),
-                    l23: one(&s.l23),
-                    write: one(&s.write),
-                    l5: one(&s.l5),
-                })
-                .collect(),
-            pooled: t.pooled.slice(ndarray::s![..1, ..]).to_owned(),
-            category_logits: t.category_logits.slice(ndarray::s![..1, ..]).to_owned(),
-            orientation_logits: t.orientation_logits.slice(ndarray::s![..1, ..]).to_owned(),
-        };
-        let st = &single.stations[k];
-        let z = single.side_info.as_ref();
+        let (station, z, g) = (&self.stations[k], single.side_info.as_ref(), &mut grad.stations[k]);
+        let step = self.step(k);
         let d_input = match layer {
-            "l5" => {
-                let mut d_in = if self.lesions[k] {
-                    Array2::zeros(st.input.x.raw_dim())
-                } else {
-                    self.stations[k].backward(st, &d, z, &mut grad.stations[k])
-                };
-                if self.wiring.residual() {
-                    d_in += &d;
-                }
-                d_in
-            }
-            "l4" => self.stations[k].backward_from(st, Layer::L4, d, z, &mut grad.stations[k]),
-            _ => self.stations[k].backward_from(st, Layer::L23, d, z, &mut grad.stations[k]),
+            Layer::L5 => step.backward(station, st, &d, z, g),
+            // A silenced write is constant zero.
+            Layer::Write if step.lesion == Lesion::Silenced => Array2::zeros(st.input.x.raw_dim()),
+            _ => station.backward_from(st, layer, d, z, g),
         };
         let ds = self.below(k, st.input.with(d_input));
         let d_lgn = self.backward_stream(&single, k, ds, &mut grad);

@@ -5,23 +5,14 @@
 //!   L5 writes:     w = h·W_out + b_out            1×1, m → d, signed
 //!
 //! What the station does with `w` (add it to the stream, or replace the
-//! stream with it) is the wiring's business, in `model.rs`.
+//! stream with it) is the wiring's business, in `wiring.rs`.
 
 use crate::layers::conv::Conv3;
 use crate::layers::gated::GatedConv3;
 use crate::layers::pointwise::Pointwise;
 use crate::layers::{relu, relu_backward, Maps};
+use crate::names::Layer;
 use ndarray::Array2;
-
-pub const NAMES: [&str; 4] = ["V1", "V2", "V4", "IT"];
-
-/// Where in a station a gradient starts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Layer {
-    L4,
-    L23,
-    Write,
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Compute {
@@ -57,57 +48,55 @@ pub struct StationTrace {
     pub l5: Maps,
 }
 
-/// What the wiring makes of a station's write: L5 of [`StationTrace`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Output {
-    /// The write alone (the hierarchy).
-    Replace,
-    /// The input plus the write (the stream wirings).
-    Add,
-    /// A lesioned station: the write is zeroed, then added or not.
-    Lesioned { add: bool },
+impl StationTrace {
+    /// The maps of one layer.
+    pub fn layer(&self, layer: Layer) -> &Maps {
+        match layer {
+            Layer::L4 => &self.l4,
+            Layer::L23 => &self.l23,
+            Layer::Write => &self.write,
+            Layer::L5 => &self.l5,
+        }
+    }
+
+    /// Image `b` alone, as a batch of one.
+    pub fn image(&self, b: usize) -> StationTrace {
+        StationTrace {
+            input: self.input.image(b),
+            l4: self.l4.image(b),
+            l23: self.l23.image(b),
+            write: self.write.image(b),
+            l5: self.l5.image(b),
+        }
+    }
 }
 
 impl Station {
-    /// One station on its input; L5 is the write alone.
-    pub fn forward(&self, input: Maps, side_info: Option<&Array2<f32>>) -> StationTrace {
-        self.forward_with(input, None, side_info, None, Output::Replace)
+    /// L4 reads: a = ReLU(s·W_in + b_in), the ReLU fused into the kernel.
+    pub fn read(&self, input: &Maps) -> Maps {
+        input.with(self.read.forward_relu(&input.x))
     }
 
-    /// As `forward`, with `perturb` applied to L2/3's input current (before
-    /// its ReLU): how the variability experiment injects noise.
-    pub fn forward_perturbed(
+    /// L2/3 computes from L4's rates and L5 writes: (L2/3 rates, write). An
+    /// optional `perturb` changes L2/3's input current before its ReLU (how
+    /// the variability experiment injects noise); without one the ReLU is
+    /// fused into the convolution's kernel.
+    pub fn compute_and_write(
         &self,
-        input: Maps,
-        side_info: Option<&Array2<f32>>,
-        perturb: &mut dyn FnMut(&mut Maps),
-    ) -> StationTrace {
-        self.forward_with(input, None, side_info, Some(perturb), Output::Replace)
-    }
-
-    /// The forward pass with everything spelled out: L4's rates if the
-    /// caller has them already (V1's read composed with the embedding), an
-    /// optional perturbation of L2/3's input current, and what L5 is. Without
-    /// a perturbation the ReLUs are fused into the layers' kernels.
-    pub fn forward_with(
-        &self,
-        input: Maps,
-        l4: Option<Maps>,
+        l4: &Maps,
         side_info: Option<&Array2<f32>>,
         perturb: Option<&mut dyn FnMut(&mut Maps)>,
-        output: Output,
-    ) -> StationTrace {
-        let l4 = l4.unwrap_or_else(|| input.with(self.read.forward_relu(&input.x)));
+    ) -> (Maps, Maps) {
         let l23 = match (&self.compute, side_info, perturb) {
-            (Compute::Plain(c), _, None) => c.forward_relu(&l4),
+            (Compute::Plain(c), _, None) => c.forward_relu(l4),
             (Compute::Plain(c), _, Some(perturb)) => {
-                let mut current = c.forward(&l4);
+                let mut current = c.forward(l4);
                 perturb(&mut current);
                 relu(&mut current.x);
                 current
             }
             (Compute::Gated(g), Some(z), perturb) => {
-                let mut current = g.forward(&l4, z);
+                let mut current = g.forward(l4, z);
                 if let Some(perturb) = perturb {
                     perturb(&mut current);
                 }
@@ -116,17 +105,8 @@ impl Station {
             }
             (Compute::Gated(_), None, _) => panic!("a gated station needs side information"),
         };
-        let mut write = l23.with(self.write.forward(&l23.x));
-        let add = match output {
-            Output::Replace => false,
-            Output::Add => true,
-            Output::Lesioned { add } => {
-                write.x.fill(0.0);
-                add
-            }
-        };
-        let l5 = if add { input.with(&input.x + &write.x) } else { write.clone() };
-        StationTrace { input, l4, l23, write, l5 }
+        let write = l23.with(self.write.forward(&l23.x));
+        (l23, write)
     }
 
     /// Given the gradient on the write, accumulates this station's parameter
@@ -141,8 +121,9 @@ impl Station {
         self.backward_from(t, Layer::Write, d_write.clone(), side_info, grad)
     }
 
-    /// Backward from a gradient on the output of `layer` (its rates for L4
-    /// and L2/3, the write for L5): how a unit's receptive field is traced.
+    /// Backward from a gradient on `layer` (the rates of L4 or L2/3, or the
+    /// write): how a unit's receptive field is traced. L5, the stream after
+    /// the station, is the wiring's: see [`crate::wiring::Step::backward`].
     pub fn backward_from(
         &self,
         t: &StationTrace,
@@ -151,6 +132,7 @@ impl Station {
         side_info: Option<&Array2<f32>>,
         grad: &mut Station,
     ) -> Array2<f32> {
+        assert!(layer != Layer::L5, "L5 is the wiring's to backpropagate (wiring::Step::backward)");
         let mut da = d;
         if layer != Layer::L4 {
             let mut dh = if layer == Layer::Write { self.write.backward(&t.l23.x, &da, &mut grad.write) } else { da };

@@ -81,7 +81,7 @@ pub fn load(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), Weigh
         Err(e) => return err(format!("unreadable header ({e})")),
     };
     let named = match meta.get("wiring") {
-        Some(w) => Some(Wiring::parse(w).map_err(WeightsError)?),
+        Some(w) => Some(Wiring::parse(w).map_err(|e| WeightsError(e.to_string()))?),
         None => None,
     };
     let wiring = match (wiring, named) {

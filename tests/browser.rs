@@ -1,6 +1,10 @@
-//! In-browser tests (wasm-pack test --headless --chrome): real canvases, the
-//! real 2D context, the wasm face exactly as the page uses it.
+//! In-browser tests (wasm-pack test --headless --chrome -- --features hooks):
+//! real canvases, the real 2D context, the wasm face exactly as the page uses
+//! it, and the hooks the benchmark uses.
 #![cfg(target_arch = "wasm32")]
+
+#[cfg(not(feature = "hooks"))]
+compile_error!("the browser tests check the bench hooks too: run wasm-pack test ... -- --features hooks");
 
 use js_sys::Reflect;
 use ventral_stream::model::Wiring;
@@ -245,6 +249,31 @@ fn forward_only_gives_the_same_logits_as_run() {
     }
     assert_eq!(v.lgn_tensor().len(), 32 * 32 * 8);
     assert!(v.forward_only("ladder").is_err());
+    assert!(v.forward_only("gated").is_err(), "a Viewer holds the stream and the hierarchy only");
+}
+
+#[wasm_bindgen_test]
+fn unknown_names_are_refused_with_the_valid_ones() {
+    let mut v = Viewer::new();
+    let c = canvas(1, 1);
+    let message = |e: wasm_bindgen::JsError| -> String {
+        let v: JsValue = e.into();
+        v.dyn_into::<js_sys::Error>().unwrap().message().into()
+    };
+    let e = message(v.draw_station("stream", "V3", "l4", &c).unwrap_err());
+    assert!(e.contains("V3") && e.contains("V1, V2, V4, IT"), "{e}");
+    let e = message(v.strongest_unit("stream", "V1", "").unwrap_err());
+    assert!(e.contains("l4, l23, write, l5"), "{e}");
+    let e = message(v.set_lesion("ladder", "V1", true).unwrap_err());
+    assert!(e.contains("stream, hierarchy, gated"), "{e}");
+    let e = message(
+        ventral_stream::wasm::run_experiment("telepathy", 1, "quick", &js_sys::Function::new_no_args("return true"))
+            .unwrap_err(),
+    );
+    assert!(e.contains("telepathy") && e.contains("edge-probe"), "{e}");
+    // The write can be inspected like any layer, and its receptive field too.
+    let u = v.strongest_unit("hierarchy", "V4", "write").unwrap();
+    assert!(v.receptive_field("hierarchy", "V4", "write", u[0] as usize, u[1] as usize, u[2] as usize, &c).is_ok());
 }
 
 #[wasm_bindgen_test]

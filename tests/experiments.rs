@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 use std::sync::OnceLock;
-use ventral_stream::experiments::{self, Models, Size};
+use ventral_stream::experiments::{self, Experiment, Models, Size};
 
 fn models() -> &'static Models {
     static MODELS: OnceLock<Models> = OnceLock::new();
@@ -13,7 +13,8 @@ fn models() -> &'static Models {
 }
 
 fn run(name: &str, size: Size) -> Value {
-    experiments::run(name, models(), 1, size, &mut |_| true).unwrap_or_else(|e| panic!("{name}: {e}"))
+    let experiment = Experiment::parse(name).unwrap();
+    experiments::run(experiment, models(), 1, size, &mut |_| true).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn f(v: &Value) -> f64 {
@@ -173,9 +174,10 @@ fn gating_the_same_unit_uses_different_kernels_for_different_inputs() {
 
 #[test]
 fn unknown_experiments_and_cancels_are_errors() {
-    assert!(experiments::run("telepathy", models(), 1, Size::Quick, &mut |_| true).is_err());
+    let e = Experiment::parse("telepathy").unwrap_err().to_string();
+    assert!(e.contains("telepathy") && e.contains("edge-probe") && e.contains("gating"), "{e}");
     let mut calls = 0;
-    let r = experiments::run("lesion", models(), 1, Size::Quick, &mut |_| {
+    let r = experiments::run(Experiment::Lesion, models(), 1, Size::Quick, &mut |_| {
         calls += 1;
         calls < 3
     });

@@ -5,6 +5,7 @@
 use ndarray::Array2;
 use ventral_stream::layers::Maps;
 use ventral_stream::model::{Model, Wiring};
+use ventral_stream::names::{Layer, Station};
 use ventral_stream::rng::Rng;
 use ventral_stream::{input, retina, run};
 
@@ -176,20 +177,16 @@ fn a_units_receptive_field_is_its_gradient_on_the_lgn() {
     for wiring in Wiring::ALL {
         let model = Model::init(wiring, 4);
         let t = model.forward(lgn.clone());
-        for (k, layer, c) in [(0, "l4", 3), (1, "l23", 5), (2, "l5", 7), (3, "l5", 1)] {
+        for (k, layer, c) in
+            [(0, Layer::L4, 3), (1, Layer::L23, 5), (2, Layer::L5, 7), (3, Layer::L5, 1), (2, Layer::Write, 4)]
+        {
             let side = t.stations[k].l5.side;
             let (y, x) = (side / 2, side / 2 - 1);
-            let g = model.unit_gradient(&t, k, layer, c, y, x).unwrap();
+            let g = model.unit_gradient(&t, Station::ALL[k], layer, c, y, x).unwrap();
             assert_eq!((g.side, g.channels()), (32, 8));
             let unit = |m: &Model, l: &Maps| -> f64 {
                 let tt = m.forward(l.clone());
-                let s = &tt.stations[k];
-                let map = match layer {
-                    "l4" => &s.l4,
-                    "l23" => &s.l23,
-                    _ => &s.l5,
-                };
-                map.at(0, y, x, c) as f64
+                tt.stations[k].layer(layer).at(0, y, x, c) as f64
             };
             // Finite differences on many LGN entries. A ReLU whose input sits
             // within eps of zero makes a difference quotient straddle a kink,

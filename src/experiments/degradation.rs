@@ -17,6 +17,7 @@ use crate::rng::Rng;
 use crate::station::{Compute, Station, StationTrace};
 use crate::stimuli::{self, CATEGORIES};
 use crate::train::{cross_entropy, render, Adam};
+use crate::wiring::{Join, Lesion, Step};
 use ndarray::Array2;
 use serde_json::{json, Map, Value};
 
@@ -73,17 +74,19 @@ impl Net {
         crate::station::visit_pointwise("head", &mut self.head, f);
     }
 
+    /// The wiring step of every block: the same rule as the model's.
+    fn wiring(&self) -> Step {
+        Step { join: if self.residual { Join::Add } else { Join::Replace }, lesion: Lesion::Intact }
+    }
+
     /// Returns the loss, the number right, and (if `grad`) accumulates gradients.
     pub fn step(&self, lgn8: &Maps, labels: &[Option<usize>], grad: Option<&mut Net>) -> (f32, usize) {
         let s0 = lgn8.with(self.embed.forward(&lgn8.x));
         let mut traces: Vec<StationTrace> = Vec::with_capacity(self.blocks.len());
         for b in &self.blocks {
             let input = traces.last().map_or(s0.clone(), |t| t.l5.clone());
-            let mut t = b.forward(input, None);
-            if self.residual {
-                t.l5 = t.input.with(&t.input.x + &t.write.x);
-            }
-            traces.push(t);
+            let l4 = b.read(&input);
+            traces.push(self.wiring().forward(b, input, l4, None, None));
         }
         let last = traces.last().map_or(&s0, |t| &t.l5);
         let pooled = global_avg(last);
@@ -93,11 +96,7 @@ impl Net {
             let dp = self.head.backward(&pooled, &dlogits, &mut g.head);
             let mut ds = global_avg_backward(&dp, last.side).x;
             for (k, b) in self.blocks.iter().enumerate().rev() {
-                let mut d_in = b.backward(&traces[k], &ds, None, &mut g.blocks[k]);
-                if self.residual {
-                    d_in += &ds;
-                }
-                ds = d_in;
+                ds = self.wiring().backward(b, &traces[k], &ds, None, &mut g.blocks[k]);
             }
             self.embed.backward(&lgn8.x, &ds, &mut g.embed);
         }

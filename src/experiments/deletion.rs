@@ -16,8 +16,8 @@ use super::linalg::{mean, median, Data, Ridge};
 use super::{for_each_trace, tick, Failure, Models, Size};
 use crate::layers::pool::global_avg;
 use crate::model::{Model, D};
+use crate::names::STATION_NAMES;
 use crate::rng::Rng;
-use crate::station::NAMES;
 use crate::stimuli::{self, Stimulus, N_ORIENTATIONS};
 use crate::train::held_out;
 use serde_json::{json, Value};
@@ -119,7 +119,7 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
     let hierarchy = one(&models.hierarchy, seed, n, progress, (0.5, 1.0))?;
     tick(progress, 1.0)?;
     Ok(json!({
-        "stations": NAMES,
+        "stations": STATION_NAMES,
         "stream_width": D,
         "n": n,
         "stream": stream,

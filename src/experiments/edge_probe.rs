@@ -7,10 +7,10 @@
 //! on and, as a control, off.
 
 use super::linalg::cv_accuracy;
-use super::{for_each_trace, layer, pooled_features, Failure, Models, Size, LAYERS};
+use super::{for_each_trace, pooled_features, Failure, Models, Size};
 use crate::model::Model;
+use crate::names::{Layer, Station};
 use crate::rng::Rng;
-use crate::station::NAMES;
 use crate::stimuli::{self, Stimulus, N_ORIENTATIONS};
 use serde_json::{json, Map, Value};
 
@@ -34,8 +34,8 @@ pub fn probe(
     let mut feats: Vec<Vec<Vec<Vec<f32>>>> = vec![vec![Vec::with_capacity(n); 3]; 4];
     for_each_trace(model, n, &make, progress, span, &mut |t, _| {
         for (k, st) in t.stations.iter().enumerate() {
-            for (l, name) in LAYERS.iter().enumerate() {
-                let m = layer(st, name);
+            for (l, &layer) in Layer::CELLS.iter().enumerate() {
+                let m = st.layer(layer);
                 for b in 0..m.n {
                     feats[k][l].push(pooled_features(m, b, GRID));
                 }
@@ -44,10 +44,13 @@ pub fn probe(
     })?;
     let labels: Vec<usize> = (0..n).map(|i| i % N_ORIENTATIONS).collect();
     let mut out = Map::new();
-    for (k, name) in NAMES.iter().enumerate() {
+    for (k, name) in Station::ALL.map(Station::name).iter().enumerate() {
         let mut station = Map::new();
-        for (l, layer) in LAYERS.iter().enumerate() {
-            station.insert(layer.to_string(), json!(cv_accuracy(&feats[k][l], &labels, N_ORIENTATIONS, FOLDS, LAMBDA)));
+        for (l, layer) in Layer::CELLS.iter().enumerate() {
+            station.insert(
+                layer.name().to_string(),
+                json!(cv_accuracy(&feats[k][l], &labels, N_ORIENTATIONS, FOLDS, LAMBDA)),
+            );
         }
         out.insert(name.to_string(), Value::Object(station));
     }

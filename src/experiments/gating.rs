@@ -12,9 +12,10 @@ use super::{tick, Failure, Models, Size};
 use crate::input::from_gray;
 use crate::layers::gated::GatedConv3;
 use crate::model::{side_info, BANKS};
+use crate::names::STATION_NAMES;
 use crate::retina::lgn;
 use crate::rng::Rng;
-use crate::station::{Compute, NAMES};
+use crate::station::Compute;
 use crate::stimuli;
 use crate::train::held_out;
 use serde_json::{json, Value};
@@ -46,7 +47,7 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
             }
         }
         let mean = counts.iter().sum::<usize>() as f32 / units as f32;
-        per_station.push(json!({"station": NAMES[k], "mean_patterns_per_unit": mean, "patterns": counts}));
+        per_station.push(json!({"station": STATION_NAMES[k], "mean_patterns_per_unit": mean, "patterns": counts}));
     }
     tick(progress, 0.8)?;
     let conditions: [(&str, Vec<f32>); 4] = [
@@ -97,7 +98,7 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
         "n_inputs": z.len(),
         "stations": per_station,
         "example": {
-            "station": NAMES[k],
+            "station": STATION_NAMES[k],
             "unit": u,
             "kernel_shape": [3, 3, g.banks[0].k.nrows() / 9],
             "conditions": kernels.iter().map(|(name, k, open)| json!({"input": name, "banks_open": open, "kernel": k})).collect::<Vec<_>>(),

@@ -5,7 +5,7 @@
 
 use super::{for_each_trace, Failure, Models, Size};
 use crate::model::Model;
-use crate::station::NAMES;
+use crate::names::STATION_NAMES;
 use crate::train::held_out;
 use serde_json::{json, Map, Value};
 
@@ -52,7 +52,7 @@ pub fn run(models: &Models, _seed: u64, size: Size, progress: &mut dyn FnMut(f32
             let key = if set.is_empty() {
                 "none".to_string()
             } else {
-                set.iter().map(|&k| NAMES[k]).collect::<Vec<_>>().join("+")
+                set.iter().map(|&k| STATION_NAMES[k]).collect::<Vec<_>>().join("+")
             };
             let acc = accuracy(model, set, n, progress, (job / jobs, (job + 1.0) / jobs))?;
             job += 1.0;
@@ -64,7 +64,7 @@ pub fn run(models: &Models, _seed: u64, size: Size, progress: &mut dyn FnMut(f32
                 .iter()
                 .filter(|s| s.len() == len)
                 .map(|s| {
-                    let key = s.iter().map(|&k| NAMES[k]).collect::<Vec<_>>().join("+");
+                    let key = s.iter().map(|&k| STATION_NAMES[k]).collect::<Vec<_>>().join("+");
                     res[&key].as_f64().unwrap_or(0.0)
                 })
                 .collect();

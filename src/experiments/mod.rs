@@ -18,22 +18,56 @@ pub mod virtual_weights;
 
 use crate::layers::Maps;
 use crate::model::{Model, Wiring};
-use crate::station::NAMES;
+use crate::names::{parse_among, UnknownName};
 use crate::weights;
 use serde_json::Value;
 
-pub const EXPERIMENTS: [&str; 10] = [
-    "edge-probe",
-    "variability",
-    "deletion",
-    "receptive-fields",
-    "sparseness",
-    "tuning",
-    "lesion",
-    "degradation",
-    "virtual-weights",
-    "gating",
-];
+/// The experiments, in the article's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Experiment {
+    EdgeProbe,
+    Variability,
+    Deletion,
+    ReceptiveFields,
+    Sparseness,
+    Tuning,
+    Lesion,
+    Degradation,
+    VirtualWeights,
+    Gating,
+}
+
+impl Experiment {
+    pub const ALL: [Experiment; 10] = [
+        Experiment::EdgeProbe,
+        Experiment::Variability,
+        Experiment::Deletion,
+        Experiment::ReceptiveFields,
+        Experiment::Sparseness,
+        Experiment::Tuning,
+        Experiment::Lesion,
+        Experiment::Degradation,
+        Experiment::VirtualWeights,
+        Experiment::Gating,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Experiment::EdgeProbe => "edge-probe",
+            Experiment::Variability => "variability",
+            Experiment::Deletion => "deletion",
+            Experiment::ReceptiveFields => "receptive-fields",
+            Experiment::Sparseness => "sparseness",
+            Experiment::Tuning => "tuning",
+            Experiment::Lesion => "lesion",
+            Experiment::Degradation => "degradation",
+            Experiment::VirtualWeights => "virtual-weights",
+            Experiment::Gating => "gating",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, UnknownName> {
+        parse_among("experiment", s, &Experiment::ALL, Experiment::name)
+    }
+}
 
 /// Progress in [0, 1]; returning false cancels the experiment.
 pub type Progress<'a> = &'a mut dyn FnMut(f32) -> bool;
@@ -41,7 +75,6 @@ pub type Progress<'a> = &'a mut dyn FnMut(f32) -> bool;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
     Cancelled,
-    Unknown(String),
     Missing(String),
 }
 
@@ -49,7 +82,6 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
             Failure::Cancelled => write!(f, "cancelled"),
-            Failure::Unknown(n) => write!(f, "unknown experiment {n:?}; known: {}", EXPERIMENTS.join(", ")),
             Failure::Missing(m) => write!(f, "{m}"),
         }
     }
@@ -86,8 +118,9 @@ impl Models {
             hierarchy_edge_off: edge_off(Wiring::Hierarchy),
         }
     }
+    /// The two wirings every experiment compares, named for the JSON.
     pub fn pair(&self) -> [(&'static str, &Model); 2] {
-        [("stream", &self.stream), ("hierarchy", &self.hierarchy)]
+        [(Wiring::Stream.name(), &self.stream), (Wiring::Hierarchy.name(), &self.hierarchy)]
     }
 }
 
@@ -129,23 +162,28 @@ impl Size {
     }
 }
 
-/// Runs one experiment by name.
-pub fn run(name: &str, models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
-    let mut out = match name {
-        "edge-probe" => edge_probe::run(models, seed, size, progress)?,
-        "variability" => variability::run(models, seed, size, progress)?,
-        "deletion" => deletion::run(models, seed, size, progress)?,
-        "receptive-fields" => receptive_fields::run(models, seed, size, progress)?,
-        "sparseness" => sparseness::run(models, seed, size, progress)?,
-        "tuning" => tuning::run(models, seed, size, progress)?,
-        "lesion" => lesion::run(models, seed, size, progress)?,
-        "degradation" => degradation::run(seed, size, progress)?,
-        "virtual-weights" => virtual_weights::run(models, seed, size, progress)?,
-        "gating" => gating::run(models, seed, size, progress)?,
-        other => return Err(Failure::Unknown(other.to_string())),
+/// Runs one experiment.
+pub fn run(
+    experiment: Experiment,
+    models: &Models,
+    seed: u64,
+    size: Size,
+    progress: Progress,
+) -> Result<Value, Failure> {
+    let mut out = match experiment {
+        Experiment::EdgeProbe => edge_probe::run(models, seed, size, progress)?,
+        Experiment::Variability => variability::run(models, seed, size, progress)?,
+        Experiment::Deletion => deletion::run(models, seed, size, progress)?,
+        Experiment::ReceptiveFields => receptive_fields::run(models, seed, size, progress)?,
+        Experiment::Sparseness => sparseness::run(models, seed, size, progress)?,
+        Experiment::Tuning => tuning::run(models, seed, size, progress)?,
+        Experiment::Lesion => lesion::run(models, seed, size, progress)?,
+        Experiment::Degradation => degradation::run(seed, size, progress)?,
+        Experiment::VirtualWeights => virtual_weights::run(models, seed, size, progress)?,
+        Experiment::Gating => gating::run(models, seed, size, progress)?,
     };
     if let Value::Object(map) = &mut out {
-        map.insert("experiment".into(), name.into());
+        map.insert("experiment".into(), experiment.name().into());
         map.insert("seed".into(), seed.into());
         map.insert("size".into(), size.pick("quick", "full").into());
     }
@@ -167,22 +205,6 @@ pub fn pooled_features(m: &Maps, b: usize, grid: usize) -> Vec<f32> {
         }
     }
     f
-}
-
-/// The layers of a station, named as the page names them.
-pub const LAYERS: [&str; 3] = ["l4", "l23", "l5"];
-
-pub fn layer<'a>(t: &'a crate::station::StationTrace, name: &str) -> &'a Maps {
-    match name {
-        "l4" => &t.l4,
-        "l23" => &t.l23,
-        _ => &t.l5,
-    }
-}
-
-/// Station names as JSON keys, in order.
-pub fn station_names() -> [&'static str; 4] {
-    NAMES
 }
 
 /// Runs `model` on stimuli `0..n` (number `i` made by `make(i)`) in chunks

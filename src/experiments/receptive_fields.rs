@@ -13,8 +13,9 @@
 //! what the measure shows.
 
 use super::linalg::correlation;
-use super::{for_each_trace, layer, Failure, Models, Size, LAYERS};
+use super::{for_each_trace, Failure, Models, Size};
 use crate::input::SIDE;
+use crate::names::{Layer, Station};
 
 /// Checks per side of the noise, and pixels per check.
 pub const CHECKS: usize = 16;
@@ -32,7 +33,6 @@ fn frame(seed: u64, i: usize) -> (Vec<f32>, Vec<f32>) {
 }
 use crate::model::Model;
 use crate::rng::Rng;
-use crate::station::NAMES;
 use crate::stimuli::Stimulus;
 use serde_json::{json, Map, Value};
 
@@ -64,8 +64,8 @@ fn stas(
             }
         }
         for (k, st) in t.stations.iter().enumerate() {
-            for (l, name) in LAYERS.iter().enumerate() {
-                let m = layer(st, name);
+            for (l, &layer) in Layer::CELLS.iter().enumerate() {
+                let m = st.layer(layer);
                 let c = m.side / 2;
                 for (b, img) in images.iter().enumerate() {
                     for ch in 0..m.channels() {
@@ -110,9 +110,9 @@ fn one(
     let a = stas(model, seed ^ 0xA11CE, n, progress, (span.0, mid))?;
     let b = stas(model, seed ^ 0xB0B, n, progress, (mid, span.1))?;
     let mut out = Map::new();
-    for (k, name) in NAMES.iter().enumerate() {
+    for (k, name) in Station::ALL.map(Station::name).iter().enumerate() {
         let mut station = Map::new();
-        for (l, layer) in LAYERS.iter().enumerate() {
+        for (l, layer) in Layer::CELLS.map(Layer::name).iter().enumerate() {
             let rel: Vec<f32> = (0..32)
                 .filter(|&ch| !a[k][l][ch].is_empty() && !b[k][l][ch].is_empty())
                 .map(|ch| correlation(&a[k][l][ch], &b[k][l][ch]))

@@ -8,10 +8,10 @@
 //! half the unit's best category's.
 
 use super::linalg::mean;
-use super::{for_each_trace, layer, Failure, Models, Size};
+use super::{for_each_trace, Failure, Models, Size};
 use crate::layers::pool::global_avg;
 use crate::model::Model;
-use crate::station::NAMES;
+use crate::names::{Layer, Station};
 use crate::stimuli::CATEGORIES;
 use crate::train::held_out;
 use serde_json::{json, Map, Value};
@@ -33,8 +33,8 @@ fn one(model: &Model, n: usize, progress: &mut dyn FnMut(f32) -> bool, span: (f3
     let mut cats = Vec::new();
     for_each_trace(model, n, &|i| held_out(i as u64 + 90_000).0, progress, span, &mut |t, start| {
         for (k, st) in t.stations.iter().enumerate() {
-            for (l, name) in ["l4", "l23"].iter().enumerate() {
-                for row in global_avg(layer(st, name)).rows() {
+            for (l, &layer) in Layer::RATES.iter().enumerate() {
+                for row in global_avg(st.layer(layer)).rows() {
                     resp[k][l].push(row.to_vec());
                 }
             }
@@ -44,9 +44,9 @@ fn one(model: &Model, n: usize, progress: &mut dyn FnMut(f32) -> bool, span: (f3
         }
     })?;
     let mut out = Map::new();
-    for (k, name) in NAMES.iter().enumerate() {
+    for (k, name) in Station::ALL.map(Station::name).iter().enumerate() {
         let mut station = Map::new();
-        for (l, lname) in ["l4", "l23"].iter().enumerate() {
+        for (l, lname) in Layer::RATES.map(Layer::name).iter().enumerate() {
             let r = &resp[k][l];
             let units = r[0].len();
             let lifetime: Vec<f32> =

@@ -10,8 +10,9 @@
 //! the JSON as such.
 
 use super::linalg::median;
-use super::{for_each_trace, layer, Failure, Models, Size};
+use super::{for_each_trace, Failure, Models, Size};
 use crate::model::Model;
+use crate::names::{Layer, Station};
 use crate::stimuli::{self, Stimulus};
 use serde_json::{json, Map, Value};
 
@@ -84,8 +85,8 @@ fn one(model: &Model, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -
     // r[layer][channel][frequency][orientation][phase]
     let mut r = vec![vec![vec![[[0.0f32; PHASES]; ORIENTATIONS]; FREQUENCIES.len()]; 32]; 2];
     for_each_trace(model, n, &make, progress, span, &mut |t, start| {
-        for (l, name) in ["l4", "l23"].iter().enumerate() {
-            let m = layer(&t.stations[0], name);
+        for (l, &layer) in Layer::RATES.iter().enumerate() {
+            let m = t.stations[0].layer(layer);
             let c = m.side / 2;
             for b in 0..m.n {
                 let i = start + b;
@@ -97,7 +98,7 @@ fn one(model: &Model, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -
         }
     })?;
     let mut out = Map::new();
-    for (l, name) in ["l4", "l23"].iter().enumerate() {
+    for (l, name) in Layer::RATES.map(Layer::name).iter().enumerate() {
         let mut units = Vec::new();
         for ch in 0..32 {
             // Best spatial frequency: the largest mean response.
@@ -136,7 +137,7 @@ pub fn run(models: &Models, _seed: u64, _size: Size, progress: &mut dyn FnMut(f3
     let stream = one(&models.stream, progress, (0.0, 0.5))?;
     let hierarchy = one(&models.hierarchy, progress, (0.5, 1.0))?;
     Ok(json!({
-        "station": "V1",
+        "station": Station::V1.name(),
         "orientations": ORIENTATIONS,
         "phases": PHASES,
         "cycles_per_pixel": FREQUENCIES,

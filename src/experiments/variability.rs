@@ -18,8 +18,8 @@ use super::linalg::cv_r2;
 use super::{tick, Failure, Models, Size};
 use crate::layers::pool::global_avg;
 use crate::model::{Model, Trace};
+use crate::names::STATION_NAMES;
 use crate::rng::Rng;
-use crate::station::NAMES;
 use crate::stimuli;
 use crate::train::render;
 use serde_json::{json, Map, Value};
@@ -104,7 +104,7 @@ fn one(
     let mut v = [[0.0f32; 4]; 16];
     for mask in 0..16u8 {
         let runs = trials(model, &lgn, mask, sd, combo_trials, &mut rng);
-        let on: Vec<&str> = (0..4).filter(|k| mask & (1 << k) != 0).map(|k| NAMES[k]).collect();
+        let on: Vec<&str> = (0..4).filter(|k| mask & (1 << k) != 0).map(|k| STATION_NAMES[k]).collect();
         let key = if on.is_empty() { "none".to_string() } else { on.join("+") };
         for (j, slot) in v[mask as usize].iter_mut().enumerate() {
             *slot = l5_variance(&runs, j);
@@ -117,7 +117,7 @@ fn one(
     for j in 0..4 {
         let all = v[15][j].max(1e-12);
         let s: Vec<f32> = (0..=j).map(|k| v[1 << k][j] / all).collect();
-        share.insert(NAMES[j].to_string(), json!(s));
+        share.insert(STATION_NAMES[j].to_string(), json!(s));
     }
     // Does variability reach L5_j only through station j−1? Noise goes into
     // the stations before j−1 only; then L5_j's fluctuations (pooled over
@@ -137,8 +137,8 @@ fn one(
         let all: Vec<Vec<f32>> = (0..target.len()).map(|r| (0..j).flat_map(|k| l23[k][r].clone()).collect()).collect();
         let all_r2 = cv_r2(&all, &target, 4, 0.1);
         r2.insert(
-            NAMES[j].to_string(),
-            json!({"noise_in": NAMES[..j - 1], "previous_station": prev, "all_earlier_stations": all_r2, "extra_r2": all_r2 - prev}),
+            STATION_NAMES[j].to_string(),
+            json!({"noise_in": STATION_NAMES[..j - 1], "previous_station": prev, "all_earlier_stations": all_r2, "extra_r2": all_r2 - prev}),
         );
         tick(progress, span.0 + (span.1 - span.0) * (0.6 + 0.2 * (j - 1) as f32))?;
     }
@@ -150,7 +150,7 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
     let stream = one(&models.stream, seed, size, progress, (0.0, 0.5))?;
     let hierarchy = one(&models.hierarchy, seed, size, progress, (0.5, 1.0))?;
     Ok(json!({
-        "stations": NAMES,
+        "stations": STATION_NAMES,
         "noise": format!("Gaussian, sd {NOISE} × each station's RMS L2/3 rate, into L2/3's input current"),
         "stream": stream,
         "hierarchy": hierarchy,

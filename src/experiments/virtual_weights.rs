@@ -12,8 +12,8 @@
 
 use super::{tick, Failure, Models, Size};
 use crate::model::Model;
+use crate::names::STATION_NAMES;
 use crate::retina::CHANNEL_NAMES;
-use crate::station::NAMES;
 use crate::stimuli::CATEGORIES;
 use crate::train::held_out;
 use ndarray::{Array2, ArrayView2};
@@ -96,10 +96,10 @@ pub fn run(models: &Models, _seed: u64, size: Size, progress: &mut dyn FnMut(f32
         baseline += frob(w.dot(&r).view()) / (frob(w.view()) * frob(r.view())) / 50.0;
     }
     out.insert("random_baseline".into(), json!(baseline));
-    let mut readers: Vec<&str> = NAMES.to_vec();
+    let mut readers: Vec<&str> = STATION_NAMES.to_vec();
     readers.push("behaviour");
     let mut writers = vec!["thalamic input"];
-    writers.extend(NAMES);
+    writers.extend(STATION_NAMES);
     out.insert("readers".into(), json!(readers));
     out.insert("writers".into(), json!(writers));
     out.insert("lgn_channels".into(), json!(CHANNEL_NAMES));

@@ -41,6 +41,19 @@ impl Maps {
         debug_assert_eq!(x.nrows(), self.x.nrows());
         Maps { n: self.n, side: self.side, x }
     }
+    /// Image `b` alone, as a batch of one.
+    pub fn image(&self, b: usize) -> Maps {
+        let p = self.pixels();
+        Maps { n: 1, side: self.side, x: self.x.slice(ndarray::s![b * p..(b + 1) * p, ..]).to_owned() }
+    }
+    /// One channel: the sum over channels at every pixel.
+    pub fn channel_sum(&self) -> Maps {
+        self.with(self.x.sum_axis(ndarray::Axis(1)).insert_axis(ndarray::Axis(1)))
+    }
+    /// The largest magnitude of any value (0 for none).
+    pub fn max_abs(&self) -> f32 {
+        self.x.iter().fold(0.0f32, |m, v| m.max(v.abs()))
+    }
     /// Value of channel `c` at (y, x) of image `b`.
     pub fn at(&self, b: usize, y: usize, x: usize, c: usize) -> f32 {
         self.x[[(b * self.side + y) * self.side + x, c]]

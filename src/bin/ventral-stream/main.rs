@@ -36,8 +36,13 @@ mod cli {
       ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]
       ventral-stream init --wiring W [--seed N] --out FILE
   ventral-stream experiment NAME [--seed N] [--size quick|full] [--json]
-  ventral-stream experiments [--seed N] [--size quick|full] --out FILE   (all ten into one results file)
-experiments: edge-probe variability deletion receptive-fields sparseness tuning lesion degradation virtual-weights gating";
+  ventral-stream experiments [--seed N] [--size quick|full] --out FILE   (all ten into one results file)";
+
+    /// The usage, with the experiments' names from the one list of them.
+    fn usage() -> String {
+        let names: Vec<&str> = experiments::Experiment::ALL.iter().map(|e| e.name()).collect();
+        format!("{USAGE}\nexperiments: {}", names.join(" "))
+    }
 
     struct Args {
         command: String,
@@ -89,7 +94,7 @@ experiments: edge-probe variability deletion receptive-fields sparseness tuning 
             self.get(k).map_or(Ok(default), |v| v.parse().map_err(|_| format!("--{k} takes a whole number, got {v:?}")))
         }
         fn wiring(&self) -> Result<Wiring, String> {
-            Wiring::parse(self.get("wiring").unwrap_or("stream"))
+            Ok(Wiring::parse(self.get("wiring").unwrap_or("stream"))?)
         }
         /// The model to use: a weights file if given, else the shipped one.
         fn model(&self) -> Result<Model, String> {
@@ -191,7 +196,12 @@ experiments: edge-probe variability deletion receptive-fields sparseness tuning 
         Ok(())
     }
 
-    fn run_experiment(name: &str, models: &experiments::Models, a: &Args) -> Result<serde_json::Value, String> {
+    fn run_experiment(
+        experiment: experiments::Experiment,
+        models: &experiments::Models,
+        a: &Args,
+    ) -> Result<serde_json::Value, String> {
+        let name = experiment.name();
         let seed = a.number("seed", 1)?;
         let size = experiments::Size::parse(a.get("size").unwrap_or("full"))?;
         let start = Instant::now();
@@ -205,7 +215,7 @@ experiments: edge-probe variability deletion receptive-fields sparseness tuning 
             let _ = std::io::stderr().flush();
             true
         };
-        let mut v = experiments::run(name, models, seed, size, &mut progress).map_err(|e| e.to_string())?;
+        let mut v = experiments::run(experiment, models, seed, size, &mut progress).map_err(|e| e.to_string())?;
         eprintln!();
         if let serde_json::Value::Object(m) = &mut v {
             m.insert("seconds".into(), serde_json::json!((start.elapsed().as_secs_f32() * 10.0).round() / 10.0));
@@ -215,10 +225,7 @@ experiments: edge-probe variability deletion receptive-fields sparseness tuning 
 
     fn cmd_experiment(a: &Args) -> Result<(), String> {
         let name = a.positional.as_deref().ok_or("name an experiment")?;
-        if !experiments::EXPERIMENTS.contains(&name) {
-            return Err(format!("unknown experiment {name:?}; known: {}", experiments::EXPERIMENTS.join(", ")));
-        }
-        let v = run_experiment(name, &experiments::Models::shipped(), a)?;
+        let v = run_experiment(experiments::Experiment::parse(name)?, &experiments::Models::shipped(), a)?;
         if a.flag("json") {
             println!("{}", serde_json::to_string(&v).map_err(|e| e.to_string())?);
         } else {
@@ -231,8 +238,8 @@ experiments: edge-probe variability deletion receptive-fields sparseness tuning 
         let out = a.need("out")?;
         let models = experiments::Models::shipped();
         let mut all = serde_json::Map::new();
-        for name in experiments::EXPERIMENTS {
-            all.insert(name.to_string(), run_experiment(name, &models, a)?);
+        for experiment in experiments::Experiment::ALL {
+            all.insert(experiment.name().to_string(), run_experiment(experiment, &models, a)?);
         }
         let text = serde_json::to_string_pretty(&serde_json::Value::Object(all)).map_err(|e| e.to_string())?;
         std::fs::write(out, text + "\n").map_err(|e| format!("cannot write {out}: {e}"))
@@ -250,7 +257,7 @@ experiments: edge-probe variability deletion receptive-fields sparseness tuning 
         let args = match parse_args() {
             Ok(a) => a,
             Err(e) => {
-                eprintln!("{e}\n{USAGE}");
+                eprintln!("{e}\n{}", usage());
                 return ExitCode::from(2);
             }
         };
@@ -262,11 +269,11 @@ experiments: edge-probe variability deletion receptive-fields sparseness tuning 
             "experiment" => cmd_experiment(&args),
             "experiments" => cmd_experiments(&args),
             "help" | "--help" | "-h" => {
-                println!("{USAGE}");
+                println!("{}", usage());
                 Ok(())
             }
             other => {
-                eprintln!("unknown command {other:?}\n{USAGE}");
+                eprintln!("unknown command {other:?}\n{}", usage());
                 return ExitCode::from(2);
             }
         };

@@ -10,9 +10,9 @@ import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath, drawStroke, frames, loadReady, pageFor, screenshotPath, startAll } from './harness.mjs';
 import { greyPng } from './png.mjs';
+import { EXPERIMENTS } from '../../www/js/names.js';
 
 const LIVE = ['fig-input', 'fig-gallery', 'fig-pipeline', 'fig-microcircuit', 'fig-stations', 'fig-stream', 'fig-lesions'];
-const EXPERIMENTS = ['edge-probe', 'variability', 'deletion', 'receptive-fields', 'sparseness', 'tuning', 'lesion', 'degradation', 'virtual-weights', 'gating'];
 const STROKE = [[0.2, 0.2], [0.8, 0.8], [0.8, 0.2], [0.2, 0.8]];
 
 let env;

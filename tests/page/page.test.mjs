@@ -5,10 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { drawStroke, frames, loadReady, pageFor, snapshotViews, startAll, touchStroke } from './harness.mjs';
+import { CELL_LAYERS as LAYERS, STATIONS, WIRINGS } from '../../www/js/names.js';
 
-const WIRINGS = ['stream', 'hierarchy'];
-const STATIONS = ['V1', 'V2', 'V4', 'IT'];
-const LAYERS = ['l4', 'l23', 'l5'];
 const STROKE = [[0.25, 0.3], [0.5, 0.7], [0.75, 0.3], [0.7, 0.75]];
 
 let env;

@@ -354,6 +354,7 @@ test('a Rust panic is reported and the page recovers with a fresh Viewer (lesion
   await frames(page, 3);
   const before = await inputHash(page);
   const r = await hook(page, { action: 'panic' });
+  assert.equal(r.error, undefined);
   assert.equal(r.recoveries, 1);
   const status = await page.evaluate(() => {
     const e = document.querySelector('[data-role="status"]');

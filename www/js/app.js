@@ -18,8 +18,6 @@ export function isWasmFault(err) {
   return /recursive use of an object|unreachable|null pointer passed to rust/i.test(String(err?.message ?? ''));
 }
 
-export const WIRINGS = ['stream', 'hierarchy'];
-export const STATIONS = ['V1', 'V2', 'V4', 'IT'];
 export const PRESET_KINDS = ['bars', 'grating', 'noise'];
 
 /**

@@ -5,6 +5,7 @@
 // The experiment figures (js/experiments/), loaded on their own so that a failure there cannot stop the page.
 import('./experiments/index.js').catch((err) => console.error('The experiment figures could not be loaded', err));
 import { App } from './app.js';
+import { WIRINGS } from './names.js';
 import { FIGURES } from './figures/index.js';
 import { mountInputPanel } from './figures/inputpanel.js';
 import { mountWeights } from './figures/weights.js';
@@ -75,7 +76,7 @@ function announce() {
   announceTimer = setTimeout(() => {
     const s = app.summary;
     if (!s || !announcer) return;
-    announcer.textContent = ['stream', 'hierarchy']
+    announcer.textContent = WIRINGS
       .map((w) => `${w}: sees ${s[w].category} (${Math.round(s[w].probability * 100)} percent), ${s[w].behaviour}.`)
       .join(' ');
   }, 400);
@@ -141,6 +142,11 @@ document.addEventListener('stations-test', (e) => {
     }
     d.result = { frames: done, wasmBytes: app.wasmMemoryBytes };
   } else if (d.action === 'panic') {
+    // Only a wasm built with the hooks feature (./build.sh build hooks) has the panic button.
+    if (typeof app.viewer?.panic_for_test !== 'function') {
+      d.result = { error: 'this wasm has no test hooks: build it with ./build.sh build hooks' };
+      return;
+    }
     app.withViewer((v) => v.panic_for_test());
     d.result = { recoveries: app.recoveries };
   }

@@ -4,11 +4,7 @@
 // The core draws the maps itself (Viewer.draw_station / draw_input / draw_lgn size the canvas
 // and paint the tiles); this module only finds the canvases and writes the text.
 
-export const WIRINGS = ['stream', 'hierarchy'];
-export const STATIONS = ['V1', 'V2', 'V4', 'IT'];
-export const LAYERS = ['l4', 'l23', 'l5'];
-
-const LAYER_NAMES = { l4: 'L4', l23: 'L2/3', l5: 'L5', write: 'L5 write' };
+import { CELL_LAYERS, LAYER_LABELS, STATIONS, WIRINGS } from './names.js';
 
 function article(word) {
   return /^[aeiou]/i.test(word) ? 'an' : 'a';
@@ -47,7 +43,7 @@ export class StationViews {
           if (!view) throw new Error(`no [data-station="${station}"] in the ${wiring} wiring`);
           return {
             station,
-            layers: LAYERS.map((layer) => {
+            layers: CELL_LAYERS.map((layer) => {
               const fig = view.querySelector(`[data-layer="${layer}"]`);
               return {
                 layer,
@@ -85,7 +81,7 @@ export class StationViews {
             const [c, h, wd] = st.shape;
             canvas.setAttribute(
               'aria-label',
-              `${view.station} ${LAYER_NAMES[layer]} activity, ${w.wiring} wiring: ${c} channel maps of ${h} by ${wd}`,
+              `${view.station} ${LAYER_LABELS[layer]} activity, ${w.wiring} wiring: ${c} channel maps of ${h} by ${wd}`,
             );
           }
         }

@@ -6,9 +6,6 @@
 
 import { h } from '../dom.js';
 
-export const WIRINGS = ['stream', 'hierarchy'];
-export const STATIONS = ['V1', 'V2', 'V4', 'IT'];
-export const LAYER_NAMES = { l4: 'L4', l23: 'L2/3', l5: 'L5' };
 
 const FONT = 11;
 

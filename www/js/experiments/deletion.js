@@ -2,7 +2,8 @@
 // cancels), the cosine of read and write directions, and the edge direction's amplitude.
 
 import { h } from '../dom.js';
-import { STATIONS, WIRINGS, WIRING_BAR_LEGEND, WIRING_LEGEND, barChart, dataTable, extent, legend, lineChart, panel } from './charts.js';
+import { WIRING_BAR_LEGEND, WIRING_LEGEND, barChart, dataTable, extent, legend, lineChart, panel } from './charts.js';
+import { STATIONS, WIRINGS } from '../names.js';
 import { fixed, pct, sig, signedFixed } from './format.js';
 
 export default {

@@ -2,16 +2,16 @@
 // stream against hierarchy; with the edge task off (natively trained controls) from the file.
 
 import { h } from '../dom.js';
-import { LAYER_NAMES, STATIONS, WIRINGS, WIRING_LEGEND, dataTable, legend, lineChart, panel } from './charts.js';
+import { WIRING_LEGEND, dataTable, legend, lineChart, panel } from './charts.js';
+import { CELL_LAYERS as LAYERS, LAYER_LABELS, STATIONS, WIRINGS } from '../names.js';
 import { pct } from './format.js';
 
-const LAYERS = ['l4', 'l23', 'l5'];
 
 function panels(r, chance, label) {
   return h('div', { class: 'exp-multiples exp-three' },
     LAYERS.map((l) => panel(null, lineChart({
-      title: LAYER_NAMES[l],
-      label: `${label}: probe accuracy in ${LAYER_NAMES[l]} at V1, V2, V4 and IT`,
+      title: LAYER_LABELS[l],
+      label: `${label}: probe accuracy in ${LAYER_LABELS[l]} at V1, V2, V4 and IT`,
       xLabels: STATIONS,
       series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: STATIONS.map((s) => r?.[w]?.[s]?.[l]) })),
       y: [0, 1],

@@ -1,6 +1,8 @@
 // Numbers in words: how the figures and the article's data-result hooks print a value, chosen
 // from what its path says it is (an accuracy is a percentage, a correlation two decimals).
 
+import { STATIONS } from '../names.js';
+
 const NBSP = '\u2009';
 const MINUS = '\u2212';
 
@@ -39,7 +41,7 @@ export function lookup(results, path) {
   const parts = path.split('.');
   const [exp, ...rest] = parts;
   let v = results?.[exp];
-  const stations = v?.stations && Array.isArray(v.stations) && typeof v.stations[0] === 'string' ? v.stations : ['V1', 'V2', 'V4', 'IT'];
+  const stations = v?.stations && Array.isArray(v.stations) && typeof v.stations[0] === 'string' ? v.stations : STATIONS;
   for (const p of rest) {
     if (v === null || v === undefined) return undefined;
     if (Array.isArray(v)) {

@@ -7,20 +7,18 @@
 import { h } from '../dom.js';
 import { fillResults } from './format.js';
 import { loadResults, mountExperiment } from './frame.js';
-import edgeProbe from './edge-probe.js';
-import variability from './variability.js';
-import deletion from './deletion.js';
-import receptiveFields from './receptive-fields.js';
-import sparseness from './sparseness.js';
-import tuning from './tuning.js';
-import lesion from './lesion.js';
-import degradation from './degradation.js';
-import virtualWeights from './virtual-weights.js';
-import gating from './gating.js';
+import { EXPERIMENTS as IDS } from '../names.js';
 
-export const EXPERIMENTS = Object.fromEntries(
-  [edgeProbe, variability, deletion, receptiveFields, sparseness, tuning, lesion, degradation, virtualWeights, gating].map((s) => [s.name, s]),
-);
+/**
+ * Each experiment's figure, by its id: js/experiments/ID.js, loaded from the one list of ids
+ * (names.js), so adding an experiment means adding its id there and its module here.
+ * @type {Promise<Record<string, any>>}
+ */
+export const EXPERIMENTS = Promise.all(IDS.map((id) => import(`./${id}.js`))).then((modules) =>
+  Object.fromEntries(modules.map((m, i) => {
+    if (m.default?.name !== IDS[i]) throw new Error(`js/experiments/${IDS[i]}.js names itself ${m.default?.name}`);
+    return [IDS[i], m.default];
+  })));
 
 /** The hatching that marks the hierarchy's bars (a pattern the stylesheet colours). */
 function installDefs() {
@@ -39,11 +37,11 @@ let hydrated = null;
 export function hydrateExperiments(root = document) {
   hydrated ??= (async () => {
     installDefs();
-    const state = await loadResults();
+    const [specs, state] = await Promise.all([EXPERIMENTS, loadResults()]);
     fillResults(root, state.results);
     const mounted = {};
     for (const fig of root.querySelectorAll('[data-experiment]')) {
-      const spec = EXPERIMENTS[fig.dataset.experiment];
+      const spec = specs[fig.dataset.experiment];
       if (!spec || fig.dataset.hydrated) continue;
       fig.dataset.hydrated = 'true';
       mounted[spec.name] = mountExperiment(fig, spec, state);

@@ -2,10 +2,12 @@
 // each pair of stations removed, both wirings.
 
 import { h } from '../dom.js';
-import { WIRINGS, WIRING_BAR_LEGEND, dataTable, hbarChart, legend } from './charts.js';
+import { WIRING_BAR_LEGEND, dataTable, hbarChart, legend } from './charts.js';
+import { STATIONS, WIRINGS } from '../names.js';
 import { pct } from './format.js';
 
-const SETS = ['none', 'V1', 'V2', 'V4', 'IT', 'V1+V2', 'V1+V4', 'V1+IT', 'V2+V4', 'V2+IT', 'V4+IT'];
+/** The result's keys, as the core names them: none removed, each station, each pair ('V1+V2'). */
+const SETS = ['none', ...STATIONS, ...STATIONS.flatMap((a, i) => STATIONS.slice(i + 1).map((b) => `${a}+${b}`))];
 
 export default {
   name: 'lesion',
@@ -35,7 +37,7 @@ export default {
         ? 'the hierarchy degrades more gracefully, against the prediction'
         : 'the two degrade alike';
     const sentence = `In this run both start at ${pct(r.stream?.none)} (stream) and ${pct(r.hierarchy?.none)} (hierarchy) intact. With one station removed the stream averages ${pct(one('stream'))} and the hierarchy ${pct(one('hierarchy'))}; with two, ${pct(two('stream'))} and ${pct(two('hierarchy'))} (chance ${pct(chance)}): ${verdict}.`;
-    const table = dataTable('Category accuracy with stations removed', ['removed', 'stream', 'hierarchy'],
+    const table = dataTable('Category accuracy with stations removed', ['removed', ...WIRINGS],
       [...rows.map((k) => [k, pct(r.stream?.[k]), pct(r.hierarchy?.[k])]),
         ['mean, one removed', pct(one('stream')), pct(one('hierarchy'))],
         ['mean, two removed', pct(two('stream')), pct(two('hierarchy'))]]);

@@ -3,22 +3,22 @@
 // reliable unit's map.
 
 import { h } from '../dom.js';
-import { LAYER_NAMES, STATIONS, WIRINGS, WIRING_LEGEND, dataTable, legend, lineChart, panel, signedImage } from './charts.js';
+import { WIRING_LEGEND, dataTable, legend, lineChart, panel, signedImage } from './charts.js';
+import { CELL_LAYERS as LAYERS, LAYER_LABELS, STATIONS, WIRINGS } from '../names.js';
 import { fixed } from './format.js';
 import { sideBySide } from './frame.js';
 
-const LAYERS = ['l4', 'l23', 'l5'];
 
 function maps(r, w) {
   const side = r.sta_side ?? 16;
   return h('div', { class: 'exp-sta-grid', role: 'group', 'aria-label': `${w}: the most reliable unit's spike-triggered average in each layer` },
-    h('span', {}), LAYERS.map((l) => h('span', { class: 'exp-sta-head' }, LAYER_NAMES[l])),
+    h('span', {}), LAYERS.map((l) => h('span', { class: 'exp-sta-head' }, LAYER_LABELS[l])),
     STATIONS.map((s) => [
       h('span', { class: 'exp-sta-head' }, s),
       LAYERS.map((l) => {
         const e = r[w]?.[s]?.[l]?.example;
         return e?.sta
-          ? signedImage(e.sta, side, `${w} ${s} ${LAYER_NAMES[l]}, channel ${e.channel}: spike-triggered average`, 'exp-image exp-sta')
+          ? signedImage(e.sta, side, `${w} ${s} ${LAYER_LABELS[l]}, channel ${e.channel}: spike-triggered average`, 'exp-image exp-sta')
           : h('span', { class: 'exp-sta-none' }, '–');
       }),
     ]));
@@ -33,8 +33,8 @@ export default {
       legend(WIRING_LEGEND),
       h('div', { class: 'exp-multiples exp-three' },
         LAYERS.map((l) => panel(null, lineChart({
-          title: LAYER_NAMES[l],
-          label: `Receptive-field reliability in ${LAYER_NAMES[l]} at V1, V2, V4 and IT`,
+          title: LAYER_LABELS[l],
+          label: `Receptive-field reliability in ${LAYER_LABELS[l]} at V1, V2, V4 and IT`,
           xLabels: STATIONS,
           series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: STATIONS.map((s) => r[w]?.[s]?.[l]?.reliability) })),
           y: [-0.1, 1],

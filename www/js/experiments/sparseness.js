@@ -2,10 +2,11 @@
 // layer, and how many of the ten categories drive each unit.
 
 import { h } from '../dom.js';
-import { STATIONS, WIRINGS, WIRING_BAR_LEGEND, WIRING_LEGEND, barChart, dataTable, legend, lineChart, panel } from './charts.js';
+import { WIRING_BAR_LEGEND, WIRING_LEGEND, barChart, dataTable, legend, lineChart, panel } from './charts.js';
+import { LAYER_LABELS, RATE_LAYERS, STATIONS, WIRINGS } from '../names.js';
 import { fixed } from './format.js';
 
-const LAYERS = [['l4', 'L4'], ['l23', 'L2/3']];
+const LAYERS = RATE_LAYERS.map((l) => [l, LAYER_LABELS[l]]);
 
 function lifeTrend(v1, it) {
   const verb = !Number.isFinite(v1) || !Number.isFinite(it) ? 'goes' : it - v1 > 0.03 ? 'rises' : v1 - it > 0.03 ? 'falls' : 'stays about level';

@@ -2,11 +2,12 @@
 // (L4 and L2/3) beside the published macaque summaries, and example tuning curves.
 
 import { h } from '../dom.js';
-import { WIRINGS, dataTable, legend, lineChart, stripChart } from './charts.js';
+import { dataTable, legend, lineChart, stripChart } from './charts.js';
+import { LAYER_LABELS, RATE_LAYERS, WIRINGS } from '../names.js';
 import { degrees, fixed, pct } from './format.js';
 import { sideBySide } from './frame.js';
 
-const LAYERS = [['l4', 'L4'], ['l23', 'L2/3']];
+const LAYERS = RATE_LAYERS.map((l) => [l, LAYER_LABELS[l]]);
 const MEASURES = [
   { key: 'circular_variance', title: 'circular variance', x: [0, 1], fmt: (v) => String(+v.toFixed(2)), note: 'sharp 0 … flat 1' },
   { key: 'bandwidth_deg', title: 'bandwidth (°)', x: [0, 90], fmt: (v) => `${v}`, note: 'half-width at 1/√2 of peak' },

@@ -3,7 +3,8 @@
 // variance for every on/off combination of the four noise sources.
 
 import { h } from '../dom.js';
-import { STATIONS, WIRINGS, WIRING_BAR_LEGEND, barChart, dataTable, extent, legend } from './charts.js';
+import { WIRING_BAR_LEGEND, barChart, dataTable, extent, legend } from './charts.js';
+import { STATIONS, WIRINGS } from '../names.js';
 import { fixed, pct, sig, signedFixed } from './format.js';
 import { sideBySide } from './frame.js';
 

@@ -3,7 +3,8 @@
 // of each path's contribution to the behaviour.
 
 import { h } from '../dom.js';
-import { WIRINGS, barChart, dataTable, heatmap, legend } from './charts.js';
+import { barChart, dataTable, heatmap, legend } from './charts.js';
+import { WIRINGS } from '../names.js';
 import { fixed, sig } from './format.js';
 import { sideBySide } from './frame.js';
 

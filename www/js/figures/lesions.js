@@ -2,7 +2,7 @@
 // its decomposition. The switches are shared by every figure (and kept in the URL).
 
 import { h, uid, percent, article } from '../dom.js';
-import { STATIONS, WIRINGS } from '../app.js';
+import { STATIONS, WIRINGS } from '../names.js';
 import { createDecomposition } from './decomposition.js';
 
 export function mountLesions(root, app) {

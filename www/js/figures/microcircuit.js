@@ -4,10 +4,9 @@
 // of its activity with respect to the LGN) and how strongly its station reads each earlier writer.
 
 import { h, uid } from '../dom.js';
-import { STATIONS } from '../app.js';
+import { CELL_LAYERS, LAYER_LABELS, STATIONS, WIRINGS } from '../names.js';
 
 const COLUMNS = 8; // the core tiles 32 channel maps in 8 columns, 1-px gaps
-const LAYER_LABEL = { l4: 'L4', l23: 'L2/3', l5: 'L5' };
 
 export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } = {}) {
   const id = uid('mc');
@@ -19,7 +18,7 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
   const stationSelect = h('select', { id: `${id}-station`, 'data-control': 'microcircuit-station' },
     STATIONS.map((s) => h('option', { value: s, selected: s === station }, s)));
   const wiringRadios = h('fieldset', { class: 'choices' }, h('legend', {}, 'Wiring'),
-    ['stream', 'hierarchy'].map((w) => h('label', { class: 'choice' },
+    WIRINGS.map((w) => h('label', { class: 'choice' },
       h('input', { type: 'radio', name: `${id}-wiring`, value: w, checked: w === wiring, 'data-control': 'microcircuit-wiring' }), ' ', w)));
 
   const canvas = (label) => h('canvas', { class: 'map', width: 1, height: 1, role: 'img', 'aria-label': label });
@@ -29,7 +28,7 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
   const unitCanvas = (layer) => {
     const c = h('canvas', {
       class: 'map inspectable', width: 1, height: 1, tabindex: '0', role: 'img', 'data-inspect': layer,
-      'aria-label': `${LAYER_LABEL[layer]} units. Focus, then use the arrow keys to move between units and Page Up or Page Down to change channel; the receptive field is shown beside.`,
+      'aria-label': `${LAYER_LABELS[layer]} units. Focus, then use the arrow keys to move between units and Page Up or Page Down to change channel; the receptive field is shown beside.`,
     });
     layerCanvases[layer] = c;
     return h('div', { class: 'inspect-wrap' }, c, h('span', { class: 'unit-marker', hidden: true, 'aria-hidden': 'true' }));
@@ -165,7 +164,7 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
     marker.style.width = `${Math.max(0.8, 100 / c.width)}%`;
     marker.style.height = `${Math.max(0.8, 100 / c.height)}%`;
     unitLine.textContent = (unit.auto ? 'The most active unit (hover over or focus another): ' : '') +
-      `${station} ${LAYER_LABEL[unit.layer]}, channel ${unit.c + 1}, row ${unit.y + 1}, column ${unit.x + 1}: ` +
+      `${station} ${LAYER_LABELS[unit.layer]}, channel ${unit.c + 1}, row ${unit.y + 1}, column ${unit.x + 1}: ` +
       (peak > 0 ? `its receptive field peaks at ${peak.toPrecision(2)}.` : 'silent on this input, so it has no gradient here.');
   }
 
@@ -180,7 +179,7 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
       v.draw_station(wiring, STATIONS[k - 1], 'l5', arriving);
       arrivingLabel.textContent = wiring === 'stream' ? `the stream after ${STATIONS[k - 1]} (thalamic input + writes)` : `${STATIONS[k - 1]} L5 only`;
     }
-    for (const layer of ['l4', 'l23', 'l5']) v.draw_station(wiring, station, layer, layerCanvases[layer]);
+    for (const layer of CELL_LAYERS) v.draw_station(wiring, station, layer, layerCanvases[layer]);
     v.draw_station(wiring, station, 'write', write);
     root.querySelector('.microcircuit').dataset.mode = wiring;
     bypass.querySelector('.bypass-label').textContent = wiring === 'stream'

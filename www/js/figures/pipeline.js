@@ -2,7 +2,7 @@
 // drawn on the current input, in the wiring the reader picks.
 
 import { h, percent, article } from '../dom.js';
-import { STATIONS } from '../app.js';
+import { STATIONS, WIRINGS } from '../names.js';
 
 const WHAT = {
   V1: 'edges, in the textbook',
@@ -14,7 +14,7 @@ const WHAT = {
 export function mountPipeline(root, app) {
   let wiring = 'stream';
   const name = `${root.id || 'pipeline'}-wiring`;
-  const radios = ['stream', 'hierarchy'].map((w) =>
+  const radios = WIRINGS.map((w) =>
     h('label', { class: 'choice' },
       h('input', { type: 'radio', name, value: w, checked: w === wiring, 'data-control': 'pipeline-wiring' }), ' ', w));
   const picker = h('fieldset', { class: 'choices' }, h('legend', {}, 'Wiring'), radios);

@@ -3,7 +3,7 @@
 // sum; beside it, the behaviour decomposed into what each write contributed.
 
 import { h, uid } from '../dom.js';
-import { STATIONS } from '../app.js';
+import { STATIONS } from '../names.js';
 import { createDecomposition } from './decomposition.js';
 
 export function mountStream(root, app) {

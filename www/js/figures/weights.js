@@ -3,11 +3,12 @@
 // working with the weights it had.
 
 import { h, uid } from '../dom.js';
+import { WIRINGS } from '../names.js';
 
 export function mountWeights(root, app) {
   const id = uid('weights');
   const wiring = h('select', { id: `${id}-wiring`, 'data-control': 'weights-wiring' },
-    h('option', { value: 'stream' }, 'stream'), h('option', { value: 'hierarchy' }, 'hierarchy'));
+    WIRINGS.map((w) => h('option', { value: w }, w)));
   const url = h('input', { type: 'text', id: `${id}-url`, 'data-control': 'weights-url', placeholder: 'weights/my-stream.safetensors', spellcheck: 'false', autocomplete: 'off' });
   const loadUrl = h('button', { type: 'button', 'data-action': 'weights-load-url' }, 'Load from URL');
   const file = h('input', { type: 'file', accept: '.safetensors,application/octet-stream', id: `${id}-file`, class: 'file-input', 'data-control': 'weights-file' });

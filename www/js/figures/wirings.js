@@ -2,15 +2,13 @@
 // what the animal does) and the four stations' L4, L2/3 and L5 maps.
 
 import { h } from '../dom.js';
-import { STATIONS, WIRINGS, behaviourSentence } from '../app.js';
+import { behaviourSentence } from '../app.js';
+import { CELL_LAYERS, LAYER_LABELS, STATIONS, WIRINGS } from '../names.js';
 import { StationViews } from '../render.js';
 
 const SIDES = { V1: 32, V2: 16, V4: 8, IT: 4 };
-const LAYERS = [
-  ['l4', 'L4', 'reads the stream'],
-  ['l23', 'L2/3', 'computes'],
-  ['l5', 'L5', 'holds the stream'],
-];
+/** What each layer of a station's column does. */
+const ROLES = { l4: 'reads the stream', l23: 'computes', l5: 'holds the stream' };
 const BLURBS = {
   stream: 'Each station adds its write to the stream; L5 holds the thalamic input plus every earlier write.',
   hierarchy: 'Each station replaces the stream with its write; a level sees only the level below.',
@@ -35,10 +33,10 @@ export function buildWiring(wiring, idPrefix) {
       return h('div', { class: 'station', 'data-station': st, role: 'group', 'aria-labelledby': name },
         h('h4', { class: 'station-name', id: name }, st, ' ', h('span', { class: 'station-size' }, `${SIDES[st]}×${SIDES[st]}`),
           h('span', { class: 'lesion-mark', 'data-role': 'lesion-mark', hidden: true }, ' removed')),
-        h('div', { class: 'layers' }, LAYERS.map(([layer, label, what]) =>
+        h('div', { class: 'layers' }, CELL_LAYERS.map((layer) =>
           h('figure', { class: 'layer', 'data-layer': layer },
-            h('canvas', { class: 'map', width: 1, height: 1, role: 'img', 'aria-label': `${st} ${label} activity, ${wiring} wiring` }),
-            h('figcaption', {}, h('span', { class: 'layer-name' }, label), ' ', h('span', { class: 'layer-what' }, what), ' ',
+            h('canvas', { class: 'map', width: 1, height: 1, role: 'img', 'aria-label': `${st} ${LAYER_LABELS[layer]} activity, ${wiring} wiring` }),
+            h('figcaption', {}, h('span', { class: 'layer-name' }, LAYER_LABELS[layer]), ' ', h('span', { class: 'layer-what' }, ROLES[layer]), ' ',
               h('span', { class: 'layer-stats', 'data-role': 'stats' }))))));
     }));
 }

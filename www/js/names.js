@@ -1,0 +1,26 @@
+// The names the page shares with the core, in the core's order, one list each: import them
+// from here, never spell a list out again. The core's own lists are the typed ids of
+// src/names.rs and src/experiments/mod.rs. This file is checked against them rather than
+// generated from them, so the page keeps needing no build step of its own: tests/names.rs
+// (a native test) reads this file and fails, naming the list, when the two drift apart.
+
+/** The wirings the page shows side by side, as the wasm Viewer holds them (the core's third, 'gated', is not shown). */
+export const WIRINGS = ['stream', 'hierarchy'];
+
+/** The stations, in the order the image travels. */
+export const STATIONS = ['V1', 'V2', 'V4', 'IT'];
+
+/** Every layer a Viewer can draw: L4's and L2/3's rates, what L5 writes, and the stream after the station (L5). */
+export const LAYERS = ['l4', 'l23', 'write', 'l5'];
+
+/** A station's column in the figures and the experiments: L4, L2/3 and L5 (no write). */
+export const CELL_LAYERS = ['l4', 'l23', 'l5'];
+
+/** The layers of firing rates. */
+export const RATE_LAYERS = ['l4', 'l23'];
+
+/** How the page writes each layer. */
+export const LAYER_LABELS = { l4: 'L4', l23: 'L2/3', write: 'L5 write', l5: 'L5' };
+
+/** The experiments, in the article's order; each has its figure module js/experiments/ID.js. */
+export const EXPERIMENTS = ['edge-probe', 'variability', 'deletion', 'receptive-fields', 'sparseness', 'tuning', 'lesion', 'degradation', 'virtual-weights', 'gating'];

@@ -106,7 +106,7 @@ impl Viewer {
 
     /// Removes (`on` = true) or restores one station's write.
     pub fn set_lesion(&mut self, wiring: &str, station: &str, on: bool) -> Result<(), JsError> {
-        let (w, k) = (shown(wiring)?, Station::parse(station).map_err(js_err)?);
+        let (w, k) = (shown(wiring)?, station_id(station)?);
         self.models[w].lesions[k.index()] = on;
         self.traces = None;
         Ok(())
@@ -131,7 +131,7 @@ impl Viewer {
         layer: &str,
         canvas: &HtmlCanvasElement,
     ) -> Result<(), JsError> {
-        let (k, layer) = (Station::parse(station).map_err(js_err)?, Layer::parse(layer).map_err(js_err)?);
+        let (k, layer) = (station_id(station)?, layer_id(layer)?);
         let w = shown(wiring)?;
         self.run_if_stale()?;
         let maps = self.traces.as_ref().expect(RAN)[w].stations[k.index()].layer(layer);
@@ -173,7 +173,7 @@ impl Viewer {
         x: usize,
         canvas: &HtmlCanvasElement,
     ) -> Result<f32, JsError> {
-        let (k, layer) = (Station::parse(station).map_err(js_err)?, Layer::parse(layer).map_err(js_err)?);
+        let (k, layer) = (station_id(station)?, layer_id(layer)?);
         let w = shown(wiring)?;
         self.run_if_stale()?;
         let trace = &self.traces.as_ref().expect(RAN)[w];
@@ -186,7 +186,7 @@ impl Viewer {
     /// [channel, y, x, value]: where a reader's eye would go first, so the
     /// inspector has a unit to show before any is picked.
     pub fn strongest_unit(&mut self, wiring: &str, station: &str, layer: &str) -> Result<Vec<f32>, JsError> {
-        let (k, layer) = (Station::parse(station).map_err(js_err)?, Layer::parse(layer).map_err(js_err)?);
+        let (k, layer) = (station_id(station)?, layer_id(layer)?);
         let w = shown(wiring)?;
         self.run_if_stale()?;
         let (c, y, x, v) = self.traces.as_ref().expect(RAN)[w].stations[k.index()].layer(layer).strongest(0);
@@ -198,7 +198,7 @@ impl Viewer {
     /// virtual weight W_out · W_in. In the hierarchy only the writer just
     /// below is actually read, so the others are reported as 0.
     pub fn reads_from(&self, wiring: &str, station: &str) -> Result<Vec<f32>, JsError> {
-        let (model, k) = (&self.models[shown(wiring)?], Station::parse(station).map_err(js_err)?.index());
+        let (model, k) = (&self.models[shown(wiring)?], station_id(station)?.index());
         let m = experiments::virtual_weights::matrix(model);
         Ok((0..=k).map(|w| if model.wiring.residual() || w == k { m[k][w].unwrap_or(0.0) } else { 0.0 }).collect())
     }
@@ -280,6 +280,16 @@ fn shown(name: &str) -> Result<usize, JsError> {
         .iter()
         .position(|&s| s == w)
         .ok_or_else(|| js_err(format!("the viewer holds the stream and hierarchy wirings, not {name:?}")))
+}
+
+/// A station name from the page → its id.
+fn station_id(name: &str) -> Result<Station, JsError> {
+    Station::parse(name).map_err(js_err)
+}
+
+/// A layer name from the page → its id.
+fn layer_id(name: &str) -> Result<Layer, JsError> {
+    Layer::parse(name).map_err(js_err)
 }
 
 impl Viewer {

@@ -3,20 +3,14 @@
 
 use ventral_stream::layers::Maps;
 use ventral_stream::model::{Model, Trace};
-use ventral_stream::{input, retina, stimuli};
+use ventral_stream::{input, pixels, retina, stimuli};
 
 /// The benchmark's input: one preset sketch (a stable choice with strokes in every station's
 /// field), as the 64×64 RGBA bytes that the page's `Viewer.preset` would make of it.
 pub const PRESET: (&str, u64) = ("house", 3);
 
 pub fn input_rgba() -> Vec<u8> {
-    let grey = stimuli::preset(PRESET.0, PRESET.1).expect("the preset exists");
-    grey.iter()
-        .flat_map(|&g| {
-            let v = (g.clamp(0.0, 1.0) * 255.0).round() as u8;
-            [v, v, v, 255]
-        })
-        .collect()
+    pixels::grey_to_rgba(&stimuli::preset(PRESET.0, PRESET.1).expect("the preset exists"))
 }
 
 /// RGBA → the LGN maps (32×32×8, one row per pixel): the fixed preprocessing that every
@@ -107,10 +101,10 @@ mod wasm {
         }
 
         fn model(&self, wiring: &str) -> Result<&Model, JsError> {
-            match wiring {
-                "stream" => Ok(&self.stream),
-                "hierarchy" => Ok(&self.hierarchy),
-                other => Err(JsError::new(&format!("unknown wiring {other:?}"))),
+            match Wiring::parse(wiring).map_err(|e| JsError::new(&e.to_string()))? {
+                Wiring::Stream => Ok(&self.stream),
+                Wiring::Hierarchy => Ok(&self.hierarchy),
+                Wiring::Gated => Err(JsError::new("the bench runs the stream and the hierarchy only")),
             }
         }
 

@@ -9,7 +9,7 @@
 use super::linalg::cv_accuracy;
 use super::{for_each_trace, pooled_features, Failure, Models, Size};
 use crate::model::Model;
-use crate::names::{Layer, Station};
+use crate::names::{Layer, Station, Wiring};
 use crate::rng::Rng;
 use crate::stimuli::{self, Stimulus, N_ORIENTATIONS};
 use serde_json::{json, Map, Value};
@@ -59,7 +59,10 @@ pub fn probe(
 
 pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
     let n = size.pick(480, 2400);
-    let off = [("stream", models.stream_edge_off.as_ref()), ("hierarchy", models.hierarchy_edge_off.as_ref())];
+    let off = [
+        (Wiring::Stream.name(), models.stream_edge_off.as_ref()),
+        (Wiring::Hierarchy.name(), models.hierarchy_edge_off.as_ref()),
+    ];
     let jobs = 2 + off.iter().filter(|(_, m)| m.is_some()).count();
     let mut done = 0;
     let next = |done: &mut usize| {

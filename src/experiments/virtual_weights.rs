@@ -104,6 +104,7 @@ pub fn run(models: &Models, _seed: u64, size: Size, progress: &mut dyn FnMut(f32
     out.insert("writers".into(), json!(writers));
     out.insert("lgn_channels".into(), json!(CHANNEL_NAMES));
     out.insert("categories".into(), json!(CATEGORIES));
-    out.insert("paths".into(), json!(["direct", "V1", "V2", "V4", "IT"]));
+    let paths: Vec<&str> = ["direct"].into_iter().chain(STATION_NAMES).collect();
+    out.insert("paths".into(), json!(paths));
     Ok(Value::Object(out))
 }

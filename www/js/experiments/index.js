@@ -42,7 +42,8 @@ export function hydrateExperiments(root = document) {
     const state = await loadResults();
     fillResults(root, state.results);
     const mounted = {};
-    for (const fig of root.querySelectorAll('[data-experiment]')) {
+    const figures = /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-experiment]'));
+    for (const fig of figures) {
       const spec = EXPERIMENTS[fig.dataset.experiment];
       if (!spec || fig.dataset.hydrated) continue;
       fig.dataset.hydrated = 'true';

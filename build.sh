@@ -47,7 +47,7 @@ lint_rust() {
     cargo clippy --all-targets -- -D warnings
     # src/wasm.rs only exists for the wasm target.
     cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
-    RUSTC_BOOTSTRAP=1 cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
+    cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
 }
 
 # The page's JavaScript against its JSDoc types and the wasm module's .d.ts (tsconfig.json),

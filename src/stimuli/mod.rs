@@ -20,7 +20,8 @@
 //!
 //! The files: `strokes` (the stroke vocabulary and the rasteriser), `drawings` (the ten
 //! categories), `patterns` (edges, bars, gratings, noise); this file makes the data set from
-//! them (`sample`) and names the page's presets (`preset`).
+//! them (`sample`) and names the page's presets (`preset`). Another kind of drawn stimulus
+//! belongs in a file of its own beside `drawings.rs`, written in the same stroke vocabulary.
 
 mod drawings;
 mod patterns;

@@ -27,7 +27,7 @@ pinned_wasm_bindgen() {
     ' Cargo.lock
 }
 
-# cargo install NAME at VERSION unless `probe` (a command) already prints VERSION. --locked
+# cargo install NAME at VERSION unless GOT (the version found) is VERSION already. --locked
 # first; the crates.io index reachable here may lack a crate that the published lock file names,
 # so fall back to a fresh resolution of the same version.
 cargo_install() {

@@ -46,6 +46,6 @@ for t in "${targets[@]}"; do
     rc=0
     fuzz_run "$t" "$corpus" -- "${flags[@]}" >"$log" 2>&1 || rc=$?
     grep -E "^(INFO: seed corpus|Done|stat::number_of_executed_units|stat::peak_rss_mb)|panicked|SUMMARY" "$log" || true
-    grep -E "^#[0-9]+ +DONE" "$log" | tail -1 || true
+    grep -E "^#[0-9]+[[:space:]]+DONE" "$log" | tail -1 || true
     [ "$rc" = 0 ] || die "fuzz target $t found a crash (see $log and fuzz/artifacts/$t)"
 done

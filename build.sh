@@ -1,116 +1,24 @@
 #!/usr/bin/env bash
 # Stations in the Stream: one entry point for setting up, building, serving and testing.
 #
-#   ./build.sh setup           install what is missing (idempotent; says what it installs)
+#   ./build.sh setup           install what is missing (tools/setup.sh; idempotent, says what it installs)
 #   ./build.sh build [hooks]   wasm (www/pkg) + native binary (target/release/ventral-stream);
 #                              "hooks" adds the test and bench entry points (src/wasm.rs)
 #   ./build.sh serve [PORT]    setup, build, serve www/ on http://127.0.0.1:PORT/ (default 8000)
-#   ./build.sh test            setup, build, native tests, browser (wasm) tests, page tests
-#   ./build.sh bench           the side-by-side speed harness (issue 6)
-#   ./build.sh train [ARGS]    retrain the shipped weights natively
-#   ./build.sh experiments     run the experiments natively
-#   ./build.sh fuzz [SECONDS]  the fuzz targets (regression cases, then a bounded run each)
+#   ./build.sh lint            rustfmt, clippy, and a type check of the page's JavaScript
+#   ./build.sh test            setup, lint, build, native tests, browser (wasm) tests, fuzzing, page tests
+#   ./build.sh bench [ARGS]    the side-by-side speed harness (issue 6; ARGS go to bench/bench.mjs)
+#   ./build.sh train           retrain the shipped weights natively
+#   ./build.sh experiments [ARGS]  run the experiments natively (ARGS go to `ventral-stream experiments`)
+#   ./build.sh fuzz [SECONDS [TARGET...]]  the fuzz targets (tools/fuzz.sh)
 #
 # CI runs `bash .ci/run` (= `./build.sh test`) in a fresh clone, as root, with CI=true and no stdin.
 set -euo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=tools/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/tools/lib.sh"
 cd "$ROOT"
-export PATH="$HOME/.cargo/bin:$PATH"
-export DEBIAN_FRONTEND=noninteractive
 
-PAGE_TESTS="$ROOT/tests/page"
-TOOLS="$ROOT/tools"
-SERVER="$TOOLS/serve.mjs"
-# wasm-opt comes from the npm package binaryen (pinned in tools/package-lock.json): Debian's
-# binaryen (108) is too old to parse what Rust >= 1.82 and wasm-bindgen emit (table.fill of
-# reference types). wasm-pack takes the first wasm-opt on PATH.
-export PATH="$TOOLS/node_modules/.bin:$PATH"
-
-say() { printf '==> %s\n' "$*"; }
-die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
-have() { command -v "$1" >/dev/null 2>&1; }
-
-# Run as root directly, otherwise through sudo when there is one.
-as_root() {
-    if [ "$(id -u)" = 0 ]; then "$@"
-    elif have sudo; then sudo "$@"
-    else die "need root to run: $*"
-    fi
-}
-
-APT_UPDATED=0
-apt_install() {
-    say "installing with apt-get: $*"
-    if [ "$APT_UPDATED" = 0 ]; then
-        as_root apt-get update -q
-        APT_UPDATED=1
-    fi
-    as_root apt-get install -y -q --no-install-recommends "$@"
-}
-
-# The wasm-bindgen version that Cargo.lock pins: wasm-pack uses a wasm-bindgen on PATH
-# only when its version is exactly this one.
-pinned_wasm_bindgen() {
-    awk '
-        /^\[\[package\]\]/ { inpkg = 0 }
-        /^name = "wasm-bindgen"$/ { inpkg = 1; next }
-        inpkg && /^version = / { gsub(/"/, "", $3); print $3; exit }
-    ' Cargo.lock
-}
-
-# npm ci in DIR when one of the named modules is missing or the lock file changed since.
-npm_ci() {
-    local dir="$1"; shift
-    local m missing=0
-    for m in "$@"; do [ -d "$dir/node_modules/$m" ] || missing=1; done
-    if [ "$missing" = 1 ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
-        say "installing node modules in ${dir#"$ROOT"/} (npm ci): $*"
-        (cd "$dir" && npm ci --no-audit --no-fund)
-    fi
-}
-
-setup() {
-    say "setup"
-    have cargo || die "cargo not found: this project needs a Rust toolchain (rustup)"
-
-    if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
-        say "installing rustup target wasm32-unknown-unknown"
-        rustup target add wasm32-unknown-unknown
-    fi
-
-    if ! have wasm-pack; then
-        say "installing wasm-pack (cargo install)"
-        cargo install wasm-pack --locked || cargo install wasm-pack
-    fi
-
-    [ -f Cargo.lock ] || cargo generate-lockfile
-    local want got
-    want="$(pinned_wasm_bindgen)"
-    [ -n "$want" ] || die "could not read the wasm-bindgen version from Cargo.lock"
-    got="$( (wasm-bindgen --version 2>/dev/null || true) | awk '{print $2}')"
-    if [ "$got" != "$want" ] || ! have wasm-bindgen-test-runner; then
-        say "installing wasm-bindgen-cli $want (found: ${got:-none})"
-        # --locked first; the crates.io index reachable here may lack a crate that the
-        # published lock file names, so fall back to a fresh resolution of the same version.
-        cargo install wasm-bindgen-cli --version "$want" --locked --force \
-            || cargo install wasm-bindgen-cli --version "$want" --force
-    fi
-
-    local pkgs=()
-    have chromium || pkgs+=(chromium)
-    have chromedriver || pkgs+=(chromium-driver)
-    have node || pkgs+=(nodejs)
-    have npm || pkgs+=(npm)
-    if [ "${#pkgs[@]}" -gt 0 ]; then apt_install "${pkgs[@]}"; fi
-
-    # Build tools from npm: wasm-opt (binaryen).
-    npm_ci "$TOOLS" binaryen
-
-    # Page-test dependencies (playwright-core drives the system chromium; axe-core audits).
-    npm_ci "$PAGE_TESTS" playwright-core axe-core
-    say "setup done"
-}
+setup() { "$TOOLS/setup.sh"; }
 
 # The shipped build has no test hooks; `build hooks` (the tests and the bench) adds them.
 build() {
@@ -137,7 +45,35 @@ serve() {
     setup
     build
     say "serve: www/ on http://127.0.0.1:$port/ (Ctrl-C to stop)"
-    exec node "$SERVER" --root www --host 127.0.0.1 --port "$port" --csp
+    exec node "$TOOLS/serve.mjs" --root www --host 127.0.0.1 --port "$port" --csp
+}
+
+# Formatting and clippy for the crate and the fuzz targets: no build needed, so they run first.
+lint_rust() {
+    say "lint: rustfmt (cargo fmt --check)"
+    cargo fmt --check
+    cargo fmt --check --manifest-path fuzz/Cargo.toml
+    cargo fmt --check --manifest-path bench/core/Cargo.toml
+    say "lint: clippy (cargo clippy --all-targets -- -D warnings)"
+    cargo clippy --all-targets -- -D warnings
+    # src/wasm.rs only exists for the wasm target.
+    cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+    cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
+}
+
+# The page's JavaScript against its JSDoc types and the wasm module's .d.ts (tsconfig.json),
+# with the TypeScript pinned in tools/package-lock.json.
+lint_js() {
+    say "lint: JavaScript types (tsc -p tsconfig.json)"
+    tsc -p tsconfig.json
+}
+
+lint() {
+    setup
+    lint_rust
+    # The type check reads www/pkg/ventral_stream.d.ts, which the wasm build writes.
+    [ -f www/pkg/ventral_stream.d.ts ] || build
+    lint_js
 }
 
 # The wasm with every shipped model inside must stay under 400 KB gzipped (issue 3): a size
@@ -146,62 +82,48 @@ WASM_GZIP_BUDGET=400000
 check_wasm_size() {
     local wasm="$ROOT/www/pkg/ventral_stream_bg.wasm" gz
     gz=$(gzip -9 -c "$wasm" | wc -c)
-    say "test: wasm size $(wc -c < "$wasm") bytes raw, $gz gzipped (budget $WASM_GZIP_BUDGET)"
+    say "test: wasm size $(wc -c <"$wasm") bytes raw, $gz gzipped (budget $WASM_GZIP_BUDGET)"
     if [ "$gz" -ge "$WASM_GZIP_BUDGET" ]; then
         echo "the gzipped wasm ($gz bytes) is over its budget of $WASM_GZIP_BUDGET bytes" >&2
         return 1
     fi
 }
 
+# One phase of `test`, timed.
+phase() {
+    local name="$1" start=$SECONDS
+    shift
+    "$@"
+    TIMES+=("$name $((SECONDS - start)) s")
+    say "test: $name took $((SECONDS - start)) s"
+}
+
 run_tests() {
-    setup
-    build hooks  # the page tests make the core panic on purpose (Viewer.panic_for_test)
-    check_wasm_size
+    TIMES=()
+    phase setup setup
+    phase lint-rust lint_rust
+    # The page tests make the core panic on purpose (Viewer.panic_for_test): the hooks build.
+    phase build build hooks
+    phase lint-js lint_js
+    phase wasm-size check_wasm_size
     say "test: native (cargo test --release)"
-    cargo test --release
-
+    phase native cargo test --release
     say "test: browser (wasm-pack test --headless --chrome --release)"
-    CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
-        wasm-pack test --headless --chrome --release --mode no-install -- --features hooks
-
-    fuzz 20
-
-    say "test: page (node --test tests/page/)"
-    node --test --test-concurrency=1 "$PAGE_TESTS/"
+    export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+    phase browser wasm-pack test --headless --chrome --release --mode no-install -- --features hooks
+    phase fuzz "$TOOLS/fuzz.sh" 20
+    # An explicit list of files, globbed by the shell: given a directory, node --test's
+    # behaviour differs between Node versions (22 and 24 load it as a module and fail).
+    say "test: page (node --test tests/page/*.test.mjs)"
+    phase page node --test --test-concurrency=1 tests/page/*.test.mjs
     say "test: all phases passed"
+    printf '    %s\n' "${TIMES[@]}"
 }
 
 # The side-by-side speed harness (issue 6; bench/README.md): our forward pass (both wirings),
 # TF.js wasm and ONNX Runtime Web on the same input and weights, the native core, the whole
 # frame in the page, a training step, wasm size and cold start. Extra arguments go to
 # bench/bench.mjs (e.g. --runs 500). Writes bench/results/latest.json.
-# cargo fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the stable toolchain
-# take them (the only toolchain here). No sanitizer: the targets check their
-# own invariants, and a Rust panic is the crash we look for.
-FUZZ_TARGETS="weights image stimuli"
-fuzz() {
-    local seconds="${1:-60}" t
-    if ! have cargo-fuzz; then
-        say "installing cargo-fuzz (cargo install)"
-        cargo install cargo-fuzz --locked || cargo install cargo-fuzz
-    fi
-    for t in $FUZZ_TARGETS; do
-        say "fuzz: $t (regression cases, then ${seconds} s)"
-        local cases=()
-        if [ -d "fuzz/regressions/$t" ]; then
-            mapfile -t cases < <(find "fuzz/regressions/$t" -type f)
-        fi
-        if [ "${#cases[@]}" -gt 0 ]; then
-            RUSTC_BOOTSTRAP=1 cargo fuzz run --release --sanitizer none "$t" "${cases[@]}"
-        fi
-        local log="fuzz/last-$t.log" rc=0
-        RUSTC_BOOTSTRAP=1 cargo fuzz run --release --sanitizer none "$t" -- \
-            -max_total_time="$seconds" -rss_limit_mb=4096 -print_final_stats=1 >"$log" 2>&1 || rc=$?
-        grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb)|panicked|SUMMARY" "$log" || true
-        [ "$rc" = 0 ] || die "fuzz target $t found a crash (see $log and fuzz/artifacts/$t)"
-    done
-}
-
 bench() {
     local dir="$ROOT/bench"
     setup
@@ -216,7 +138,7 @@ bench() {
     fi
     if ! "$dir/.venv/bin/python" -c 'import numpy, onnx, safetensors' 2>/dev/null \
         || [ "$dir/requirements.txt" -nt "$dir/.venv/pyvenv.cfg" ]; then
-        say "bench: installing python packages (pip): $(tr '\n' ' ' < "$dir/requirements.txt")"
+        say "bench: installing python packages (pip): $(tr '\n' ' ' <"$dir/requirements.txt")"
         "$dir/.venv/bin/pip" install -q --disable-pip-version-check -r "$dir/requirements.txt"
         touch "$dir/.venv/pyvenv.cfg"
     fi
@@ -227,10 +149,9 @@ bench() {
         cargo build --release --lib --target wasm32-unknown-unknown)
     wasm-bindgen --target web --no-typescript --out-dir "$dir/pkg" \
         "$dir/target/wasm32-unknown-unknown/release/stream_bench.wasm"
-    # The same wasm-opt pass as the page's module (Cargo.toml, package.metadata.wasm-pack).
-    wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
-        --enable-sign-ext --enable-mutable-globals --enable-reference-types \
-        "$dir/pkg/stream_bench_bg.wasm" -o "$dir/pkg/stream_bench_bg.wasm"
+    # The same wasm-opt pass as the page's module (its flags live in Cargo.toml).
+    # shellcheck disable=SC2046 # one word per flag
+    wasm-opt $(wasm_opt_flags) "$dir/pkg/stream_bench_bg.wasm" -o "$dir/pkg/stream_bench_bg.wasm"
 
     say "bench: ONNX models from the shipped weights (bench/make_onnx.py)"
     mkdir -p "$dir/generated"
@@ -261,7 +182,7 @@ train() {
         ./target/release/ventral-stream train --wiring "$wiring" --seed "$TRAIN_SEED" --steps "$TRAIN_STEPS" \
             --edge-task "$edge" --quantize --out "weights/$name.safetensors"
     done
-    say "train: all models in $(( $(date +%s) - start )) s; evaluating"
+    say "train: all models in $(($(date +%s) - start)) s; evaluating"
     for wiring in stream hierarchy gated; do
         ./target/release/ventral-stream eval --wiring "$wiring" --weights "weights/$wiring.safetensors" --n 5000 --json
     done
@@ -276,20 +197,26 @@ experiments() {
 }
 
 usage() {
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+# Commands that take no arguments refuse them rather than ignore them.
+none() {
+    [ $# -eq 0 ] || die "'$cmd' takes no arguments (got: $*)"
 }
 
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
-    setup) setup ;;
+    setup) none "$@" && setup ;;
     build) build "$@" ;;
     serve) serve "$@" ;;
-    test) run_tests ;;
+    lint) none "$@" && lint ;;
+    test) none "$@" && run_tests ;;
     bench) bench "$@" ;;
-    train) train "$@" ;;
+    train) none "$@" && train ;;
     experiments) experiments "$@" ;;
-    fuzz) fuzz "$@" ;;
-    -h|--help|help) usage ;;
-    *) usage >&2; exit 2 ;;
+    fuzz) setup && "$TOOLS/fuzz.sh" "$@" ;;
+    -h | --help | help) usage ;;
+    *) usage >&2 && exit 2 ;;
 esac

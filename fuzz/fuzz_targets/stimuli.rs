@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let seed = u64::from_le_bytes([0, 1, 2, 3, 4, 5, 6, 7].map(|i| data.get(i).copied().unwrap_or(0)));
     let index = u64::from(data.get(8).copied().unwrap_or(0));
-    assert!(ok(&stimuli::sample(seed, index, data.len() % 2 == 0).pixels));
+    assert!(ok(&stimuli::sample(seed, index, data.len().is_multiple_of(2)).pixels));
     assert!(ok(&stimuli::grating(f32_at(data, 9), f32_at(data, 13), f32_at(data, 17), f32_at(data, 21))));
     assert!(ok(&stimuli::bar(
         f32_at(data, 9),
@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
         f32_at(data, 17),
         f32_at(data, 21),
         f32_at(data, 25),
-        data.len() % 3 == 0
+        data.len().is_multiple_of(3)
     )));
     let name = String::from_utf8_lossy(data.get(29..).unwrap_or(&[]));
     if let Some(img) = stimuli::preset(&name, seed) {

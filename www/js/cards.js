@@ -40,7 +40,7 @@ export function installCards(doc = document) {
   });
   doc.addEventListener('pointerout', (e) => {
     const link = linkOf(e);
-    if (link && link === owner && !card.contains(e.relatedTarget)) hide();
+    if (link && link === owner && !(e.relatedTarget instanceof Node && card.contains(e.relatedTarget))) hide();
   });
   doc.addEventListener('focusin', (e) => {
     const link = linkOf(e);

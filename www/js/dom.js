@@ -2,10 +2,20 @@
 // page's Content-Security-Policy forbids): h('p', {class: 'x'}, 'text', child, …).
 
 /**
- * @param {string} tag  a tag name; "svg:…" makes an SVG element
+ * The element type of a tag name given to h(): h('canvas') is an HTMLCanvasElement.
+ * @template {string} T
+ * @typedef {T extends keyof HTMLElementTagNameMap ? HTMLElementTagNameMap[T]
+ *   : T extends `svg:${infer S extends keyof SVGElementTagNameMap}` ? SVGElementTagNameMap[S]
+ *   : T extends `svg:${string}` ? SVGElement : HTMLElement} ElementOf
+ */
+
+/**
+ * @template {string} T
+ * @param {T} tag  a tag name; "svg:…" makes an SVG element
  * @param {Record<string, any> | null} [attrs]  attributes; `on*` functions become listeners;
  *   `dataset` an object of data-* values; false / null / undefined are left out
  * @param {...(Node | string | number | null | undefined | false | Array<any>)} children
+ * @returns {ElementOf<T>}
  */
 export function h(tag, attrs, ...children) {
   const el = tag.startsWith('svg:')
@@ -18,7 +28,8 @@ export function h(tag, attrs, ...children) {
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   append(el, children);
-  return el;
+  // The element createElement(NS) made for this tag, which is what ElementOf<T> names.
+  return /** @type {ElementOf<T>} */ (/** @type {unknown} */ (el));
 }
 
 function append(el, children) {

@@ -67,8 +67,13 @@ export class DrawingInput extends EventTarget {
    */
   setBackground(image, { width, height, smooth = true, record = true } = {}) {
     if (this.active) return;
-    const w = width ?? image.width ?? image.videoWidth;
-    const h = height ?? image.height ?? image.videoHeight;
+    // A video's width and height are its attributes (0 when unset), not its frame's size.
+    const natural =
+      image instanceof HTMLVideoElement
+        ? { width: image.videoWidth, height: image.videoHeight }
+        : /** @type {{width?: unknown, height?: unknown}} */ (image);
+    const w = width ?? Number(natural.width);
+    const h = height ?? Number(natural.height);
     if (!(w > 0 && h > 0)) return;
     if (record) this.#remember();
     this.background = { image, width: w, height: h, smooth };
@@ -135,6 +140,7 @@ export class DrawingInput extends EventTarget {
     if (this.active) this.#paintStroke(this.active.points);
   }
 
+  /** @returns {[number, number]} where the pointer is, in units of the canvas side */
   #point(e) {
     const r = this.canvas.getBoundingClientRect();
     const x = (e.clientX - r.left) / Math.max(1, r.width);

@@ -26,7 +26,9 @@ export class StationViews {
   /** @param {Element} root the element holding the retina views and the [data-wiring] sections */
   constructor(root) {
     this.root = root;
+    /** @type {HTMLCanvasElement | null} */
     this.inputView = root.querySelector('canvas[data-view="input"]');
+    /** @type {HTMLCanvasElement | null} */
     this.lgnView = root.querySelector('canvas[data-view="lgn"]');
     this.wirings = WIRINGS.map((wiring) => {
       const section = root.querySelector(`[data-wiring="${wiring}"]`);

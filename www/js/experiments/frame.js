@@ -39,6 +39,8 @@ export class Cancelled extends Error {
 /**
  * Starts a job in a fresh worker. The worker is terminated when the job ends or is cancelled
  * (a busy worker reads no messages, so terminating it is the only honest cancel).
+ * @param {any} message  what the worker is asked to run
+ * @param {{onProgress?: (p: any) => void, onMessage?: (m: any) => void}} [handlers]
  * @returns {{promise: Promise<{result: any, seconds: number}>, cancel: () => void}}
  */
 export function startWorkerJob(message, { onProgress, onMessage } = {}) {

@@ -40,7 +40,8 @@ export function hydrateExperiments(root = document) {
     const [specs, state] = await Promise.all([EXPERIMENTS, loadResults()]);
     fillResults(root, state.results);
     const mounted = {};
-    for (const fig of root.querySelectorAll('[data-experiment]')) {
+    const figures = /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-experiment]'));
+    for (const fig of figures) {
       const spec = specs[fig.dataset.experiment];
       if (!spec || fig.dataset.hydrated) continue;
       fig.dataset.hydrated = 'true';

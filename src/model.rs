@@ -312,7 +312,7 @@ impl Model {
     }
 
     /// Every tensor: (name, shape, values, trainable).
-    pub fn visit_mut(&mut self, f: &mut dyn FnMut(&str, Vec<usize>, &mut [f32], bool)) {
+    pub fn visit_mut(&mut self, f: &mut crate::station::Visit<'_>) {
         visit_pointwise("embed", &mut self.embed, f);
         for st in &mut self.stations {
             st.visit_mut(f);

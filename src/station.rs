@@ -149,7 +149,7 @@ impl Station {
     }
 
     /// Every tensor of the station, named for the weights file.
-    pub fn visit_mut(&mut self, f: &mut dyn FnMut(&str, Vec<usize>, &mut [f32], bool)) {
+    pub fn visit_mut(&mut self, f: &mut crate::station::Visit<'_>) {
         let n = self.name;
         visit_pointwise(&format!("{n}.read"), &mut self.read, f);
         match &mut self.compute {
@@ -166,11 +166,14 @@ impl Station {
     }
 }
 
+/// What `visit_mut` calls for every tensor: (name, shape, values, trainable).
+pub type Visit<'a> = dyn FnMut(&str, Vec<usize>, &mut [f32], bool) + 'a;
+
 fn slice(s: Option<&mut [f32]>) -> &mut [f32] {
     s.expect("parameters are contiguous")
 }
 
-pub fn visit_pointwise(name: &str, p: &mut Pointwise, f: &mut dyn FnMut(&str, Vec<usize>, &mut [f32], bool)) {
+pub fn visit_pointwise(name: &str, p: &mut Pointwise, f: &mut crate::station::Visit<'_>) {
     let shape = p.w.shape().to_vec();
     f(&format!("{name}.w"), shape, slice(p.w.as_slice_mut()), true);
     if let Some(b) = &mut p.b {
@@ -178,7 +181,7 @@ pub fn visit_pointwise(name: &str, p: &mut Pointwise, f: &mut dyn FnMut(&str, Ve
     }
 }
 
-fn visit_conv(name: &str, c: &mut Conv3, f: &mut dyn FnMut(&str, Vec<usize>, &mut [f32], bool)) {
+fn visit_conv(name: &str, c: &mut Conv3, f: &mut crate::station::Visit<'_>) {
     let shape = c.k.shape().to_vec();
     f(&format!("{name}.k"), shape, slice(c.k.as_slice_mut()), true);
     f(&format!("{name}.b"), vec![c.b.len()], slice(c.b.as_slice_mut()), true);

@@ -66,7 +66,7 @@ impl Net {
         g
     }
 
-    fn visit_mut(&mut self, f: &mut dyn FnMut(&str, Vec<usize>, &mut [f32], bool)) {
+    fn visit_mut(&mut self, f: &mut crate::station::Visit<'_>) {
         crate::station::visit_pointwise("embed", &mut self.embed, f);
         for b in &mut self.blocks {
             b.visit_mut(f);

@@ -31,7 +31,7 @@ pub fn probe(
         let mut rng = Rng::fork(seed ^ 0xED6E_9B0B, i as u64);
         Stimulus { pixels: stimuli::edge(bin, &mut rng), category: None, orientation: Some(bin) }
     };
-    let mut feats: Vec<Vec<Vec<Vec<f32>>>> = vec![vec![Vec::with_capacity(n); 3]; 4];
+    let mut feats: Vec<Vec<Vec<Vec<f32>>>> = (0..4).map(|_| (0..3).map(|_| Vec::with_capacity(n)).collect()).collect();
     for_each_trace(model, n, &make, progress, span, &mut |t, _| {
         for (k, st) in t.stations.iter().enumerate() {
             for (l, &layer) in Layer::CELLS.iter().enumerate() {

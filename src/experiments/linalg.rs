@@ -119,8 +119,8 @@ impl Ridge {
         for (i, v) in x.iter().enumerate() {
             let z = (*v as f64 - self.mean[i]) * self.scale[i];
             if z != 0.0 {
-                for c in 0..self.q {
-                    out[c] += z * self.w[i * self.q + c];
+                for (o, w) in out.iter_mut().zip(&self.w[i * self.q..(i + 1) * self.q]) {
+                    *o += z * w;
                 }
             }
         }

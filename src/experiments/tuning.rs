@@ -5,6 +5,7 @@
 //! - orientation bandwidth: half-width where the tuning curve (mean over
 //!   phase, linearly interpolated) falls below peak/√2;
 //! - F1/F0 over phase at the preferred orientation (> 1 simple, < 1 complex).
+//!
 //! Shown beside macaque V1 (Ringach et al. 2002; Skottun et al. 1991, as
 //! used by Marques et al. 2020): approximate published ranges, quoted in
 //! the JSON as such.
@@ -91,8 +92,8 @@ fn one(model: &Model, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -
             for b in 0..m.n {
                 let i = start + b;
                 let (f, rest) = (i / per_sf, i % per_sf);
-                for ch in 0..m.channels() {
-                    r[l][ch][f][rest / PHASES][rest % PHASES] = m.at(b, c, c, ch);
+                for (ch, unit) in r[l].iter_mut().enumerate().take(m.channels()) {
+                    unit[f][rest / PHASES][rest % PHASES] = m.at(b, c, c, ch);
                 }
             }
         }
@@ -100,16 +101,16 @@ fn one(model: &Model, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -
     let mut out = Map::new();
     for (l, name) in Layer::RATES.map(Layer::name).iter().enumerate() {
         let mut units = Vec::new();
-        for ch in 0..32 {
+        for (ch, unit) in r[l].iter().enumerate() {
             // Best spatial frequency: the largest mean response.
             let best = (0..FREQUENCIES.len())
                 .max_by(|&a, &b| {
-                    let s = |f: usize| r[l][ch][f].iter().flatten().sum::<f32>();
+                    let s = |f: usize| unit[f].iter().flatten().sum::<f32>();
                     s(a).total_cmp(&s(b))
                 })
                 .unwrap_or(0);
-            if let Some(t) = measure(&r[l][ch][best]) {
-                let curve: Vec<f32> = r[l][ch][best].iter().map(|p| p.iter().sum::<f32>() / PHASES as f32).collect();
+            if let Some(t) = measure(&unit[best]) {
+                let curve: Vec<f32> = unit[best].iter().map(|p| p.iter().sum::<f32>() / PHASES as f32).collect();
                 units.push((ch, FREQUENCIES[best], t, curve));
             }
         }

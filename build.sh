@@ -279,6 +279,7 @@ case "$cmd" in
     train) train "$@" ;;
     experiments) experiments "$@" ;;
     fuzz) fuzz "$@" ;;
+    dist) setup; build; "$TOOLS/dist.sh" "$@" ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;
 esac

@@ -11,6 +11,7 @@
 #   ./build.sh train           retrain the shipped weights natively
 #   ./build.sh experiments [ARGS]  run the experiments natively (ARGS go to `ventral-stream experiments`)
 #   ./build.sh fuzz [SECONDS [TARGET...]]  the fuzz targets (tools/fuzz.sh)
+#   ./build.sh dist            the release: one npm package tarball in dist/ (tools/dist.sh)
 #
 # CI runs `bash .ci/run` (= `./build.sh test`) in a fresh clone, as root, with CI=true and no stdin.
 set -euo pipefail
@@ -197,7 +198,7 @@ experiments() {
 }
 
 usage() {
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 # Commands that take no arguments refuse them rather than ignore them.
@@ -217,6 +218,7 @@ case "$cmd" in
     train) none "$@" && train ;;
     experiments) experiments "$@" ;;
     fuzz) setup && "$TOOLS/fuzz.sh" "$@" ;;
+    dist) setup && build && "$TOOLS/dist.sh" "$@" ;;
     -h | --help | help) usage ;;
     *) usage >&2 && exit 2 ;;
 esac

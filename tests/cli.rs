@@ -118,18 +118,25 @@ fn bad_input_is_a_message_and_a_non_zero_exit() {
     std::fs::write(&bad_weights, b"\x10\x00\x00\x00\x00\x00\x00\x00{\"a\":").unwrap();
     let photo = scratch("ok.png");
     write_png(&photo, 32, 32, png::ColorType::Rgb);
-    for (label, out) in [
-        ("missing file", missing),
-        ("not an image", bin(&["run", "--image", not_image.to_str().unwrap()])),
-        ("truncated PNG", bin(&["run", "--image", truncated.to_str().unwrap()])),
-        ("bad weights", bin(&["run", "--image", photo.to_str().unwrap(), "--weights", bad_weights.to_str().unwrap()])),
-        ("unknown wiring", bin(&["run", "--image", photo.to_str().unwrap(), "--wiring", "ladder"])),
-        ("unknown command", bin(&["fly"])),
-        ("unknown experiment", bin(&["experiment", "telepathy"])),
+    // Each case names the words of its own message: a message that merely exists (or an
+    // echo of the file's name) does not pass.
+    for (label, out, expect) in [
+        ("missing file", missing, "cannot read /nonexistent/picture.png"),
+        ("not an image", bin(&["run", "--image", not_image.to_str().unwrap()]), "not a PNG or JPEG image"),
+        ("truncated PNG", bin(&["run", "--image", truncated.to_str().unwrap()]), "PNG data is"),
+        (
+            "bad weights",
+            bin(&["run", "--image", photo.to_str().unwrap(), "--weights", bad_weights.to_str().unwrap()]),
+            "not a readable safetensors file",
+        ),
+        ("unknown wiring", bin(&["run", "--image", photo.to_str().unwrap(), "--wiring", "ladder"]), "\"ladder\""),
+        ("unknown command", bin(&["fly"]), "unknown command \"fly\""),
+        ("unknown experiment", bin(&["experiment", "telepathy"]), "unknown experiment \"telepathy\""),
     ] {
         assert!(!out.status.success(), "{label} should fail");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!err.is_empty() && !err.contains("panicked"), "{label}: {err}");
+        assert!(!err.contains("panicked"), "{label}: {err}");
+        assert!(err.contains(expect), "{label}: expected {expect:?} in {err}");
     }
 }
 
@@ -198,18 +205,18 @@ fn bad_weights_files_are_refused_in_words() {
     let photo = scratch("for-weights.png");
     write_png(&photo, 48, 48, png::ColorType::Rgb);
     let shipped = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/weights/stream.safetensors")).unwrap();
-    let truncated = scratch("truncated.safetensors");
+    let truncated = scratch("w-cut.safetensors");
     std::fs::write(&truncated, &shipped[..shipped.len() - 100]).unwrap();
-    let not_safetensors = scratch("photo-as-weights.safetensors");
+    let not_safetensors = scratch("w-png.safetensors");
     std::fs::copy(&photo, &not_safetensors).unwrap();
-    let wrong_shape = edited_weights("shape.safetensors", |h| {
+    let wrong_shape = edited_weights("w-edit1.safetensors", |h| {
         h["IT.compute.k"]["shape"] = serde_json::json!([32, 288]);
     });
-    let wrong_dtype = edited_weights("dtype.safetensors", |h| {
+    let wrong_dtype = edited_weights("w-edit2.safetensors", |h| {
         h["IT.compute.k"]["dtype"] = serde_json::json!("U8");
     });
     // A NaN scale: every weight of that tensor becomes NaN.
-    let nan = scratch("nan.safetensors");
+    let nan = scratch("w-scale.safetensors");
     {
         let n = u64::from_le_bytes(shipped[..8].try_into().unwrap()) as usize;
         let header: serde_json::Value = serde_json::from_slice(&shipped[8..8 + n]).unwrap();
@@ -219,13 +226,14 @@ fn bad_weights_files_are_refused_in_words() {
         std::fs::write(&nan, bytes).unwrap();
     }
     let gated_for_stream = concat!(env!("CARGO_MANIFEST_DIR"), "/weights/gated.safetensors");
+    // The files have neutral names, so each expected message can only come from the loader.
     for (label, file, expect) in [
-        ("truncated", truncated.to_str().unwrap(), ""),
-        ("not safetensors", not_safetensors.to_str().unwrap(), ""),
-        ("wrong shape", wrong_shape.to_str().unwrap(), "shape"),
-        ("wrong dtype", wrong_dtype.to_str().unwrap(), "dtype"),
-        ("NaN", nan.to_str().unwrap(), "non-finite"),
-        ("another model's file", gated_for_stream, ""),
+        ("truncated", truncated.to_str().unwrap(), "not a readable safetensors file"),
+        ("not safetensors", not_safetensors.to_str().unwrap(), "not a readable safetensors file"),
+        ("wrong shape", wrong_shape.to_str().unwrap(), "tensor IT.compute.k has shape [32, 288]"),
+        ("wrong dtype", wrong_dtype.to_str().unwrap(), "tensor IT.compute.k is U8; only F32 and I8 are read"),
+        ("NaN", nan.to_str().unwrap(), "tensor IT.compute.k holds a non-finite value"),
+        ("another model's file", gated_for_stream, "the file holds the gated wiring, not stream"),
     ] {
         let out = bin(&["run", "--image", photo.to_str().unwrap(), "--wiring", "stream", "--weights", file]);
         let err = String::from_utf8_lossy(&out.stderr);

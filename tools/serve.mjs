@@ -8,12 +8,13 @@
 
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// base-uri and form-action: the page has no <base> and no form, so an injected one goes nowhere.
 export const CSP =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; base-uri 'none'; form-action 'none'";
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -33,15 +34,42 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8',
 };
 
+/** Control characters (C0, DEL, C1) as \xNN, so a request path cannot drive the terminal. */
+export function escapeControls(text) {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /**
- * Start serving `root`. Resolves to { server, url, close() } once listening.
- * @param {{root?: string, host?: string, port?: number, csp?: boolean, log?: boolean}} opts
+ * The segments of a decoded URL path with "." and ".." resolved, or null when ".." climbs
+ * above the root. Redirects and file names are both built from these, never from the raw path.
+ */
+export function pathSegments(path) {
+  const out = [];
+  for (const s of path.split('/')) {
+    if (s === '' || s === '.') continue;
+    if (s === '..') {
+      if (out.length === 0) return null;
+      out.pop();
+    } else out.push(s);
+  }
+  return out;
+}
+
+/**
+ * Start serving `root`. Resolves to { server, url, close() } once listening. `log`: true
+ * writes a line a request to the console, a function receives the lines instead.
+ * Refused: paths above the root, dotfiles and dot-directories, and anything whose real path
+ * (symbolic links resolved) lies outside the root.
+ * @param {{root?: string, host?: string, port?: number, csp?: boolean, log?: boolean | ((line: string) => void)}} opts
  */
 export function startServer({ root = 'www', host = '127.0.0.1', port = 0, csp = false, log = false } = {}) {
   const base = resolve(root);
+  const writeLog = typeof log === 'function' ? log : log ? (line) => console.log(line) : null;
 
   const server = createServer(async (req, res) => {
+    let shown = req.url ?? '';
     const send = (status, body, headers = {}) => {
+      writeLog?.(`${req.method} ${escapeControls(shown)} ${status}`);
       res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
@@ -54,17 +82,26 @@ export function startServer({ root = 'www', host = '127.0.0.1', port = 0, csp = 
     } catch {
       return send(400, 'bad request\n');
     }
+    shown = path;
     if (path.includes('\0')) return send(400, 'bad request\n');
-    let file = resolve(join(base, path));
-    if (file !== base && !file.startsWith(base + sep)) return send(403, 'forbidden\n');
+    const segments = pathSegments(path);
+    if (!segments) return send(403, 'forbidden\n');
+    if (segments.some((s) => s.startsWith('.'))) return send(403, 'forbidden\n');
 
     try {
+      const realBase = await realpath(base);
+      let file = join(base, ...segments);
       let info = await stat(file);
       if (info.isDirectory()) {
-        if (!path.endsWith('/')) return send(301, '', { Location: path + '/' });
+        // Same-origin and relative to the root: one leading slash, each segment re-encoded.
+        if (!path.endsWith('/')) {
+          return send(301, '', { Location: `/${segments.map(encodeURIComponent).join('/')}${segments.length ? '/' : ''}` });
+        }
         file = join(file, 'index.html');
         info = await stat(file);
       }
+      const real = await realpath(file);
+      if (real !== realBase && !real.startsWith(realBase + sep)) return send(403, 'forbidden\n');
       const headers = {
         'Content-Type': TYPES[extname(file).toLowerCase()] || 'application/octet-stream',
         'Content-Length': info.size,
@@ -72,12 +109,11 @@ export function startServer({ root = 'www', host = '127.0.0.1', port = 0, csp = 
         'X-Content-Type-Options': 'nosniff',
       };
       if (csp) headers['Content-Security-Policy'] = CSP;
+      writeLog?.(`${req.method} ${escapeControls(path)} 200`);
       res.writeHead(200, headers);
-      if (log) console.log(`${req.method} ${path} 200`);
       if (req.method === 'HEAD') return res.end();
-      createReadStream(file).on('error', () => res.destroy()).pipe(res);
+      createReadStream(real).on('error', () => res.destroy()).pipe(res);
     } catch {
-      if (log) console.log(`${req.method} ${path} 404`);
       send(404, 'not found\n');
     }
   });

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../../tools/chromium.mjs';
-import { startServer } from '../../tools/serve.mjs';
+import { CSP, startServer } from '../../tools/serve.mjs';
 
 export { CHROMIUM_ARGS, chromiumPath };
 
@@ -16,12 +16,15 @@ export const ROOT = resolve(here, '../..');
 export const WWW = join(ROOT, 'www');
 export const SCREENSHOTS = join(here, 'screenshots');
 
-/** Start the server (with CSP) and the browser. Call the returned stop() when done. */
-export async function startAll({ args = [] } = {}) {
+/**
+ * Start the server (with CSP) on `root` (default www/) and the browser. Call the returned
+ * stop() when done.
+ */
+export async function startAll({ args = [], root = WWW } = {}) {
   if (!existsSync(join(WWW, 'pkg', 'ventral_stream.js'))) {
     throw new Error('www/pkg is missing: run ./build.sh build first');
   }
-  const server = await startServer({ root: WWW, port: 0, csp: true });
+  const server = await startServer({ root, port: 0, csp: true });
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_ARGS, ...args] });
   return {
     url: server.url,
@@ -166,6 +169,40 @@ export async function touchStroke(page, points) {
   }
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   await cdp.detach();
+}
+
+/**
+ * Wait until `check()` (async, in node) returns something truthy, and return it; fail with
+ * `what` after `timeout` ms. For conditions on values computed in node (canvas hashes).
+ */
+export async function until(check, { timeout = 30_000, what = 'the condition' } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Serve the experiments' worker as one that reports progress (every 20 ms, up to 0.9) and
+ * never finishes, so that a run can be cancelled at a known point. Returns the undo.
+ */
+export async function stallWorker(page) {
+  const pattern = '**/js/worker.js';
+  await page.route(pattern, (route) => route.fulfill({
+    status: 200,
+    headers: { 'Content-Type': 'text/javascript', 'Content-Security-Policy': CSP },
+    body: `self.addEventListener('message', () => {
+      let fraction = 0;
+      setInterval(() => {
+        fraction = Math.min(0.9, fraction + 0.01);
+        self.postMessage({ type: 'progress', fraction });
+      }, 20);
+    });`,
+  }));
+  return () => page.unroute(pattern);
 }
 
 export function screenshotPath(name) {

@@ -9,8 +9,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSP } from '../../tools/serve.mjs';
-import { drawStroke, frames, loadReady, openPage, pageFor, ROOT, startAll } from './harness.mjs';
+import { drawStroke, frames, loadReady, openPage, pageFor, ROOT, stallWorker, startAll, until } from './harness.mjs';
 import { greyPng } from './png.mjs';
+import { MAX_WEIGHTS_BYTES } from '../../www/js/figures/weights.js';
+import { MAX_POINTS } from '../../www/js/urlstate.js';
 
 const STROKE = [[0.2, 0.3], [0.8, 0.7], [0.5, 0.2]];
 
@@ -48,7 +50,13 @@ async function upload(page, name, mimeType, buffer) {
 }
 /** The page still works: a stroke changes what the stations show. */
 async function assertStillWorks(page, label) {
-  await page.click('[data-action="clear"]').catch(() => {});
+  // Clear is disabled on blank paper: click it only when there is something to clear, and
+  // wait for the paper to be blank (the button disables itself).
+  const clear = page.locator('[data-action="clear"]');
+  if (await clear.isEnabled()) {
+    await clear.click();
+    await page.waitForFunction(() => document.querySelector('[data-action="clear"]').disabled);
+  }
   await frames(page, 2);
   const before = await inputHash(page);
   await drawStroke(page, STROKE);
@@ -162,16 +170,22 @@ test('a truncated, mis-shaped, wrongly typed or non-safetensors weights file is 
   const wrongShape = structuredClone(header);
   wrongShape[first].shape = [...wrongShape[first].shape].reverse();
   if (wrongShape[first].shape.join() === header[first].shape.join()) wrongShape[first].shape = [1, wrongShape[first].shape.reduce((a, b) => a * b, 1)];
+  // A dtype of the same width (I8 → U8, F32 → U32), so the file stays well-formed and only the
+  // loader's own dtype check can refuse it.
   const wrongType = structuredClone(header);
-  wrongType[first].dtype = 'I32';
+  const sameWidth = { I8: 'U8', F32: 'U32' }[header[first].dtype];
+  assert.ok(sameWidth, `a dtype of the same width as ${header[first].dtype}`);
+  wrongType[first].dtype = sameWidth;
   const cases = [
-    ['truncated.safetensors', good.subarray(0, Math.floor(good.length / 2))],
-    ['shapes.safetensors', safetensors(wrongShape, data)],
-    ['dtype.safetensors', safetensors(wrongType, data)],
-    ['photo.safetensors', readFileSync(join(ROOT, 'tests/fixtures/photo.jpg'))],
-    ['empty.safetensors', Buffer.alloc(0)],
+    ['truncated.safetensors', good.subarray(0, Math.floor(good.length / 2)), /not a readable safetensors file/],
+    ['shapes.safetensors', safetensors(wrongShape, data), new RegExp(`tensor ${first.replaceAll('.', '\\.')} has shape`)],
+    ['dtype.safetensors', safetensors(wrongType, data), new RegExp(`tensor ${first.replaceAll('.', '\\.')} is ${sameWidth}; only F32 and I8 are read`)],
+    ['photo.safetensors', readFileSync(join(ROOT, 'tests/fixtures/photo.jpg')), /not a readable safetensors file/],
+    ['empty.safetensors', Buffer.alloc(0), /not a readable safetensors file/],
+    // Over the size cap: refused before it is read (zeros would otherwise be "not readable").
+    ['big.safetensors', Buffer.alloc(MAX_WEIGHTS_BYTES + 1), /it is 1,000,001 bytes, more than the 1,000,000 bytes/],
   ];
-  for (const [name, buffer] of cases) {
+  for (const [name, buffer, expect] of cases) {
     await page.setInputFiles('input[data-control="weights-file"]', { name, mimeType: 'application/octet-stream', buffer });
     await page.waitForFunction((n) => document.querySelector('[data-role="weights-status"]').textContent.includes(n), name);
     const s = await page.evaluate(() => {
@@ -180,6 +194,7 @@ test('a truncated, mis-shaped, wrongly typed or non-safetensors weights file is 
     });
     assert.equal(s.kind, 'error', `${name}: ${s.text}`);
     assert.match(s.text, /was not loaded: .+\. The stream wiring keeps its weights/, name);
+    assert.match(s.text, expect, name);
     await frames(page, 2);
     assert.equal(await inputHash(page), before, `${name}: the stations show the same as before`);
   }
@@ -204,6 +219,32 @@ test('a garbage URL state is ignored and the page works', async () => {
       await loadReady(page, `${env.url}${hash}`);
       await assertStillWorks(page, hash.slice(0, 40));
       assert.deepEqual(problems, [], hash.slice(0, 40));
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+/** A link's strokes= value: one zigzag stroke of n points (far enough apart that none is thinned). */
+function zigzag(n) {
+  const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const code = (v) => B64[v >> 6] + B64[v & 63];
+  let s = '';
+  for (let i = 0; i < n; i++) s += code(i % 2 ? 3686 : 410) + code(Math.round((4095 * i) / n));
+  return s;
+}
+
+test('a drawing in a link is read up to the points the page itself writes, and a longer one is cut with a notice', async () => {
+  for (const [n, cut] of [[MAX_POINTS, false], [MAX_POINTS + 1, true], [20_000, true]]) {
+    const { context, page, problems } = await openPage(env);
+    try {
+      await loadReady(page, `${env.url}#strokes=${zigzag(n)}`);
+      const status = await page.evaluate(() => document.querySelector('[data-role="status"]').textContent);
+      if (cut) assert.match(status, new RegExp(`more than ${MAX_POINTS} points .*only the first ${MAX_POINTS} are shown`), `${n} points`);
+      else assert.doesNotMatch(status, /points/, `${n} points`);
+      // The page writes back what it drew (a cut link is rewritten): every point up to the cap.
+      await page.waitForFunction((want) => (new URLSearchParams(location.hash.slice(1)).get('strokes') ?? '').replaceAll('~', '').length === 4 * want, Math.min(n, MAX_POINTS));
+      assert.deepEqual(problems, [], `${n} points`);
     } finally {
       await context.close();
     }
@@ -254,9 +295,11 @@ test('the webcam: refused and absent are explained; unplugged mid-stream keeps t
       });
     });
     await loadReady(page, env.url);
+    const blank = await inputHash(page);
     await page.click('[data-action="webcam"]');
     await page.waitForFunction(() => document.querySelector('[data-action="webcam"]').getAttribute('aria-pressed') === 'true', null, { timeout: 20_000 });
-    await page.waitForTimeout(400);
+    // A camera frame has reached the stations (so there is a last frame to keep).
+    await until(async () => (await inputHash(page)) !== blank, { timeout: 20_000, what: 'a camera frame to reach the stations' });
     await page.evaluate(() => window.__testUnplug());
     const m = await waitMessage(page, /camera stopped/);
     assert.equal(m.kind, 'error');
@@ -301,12 +344,16 @@ test('an experiment cancelled half-way and started again runs to the end', async
   const sel = `figure[data-experiment="${name}"]`;
   const fig = page.locator(sel);
   await fig.scrollIntoViewIfNeeded();
+  // The first run's worker reports progress and never finishes, so Cancel always lands mid-run
+  // (a real quick run can end before the click).
+  const unstall = await stallWorker(page);
   await fig.locator('button[data-action="run"]').click();
-  await page.waitForFunction((s) => document.querySelector(`${s} progress`).value > 0.05, sel, { timeout: 120_000 });
+  await page.waitForFunction((s) => document.querySelector(`${s} progress`).value > 0.05, sel, { timeout: 60_000 });
   await fig.locator('button[data-action="cancel"]').click();
   await page.waitForFunction((s) => document.querySelector(s).dataset.running === 'false', sel);
   assert.match(await fig.locator('[data-role="status"]').textContent(), /Cancelled/);
-  // Again, straight away: a fresh worker, from the start, to the end.
+  // Again, straight away, with the real worker: a fresh worker, from the start, to the end.
+  await unstall();
   await fig.locator('button[data-action="run"]').click();
   await page.waitForFunction((s) => document.querySelector(s).dataset.running === 'true', sel);
   await page.waitForFunction((s) => document.querySelector(s).dataset.running === 'false', sel, { timeout: 240_000 });
@@ -373,6 +420,27 @@ test('a Rust panic is reported and the page recovers with a fresh Viewer (lesion
 });
 
 // ---- 4. privacy and embedding ----
+
+test('embed.html with an unknown figure name, even one every object has, says so and lists the figures', async () => {
+  for (const name of ['__proto__', 'toString', 'constructor', 'no-such-figure']) {
+    const { context, page, problems } = await openPage(env);
+    try {
+      await page.goto(`${env.url}embed.html#figure=${name}`);
+      // (a name taken for a figure would start one: wait for either outcome, then look)
+      await page.waitForFunction(() => {
+        const el = document.querySelector('stream-figure');
+        return el?.dataset.error === 'true' || el?.dataset.ready === 'true';
+      }, null, { timeout: 30_000 });
+      const text = await page.evaluate(() => document.querySelector('stream-figure').shadowRoot.textContent);
+      assert.equal(await page.evaluate(() => document.querySelector('stream-figure').dataset.error), 'true', `${name}: ${text.slice(0, 80)}`);
+      assert.match(text, new RegExp(`No figure called “${name}”\\. Try one of: input, .*stations`), name);
+      assert.doesNotMatch(text, /undefined/, name);
+      assert.deepEqual(problems, [], name);
+    } finally {
+      await context.close();
+    }
+  }
+});
 
 const HOSTILE_CSS = `
 * { all: unset !important; }

@@ -23,7 +23,8 @@ class StreamFigure extends HTMLElement {
     if (this.#started) return;
     this.#started = true;
     const name = this.getAttribute('figure') || 'stations';
-    const spec = FIGURES[name];
+    // Own names only: "__proto__" or "toString" are not figures.
+    const spec = Object.hasOwn(FIGURES, name) ? FIGURES[name] : null;
     const shadow = this.attachShadow({ mode: 'open' });
     for (const href of STYLES) shadow.append(h('link', { rel: 'stylesheet', href }));
     const status = h('p', { class: 'status', 'data-role': 'status', role: 'status' });

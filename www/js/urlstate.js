@@ -5,7 +5,11 @@
 // the reader's machine).
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const MAX_POINTS = 1500;
+/**
+ * The most points a link holds: what encodeStrokes writes at most, and what a link is read to.
+ * A long drawing fits: the ten hand-drawn test pictures on one paper make 36 strokes, 1,094 points.
+ */
+export const MAX_POINTS = 1500;
 
 function encodeStrokes(strokes) {
   let budget = MAX_POINTS;
@@ -28,30 +32,40 @@ function encodeStrokes(strokes) {
   return out.join('~');
 }
 
+/** The strokes of a link, at most MAX_POINTS points in all; `cut` says there were more. */
 function decodeStrokes(text) {
   const strokes = [];
+  let left = MAX_POINTS;
+  let cut = false;
   for (const s of text.split('~')) {
     const points = [];
-    for (let i = 0; i + 3 < s.length + 0; i += 4) {
+    for (let i = 0; i + 3 < s.length; i += 4) {
       const q = (j) => (B64.indexOf(s[i + j]) << 6) | B64.indexOf(s[i + j + 1]);
       const x = q(0) / 4095;
       const y = q(2) / 4095;
-      if (Number.isFinite(x) && Number.isFinite(y) && x >= 0 && y >= 0) points.push([x, y]);
+      if (!(Number.isFinite(x) && Number.isFinite(y) && x >= 0 && y >= 0)) continue;
+      if (left === 0) {
+        cut = true;
+        break;
+      }
+      points.push([x, y]);
+      left -= 1;
     }
     if (points.length) strokes.push(points);
+    if (cut) break;
   }
-  return strokes;
+  return { strokes, cut };
 }
 
 export function readState(hash = location.hash) {
   const p = new URLSearchParams(hash.replace(/^#/, ''));
-  const state = { figure: p.get('figure'), preset: null, strokes: [], lesions: [] };
+  const state = { figure: p.get('figure'), preset: null, strokes: [], strokesCut: false, lesions: [] };
   const input = p.get('input');
   if (input?.startsWith('preset:')) {
     const [, name, v] = input.split(':');
     state.preset = { name, variant: Math.max(0, parseInt(v, 10) || 0) };
   }
-  if (p.get('strokes')) state.strokes = decodeStrokes(p.get('strokes'));
+  if (p.get('strokes')) ({ strokes: state.strokes, cut: state.strokesCut } = decodeStrokes(p.get('strokes')));
   const lesion = p.get('lesion');
   if (lesion) state.lesions = lesion.split(',').filter((k) => /^(stream|hierarchy)\.(V1|V2|V4|IT)$/.test(k));
   return state;
@@ -84,4 +98,7 @@ export function applyState(app, state) {
     }
   }
   if (state.strokes.length) app.paper.setStrokes(state.strokes);
+  if (state.strokesCut) {
+    app.noticeSink(`The drawing in this link has more than ${MAX_POINTS} points (more than this page ever writes); only the first ${MAX_POINTS} are shown.`);
+  }
 }

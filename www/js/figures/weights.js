@@ -5,6 +5,14 @@
 import { h, uid } from '../dom.js';
 import { WIRINGS } from '../names.js';
 
+/**
+ * The largest weights file read. The shipped files (I8) are 50,742 to 92,094 bytes; stored as
+ * F32 (`ventral-stream init` without --quantize) stream is 187,424 and gated 345,656 bytes. A
+ * file over 1,000,000 bytes cannot be one of these models, and is refused before it is read.
+ */
+export const MAX_WEIGHTS_BYTES = 1_000_000;
+const inBytes = (n) => `${n.toLocaleString('en-GB')} bytes`;
+
 export function mountWeights(root, app) {
   const id = uid('weights');
   const wiring = h('select', { id: `${id}-wiring`, 'data-control': 'weights-wiring' },
@@ -27,6 +35,8 @@ export function mountWeights(root, app) {
     status.textContent = text;
     status.dataset.kind = kind;
   };
+  const tooBig = (from, size) =>
+    say(`${from} was not loaded: it is ${inBytes(size)}, more than the ${inBytes(MAX_WEIGHTS_BYTES)} a weights file for these models can take. The ${wiring.value} wiring keeps its weights.`, 'error');
   const use = (bytes, from) => {
     try {
       app.loadWeights(wiring.value, bytes);
@@ -51,6 +61,11 @@ export function mountWeights(root, app) {
       const res = await fetch(target);
       if (!res.ok) throw new Error(`the server answered ${res.status}`);
       const total = Number(res.headers.get('content-length')) || 0;
+      const name = target.pathname.split('/').pop() || 'the file';
+      if (total > MAX_WEIGHTS_BYTES) {
+        await res.body?.cancel();
+        return tooBig(name, total);
+      }
       const reader = res.body.getReader();
       const chunks = [];
       let got = 0;
@@ -59,6 +74,11 @@ export function mountWeights(root, app) {
         if (done) break;
         chunks.push(value);
         got += value.length;
+        if (got > MAX_WEIGHTS_BYTES) {
+          // (no or a false Content-Length: stop reading at the cap)
+          await reader.cancel();
+          return tooBig(name, got);
+        }
         if (total) progress.value = got / total;
       }
       const bytes = new Uint8Array(got);
@@ -67,7 +87,7 @@ export function mountWeights(root, app) {
         bytes.set(c, o);
         o += c.length;
       }
-      use(bytes, target.pathname.split('/').pop() || 'the file');
+      use(bytes, name);
     } catch (err) {
       say(`Could not fetch ${u}: ${err?.message ?? err}`, 'error');
     } finally {
@@ -78,6 +98,7 @@ export function mountWeights(root, app) {
     const f = file.files?.[0];
     file.value = '';
     if (!f) return;
+    if (f.size > MAX_WEIGHTS_BYTES) return tooBig(f.name, f.size);
     use(new Uint8Array(await f.arrayBuffer()), f.name);
   });
   return { update() {} };

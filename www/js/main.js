@@ -1,15 +1,19 @@
 // The article page: one App (one model, one input) for every live figure on the page. The
 // figures are the elements with [data-figure]; the input panel is [data-figure="input"].
 // The state of the input and of the lesion switches is kept in the URL's fragment.
+//
+// Start-up comes in pieces that yield to the browser: the input panel and the model first;
+// every other figure is built when it first comes near the viewport, and drawn only while it
+// is near (js/visibility.js).
 
-// The experiment figures (js/experiments/), loaded on their own so that a failure there cannot stop the page.
-import('./experiments/index.js').catch((err) => console.error('The experiment figures could not be loaded', err));
 import { App } from './app.js';
 import { FIGURES } from './figures/index.js';
 import { mountInputPanel } from './figures/inputpanel.js';
 import { mountWeights } from './figures/weights.js';
 import { installCards } from './cards.js';
 import { applyState, readState, writeState } from './urlstate.js';
+import { watchNear } from './visibility.js';
+import { yieldToBrowser } from './schedule.js';
 
 const app = new App();
 const html = document.documentElement;
@@ -52,21 +56,43 @@ for (const fig of document.querySelectorAll('figure[data-figure]')) {
   }
 }
 
-const inputRoot = document.querySelector('[data-figure="input"] .figure-body');
-// The input panel is drawn first, so its presets menu exists before any other figure runs.
-app.add(mountInputPanel(inputRoot, app));
+const inputFigure = document.querySelector('figure[data-figure="input"]');
+// The input panel is built first, so its paper and presets menu exist before any other figure.
+const inputPanel = app.add(mountInputPanel(inputFigure.querySelector('.figure-body'), app), { el: inputFigure, near: false });
+watchNear(inputFigure, (near) => app.setNear(inputPanel, near));
+
+/**
+ * Build `mount()` the first time `el` comes near the viewport, as a task of its own; from then
+ * on it is drawn only while near.
+ */
+function mountWhenNear(el, mount) {
+  let figure = null;
+  let near = false;
+  watchNear(el, (isNear) => {
+    near = isNear;
+    if (figure) app.setNear(figure, near);
+    else if (near) {
+      figure = 'pending';
+      // A task of its own: a scroll that brings several figures near builds them one by one.
+      setTimeout(() => {
+        try {
+          figure = app.add(mount(), { el, near });
+        } catch (err) {
+          fail('A figure could not be built', err);
+        }
+      }, 0);
+    }
+  });
+}
+
 for (const fig of document.querySelectorAll('figure[data-figure]')) {
-  const name = fig.dataset.figure;
-  if (name === 'input') {
-    continue;
-  }
-  const spec = FIGURES[name];
+  const spec = FIGURES[fig.dataset.figure];
   const body = fig.querySelector('.figure-body');
-  if (!spec?.mount || !body) continue;
-  app.add(spec.mount(body, app));
+  if (fig === inputFigure || !spec?.mount || !body) continue;
+  mountWhenNear(fig, () => spec.mount(body, app));
 }
 const weightsRoot = document.querySelector('[data-role="weights"]');
-if (weightsRoot) mountWeights(weightsRoot, app);
+if (weightsRoot) mountWhenNear(weightsRoot, () => mountWeights(weightsRoot, app));
 
 /** A short text summary for screen readers, said when a change is complete (not on every frame). */
 let announceTimer = 0;
@@ -107,6 +133,7 @@ async function start() {
     fail('The model could not be loaded', err);
     return;
   }
+  await yieldToBrowser();
   try {
     applyState(app, readState());
   } catch (err) {
@@ -146,4 +173,8 @@ document.addEventListener('stations-test', (e) => {
   }
 });
 
-start();
+// The experiment figures (js/experiments/) after the model, whether or not it loaded: they are
+// drawn from the results file; loaded on their own so that a failure there cannot stop the page.
+start().finally(() => {
+  import('./experiments/index.js').catch((err) => console.error('The experiment figures could not be loaded', err));
+});

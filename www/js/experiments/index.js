@@ -1,12 +1,18 @@
 // Hydrates every experiment placeholder in the article,
 //   <figure id="fig-EXP" class="experiment" data-experiment="EXP"></figure>,
-// from the committed results file (www/data/results.json), with a "Run in your browser"
+// from the committed results (www/data/results/EXP.json), with a "Run in your browser"
 // button that reruns it live in a Web Worker; and fills every <span data-result="EXP.path">
-// the prose quotes from the same file. Imported once by the page's main module.
+// the prose quotes from the same results. Imported once by the page's main module.
+//
+// Each placeholder is built when it first comes near the viewport, and only then fetches and
+// parses its own experiment's file: a reader who never scrolls to the receptive fields never
+// loads their maps. data-state on a placeholder says where it is: waiting (far), loading, then
+// what mountExperiment sets (file, none, error, live…).
 
 import { h } from '../dom.js';
-import { fillResults } from './format.js';
-import { loadResults, mountExperiment } from './frame.js';
+import { fillResult } from './format.js';
+import { loadIndex, loadResult, mountExperiment } from './frame.js';
+import { whenNear } from '../visibility.js';
 import edgeProbe from './edge-probe.js';
 import variability from './variability.js';
 import deletion from './deletion.js';
@@ -33,28 +39,55 @@ function installDefs() {
   document.body.append(defs);
 }
 
-let hydrated = null;
-
-/** Mounts every placeholder under `root` (once) and fills the data-result hooks. */
-export function hydrateExperiments(root = document) {
-  hydrated ??= (async () => {
-    installDefs();
-    const state = await loadResults();
-    fillResults(root, state.results);
-    const mounted = {};
-    for (const fig of root.querySelectorAll('[data-experiment]')) {
-      const spec = EXPERIMENTS[fig.dataset.experiment];
-      if (!spec || fig.dataset.hydrated) continue;
-      fig.dataset.hydrated = 'true';
-      mounted[spec.name] = mountExperiment(fig, spec, state);
-    }
-    document.documentElement.dataset.experiments = state.results ? 'ready' : 'no-results';
-    return mounted;
-  })();
-  return hydrated;
+/** In a task of its own, so that building several figures after one scroll never adds up to a long task. */
+function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-hydrateExperiments().catch((err) => {
+async function mountWhenNear(fig, spec) {
+  await whenNear(fig);
+  fig.dataset.state = 'loading';
+  const state = await loadResult(spec.name);
+  await nextTask();
+  mountExperiment(fig, spec, state);
+}
+
+async function fillWhenNear(el) {
+  await whenNear(el);
+  const state = await loadResult(el.dataset.result.split('.')[0]);
+  fillResult(el, state.results);
+}
+
+let hydrated = false;
+
+/**
+ * Watches every placeholder and data-result hook under `root` (once), and says on <html>
+ * (data-experiments: ready, no-results or error) whether there are results to draw from.
+ */
+export function hydrateExperiments(root = document) {
+  if (hydrated) return;
+  hydrated = true;
+  installDefs();
+  loadIndex().then((index) => {
+    document.documentElement.dataset.experiments = index.names ? 'ready' : 'no-results';
+  });
+  for (const fig of root.querySelectorAll('[data-experiment]')) {
+    const spec = EXPERIMENTS[fig.dataset.experiment];
+    if (!spec || fig.dataset.state) continue;
+    fig.dataset.state = 'waiting';
+    mountWhenNear(fig, spec).catch((err) => {
+      console.error(`The experiment figure ${spec.name} could not be set up`, err);
+      fig.dataset.state = 'error';
+    });
+  }
+  for (const el of root.querySelectorAll('[data-result]')) {
+    fillWhenNear(el).catch((err) => console.error(`${el.dataset.result} could not be filled`, err));
+  }
+}
+
+try {
+  hydrateExperiments();
+} catch (err) {
   console.error('The experiment figures could not be set up', err);
   document.documentElement.dataset.experiments = 'error';
-});
+}

@@ -1,0 +1,15 @@
+// Start-up work in pieces: between pieces the browser gets a turn (input, rendering), so that
+// no piece becomes a long task that blocks the page.
+
+/** scheduler.yield where there is one (the rest of the work keeps its place), else a macrotask. */
+export function yieldToBrowser() {
+  const s = globalThis.scheduler;
+  if (typeof s?.yield === 'function') return s.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Resolves when the browser is idle (or after `timeout` ms), for work nobody is waiting for. */
+export function whenIdle(timeout = 1000) {
+  if (typeof requestIdleCallback === 'function') return new Promise((resolve) => requestIdleCallback(() => resolve(), { timeout }));
+  return new Promise((resolve) => setTimeout(resolve, 50));
+}

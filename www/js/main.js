@@ -13,7 +13,7 @@ import { mountWeights } from './figures/weights.js';
 import { installCards } from './cards.js';
 import { applyState, readState, writeState } from './urlstate.js';
 import { watchNear } from './visibility.js';
-import { yieldToBrowser } from './schedule.js';
+import { afterNextPaint, yieldToBrowser } from './schedule.js';
 
 const app = new App();
 const html = document.documentElement;
@@ -55,6 +55,10 @@ for (const fig of document.querySelectorAll('figure[data-figure]')) {
     cap.append(strong, ` ${spec.caption}`);
   }
 }
+
+// The experiment figures (js/experiments/, loaded later) are placeholders until they come near:
+// give them their room now, in the first layout, rather than moving the page later.
+for (const fig of document.querySelectorAll('figure[data-experiment]:empty')) fig.dataset.state = 'waiting';
 
 const inputFigure = document.querySelector('figure[data-figure="input"]');
 // The input panel is built first, so its paper and presets menu exist before any other figure.
@@ -173,8 +177,10 @@ document.addEventListener('stations-test', (e) => {
   }
 });
 
-// The experiment figures (js/experiments/) after the model, whether or not it loaded: they are
-// drawn from the results file; loaded on their own so that a failure there cannot stop the page.
-start().finally(() => {
+// The model (a large download) once the text is on screen, so that it never holds up the
+// first paint. Then the experiment figures (js/experiments/), whether or not the model loaded:
+// they are drawn from the results file; loaded on their own so that a failure there cannot
+// stop the page.
+afterNextPaint().then(start).finally(() => {
   import('./experiments/index.js').catch((err) => console.error('The experiment figures could not be loaded', err));
 });

@@ -13,3 +13,8 @@ export function whenIdle(timeout = 1000) {
   if (typeof requestIdleCallback === 'function') return new Promise((resolve) => requestIdleCallback(() => resolve(), { timeout }));
   return new Promise((resolve) => setTimeout(resolve, 50));
 }
+
+/** Resolves after the browser has rendered the next frame (a task queued from requestAnimationFrame runs after it). */
+export function afterNextPaint() {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}

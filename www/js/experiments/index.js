@@ -52,10 +52,10 @@ async function mountWhenNear(fig, spec) {
   mountExperiment(fig, spec, state);
 }
 
-async function fillWhenNear(el) {
-  await whenNear(el);
-  const state = await loadResult(el.dataset.result.split('.')[0]);
-  fillResult(el, state.results);
+/** The hooks of one paragraph (or list item) are filled together, when it comes near. */
+async function fillWhenNear(block, hooks) {
+  await whenNear(block);
+  for (const el of hooks) fillResult(el, (await loadResult(el.dataset.result.split('.')[0])).results);
 }
 
 let hydrated = false;
@@ -73,15 +73,20 @@ export function hydrateExperiments(root = document) {
   });
   for (const fig of root.querySelectorAll('[data-experiment]')) {
     const spec = EXPERIMENTS[fig.dataset.experiment];
-    if (!spec || fig.dataset.state) continue;
+    if (!spec || (fig.dataset.state && fig.dataset.state !== 'waiting')) continue;
     fig.dataset.state = 'waiting';
     mountWhenNear(fig, spec).catch((err) => {
       console.error(`The experiment figure ${spec.name} could not be set up`, err);
       fig.dataset.state = 'error';
     });
   }
+  const blocks = new Map();
   for (const el of root.querySelectorAll('[data-result]')) {
-    fillWhenNear(el).catch((err) => console.error(`${el.dataset.result} could not be filled`, err));
+    const block = el.closest('p, li') ?? el;
+    blocks.set(block, [...(blocks.get(block) ?? []), el]);
+  }
+  for (const [block, hooks] of blocks) {
+    fillWhenNear(block, hooks).catch((err) => console.error('A data-result hook could not be filled', err));
   }
 }
 

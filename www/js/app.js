@@ -144,12 +144,13 @@ export class App extends EventTarget {
     return !this.placement.get(figure)?.stale;
   }
 
-  async start() {
+  /** Load the model; run it on the paper at once unless the caller has more to set up first. */
+  async start({ run = true } = {}) {
     this.viewer = await loadViewer();
     const cats = this.viewer.categories();
     this.categories = Array.isArray(cats) ? cats : [];
     for (const key of this.lesions) this.#applyLesion(key, true);
-    this.runNow();
+    if (run) this.runNow();
   }
 
   /** Run the model on the paper now and draw every figure. */

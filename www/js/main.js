@@ -60,10 +60,14 @@ for (const fig of document.querySelectorAll('figure[data-figure]')) {
 // give them their room now, in the first layout, rather than moving the page later.
 for (const fig of document.querySelectorAll('figure[data-experiment]:empty')) fig.dataset.state = 'waiting';
 
+// A turn for the browser between the pieces of start-up (this module awaits at its top level).
+await yieldToBrowser();
+
 const inputFigure = document.querySelector('figure[data-figure="input"]');
 // The input panel is built first, so its paper and presets menu exist before any other figure.
 const inputPanel = app.add(mountInputPanel(inputFigure.querySelector('.figure-body'), app), { el: inputFigure, near: false });
 watchNear(inputFigure, (near) => app.setNear(inputPanel, near));
+await yieldToBrowser();
 
 /**
  * Build `mount()` the first time `el` comes near the viewport, as a task of its own; from then
@@ -132,7 +136,8 @@ installCards();
 async function start() {
   setStatus('Loading the model…');
   try {
-    await app.start();
+    // The first run waits for the state in the address: one run, of the right input.
+    await app.start({ run: false });
   } catch (err) {
     fail('The model could not be loaded', err);
     return;

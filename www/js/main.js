@@ -60,13 +60,13 @@ for (const fig of document.querySelectorAll('figure[data-figure]')) {
 // give them their room now, in the first layout, rather than moving the page later.
 for (const fig of document.querySelectorAll('figure[data-experiment]:empty')) fig.dataset.state = 'waiting';
 
-// A turn for the browser between the pieces of start-up (this module awaits at its top level).
-await yieldToBrowser();
-
 const inputFigure = document.querySelector('figure[data-figure="input"]');
-// The input panel is built first, so its paper and presets menu exist before any other figure.
+// The input panel is built first, before the first paint (it is on the first screen, and would
+// move the page if it came later), so its paper and presets menu exist before any other figure.
 const inputPanel = app.add(mountInputPanel(inputFigure.querySelector('.figure-body'), app), { el: inputFigure, near: false });
 watchNear(inputFigure, (near) => app.setNear(inputPanel, near));
+
+// A turn for the browser between the pieces of start-up (this module awaits at its top level).
 await yieldToBrowser();
 
 /**

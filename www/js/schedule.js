@@ -8,12 +8,6 @@ export function yieldToBrowser() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Resolves when the browser is idle (or after `timeout` ms), for work nobody is waiting for. */
-export function whenIdle(timeout = 1000) {
-  if (typeof requestIdleCallback === 'function') return new Promise((resolve) => requestIdleCallback(() => resolve(), { timeout }));
-  return new Promise((resolve) => setTimeout(resolve, 50));
-}
-
 /** Resolves after the browser has rendered the next frame (a task queued from requestAnimationFrame runs after it). */
 export function afterNextPaint() {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));

@@ -68,7 +68,9 @@ async function lighthouseRun(url, preset) {
  * A plain headless load (no throttling): every main-thread task over 50 ms from navigation
  * until SETTLE_MS after data-ready, and when the first paint was.
  */
-async function longTaskRun(browser, url) {
+async function longTaskRun(url) {
+  // A fresh browser each time, like each Lighthouse run.
+  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 412, height: 823 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   try {
@@ -92,7 +94,7 @@ async function longTaskRun(browser, url) {
       };
     });
   } finally {
-    await context.close();
+    await browser.close();
   }
 }
 
@@ -124,7 +126,6 @@ function summarise(runs) {
 export async function measure({ sites = { after: join(ROOT, 'www') }, runs = 3, presets = ['mobile', 'desktop'], log = console.log } = {}) {
   const servers = {};
   for (const [name, dir] of Object.entries(sites)) servers[name] = await startServer({ root: dir, port: 0, csp: true });
-  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
   const raw = Object.fromEntries(Object.keys(sites).map((n) => [n, { lighthouse: Object.fromEntries(presets.map((p) => [p, []])), longtasks: [] }]));
   try {
     const names = Object.keys(sites);
@@ -137,13 +138,12 @@ export async function measure({ sites = { after: join(ROOT, 'www') }, runs = 3, 
           raw[name].lighthouse[preset].push(r);
           log(`lighthouse ${name} ${preset} run ${i + 1}: performance ${r.scores.performance}, accessibility ${r.scores.accessibility}, best practices ${r.scores['best-practices']}, SEO ${r.scores.seo}; TBT ${Math.round(r.tbt_ms)} ms, LCP ${Math.round(r.lcp_ms)} ms, CLS ${r.cls?.toFixed(3)}; ${r.long_tasks.length} long tasks; benchmarkIndex ${r.benchmark_index}`);
         }
-        const lt = await longTaskRun(browser, url);
+        const lt = await longTaskRun(url);
         raw[name].longtasks.push(lt);
         log(`long tasks ${name} run ${i + 1}: ${lt.tasks.length} (${lt.after_first_paint.length} after first paint at ${lt.first_paint_ms} ms): ${lt.tasks.map((t) => `${t.duration_ms} ms at ${t.start_ms}`).join(', ') || 'none'}`);
       }
     }
   } finally {
-    await browser.close();
     for (const s of Object.values(servers)) await s.close();
   }
   const out = {};

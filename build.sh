@@ -129,7 +129,7 @@ bench() {
     local dir="$ROOT/bench"
     setup
     build hooks  # the bench times Viewer.forward_only
-    npm_ci "$dir" playwright-core @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm onnxruntime-web
+    npm_ci "$dir" playwright-core @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm onnxruntime-web lighthouse chrome-launcher
 
     # numpy, onnx and safetensors (pinned in bench/requirements.txt) in a venv of our own.
     if ! have python3; then apt_install python3 python3-venv; fi

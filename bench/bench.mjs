@@ -8,7 +8,8 @@
 //   bench/generated/{stream,hierarchy}.onnx        (bench/make_onnx.py)
 //
 //   node bench/bench.mjs [--warmup 20] [--runs 200] [--train-runs N] [--cold 10]
-//                        [--suites native,ours,tfjs,ort,frame,train,cold] [--out FILE]
+//                        [--suites native,ours,tfjs,ort,frame,visible,train,cold,lighthouse]
+//                        [--lighthouse-runs 3] [--out FILE]
 //                        [--js-flags '--no-liftoff']   (V8 flags of the warm runs' browser)
 //
 // Prints a table and writes bench/results/latest.json. Exits 1 when an output check failed.
@@ -22,6 +23,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../tools/chromium.mjs';
 import { startServer } from '../tools/serve.mjs';
+import { headline as lighthouseHeadline, measure as lighthouseMeasure, report as lighthouseReport } from './lighthouse.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..');
@@ -34,7 +36,8 @@ function parseArgs(argv) {
     runs: 200,
     trainRuns: null,
     cold: 10,
-    suites: ['native', 'ours', 'tfjs', 'ort', 'frame', 'train', 'cold'],
+    suites: ['native', 'ours', 'tfjs', 'ort', 'frame', 'visible', 'train', 'cold', 'lighthouse'],
+    lighthouseRuns: 3,
     out: join(HERE, 'results', 'latest.json'),
     jsFlags: '--no-liftoff',
   };
@@ -54,10 +57,11 @@ function parseArgs(argv) {
     else if (a === '--train-runs') o.trainRuns = int();
     else if (a === '--cold') o.cold = int();
     else if (a === '--suites') o.suites = value().split(',');
+    else if (a === '--lighthouse-runs') o.lighthouseRuns = int();
     else if (a === '--out') o.out = resolve(value());
     else if (a === '--js-flags') o.jsFlags = value();
     else if (a === '-h' || a === '--help') {
-      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 13).join('\n'));
+      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 14).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -146,6 +150,9 @@ async function frameSuite(browser, www, { warmup, runs }) {
   try {
     await page.goto(www.url);
     await waitReady(page, problems);
+    // The page builds a figure when it first comes near the viewport.
+    await page.evaluate(() => document.querySelector('[data-figure="stations"]')?.scrollIntoView());
+    await page.waitForFunction(() => document.querySelector('[data-figure="stations"] [data-wiring]'), null, { timeout: 30_000 });
     const result = await page.evaluate(
       async ({ warmup, runs }) => {
         const mod = await import('/pkg/ventral_stream.js');
@@ -256,6 +263,50 @@ async function frameSuite(browser, www, { warmup, runs }) {
   }
 }
 
+/**
+ * The page's own frame (its test hook: the live path's capture, run, and drawing of every
+ * figure near the viewport), timed in the page: with only the first screen in view (1280×900
+ * at the top), and with every figure in view (a viewport as tall as the page).
+ */
+async function visibleSuite(browser, www, { warmup, runs }) {
+  const { context, page, problems } = await openPage(browser, www.url.replace(/\/$/, ''));
+  const timeFrames = () => page.evaluate(({ warmup, runs }) => {
+    const html = document.documentElement;
+    html.setAttribute('data-test-hooks', '');
+    const frame = () => document.dispatchEvent(new CustomEvent('stations-test', { detail: { action: 'frames', n: 1 } }));
+    const w0 = performance.now();
+    for (let i = 0; i < warmup || performance.now() - w0 < 1000; i++) frame();
+    const samples = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      frame();
+      samples.push(performance.now() - t0);
+    }
+    const figures = [...document.querySelectorAll('figure[data-figure]')];
+    return { samples, drawn: figures.filter((f) => f.querySelector('.figure-body')?.childElementCount && !f.dataset.stale).map((f) => f.id) };
+  }, { warmup, runs });
+  try {
+    await page.goto(www.url);
+    await waitReady(page, problems);
+    // Let the figures near the first screen be built.
+    await page.waitForTimeout(500);
+    const firstScreen = await timeFrames();
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: 1280, height: Math.min(height, 16_000) });
+    await page.waitForFunction(() => [...document.querySelectorAll('figure[data-figure] .figure-body')].every((b) => b.childElementCount > 0), null, { timeout: 30_000 });
+    const all = await timeFrames();
+    return {
+      samples: { frame_first_screen: firstScreen.samples, frame_all_visible: all.samples },
+      info: { first_screen_figures: firstScreen.drawn, all_visible_figures: all.drawn, tall_viewport: Math.min(height, 16_000) },
+      problems,
+    };
+  } catch (err) {
+    return { error: `${err.message}`.split('\n')[0], problems, samples: {}, info: {} };
+  } finally {
+    await context.close();
+  }
+}
+
 /** Navigation → data-ready, each in a fresh context (empty cache). */
 async function coldSuite(browser, www, n) {
   const loads = [];
@@ -324,18 +375,24 @@ async function main() {
   let failed = false;
 
   // Native: also (re)writes the shared input, LGN and reference outputs the browser uses.
-  const nativeBin = join(HERE, 'target', 'release', 'stream-bench');
-  if (!existsSync(nativeBin)) throw new Error(`${nativeBin} is missing: run ./build.sh bench`);
-  console.log('==> bench: native (bench/target/release/stream-bench)');
-  const nat = spawnSync(nativeBin, ['--out', GEN, '--warmup', String(o.warmup), '--runs', String(o.runs)], { stdio: 'inherit' });
-  if (nat.status !== 0) throw new Error('the native benchmark failed');
-  const reference = JSON.parse(readFileSync(join(GEN, 'reference.json'), 'utf8'));
-  const native = JSON.parse(readFileSync(join(GEN, 'native.json'), 'utf8'));
-  const flops = reference.wirings.stream.flops;
-  const convFlops = reference.wirings.stream.conv_flops;
-  out.flops = { forward: flops, conv3x3: convFlops, note: 'multiply-adds × 2 of the 1×1 maps, 3×3 convolutions and heads; pooling left out' };
-  for (const f of ['stream.onnx', 'hierarchy.onnx']) {
-    if (!existsSync(join(GEN, f))) throw new Error(`bench/generated/${f} is missing: run ./build.sh bench`);
+  // Only the suites of the page itself (frame, visible, cold, lighthouse) run without it.
+  let native = null;
+  let flops = null;
+  let convFlops = null;
+  if (['native', 'ours', 'tfjs', 'ort', 'train'].some((n) => want.has(n))) {
+    const nativeBin = join(HERE, 'target', 'release', 'stream-bench');
+    if (!existsSync(nativeBin)) throw new Error(`${nativeBin} is missing: run ./build.sh bench`);
+    console.log('==> bench: native (bench/target/release/stream-bench)');
+    const nat = spawnSync(nativeBin, ['--out', GEN, '--warmup', String(o.warmup), '--runs', String(o.runs)], { stdio: 'inherit' });
+    if (nat.status !== 0) throw new Error('the native benchmark failed');
+    const reference = JSON.parse(readFileSync(join(GEN, 'reference.json'), 'utf8'));
+    native = JSON.parse(readFileSync(join(GEN, 'native.json'), 'utf8'));
+    flops = reference.wirings.stream.flops;
+    convFlops = reference.wirings.stream.conv_flops;
+    out.flops = { forward: flops, conv3x3: convFlops, note: 'multiply-adds × 2 of the 1×1 maps, 3×3 convolutions and heads; pooling left out' };
+    for (const f of ['stream.onnx', 'hierarchy.onnx']) {
+      if (!existsSync(join(GEN, f))) throw new Error(`bench/generated/${f} is missing: run ./build.sh bench`);
+    }
   }
 
   const root = await isolatedServer({ root: ROOT });
@@ -371,6 +428,10 @@ async function main() {
       console.log('==> bench: frame (the page)');
       results.frame = await frameSuite(browser, www, opts);
     }
+    if (want.has('visible')) {
+      console.log('==> bench: the page\'s frame, first screen in view and every figure in view');
+      results.visible = await visibleSuite(browser, www, opts);
+    }
     if (want.has('cold')) {
       console.log('==> bench: cold start (the page, default browser flags)');
       const plain = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
@@ -390,6 +451,20 @@ async function main() {
     await browser.close().catch(() => {});
     await root.close();
     await www.close();
+  }
+  // Lighthouse last, on its own (it starts its own Chromium for every run).
+  if (want.has('lighthouse')) {
+    console.log(`==> bench: Lighthouse, mobile and desktop presets, ${o.lighthouseRuns} runs each (bench/lighthouse.mjs)`);
+    try {
+      const lh = await lighthouseMeasure({ sites: { page: join(ROOT, 'www') }, runs: o.lighthouseRuns });
+      out.lighthouse = lh.page;
+      Object.assign(out, lighthouseHeadline(lh.page));
+      out.lighthouse_report = lighthouseReport(lh);
+    } catch (err) {
+      out.checks.lighthouse = { ok: false, error: err.message.split('\n')[0] };
+      console.log(`!! lighthouse: ${err.message}`);
+      failed = true;
+    }
   }
   out.machine.load_after = os.loadavg();
 
@@ -467,6 +542,10 @@ async function main() {
     row('frame_draw', '  of which drawing every view', results.frame.samples.frame_draw);
     if (results.frame.painted?.length) row('frame_painted', 'whole frame to the next rendered frame (rAF → task after paint)', results.frame.painted);
   }
+  if (results.visible && !results.visible.error) {
+    row('frame_first_screen', 'the page\'s frame, only the first screen in view (1280×900, top)', results.visible.samples.frame_first_screen);
+    row('frame_all_visible', 'the page\'s frame, every figure in view (viewport as tall as the page)', results.visible.samples.frame_all_visible);
+  }
   if (results.train && !results.train.error) {
     for (const [name, s] of Object.entries(results.train.samples)) {
       row(`train_${name}`, `one training step, degradation net ${name.replace('_', ', ')} (batch 32)`, s, { trust: trusted.train });
@@ -528,6 +607,8 @@ async function main() {
     native_ms: med('native_stream'),
     native_hierarchy_ms: med('native_hierarchy'),
     frame_ms: med('frame'),
+    frame_first_screen_ms: med('frame_first_screen'),
+    frame_all_visible_ms: med('frame_all_visible'),
     train_step_ms: med('train_depth4_residual'),
     wasm_raw_bytes: out.cold.wasm_raw_bytes,
     wasm_gzip_bytes: out.cold.wasm_gzip_bytes,
@@ -575,6 +656,9 @@ async function main() {
     const i = results[name]?.info;
     if (i?.wasm_files) lines.push(`  ${name.padEnd(5)} ${i.version ?? ''}: loaded ${i.wasm_files.join(', ') || 'no wasm file?'}; threads ${i.threads ?? '?'}${i.simd !== undefined ? `; SIMD ${i.simd}` : ''}`);
   }
+  if (out.lighthouse_report) lines.push(`\nLighthouse (medians; simulated throttling; this machine's benchmarkIndex ${out.benchmarkIndex}):\n${out.lighthouse_report}`);
+  const vis = results.visible?.info;
+  if (vis?.first_screen_figures) lines.push(`\nThe page's frame drew ${vis.first_screen_figures.join(', ')} with the first screen in view, and ${vis.all_visible_figures.length} figures in a ${vis.tall_viewport} px tall viewport.`);
   const frameInfo = results.frame?.info;
   if (frameInfo?.how) lines.push(`\nThe frame: ${frameInfo.how}; ${frameInfo.station_canvases} station canvases; input canvas ${frameInfo.paper?.join('×')}.`);
   if (out.notes.length) lines.push(`\nNotes:\n  ${out.notes.join('\n  ')}`);

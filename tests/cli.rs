@@ -242,3 +242,29 @@ fn bad_weights_files_are_refused_in_words() {
         assert!(err.contains(expect), "{label}: {err}");
     }
 }
+
+#[test]
+fn split_results_writes_one_file_per_experiment_and_an_index() {
+    let whole = scratch("split/results.json");
+    std::fs::create_dir_all(whole.parent().unwrap()).unwrap();
+    let all = serde_json::json!({
+        "lesion": { "stream": { "none": 0.93 }, "seed": 1 },
+        "receptive-fields": { "maps": [[0.5, -0.25], [1.0, 0.0]] },
+    });
+    std::fs::write(&whole, serde_json::to_string_pretty(&all).unwrap()).unwrap();
+    let out = bin(&["split-results", whole.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let dir = whole.with_extension("");
+    let read = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap()
+    };
+    assert_eq!(read("index.json"), serde_json::json!({ "experiments": ["lesion", "receptive-fields"] }));
+    assert_eq!(read("lesion.json"), all["lesion"]);
+    assert_eq!(read("receptive-fields.json"), all["receptive-fields"]);
+
+    // A key that is not an experiment is refused, not written as a file.
+    std::fs::write(&whole, r#"{"../escape": {}}"#).unwrap();
+    let out = bin(&["split-results", whole.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an experiment"));
+}

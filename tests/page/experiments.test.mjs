@@ -5,7 +5,7 @@
 // console error, no request to another origin. Screenshots of every figure at desktop and
 // phone width, light and dark, go to tests/page/screenshots/experiments-*.png.
 //
-// EXPERIMENTS_RESULTS=path/to/results.json serves that file as www/data/results.json (to try
+// EXPERIMENTS_RESULTS=path/to/results.json serves that file as www/data/results/*.json (to try
 // the figures before the committed file exists).
 
 import { after, before, test } from 'node:test';
@@ -16,8 +16,9 @@ import { WWW, drawStroke, frames, loadReady, openPage, screenshotPath, snapshotV
 
 const NAMES = ['edge-probe', 'variability', 'deletion', 'receptive-fields', 'sparseness', 'tuning', 'lesion', 'degradation', 'virtual-weights', 'gating'];
 const RESULTS_OVERRIDE = process.env.EXPERIMENTS_RESULTS;
-const HAVE_RESULTS = Boolean(RESULTS_OVERRIDE) || existsSync(join(WWW, 'data', 'results.json'));
-const RESULTS_RE = /\/data\/results\.json$/;
+const HAVE_RESULTS = Boolean(RESULTS_OVERRIDE) || existsSync(join(WWW, 'data', 'results', 'index.json'));
+// The page reads data/results/index.json and one data/results/NAME.json per experiment figure.
+const RESULTS_RE = /\/data\/results\/[^/]+\.json$/;
 
 let env;
 before(async () => {
@@ -30,7 +31,7 @@ after(async () => {
 /** Without a results file the page asks for it once and gets a 404: expected, not a problem. */
 function realProblems(problems) {
   // (Any other missing file still shows up as "HTTP 404: its URL".)
-  return problems.filter((p) => !/results\.json/.test(p) && !/status of 404/.test(p));
+  return problems.filter((p) => !/\/data\/results\//.test(p) && !/status of 404/.test(p));
 }
 
 async function open(contextOptions = {}, { results = 'default' } = {}) {
@@ -38,8 +39,14 @@ async function open(contextOptions = {}, { results = 'default' } = {}) {
   if (results === 'missing') {
     await o.page.route(RESULTS_RE, (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found\n' }));
   } else if (RESULTS_OVERRIDE) {
-    const body = readFileSync(RESULTS_OVERRIDE, 'utf8');
-    await o.page.route(RESULTS_RE, (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
+    // The whole file, served as the page reads it: split per experiment.
+    const all = JSON.parse(readFileSync(RESULTS_OVERRIDE, 'utf8'));
+    await o.page.route(RESULTS_RE, (route) => {
+      const file = new URL(route.request().url()).pathname.split('/').pop().replace(/\.json$/, '');
+      const value = file === 'index' ? { experiments: Object.keys(all) } : all[file];
+      if (value === undefined) return route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found\n' });
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(value) });
+    });
   }
   return o;
 }

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath, drawStroke, frames, loadReady, pageFor, screenshotPath, startAll, until } from './harness.mjs';
+import { CHROMIUM_ARGS, chromiumPath, drawStroke, frames, loadReady, pageFor, screenshotPath, showEach, startAll, until } from './harness.mjs';
 import { greyPng } from './png.mjs';
 import { EXPERIMENTS } from '../../www/js/names.js';
 
@@ -23,8 +23,9 @@ after(async () => {
   await env?.stop();
 });
 
-/** Hash of every canvas of each live figure: { 'fig-stream': 'abc…', … }. */
+/** Hash of every canvas of each live figure: { 'fig-stream': 'abc…', … } (each brought up to date first). */
 async function figureHashes(page, ids = LIVE) {
+  await showEach(page, ids.map((id) => `#${id}`).join(', '));
   const urls = await page.evaluate((list) => Object.fromEntries(list.map((id) => [
     id, [...document.querySelectorAll(`#${id} canvas`)].map((c) => c.toDataURL()).join('|') +
       [...document.querySelectorAll(`#${id} [data-role="summary"]`)].map((e) => e.textContent).join('|'),

@@ -5,7 +5,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { drawStroke, frames, loadReady, pageFor, screenshotPath, startAll } from './harness.mjs';
+import { drawStroke, frames, loadReady, pageFor, screenshotPath, showEach, startAll } from './harness.mjs';
 
 /** An arc around (cx, cy) with radii (rx, ry) from angle a0 to a1 (radians), as points. */
 function arc(cx, cy, rx, ry, a0 = 0, a1 = 2 * Math.PI, n = 28) {
@@ -77,6 +77,8 @@ test('at least 8 of 10 categories drawn by hand are recognised by the stream wir
     if (await clear.isEnabled()) await clear.click();
     for (const s of strokes) await drawStroke(page, s);
     await frames(page, 3);
+    // The stations figure is drawn only near the viewport: bring it up to date first.
+    await showEach(page, 'figure:has([data-wiring="stream"])');
     const said = await page.locator('[data-wiring="stream"] [data-role="category"]').textContent();
     seen[category] = said.trim().replace(/^an? /, '');
     await page.locator('canvas[data-role="input"]').screenshot({ path: screenshotPath(`handdrawn-${category}.png`) });

@@ -95,6 +95,39 @@ export async function loadReady(page, url, timeout = 60_000) {
     null,
     { timeout },
   );
+  // Figures are built when they first come near the viewport: scroll to each once, so that
+  // every figure is built, then back to where the page was.
+  await showEach(page, FIGURES);
+}
+
+/** What the page builds as it comes near the viewport (www/js/visibility.js). */
+export const FIGURES = 'figure[data-figure], figure[data-experiment], [data-role="weights"]';
+
+/**
+ * Scroll each element matching `selector` into view in turn and wait until it is built and
+ * drawn from the latest model run (no data-stale: figures far from the viewport are not
+ * redrawn); then scroll back. What was drawn stays until the next run.
+ */
+export async function showEach(page, selector, timeout = 30_000) {
+  await page.evaluate(async ({ sel, timeout }) => {
+    const [x, y] = [scrollX, scrollY];
+    const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    const current = (el) =>
+      !el.dataset.stale && !el.querySelector('[aria-busy="true"]') &&
+      (el.matches('[data-experiment]')
+        ? !['waiting', 'loading'].includes(el.dataset.state ?? 'waiting')
+        : (el.querySelector('.figure-body') ?? el).childElementCount > 0);
+    for (const el of document.querySelectorAll(sel)) {
+      el.scrollIntoView({ block: 'center' });
+      const t0 = performance.now();
+      while (!current(el)) {
+        if (performance.now() - t0 > timeout) throw new Error(`${el.id || sel} was not drawn when scrolled into view`);
+        await frame();
+      }
+    }
+    scrollTo(x, y);
+    await frame();
+  }, { sel: selector, timeout });
 }
 
 /** Wait until the page has painted two more animation frames (a scheduled model run has happened). */
@@ -114,6 +147,7 @@ export function frames(page, n = 2) {
  * plus the retina views ("view/input", "view/lgn").
  */
 export async function snapshotViews(page) {
+  await showEach(page, 'figure:has([data-wiring]), figure:has(canvas[data-view])');
   const urls = await page.evaluate(() => {
     const out = {};
     for (const section of document.querySelectorAll('[data-wiring]')) {

@@ -4,7 +4,8 @@
 //
 // The single capture path: whatever the input (strokes, a preset, an upload, a webcam frame),
 // it is painted into the paper canvas, and the model reads that canvas, at most once per
-// animation frame.
+// animation frame. Each run draws only the figures near the viewport; the others are marked
+// stale (data-stale on their element) and drawn when they come back.
 
 import { loadViewer, newViewer, wasmMemoryBytes } from './model.js';
 
@@ -21,8 +22,9 @@ export function isWasmFault(err) {
 export const PRESET_KINDS = ['bars', 'grating', 'noise'];
 
 /**
- * A figure is anything with update(summary, app): called after every model run.
- * @typedef {{update: (summary: any, app: App) => void, reset?: () => void}} Figure
+ * A figure is anything with update(summary, app): called after every model run while it is near
+ * the viewport, and once more when it comes back after runs it missed.
+ * @typedef {{update: (summary: any, app: App) => void, reset?: () => void, tick?: () => void}} Figure
  */
 
 export class App extends EventTarget {
@@ -34,6 +36,8 @@ export class App extends EventTarget {
     this.paper = null;
     /** @type {Figure[]} */
     this.figures = [];
+    /** figure → {el, near, stale}: el (or null: always drawn) shows whether it is near the viewport */
+    this.placement = new Map();
     this.summary = null;
     this.categories = [];
     /** lesions, as a Set of "wiring.station" */
@@ -108,19 +112,43 @@ export class App extends EventTarget {
     this.dispatchEvent(new CustomEvent('recovered', { detail: { error: err } }));
   }
 
-  /** @param {Figure} figure */
-  add(figure) {
+  /**
+   * @param {Figure} figure
+   * @param {{el?: Element | null, near?: boolean}} [where] the figure's element, and whether it
+   *   is near the viewport now; a figure without an element is always drawn (an embed)
+   */
+  add(figure, { el = null, near = true } = {}) {
     this.figures.push(figure);
-    if (this.summary) this.#drawOne(figure);
+    this.placement.set(figure, { el, near, stale: false });
+    if (this.summary) this.#drawOrMark(figure);
     return figure;
   }
 
-  async start() {
+  /** The figure came near the viewport (drawn now if it missed a run) or left it. */
+  setNear(figure, near) {
+    const p = this.placement.get(figure);
+    if (!p) return;
+    p.near = near;
+    if (!near || !p.stale || !this.summary || !this.viewer) return;
+    try {
+      this.withViewer(() => this.#drawOrMark(figure));
+    } catch (err) {
+      this.errorSink('A figure could not be drawn', err);
+    }
+  }
+
+  /** True when the figure was drawn from the latest run. */
+  isCurrent(figure) {
+    return !this.placement.get(figure)?.stale;
+  }
+
+  /** Load the model; run it on the paper at once unless the caller has more to set up first. */
+  async start({ run = true } = {}) {
     this.viewer = await loadViewer();
     const cats = this.viewer.categories();
     this.categories = Array.isArray(cats) ? cats : [];
     for (const key of this.lesions) this.#applyLesion(key, true);
-    this.runNow();
+    if (run) this.runNow();
   }
 
   /** Run the model on the paper now and draw every figure. */
@@ -148,12 +176,25 @@ export class App extends EventTarget {
     this.viewer.capture_canvas(this.paper.canvas);
     const summary = this.viewer.run();
     this.summary = summary;
-    for (const f of this.figures) this.#drawOne(f);
+    for (const f of this.figures) this.#drawOrMark(f);
     this.dispatchEvent(new CustomEvent('run', { detail: summary }));
     return summary;
   }
 
-  #drawOne(f) {
+  /** Draw a figure that is near the viewport; mark one that is not as stale. */
+  #drawOrMark(f) {
+    const p = this.placement.get(f);
+    if (p && !p.near) {
+      if (!p.stale) {
+        p.stale = true;
+        p.el?.setAttribute('data-stale', 'true');
+      }
+      return;
+    }
+    if (p?.stale) {
+      p.stale = false;
+      p.el?.removeAttribute('data-stale');
+    }
     try {
       f.update(this.summary, this);
     } catch (err) {

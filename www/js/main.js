@@ -1,9 +1,11 @@
 // The article page: one App (one model, one input) for every live figure on the page. The
 // figures are the elements with [data-figure]; the input panel is [data-figure="input"].
 // The state of the input and of the lesion switches is kept in the URL's fragment.
+//
+// Start-up comes in pieces that yield to the browser: the input panel and the model first;
+// every other figure is built when it first comes near the viewport, and drawn only while it
+// is near (js/visibility.js).
 
-// The experiment figures (js/experiments/), loaded on their own so that a failure there cannot stop the page.
-import('./experiments/index.js').catch((err) => console.error('The experiment figures could not be loaded', err));
 import { App } from './app.js';
 import { WIRINGS } from './names.js';
 import { FIGURES } from './figures/index.js';
@@ -11,6 +13,8 @@ import { mountInputPanel } from './figures/inputpanel.js';
 import { mountWeights } from './figures/weights.js';
 import { installCards } from './cards.js';
 import { applyState, readState, writeState } from './urlstate.js';
+import { watchNear } from './visibility.js';
+import { afterNextPaint, yieldToBrowser } from './schedule.js';
 
 const app = new App();
 const html = document.documentElement;
@@ -53,21 +57,51 @@ for (const fig of document.querySelectorAll('figure[data-figure]')) {
   }
 }
 
-const inputRoot = document.querySelector('[data-figure="input"] .figure-body');
-// The input panel is drawn first, so its presets menu exists before any other figure runs.
-app.add(mountInputPanel(inputRoot, app));
+// The experiment figures (js/experiments/, loaded later) are placeholders until they come near:
+// give them their room now, in the first layout, rather than moving the page later.
+for (const fig of document.querySelectorAll('figure[data-experiment]:empty')) fig.dataset.state = 'waiting';
+
+const inputFigure = document.querySelector('figure[data-figure="input"]');
+// The input panel is built first, before the first paint (it is on the first screen, and would
+// move the page if it came later), so its paper and presets menu exist before any other figure.
+const inputPanel = app.add(mountInputPanel(inputFigure.querySelector('.figure-body'), app), { el: inputFigure, near: false });
+watchNear(inputFigure, (near) => app.setNear(inputPanel, near));
+
+// A turn for the browser between the pieces of start-up (this module awaits at its top level).
+await yieldToBrowser();
+
+/**
+ * Build `mount()` the first time `el` comes near the viewport, as a task of its own; from then
+ * on it is drawn only while near.
+ */
+function mountWhenNear(el, mount) {
+  let figure = null;
+  let near = false;
+  watchNear(el, (isNear) => {
+    near = isNear;
+    if (figure) app.setNear(figure, near);
+    else if (near) {
+      figure = 'pending';
+      // A task of its own: a scroll that brings several figures near builds them one by one.
+      setTimeout(() => {
+        try {
+          figure = app.add(mount(), { el, near });
+        } catch (err) {
+          fail('A figure could not be built', err);
+        }
+      }, 0);
+    }
+  });
+}
+
 for (const fig of document.querySelectorAll('figure[data-figure]')) {
-  const name = fig.dataset.figure;
-  if (name === 'input') {
-    continue;
-  }
-  const spec = FIGURES[name];
+  const spec = FIGURES[fig.dataset.figure];
   const body = fig.querySelector('.figure-body');
-  if (!spec?.mount || !body) continue;
-  app.add(spec.mount(body, app));
+  if (fig === inputFigure || !spec?.mount || !body) continue;
+  mountWhenNear(fig, () => spec.mount(body, app));
 }
 const weightsRoot = document.querySelector('[data-role="weights"]');
-if (weightsRoot) mountWeights(weightsRoot, app);
+if (weightsRoot) mountWhenNear(weightsRoot, () => mountWeights(weightsRoot, app));
 
 /** A short text summary for screen readers, said when a change is complete (not on every frame). */
 let announceTimer = 0;
@@ -103,11 +137,13 @@ installCards();
 async function start() {
   setStatus('Loading the model…');
   try {
-    await app.start();
+    // The first run waits for the state in the address: one run, of the right input.
+    await app.start({ run: false });
   } catch (err) {
     fail('The model could not be loaded', err);
     return;
   }
+  await yieldToBrowser();
   try {
     applyState(app, readState());
   } catch (err) {
@@ -152,4 +188,10 @@ document.addEventListener('stations-test', (e) => {
   }
 });
 
-start();
+// The model (a large download) once the text is on screen, so that it never holds up the
+// first paint. Then the experiment figures (js/experiments/), whether or not the model loaded:
+// they are drawn from the results file; loaded on their own so that a failure there cannot
+// stop the page.
+afterNextPaint().then(start).finally(() => {
+  import('./experiments/index.js').catch((err) => console.error('The experiment figures could not be loaded', err));
+});

@@ -35,12 +35,60 @@ let loaded = null;
 async function load() {
   const reason = unsupportedReason();
   if (reason) throw new Error(reason);
+  // The wasm is fetched at once, while the glue loads, and compiled as it downloads.
+  const compiled = compileStreaming(new URL('../pkg/ventral_stream_bg.wasm', import.meta.url));
+  compiled.catch(() => {}); // reported below, with the glue's failure if both fail
   // Imported here, not statically, so that a missing or broken glue file is reported like any
   // other loading failure instead of stopping the page's own script.
   const glue = await import('../pkg/ventral_stream.js');
-  const exports = await glue.default({ module_or_path: new URL('../pkg/ventral_stream_bg.wasm', import.meta.url) });
+  const module = await compiled;
+  const warm = warmUp(module);
+  const exports = await glue.default({ module_or_path: module });
+  await warm;
   loaded = { glue, exports };
   return loaded;
+}
+
+/**
+ * Compile the module while it downloads (WebAssembly.compileStreaming, which needs the server to
+ * say application/wasm; from the whole bytes otherwise).
+ */
+async function compileStreaming(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url.pathname} could not be fetched (HTTP ${res.status})`);
+  if (typeof WebAssembly.compileStreaming === 'function' && res.headers.get('Content-Type') === 'application/wasm') {
+    return WebAssembly.compileStreaming(res);
+  }
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+/**
+ * Let a worker run the model until its code is compiled and optimised (js/warm-worker.js), so
+ * that the page's own first runs are not long tasks. Best effort: without workers, or when the
+ * worker fails or takes longer than a few seconds, the page goes on and warms up by itself.
+ */
+function warmUp(module) {
+  if (typeof Worker !== 'function') return Promise.resolve();
+  return new Promise((resolve) => {
+    let worker;
+    const done = () => {
+      clearTimeout(timer);
+      worker?.terminate();
+      resolve();
+    };
+    const timer = setTimeout(done, 4000);
+    try {
+      worker = new Worker(new URL('./warm-worker.js', import.meta.url), { type: 'module' });
+      worker.addEventListener('message', done);
+      worker.addEventListener('error', (e) => {
+        e.preventDefault();
+        done();
+      });
+      worker.postMessage({ module });
+    } catch {
+      done();
+    }
+  });
 }
 
 /** Load the module once (relative to this file, so it works from any page) and make a Viewer. */

@@ -36,7 +36,9 @@ mod cli {
       ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]
       ventral-stream init --wiring W [--seed N] --out FILE
   ventral-stream experiment NAME [--seed N] [--size quick|full] [--json]
-  ventral-stream experiments [--seed N] [--size quick|full] --out FILE   (all ten into one results file)";
+  ventral-stream experiments [--seed N] [--size quick|full] --out FILE   (all ten into one results file,
+                and one file per experiment beside it: FILE.json -> FILE/NAME.json and FILE/index.json)
+  ventral-stream split-results FILE   (the per-experiment files of an existing results file)";
 
     /// The usage, with the experiments' names from the one list of them.
     fn usage() -> String {
@@ -241,8 +243,46 @@ mod cli {
         for experiment in experiments::Experiment::ALL {
             all.insert(experiment.name().to_string(), run_experiment(experiment, &models, a)?);
         }
-        let text = serde_json::to_string_pretty(&serde_json::Value::Object(all)).map_err(|e| e.to_string())?;
-        std::fs::write(out, text + "\n").map_err(|e| format!("cannot write {out}: {e}"))
+        let text = serde_json::to_string_pretty(&serde_json::Value::Object(all.clone())).map_err(|e| e.to_string())?;
+        std::fs::write(out, text + "\n").map_err(|e| format!("cannot write {out}: {e}"))?;
+        write_split(std::path::Path::new(out), &all)
+    }
+
+    /// The page loads each experiment figure's results only when the reader comes near it, so
+    /// that nobody parses the receptive-field maps who never scrolls to them: beside
+    /// `results.json`, a directory `results/` with one `NAME.json` per experiment and an
+    /// `index.json` that names them.
+    fn write_split(whole: &std::path::Path, all: &serde_json::Map<String, serde_json::Value>) -> Result<(), String> {
+        let dir = whole.with_extension("");
+        if dir == whole {
+            return Err(format!(
+                "{} needs an extension (results.json) to name the directory beside it",
+                whole.display()
+            ));
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
+        let write = |name: &str, v: &serde_json::Value| {
+            let path = dir.join(name);
+            let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
+            std::fs::write(&path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))
+        };
+        for (name, result) in all {
+            if experiments::Experiment::parse(name).is_err() {
+                return Err(format!("{name:?} is not an experiment; known: {}", usage()));
+            }
+            write(&format!("{name}.json"), result)?;
+        }
+        let names: Vec<&String> = all.keys().collect();
+        write("index.json", &serde_json::json!({ "experiments": names }))
+    }
+
+    fn cmd_split_results(a: &Args) -> Result<(), String> {
+        let file = a.positional.as_deref().ok_or("name the results file to split")?;
+        let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+        match serde_json::from_str(&text).map_err(|e| format!("{file} is not JSON: {e}"))? {
+            serde_json::Value::Object(all) => write_split(std::path::Path::new(file), &all),
+            _ => Err(format!("{file} is not a JSON object of experiments")),
+        }
     }
 
     fn cmd_init(a: &Args) -> Result<(), String> {
@@ -268,6 +308,7 @@ mod cli {
             "init" => cmd_init(&args),
             "experiment" => cmd_experiment(&args),
             "experiments" => cmd_experiments(&args),
+            "split-results" => cmd_split_results(&args),
             "help" | "--help" | "-h" => {
                 println!("{}", usage());
                 Ok(())

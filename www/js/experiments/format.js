@@ -82,21 +82,24 @@ export function formatValue(v, path, format) {
   return sig(v, 2);
 }
 
+/** Fills one [data-result] element from `results` (null: there are none); true if it found its value. */
+export function fillResult(el, results) {
+  const path = el.dataset.result;
+  const v = results ? lookup(results, path) : undefined;
+  if (v === undefined || v === null) {
+    el.textContent = results ? '(not in the results file)' : '(no results file yet)';
+    el.dataset.resultState = 'missing';
+    return false;
+  }
+  el.textContent = formatValue(v, path, el.dataset.format);
+  el.dataset.resultState = 'filled';
+  return true;
+}
+
 /** Fills every [data-result] in `root` from `results`; returns how many it filled. */
 export function fillResults(root, results) {
   let n = 0;
-  for (const el of root.querySelectorAll('[data-result]')) {
-    const path = el.dataset.result;
-    const v = results ? lookup(results, path) : undefined;
-    if (v === undefined || v === null) {
-      el.textContent = results ? '(not in the results file)' : '(no results file yet)';
-      el.dataset.resultState = 'missing';
-      continue;
-    }
-    el.textContent = formatValue(v, path, el.dataset.format);
-    el.dataset.resultState = 'filled';
-    n += 1;
-  }
+  for (const el of root.querySelectorAll('[data-result]')) if (fillResult(el, results)) n += 1;
   return n;
 }
 

@@ -1,32 +1,56 @@
-// The frame every experiment figure shares: the figure drawn from the committed results file
-// (www/data/results.json, written by the native experiments), a "Run in your browser" button
+// The frame every experiment figure shares: the figure drawn from the committed results
+// (www/data/results/NAME.json, one file per experiment, and index.json naming them, written by
+// the native experiments command beside www/data/results.json), a "Run in your browser" button
 // that runs the experiment live in a Web Worker with a seed, a progress bar, Cancel, a caption
 // written from the numbers, and a text summary for screen readers.
 
 import { h, uid } from '../dom.js';
 import { pct } from './format.js';
 
-const RESULTS_URL = new URL('../../data/results.json', import.meta.url);
+const RESULTS_DIR = new URL('../../data/results/', import.meta.url);
 
-let resultsPromise = null;
+/** A JSON object from the results directory: {value} or {value: null, reason}. */
+async function fetchJson(file) {
+  try {
+    const res = await fetch(new URL(file, RESULTS_DIR), { cache: 'no-cache' });
+    if (!res.ok) return { value: null, reason: res.status === 404 ? 'missing' : `HTTP ${res.status}` };
+    const value = await res.json();
+    if (!value || typeof value !== 'object') return { value: null, reason: 'not a JSON object' };
+    return { value };
+  } catch (err) {
+    return { value: null, reason: String(err?.message ?? err) };
+  }
+}
+
+let indexPromise = null;
+const resultPromises = new Map();
 
 /**
- * The results file, loaded once: {results} or {results: null, reason} when there is none yet
- * or it cannot be read.
+ * Which experiments the results hold (index.json, a few hundred bytes), loaded once:
+ * {names: Set} or {names: null, reason} when there are no results yet or they cannot be read.
  */
-export function loadResults() {
-  resultsPromise ??= (async () => {
-    try {
-      const res = await fetch(RESULTS_URL, { cache: 'no-cache' });
-      if (!res.ok) return { results: null, reason: res.status === 404 ? 'missing' : `HTTP ${res.status}` };
-      const results = await res.json();
-      if (!results || typeof results !== 'object') return { results: null, reason: 'not a JSON object' };
-      return { results };
-    } catch (err) {
-      return { results: null, reason: String(err?.message ?? err) };
-    }
-  })();
-  return resultsPromise;
+export function loadIndex() {
+  indexPromise ??= fetchJson('index.json').then(({ value, reason }) =>
+    Array.isArray(value?.experiments) ? { names: new Set(value.experiments) } : { names: null, reason: reason ?? 'no list of experiments' });
+  return indexPromise;
+}
+
+/**
+ * One experiment's part of the results, loaded once, only when something needs it:
+ * {results: {[name]: result}} (empty when the results have no entry for it) or
+ * {results: null, reason}, the shape mountExperiment and fillResults take.
+ */
+export function loadResult(name) {
+  if (!resultPromises.has(name)) {
+    resultPromises.set(name, (async () => {
+      const index = await loadIndex();
+      if (!index.names) return { results: null, reason: index.reason };
+      if (!index.names.has(name)) return { results: {} };
+      const { value, reason } = await fetchJson(`${encodeURIComponent(name)}.json`);
+      return value ? { results: { [name]: value } } : { results: null, reason: reason === 'missing' ? `${name}.json is missing` : reason };
+    })());
+  }
+  return resultPromises.get(name);
 }
 
 export class Cancelled extends Error {
@@ -149,7 +173,7 @@ export function mountExperiment(fig, spec, fileState) {
     const why = fileState.results
       ? 'The results file has no entry for this experiment yet.'
       : fileState.reason === 'missing'
-        ? 'No results file yet (data/results.json is made by the native experiments).'
+        ? 'No results file yet (data/results/ is made by the native experiments).'
         : `The results file could not be read (${fileState.reason}).`;
     body.replaceChildren(h('p', { class: 'exp-message', 'data-role': 'missing' }, why, ' Run the experiment in your browser to see it.'));
     sentence.textContent = '';

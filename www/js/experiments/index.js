@@ -1,24 +1,31 @@
 // Hydrates every experiment placeholder in the article,
 //   <figure id="fig-EXP" class="experiment" data-experiment="EXP"></figure>,
-// from the committed results file (www/data/results.json), with a "Run in your browser"
+// from the committed results (www/data/results/EXP.json), with a "Run in your browser"
 // button that reruns it live in a Web Worker; and fills every <span data-result="EXP.path">
-// the prose quotes from the same file. Imported once by the page's main module.
+// the prose quotes from the same results. Imported once by the page's main module.
+//
+// Each placeholder is built when it first comes near the viewport, and only then fetches and
+// parses its own experiment's file: a reader who never scrolls to the receptive fields never
+// loads their maps. data-state on a placeholder says where it is: waiting (far), loading, then
+// what mountExperiment sets (file, none, error, live…).
 
 import { h } from '../dom.js';
-import { fillResults } from './format.js';
-import { loadResults, mountExperiment } from './frame.js';
+import { fillResult } from './format.js';
+import { loadIndex, loadResult, mountExperiment } from './frame.js';
+import { whenNear } from '../visibility.js';
 import { EXPERIMENTS as IDS } from '../names.js';
 
 /**
- * Each experiment's figure, by its id: js/experiments/ID.js, loaded from the one list of ids
- * (names.js), so adding an experiment means adding its id there and its module here.
- * @type {Promise<Record<string, any>>}
+ * One experiment's figure module, js/experiments/ID.js, imported when its placeholder first comes
+ * near: the ids come from the one list of them (names.js), so adding an experiment means adding
+ * its id there and its module here.
+ * @param {string} id
  */
-export const EXPERIMENTS = Promise.all(IDS.map((id) => import(`./${id}.js`))).then((modules) =>
-  Object.fromEntries(modules.map((m, i) => {
-    if (m.default?.name !== IDS[i]) throw new Error(`js/experiments/${IDS[i]}.js names itself ${m.default?.name}`);
-    return [IDS[i], m.default];
-  })));
+async function figureModule(id) {
+  const m = await import(`./${id}.js`);
+  if (m.default?.name !== id) throw new Error(`js/experiments/${id}.js names itself ${m.default?.name}`);
+  return m.default;
+}
 
 /** The hatching that marks the hierarchy's bars (a pattern the stylesheet colours). */
 function installDefs() {
@@ -31,29 +38,60 @@ function installDefs() {
   document.body.append(defs);
 }
 
-let hydrated = null;
-
-/** Mounts every placeholder under `root` (once) and fills the data-result hooks. */
-export function hydrateExperiments(root = document) {
-  hydrated ??= (async () => {
-    installDefs();
-    const [specs, state] = await Promise.all([EXPERIMENTS, loadResults()]);
-    fillResults(root, state.results);
-    const mounted = {};
-    const figures = /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-experiment]'));
-    for (const fig of figures) {
-      const spec = specs[fig.dataset.experiment];
-      if (!spec || fig.dataset.hydrated) continue;
-      fig.dataset.hydrated = 'true';
-      mounted[spec.name] = mountExperiment(fig, spec, state);
-    }
-    document.documentElement.dataset.experiments = state.results ? 'ready' : 'no-results';
-    return mounted;
-  })();
-  return hydrated;
+/** In a task of its own, so that building several figures after one scroll never adds up to a long task. */
+function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-hydrateExperiments().catch((err) => {
+async function mountWhenNear(fig, id) {
+  await whenNear(fig);
+  fig.dataset.state = 'loading';
+  const [spec, state] = await Promise.all([figureModule(id), loadResult(id)]);
+  await nextTask();
+  mountExperiment(fig, spec, state);
+}
+
+/** The hooks of one paragraph (or list item) are filled together, when it comes near. */
+async function fillWhenNear(block, hooks) {
+  await whenNear(block);
+  for (const el of hooks) fillResult(el, (await loadResult(el.dataset.result.split('.')[0])).results);
+}
+
+let hydrated = false;
+
+/**
+ * Watches every placeholder and data-result hook under `root` (once), and says on <html>
+ * (data-experiments: ready, no-results or error) whether there are results to draw from.
+ */
+export function hydrateExperiments(root = document) {
+  if (hydrated) return;
+  hydrated = true;
+  installDefs();
+  loadIndex().then((index) => {
+    document.documentElement.dataset.experiments = index.names ? 'ready' : 'no-results';
+  });
+  for (const fig of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-experiment]'))) {
+    const id = fig.dataset.experiment;
+    if (!IDS.includes(id) || (fig.dataset.state && fig.dataset.state !== 'waiting')) continue;
+    fig.dataset.state = 'waiting';
+    mountWhenNear(fig, id).catch((err) => {
+      console.error(`The experiment figure ${id} could not be set up`, err);
+      fig.dataset.state = 'error';
+    });
+  }
+  const blocks = new Map();
+  for (const el of root.querySelectorAll('[data-result]')) {
+    const block = el.closest('p, li') ?? el;
+    blocks.set(block, [...(blocks.get(block) ?? []), el]);
+  }
+  for (const [block, hooks] of blocks) {
+    fillWhenNear(block, hooks).catch((err) => console.error('A data-result hook could not be filled', err));
+  }
+}
+
+try {
+  hydrateExperiments();
+} catch (err) {
   console.error('The experiment figures could not be set up', err);
   document.documentElement.dataset.experiments = 'error';
-});
+}

@@ -18,8 +18,8 @@ import { afterNextPaint, yieldToBrowser } from './schedule.js';
 
 const app = new App();
 const html = document.documentElement;
-const statusLine = document.querySelector('[data-role="status"]');
-const announcer = document.querySelector('[data-role="announce"]');
+const statusLine = /** @type {HTMLElement | null} */ (document.querySelector('[data-role="status"]'));
+const announcer = /** @type {HTMLElement | null} */ (document.querySelector('[data-role="announce"]'));
 
 function setStatus(text, kind = 'info') {
   if (!statusLine) return;
@@ -46,7 +46,7 @@ app.noticeSink = (message) => {
 
 // Number the figures and write their captions (what to look for).
 let n = 0;
-for (const fig of document.querySelectorAll('figure[data-figure]')) {
+for (const fig of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('figure[data-figure]'))) {
   const spec = FIGURES[fig.dataset.figure];
   const cap = fig.querySelector('figcaption.caption');
   n += 1;
@@ -59,9 +59,9 @@ for (const fig of document.querySelectorAll('figure[data-figure]')) {
 
 // The experiment figures (js/experiments/, loaded later) are placeholders until they come near:
 // give them their room now, in the first layout, rather than moving the page later.
-for (const fig of document.querySelectorAll('figure[data-experiment]:empty')) fig.dataset.state = 'waiting';
+for (const fig of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('figure[data-experiment]:empty'))) fig.dataset.state = 'waiting';
 
-const inputFigure = document.querySelector('figure[data-figure="input"]');
+const inputFigure = /** @type {HTMLElement} */ (document.querySelector('figure[data-figure="input"]'));
 // The input panel is built first, before the first paint (it is on the first screen, and would
 // move the page if it came later), so its paper and presets menu exist before any other figure.
 const inputPanel = app.add(mountInputPanel(inputFigure.querySelector('.figure-body'), app), { el: inputFigure, near: false });
@@ -94,7 +94,7 @@ function mountWhenNear(el, mount) {
   });
 }
 
-for (const fig of document.querySelectorAll('figure[data-figure]')) {
+for (const fig of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('figure[data-figure]'))) {
   const spec = FIGURES[fig.dataset.figure];
   const body = fig.querySelector('.figure-body');
   if (fig === inputFigure || !spec?.mount || !body) continue;

@@ -32,7 +32,7 @@ export function createDecomposition(app, idPrefix) {
     const value = h('span', { class: 'value' });
     const li = h('li', { 'data-path': key }, h('span', { class: 'label' }, label), h('span', { class: 'decomp-track', 'aria-hidden': 'true' }, neg, pos), value);
     list.append(li);
-    return { key, li, neg: neg.firstChild, pos: pos.firstChild, value };
+    return { key, li, neg: /** @type {HTMLElement} */ (neg.firstChild), pos: /** @type {HTMLElement} */ (pos.firstChild), value };
   });
   const api = {
     el,

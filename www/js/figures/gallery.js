@@ -8,7 +8,13 @@ import { yieldToBrowser } from '../schedule.js';
 
 const VARIANTS = 4;
 
-export function mountGallery(root, app, { onPick } = {}) {
+/**
+ * @param {HTMLElement} root
+ * @param {any} app
+ * @param {{ onPick?: (name: string, variant: number) => void }} [options]
+ */
+export function mountGallery(root, app, options = {}) {
+  const { onPick } = options;
   const grid = h('div', { class: 'gallery', 'data-role': 'gallery' });
   const status = h('p', { class: 'help', 'data-role': 'gallery-status' }, 'Loading samples…');
   root.append(grid, status);

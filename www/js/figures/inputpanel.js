@@ -185,7 +185,7 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
       ? 'The input is blank (one flat colour everywhere), so there is no edge for the retina to report and every station rests. Draw something, choose a preset or upload an image.'
       : '';
   };
-  paper.addEventListener('drawingchange', (e) => {
+  paper.addEventListener('drawingchange', (/** @type {CustomEvent} */ e) => {
     const reason = e.detail?.reason;
     if (reason !== 'draw' && reason !== 'live') checkBlank();
   });

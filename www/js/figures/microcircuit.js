@@ -70,7 +70,7 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
     redraw();
   });
   wiringRadios.addEventListener('change', (e) => {
-    wiring = e.target.value;
+    wiring = /** @type {HTMLInputElement} */ (e.target).value;
     redraw();
   });
 

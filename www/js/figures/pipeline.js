@@ -19,7 +19,7 @@ export function mountPipeline(root, app) {
       h('input', { type: 'radio', name, value: w, checked: w === wiring, 'data-control': 'pipeline-wiring' }), ' ', w));
   const picker = h('fieldset', { class: 'choices' }, h('legend', {}, 'Wiring'), radios);
   picker.addEventListener('change', (e) => {
-    wiring = e.target.value;
+    wiring = /** @type {HTMLInputElement} */ (e.target).value;
     app.summary && this_.update(app.summary, app);
   });
   const stage = (label, what, canvas) =>

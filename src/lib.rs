@@ -10,6 +10,7 @@
 //! - [`model`]: the embedding, four stations in one of three wirings, the behaviour;
 //! - [`weights`]: safetensors files, the shipped weights;
 //! - [`stimuli`]: the procedural sketches, edges, gratings and noise;
+//! - [`outliers`]: generated pictures that are none of the ten kinds (open-set training);
 //! - [`train`]: cross-entropy, Adam, the training loop and evaluation;
 //! - [`run`]: one image through a model, summarised (what the CLI and page show);
 //! - `wasm`: the only module that knows JavaScript.
@@ -18,6 +19,7 @@ pub mod experiments;
 pub mod input;
 pub mod layers;
 pub mod model;
+pub mod outliers;
 pub mod retina;
 pub mod rng;
 pub mod run;

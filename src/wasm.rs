@@ -56,6 +56,10 @@ fn context(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsErr
 pub struct Viewer {
     stream: Model,
     hierarchy: Model,
+    /// Each wiring's open-set threshold (stream, hierarchy), from its weights file.
+    thresholds: [Option<f32>; 2],
+    /// The letterboxed 64×64 luminance last captured, before light adaptation.
+    luminance: Vec<f32>,
     /// The adapted 64×64 image the retina last saw.
     image: Vec<f32>,
     traces: Option<(Trace, Trace)>,
@@ -71,9 +75,13 @@ impl Viewer {
     /// Both wirings with the shipped weights, looking at a blank image.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Viewer {
+        let (stream, s_info) = weights::shipped_with_info(Wiring::Stream);
+        let (hierarchy, h_info) = weights::shipped_with_info(Wiring::Hierarchy);
         Viewer {
-            stream: weights::shipped(Wiring::Stream),
-            hierarchy: weights::shipped(Wiring::Hierarchy),
+            stream,
+            hierarchy,
+            thresholds: [s_info.threshold(), h_info.threshold()],
+            luminance: vec![1.0; input::SIDE * input::SIDE],
             image: vec![0.0; input::SIDE * input::SIDE],
             traces: None,
             lgn: None,
@@ -107,7 +115,9 @@ impl Viewer {
 
     /// Same, from raw RGBA bytes.
     pub fn capture_rgba(&mut self, rgba: &[u8], width: usize, height: usize) -> Result<(), JsError> {
-        self.image = input::from_rgba(rgba, width, height).map_err(js_err)?;
+        self.luminance = input::letterbox(rgba, width, height).map_err(js_err)?;
+        self.image = self.luminance.clone();
+        input::adapt(&mut self.image);
         self.traces = None;
         self.lgn = None;
         Ok(())
@@ -127,8 +137,8 @@ impl Viewer {
         }
         let both = Both {
             categories: &crate::stimuli::CATEGORIES,
-            stream: run::summary(&self.stream, &s, 0),
-            hierarchy: run::summary(&self.hierarchy, &h, 0),
+            stream: run::summary(&self.stream, &s, 0, self.thresholds[0]),
+            hierarchy: run::summary(&self.hierarchy, &h, 0, self.thresholds[1]),
         };
         self.traces = Some((s, h));
         to_js(&both)
@@ -145,11 +155,13 @@ impl Viewer {
     /// Replaces one wiring's weights with a safetensors file's.
     pub fn load_weights(&mut self, wiring: &str, bytes: &[u8]) -> Result<(), JsError> {
         let w = Wiring::parse(wiring).map_err(js_err)?;
-        let (model, _) = weights::load(bytes, Some(w)).map_err(js_err)?;
+        let (model, info) = weights::load(bytes, Some(w)).map_err(js_err)?;
         let slot = self.model_mut(wiring)?;
         let lesions = slot.lesions;
         *slot = model;
         slot.lesions = lesions;
+        // A file without a threshold loads too; that wiring then recognises every picture.
+        self.thresholds[(w != Wiring::Stream) as usize] = info.threshold();
         self.traces = None;
         Ok(())
     }
@@ -175,6 +187,12 @@ impl Viewer {
             other => return Err(js_err(format!("unknown layer {other:?}: expected l4, l23, write or l5"))),
         };
         draw_tiles(&mut self.pixels, &self.palettes, maps, 8, signed, canvas)
+    }
+
+    /// The captured image letterboxed to 64×64 luminance in [0, 1], before light adaptation
+    /// (row-major): the core's one picture of any input, for comparing paths.
+    pub fn retina(&self) -> Vec<f32> {
+        self.luminance.clone()
     }
 
     /// Draws the adapted 64×64 image that the retina sees.

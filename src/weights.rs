@@ -41,6 +41,19 @@ fn err<T>(msg: impl Into<String>) -> Result<T, WeightsError> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info(pub HashMap<String, String>);
 
+/// The metadata key of the open-set threshold (issue 12): a decimal number, the energy score
+/// at or below which a picture counts as one of the ten kinds, set at the end of training by
+/// `train::calibrate`. A file without it (older files, or one a reader made) still loads; its
+/// model then recognises every picture, and says so by reporting no threshold.
+pub const THRESHOLD_KEY: &str = "open_set_threshold";
+
+impl Info {
+    /// The file's open-set threshold, if it has a readable one.
+    pub fn threshold(&self) -> Option<f32> {
+        self.0.get(THRESHOLD_KEY).and_then(|v| v.trim().parse::<f32>().ok()).filter(|v| v.is_finite())
+    }
+}
+
 /// Encodes a model. `quantize` stores every tensor as I8 plus a scale.
 pub fn save(model: &Model, info: &[(&str, String)], quantize: bool) -> Vec<u8> {
     let mut buffers: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
@@ -136,8 +149,13 @@ pub fn load(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), Weigh
 
 /// The shipped model of one wiring.
 pub fn shipped(wiring: Wiring) -> Model {
+    shipped_with_info(wiring).0
+}
+
+/// The shipped model of one wiring and what its file says (its open-set threshold among it).
+pub fn shipped_with_info(wiring: Wiring) -> (Model, Info) {
     let bytes = SHIPPED.iter().find(|(w, _)| *w == wiring).expect("every wiring is shipped").1;
-    load(bytes, Some(wiring)).expect("shipped weights are checked by the tests").0
+    load(bytes, Some(wiring)).expect("shipped weights are checked by the tests")
 }
 
 #[cfg(test)]
@@ -159,6 +177,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_threshold_is_read_from_the_metadata_and_may_be_missing() {
+        let m = Model::init(Wiring::Stream, 2);
+        let (_, info) = load(&save(&m, &[(THRESHOLD_KEY, "-7.25".into())], true), None).unwrap();
+        assert_eq!(info.threshold(), Some(-7.25));
+        let (_, info) = load(&save(&m, &[], true), None).unwrap();
+        assert_eq!(info.threshold(), None);
+        let (_, info) = load(&save(&m, &[(THRESHOLD_KEY, "NaN".into())], true), None).unwrap();
+        assert_eq!(info.threshold(), None);
     }
 
     #[test]

@@ -3,10 +3,12 @@
 // all its figures; each embedded <stream-figure> has its own.
 //
 // The single capture path: whatever the input (strokes, a preset, an upload, a webcam frame),
-// it is painted into the paper canvas, and the model reads that canvas, at most once per
-// animation frame.
+// it is painted into the paper, and the model reads the paper's modelCanvas() (the picture at
+// its own size, letterboxed by the core), at most once per animation frame. Webcam frames'
+// answers are steadied over frames (answer.js).
 
 import { loadViewer, newViewer, wasmMemoryBytes } from './model.js';
+import { SteadyAnswer, answerWords } from './answer.js';
 
 /**
  * True for an error that means the core itself broke (a Rust panic is a WebAssembly trap, a
@@ -51,6 +53,8 @@ export class App extends EventTarget {
     /** how many times a fresh Viewer replaced one that broke */
     this.recoveries = 0;
     this.recentFaults = [];
+    /** smooths the open-set answer over webcam frames */
+    this.steadyAnswer = new SteadyAnswer();
   }
 
   /** The size of the model's WebAssembly memory, in bytes (for the soak test). */
@@ -147,8 +151,13 @@ export class App extends EventTarget {
   }
 
   #runOnce() {
-    this.viewer.capture_canvas(this.paper.canvas);
+    this.viewer.capture_canvas(this.paper.modelCanvas());
     const summary = this.viewer.run();
+    if (this.source.kind === 'webcam') {
+      for (const w of WIRINGS) this.steadyAnswer.steady(w, summary[w], summary.categories);
+    } else {
+      this.steadyAnswer.reset();
+    }
     this.summary = summary;
     for (const f of this.figures) this.#drawOne(f);
     this.dispatchEvent(new CustomEvent('run', { detail: summary }));
@@ -240,7 +249,5 @@ export class App extends EventTarget {
 export function behaviourSentence(summary, wiring) {
   const r = summary?.[wiring];
   if (!r) return '';
-  return `The ${wiring} wiring sees ${/^[aeiou]/i.test(r.category) ? 'an' : 'a'} ${r.category} (${Math.round(
-    r.probability * 100,
-  )} percent) and so: ${r.behaviour}.`;
+  return `The ${wiring} wiring sees ${answerWords(r)} (${Math.round(r.probability * 100)} percent) and so: ${r.behaviour}.`;
 }

@@ -4,15 +4,13 @@
 // The core draws the maps itself (Viewer.draw_station / draw_input / draw_lgn size the canvas
 // and paint the tiles); this module only finds the canvases and writes the text.
 
+import { answerWords } from './answer.js';
+
 export const WIRINGS = ['stream', 'hierarchy'];
 export const STATIONS = ['V1', 'V2', 'V4', 'IT'];
 export const LAYERS = ['l4', 'l23', 'l5'];
 
 const LAYER_NAMES = { l4: 'L4', l23: 'L2/3', l5: 'L5', write: 'L5 write' };
-
-function article(word) {
-  return /^[aeiou]/i.test(word) ? 'an' : 'a';
-}
 
 function percent(p) {
   if (!Number.isFinite(p)) return '–';
@@ -37,6 +35,7 @@ export class StationViews {
       if (!section) throw new Error(`no [data-wiring="${wiring}"] in the figure`);
       return {
         wiring,
+        behaviour: section.querySelector('[data-role="behaviour"]'),
         category: section.querySelector('[data-role="category"]'),
         probability: section.querySelector('[data-role="probability"]'),
         action: section.querySelector('[data-role="action"]'),
@@ -95,7 +94,8 @@ export class StationViews {
 
   #behaviour(w, result, categories) {
     const cat = result.category ?? '?';
-    w.category.textContent = `${article(cat)} ${cat}`;
+    w.category.textContent = answerWords(result);
+    if (w.behaviour) w.behaviour.dataset.recognised = String(result.recognised !== false);
     w.probability.textContent = `(${percent(result.probability)})`;
     w.action.textContent = result.behaviour ?? '';
     if (!w.probs || !Array.isArray(categories) || !result.probs) return;

@@ -22,10 +22,13 @@ export function answerWords(r) {
  * exponential moving average (weight ALPHA for the new frame, so about 1/ALPHA frames of
  * memory), and decides "recognised" with hysteresis: it turns on only when the smoothed score
  * is BAND below the threshold and off only when it is BAND above. Between the two it keeps its
- * last answer. The category shown is the smoothed probabilities' largest.
+ * last answer. The category shown is the smoothed probabilities' largest, with hysteresis too:
+ * another kind takes over only when its smoothed probability is CATEGORY_BAND above the shown
+ * one's (near-ties between the closest kinds of a picture that is none of them would flicker).
  */
-export const ALPHA = 0.25;
+export const ALPHA = 0.1;
 export const BAND = 0.5;
+export const CATEGORY_BAND = 0.15;
 const BEHAVIOUR = { tiger: 'run away', grandmother: "don't run away" };
 
 export class SteadyAnswer {
@@ -58,6 +61,8 @@ export class SteadyAnswer {
     s.probs.forEach((p, i) => {
       if (p > s.probs[best]) best = i;
     });
+    if (s.shown === undefined || s.probs[best] > s.probs[s.shown] + CATEGORY_BAND) s.shown = best;
+    best = s.shown;
     r.score = s.score;
     r.probs = s.probs.slice();
     r.probability = s.probs[best];

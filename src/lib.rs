@@ -12,6 +12,7 @@
 //! - [`model`]: the embedding, four stations in one of three wirings, the behaviour;
 //! - [`weights`]: safetensors files, the shipped weights;
 //! - [`stimuli`]: the procedural sketches, edges, gratings and noise;
+//! - [`outliers`]: generated pictures that are none of the ten kinds (open-set training);
 //! - [`train`]: cross-entropy, Adam, the training loop and evaluation;
 //! - [`run`]: one image through a model, summarised (what the CLI and page show);
 //! - [`experiments`]: the post's claims as seeded in-silico experiments;
@@ -23,6 +24,7 @@ pub mod input;
 pub mod layers;
 pub mod model;
 pub mod names;
+pub mod outliers;
 pub mod pixels;
 pub mod retina;
 pub mod rng;

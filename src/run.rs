@@ -52,6 +52,14 @@ pub struct Summary {
     pub category: &'static str,
     pub probability: f32,
     pub behaviour: &'static str,
+    /// The open-set score: the energy −logsumexp(logits) (Liu et al. 2020). Low means the
+    /// picture looks like the sketches the model was trained on.
+    pub score: f32,
+    /// The weights file's threshold on `score` (None for a file that has none).
+    pub threshold: Option<f32>,
+    /// `score ≤ threshold`: one of the ten kinds. Always true without a threshold. When false,
+    /// `category` is only the closest kind and `behaviour` is "keep looking".
+    pub recognised: bool,
     pub orientation_probs: Vec<f32>,
     /// Stream wirings only: the exact split of `logits` by path.
     pub contributions: Option<ContributionSummary>,
@@ -64,6 +72,17 @@ pub fn behaviour(category: &str) -> &'static str {
         "grandmother" => "don't run away",
         _ => "keep looking",
     }
+}
+
+/// The energy score of one row of category logits, at temperature 1: −logsumexp(logits).
+pub fn energy(logits: &[f32]) -> f32 {
+    let max = logits.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    -(max + logits.iter().map(|v| (v - max).exp()).sum::<f32>().ln())
+}
+
+/// The open-set decision: recognised when the energy is at or below the threshold.
+pub fn recognised(score: f32, threshold: Option<f32>) -> bool {
+    threshold.is_none_or(|t| score <= t)
 }
 
 pub fn softmax(logits: &[f32]) -> Vec<f32> {
@@ -87,9 +106,11 @@ pub fn summarise(m: &Maps, b: usize) -> LayerSummary {
     }
 }
 
-/// Summary of image `b` of a trace.
-pub fn summary(model: &Model, t: &Trace, b: usize) -> Summary {
+/// Summary of image `b` of a trace; `threshold` is the weights file's open-set threshold.
+pub fn summary(model: &Model, t: &Trace, b: usize, threshold: Option<f32>) -> Summary {
     let logits = t.category_logits.row(b).to_vec();
+    let score = energy(&logits);
+    let known = recognised(score, threshold);
     let probs = softmax(&logits);
     let best = (0..probs.len()).max_by(|&i, &j| probs[i].total_cmp(&probs[j])).unwrap_or(0);
     let category = CATEGORIES[best];
@@ -123,7 +144,10 @@ pub fn summary(model: &Model, t: &Trace, b: usize) -> Summary {
         logits,
         probs,
         category,
-        behaviour: behaviour(category),
+        behaviour: if known { behaviour(category) } else { "keep looking" },
+        score,
+        threshold,
+        recognised: known,
     }
 }
 

@@ -30,6 +30,10 @@ pub fn start() {
 pub struct Viewer {
     /// The wirings the page shows, in the order of [`Wiring::SHOWN`].
     models: [Model; 2],
+    /// Each shown wiring's open-set threshold, from its weights file (None: recognise all).
+    thresholds: [Option<f32>; 2],
+    /// The letterboxed 64×64 luminance last captured, before light adaptation.
+    luminance: Vec<f32>,
     /// The adapted 64×64 image the retina last saw.
     image: Vec<f32>,
     /// The last run of each model on `image`.
@@ -44,8 +48,11 @@ impl Viewer {
     /// Both wirings with the shipped weights, looking at a blank image.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Viewer {
+        let shipped = Wiring::SHOWN.map(weights::shipped_with_info);
         Viewer {
-            models: Wiring::SHOWN.map(weights::shipped),
+            thresholds: [shipped[0].1.threshold(), shipped[1].1.threshold()],
+            models: shipped.map(|(model, _)| model),
+            luminance: vec![1.0; input::SIDE * input::SIDE],
             image: vec![0.0; input::SIDE * input::SIDE],
             traces: None,
             lgn: None,
@@ -78,7 +85,9 @@ impl Viewer {
 
     /// Same, from raw RGBA bytes.
     pub fn capture_rgba(&mut self, rgba: &[u8], width: usize, height: usize) -> Result<(), JsError> {
-        self.image = input::from_rgba(rgba, width, height).map_err(js_err)?;
+        self.luminance = input::letterbox(rgba, width, height).map_err(js_err)?;
+        self.image = self.luminance.clone();
+        input::adapt(&mut self.image);
         self.traces = None;
         self.lgn = None;
         Ok(())
@@ -97,8 +106,8 @@ impl Viewer {
         }
         let both = Both {
             categories: &stimuli::CATEGORIES,
-            stream: run::summary(&self.models[0], &traces[0], 0),
-            hierarchy: run::summary(&self.models[1], &traces[1], 0),
+            stream: run::summary(&self.models[0], &traces[0], 0, self.thresholds[0]),
+            hierarchy: run::summary(&self.models[1], &traces[1], 0, self.thresholds[1]),
         };
         self.traces = Some(traces);
         to_js(&both)
@@ -115,9 +124,11 @@ impl Viewer {
     /// Replaces one wiring's weights with a safetensors file's (its lesions kept).
     pub fn load_weights(&mut self, wiring: &str, bytes: &[u8]) -> Result<(), JsError> {
         let w = shown(wiring)?;
-        let (mut model, _) = weights::load(bytes, Some(Wiring::SHOWN[w])).map_err(js_err)?;
+        let (mut model, info) = weights::load(bytes, Some(Wiring::SHOWN[w])).map_err(js_err)?;
         model.lesions = self.models[w].lesions;
         self.models[w] = model;
+        // A file without a threshold loads too; that wiring then recognises every picture.
+        self.thresholds[w] = info.threshold();
         self.traces = None;
         Ok(())
     }
@@ -136,6 +147,12 @@ impl Viewer {
         self.run_if_stale()?;
         let maps = self.traces.as_ref().expect(RAN)[w].stations[k.index()].layer(layer);
         draw(self.painter.tiles(maps, 8, layer.signed()), canvas)
+    }
+
+    /// The captured image letterboxed to 64×64 luminance in [0, 1], before light adaptation
+    /// (row-major): the core's one picture of any input, for comparing paths.
+    pub fn retina(&self) -> Vec<f32> {
+        self.luminance.clone()
     }
 
     /// Draws the adapted 64×64 image that the retina sees.

@@ -41,6 +41,47 @@ fn err<T>(msg: impl Into<String>) -> Result<T, WeightsError> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Info(pub HashMap<String, String>);
 
+/// The metadata key of the open-set threshold (issue 12): a decimal number, the energy score
+/// at or below which a picture counts as one of the ten kinds, set at the end of training by
+/// `train::calibrate`. A file without it (older files, or one a reader made) still loads; its
+/// model then recognises every picture, and says so by reporting no threshold.
+pub const THRESHOLD_KEY: &str = "open_set_threshold";
+
+impl Info {
+    /// The file's open-set threshold, if it has a readable one.
+    pub fn threshold(&self) -> Option<f32> {
+        self.0.get(THRESHOLD_KEY).and_then(|v| decimal(v.trim())).filter(|v| v.is_finite())
+    }
+}
+
+/// A plain decimal number ("-9.651", "12", "-1.5e-3"). Written out here because the standard
+/// float parser adds about a kilobyte (gzipped) to the wasm, which sits at its size budget.
+fn decimal(text: &str) -> Option<f32> {
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], text[i + 1..].parse::<i32>().ok()?),
+        None => (text, 0),
+    };
+    let (negative, digits) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa.strip_prefix('+').unwrap_or(mantissa)),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() && fraction.is_empty() {
+        return None;
+    }
+    let mut value = 0.0f64;
+    let mut scale = exponent;
+    for (i, part) in [whole, fraction].into_iter().enumerate() {
+        for c in part.chars() {
+            value = value * 10.0 + c.to_digit(10)? as f64;
+            scale -= i as i32;
+        }
+    }
+    // Dividing by an exact power of ten rounds once, so "-9.651245" reads back as written.
+    let value = if scale < 0 { value / 10f64.powi(-scale) } else { value * 10f64.powi(scale) };
+    Some(if negative { -value } else { value } as f32)
+}
+
 /// Encodes a model. `quantize` stores every tensor as I8 plus a scale.
 pub fn save(model: &Model, info: &[(&str, String)], quantize: bool) -> Vec<u8> {
     let mut buffers: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
@@ -136,8 +177,13 @@ pub fn load(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), Weigh
 
 /// The shipped model of one wiring.
 pub fn shipped(wiring: Wiring) -> Model {
+    shipped_with_info(wiring).0
+}
+
+/// The shipped model of one wiring and what its file says (its open-set threshold among it).
+pub fn shipped_with_info(wiring: Wiring) -> (Model, Info) {
     let bytes = SHIPPED.iter().find(|(w, _)| *w == wiring).expect("every wiring is shipped").1;
-    load(bytes, Some(wiring)).expect("shipped weights are checked by the tests").0
+    load(bytes, Some(wiring)).expect("shipped weights are checked by the tests")
 }
 
 #[cfg(test)]
@@ -158,6 +204,25 @@ mod tests {
                     assert!((x - y).abs() <= max / 254.0 + 1e-7);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_threshold_is_read_from_the_metadata_and_may_be_missing() {
+        let m = Model::init(Wiring::Stream, 2);
+        let (_, info) = load(&save(&m, &[(THRESHOLD_KEY, "-7.25".into())], true), None).unwrap();
+        assert_eq!(info.threshold(), Some(-7.25));
+        let (_, info) = load(&save(&m, &[], true), None).unwrap();
+        assert_eq!(info.threshold(), None);
+        let (_, info) = load(&save(&m, &[(THRESHOLD_KEY, "NaN".into())], true), None).unwrap();
+        assert_eq!(info.threshold(), None);
+        for (text, want) in
+            [("-9.651", Some(-9.651f32)), ("12", Some(12.0)), ("-1.5e-3", Some(-1.5e-3)), ("+.5", Some(0.5))]
+        {
+            assert_eq!(decimal(text), want, "{text}");
+        }
+        for bad in ["", "-", ".", "1.2.3", "abc", "1e", "--1"] {
+            assert_eq!(decimal(bad), None, "{bad:?}");
         }
     }
 

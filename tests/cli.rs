@@ -268,3 +268,59 @@ fn split_results_writes_one_file_per_experiment_and_an_index() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an experiment"));
 }
+
+/// A 64×64 grey PNG of one generated picture (values in [0, 1]).
+fn write_grey(path: &PathBuf, pixels: &[f32]) {
+    let mut enc = png::Encoder::new(std::fs::File::create(path).unwrap(), 64, 64);
+    enc.set_color(png::ColorType::Grayscale);
+    let bytes: Vec<u8> = pixels.iter().map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8).collect();
+    enc.write_header().unwrap().write_image_data(&bytes).unwrap();
+}
+
+#[test]
+fn run_says_when_a_generated_picture_is_none_of_the_ten_kinds() {
+    use ventral_stream::outliers;
+    // Held-out outliers (a seed no training run uses), two of each family.
+    for wiring in ["stream", "hierarchy", "gated"] {
+        let mut rejected = Vec::new();
+        for i in 0..12 {
+            let path = scratch(&format!("outlier-{wiring}-{i}.png"));
+            write_grey(&path, &outliers::sample(outliers::EVAL_SEED, i).pixels);
+            let v = json(&bin(&["run", "--image", path.to_str().unwrap(), "--wiring", wiring, "--json"]));
+            let (score, threshold) = (v["score"].as_f64().unwrap(), v["threshold"].as_f64().unwrap());
+            let recognised = v["recognised"].as_bool().unwrap();
+            assert_eq!(recognised, score <= threshold, "{wiring} {i}: {score} vs {threshold}");
+            if !recognised {
+                assert_eq!(v["behaviour"], "keep looking", "{wiring} {i}");
+                rejected.push(i);
+            }
+            // The stations still report what they did.
+            assert_eq!(v["stations"].as_array().unwrap().len(), 4);
+        }
+        assert!(rejected.len() >= 10, "{wiring}: only {rejected:?} of 12 outliers said to be none of the kinds");
+    }
+    // A held-out sketch of each kind through the same path is recognised, as its own kind.
+    let mut right = 0;
+    for c in 0..10u64 {
+        let s = ventral_stream::train::held_out(c).0;
+        let path = scratch(&format!("sketch-{c}.png"));
+        write_grey(&path, &s.pixels);
+        let v = json(&bin(&["run", "--image", path.to_str().unwrap(), "--json"]));
+        let kind = ventral_stream::stimuli::CATEGORIES[s.category.unwrap()];
+        right += (v["recognised"] == true && v["category"] == kind) as usize;
+    }
+    assert!(right >= 8, "only {right} of 10 held-out sketches recognised as their kind");
+}
+
+#[test]
+fn a_weights_file_without_a_threshold_loads_and_recognises_everything() {
+    let path = edited_weights("no-threshold.safetensors", |h| {
+        h["__metadata__"].as_object_mut().unwrap().remove(ventral_stream::weights::THRESHOLD_KEY);
+    });
+    let photo = scratch("no-threshold.png");
+    write_png(&photo, 48, 48, png::ColorType::Rgb);
+    let v = json(&bin(&["run", "--image", photo.to_str().unwrap(), "--weights", path.to_str().unwrap(), "--json"]));
+    assert!(v["threshold"].is_null());
+    assert_eq!(v["recognised"], true);
+    assert!(v["score"].as_f64().unwrap().is_finite());
+}

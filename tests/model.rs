@@ -102,7 +102,7 @@ fn uniform_and_tiny_images_give_finite_output() {
         for wiring in Wiring::ALL {
             let model = Model::init(wiring, 1);
             let t = run::run_rgba(&model, &px, w, h).unwrap();
-            let s = run::summary(&model, &t, 0);
+            let s = run::summary(&model, &t, 0, None);
             assert!(s.logits.iter().chain(&s.probs).all(|v| v.is_finite()));
             assert!((s.probs.iter().sum::<f32>() - 1.0).abs() < 1e-4);
         }

@@ -71,3 +71,23 @@ fn the_edge_task_off_controls_load_and_were_trained_without_the_edge_task() {
         assert_eq!(info.0.get("edge_task").map(String::as_str), Some("off"));
     }
 }
+
+#[test]
+fn every_shipped_model_carries_an_open_set_threshold_that_separates_sketches_from_outliers() {
+    // Held-out sketches (EVAL_SEED) and held-out outliers (outliers::EVAL_SEED): seeds that
+    // neither training nor the threshold's calibration used.
+    for wiring in [Wiring::Stream, Wiring::Hierarchy, Wiring::Gated] {
+        let (model, info) = weights::shipped_with_info(wiring);
+        let threshold = info.threshold();
+        assert!(threshold.is_some(), "{wiring:?}: no threshold in the shipped file");
+        let ev = train::evaluate_open_set(&model, threshold, 600, 2);
+        assert!(ev.auroc >= 0.95, "{wiring:?}: AUROC {}", ev.auroc);
+        // The rule lets 95 % of the calibration sketches through; other held-out sketches
+        // come close to that, and most outliers are turned away.
+        assert!((0.9..=0.99).contains(&ev.sketches_recognised), "{wiring:?}: {ev:?}");
+        assert!(ev.outliers_recognised < 0.2, "{wiring:?}: {ev:?}");
+        if wiring == Wiring::Stream {
+            assert!(ev.category_accuracy_among_recognised >= 0.95, "{ev:?}");
+        }
+    }
+}

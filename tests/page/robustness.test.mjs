@@ -85,7 +85,9 @@ test('a blank or uniform canvas is said to be blank; drawing clears the note', a
     const n = document.querySelector('[data-role="input-note"]');
     return { blank: n.dataset.blank, text: n.textContent };
   });
-  assert.equal((await note()).blank, 'true', 'blank paper at the start');
+  assert.equal((await note()).blank, 'false', 'the page opens on a picture');
+  await page.click('[data-action="clear"]');
+  assert.equal((await note()).blank, 'true', 'blank paper after clear');
   assert.match((await note()).text, /blank/);
   await drawStroke(page, STROKE);
   assert.equal((await note()).blank, 'false');

@@ -3,11 +3,14 @@
 // all its figures; each embedded <stream-figure> has its own.
 //
 // The single capture path: whatever the input (strokes, a preset, an upload, a webcam frame),
-// it is painted into the paper canvas, and the model reads that canvas, at most once per
-// animation frame. Each run draws only the figures near the viewport; the others are marked
-// stale (data-stale on their element) and drawn when they come back.
+// it is painted into the paper, and the model reads the paper's modelCanvas() (the picture at
+// its own size, letterboxed by the core), at most once per animation frame. Each run draws only
+// the figures near the viewport; the others are marked stale (data-stale on their element) and
+// drawn when they come back. Webcam frames' answers are steadied over frames (answer.js).
 
 import { loadViewer, newViewer, wasmMemoryBytes } from './model.js';
+import { SteadyAnswer, answerWords } from './answer.js';
+import { WIRINGS } from './names.js';
 
 /**
  * True for an error that means the core itself broke (a Rust panic is a WebAssembly trap, a
@@ -53,6 +56,8 @@ export class App extends EventTarget {
     /** how many times a fresh Viewer replaced one that broke */
     this.recoveries = 0;
     this.recentFaults = [];
+    /** smooths the open-set answer over webcam frames */
+    this.steadyAnswer = new SteadyAnswer();
   }
 
   /** The size of the model's WebAssembly memory, in bytes (for the soak test). */
@@ -173,8 +178,13 @@ export class App extends EventTarget {
   }
 
   #runOnce() {
-    this.viewer.capture_canvas(this.paper.canvas);
+    this.viewer.capture_canvas(this.paper.modelCanvas());
     const summary = this.viewer.run();
+    if (this.source.kind === 'webcam') {
+      for (const w of WIRINGS) this.steadyAnswer.steady(w, summary[w], summary.categories);
+    } else {
+      this.steadyAnswer.reset();
+    }
     this.summary = summary;
     for (const f of this.figures) this.#drawOrMark(f);
     this.dispatchEvent(new CustomEvent('run', { detail: summary }));
@@ -279,7 +289,5 @@ export class App extends EventTarget {
 export function behaviourSentence(summary, wiring) {
   const r = summary?.[wiring];
   if (!r) return '';
-  return `The ${wiring} wiring sees ${/^[aeiou]/i.test(r.category) ? 'an' : 'a'} ${r.category} (${Math.round(
-    r.probability * 100,
-  )} percent) and so: ${r.behaviour}.`;
+  return `The ${wiring} wiring sees ${answerWords(r)} (${Math.round(r.probability * 100)} percent) and so: ${r.behaviour}.`;
 }

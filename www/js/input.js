@@ -5,8 +5,11 @@
 // strokes drawn over it (points in units of the canvas side, so a resize of the bitmap keeps
 // the drawing). It dispatches one event type, "drawingchange", whenever the pixels change:
 // while a stroke is drawn, when it ends, on undo, on clear and when the background changes.
-// It knows nothing about the model: everything it shows reaches the model through the one
-// capture path, the canvas itself.
+// It knows nothing about the model. What the model reads is modelCanvas(): the paper itself
+// when there is no background image, otherwise the image at its own size and aspect ratio with
+// the strokes drawn over it. The core letterboxes that by its one rule (src/input.rs), the
+// same rule the command line uses, so an uploaded photo gives the page and the command line
+// the same retina image; the white around a photo on the paper is only for the reader's eye.
 
 const INK = '#000';
 /** Undo steps kept: a long session must not keep every picture it ever had. */
@@ -31,6 +34,8 @@ export class DrawingInput extends EventTarget {
     /** earlier pictures ({strokes, background}), for undo */
     this.history = [];
     this.active = null; // { id, points } while a pointer is down
+    /** the image-sized canvas modelCanvas() paints into (made on first use) */
+    this.source = null;
 
     canvas.addEventListener('pointerdown', (e) => this.#down(e));
     canvas.addEventListener('pointermove', (e) => this.#move(e));
@@ -140,6 +145,43 @@ export class DrawingInput extends EventTarget {
     if (this.active) this.#paintStroke(this.active.points);
   }
 
+  /**
+   * The pixels the model should read: the paper when there is no background; otherwise the
+   * background at its own size (no white paper around it) with the strokes over it, mapped
+   * from the paper's coordinates into the image's.
+   * @returns {HTMLCanvasElement}
+   */
+  modelCanvas() {
+    const bg = this.background;
+    if (!bg) return this.canvas;
+    const w = Math.max(1, Math.round(bg.width));
+    const h = Math.max(1, Math.round(bg.height));
+    if (!this.source) this.source = document.createElement('canvas');
+    const c = this.source;
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+    }
+    const ctx = c.getContext('2d', { willReadFrequently: true });
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = PAPER;
+    ctx.fillRect(0, 0, w, h);
+    ctx.imageSmoothingEnabled = bg.smooth;
+    ctx.drawImage(bg.image, 0, 0, w, h);
+    const strokes = this.active ? [...this.strokes, this.active.points] : this.strokes;
+    if (strokes.length) {
+      // Paper pixel (px, py) shows image pixel ((px - left) / k, (py - top) / k).
+      const { canvas } = this;
+      const k = Math.min(canvas.width / w, canvas.height / h);
+      const left = (canvas.width - w * k) / 2;
+      const top = (canvas.height - h * k) / 2;
+      ctx.setTransform(1 / k, 0, 0, 1 / k, -left / k, -top / k);
+      for (const points of strokes) this.#paintStroke(points, ctx);
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+    }
+    return c;
+  }
+
   /** @returns {[number, number]} where the pointer is, in units of the canvas side */
   #point(e) {
     const r = this.canvas.getBoundingClientRect();
@@ -185,8 +227,7 @@ export class DrawingInput extends EventTarget {
     this.#changed('stroke');
   }
 
-  #style() {
-    const { ctx } = this;
+  #style(ctx = this.ctx) {
     ctx.strokeStyle = INK;
     ctx.fillStyle = INK;
     ctx.lineWidth = this.lineWidth;
@@ -194,24 +235,24 @@ export class DrawingInput extends EventTarget {
     ctx.lineJoin = 'round';
   }
 
-  #paintStroke(points) {
+  #paintStroke(points, ctx = this.ctx) {
     if (points.length === 1) {
-      const { ctx, canvas } = this;
-      this.#style();
+      const { canvas } = this;
+      this.#style(ctx);
       ctx.beginPath();
       ctx.arc(points[0][0] * canvas.width, points[0][1] * canvas.height, this.lineWidth / 2, 0, 2 * Math.PI);
       ctx.fill();
       return;
     }
-    this.#paintSegment(points, 0);
+    this.#paintSegment(points, 0, ctx);
   }
 
-  /** Paint the polyline from points[from] to the last point. */
-  #paintSegment(points, from) {
-    const { ctx, canvas } = this;
+  /** Paint the polyline from points[from] to the last point (in paper pixels, on ctx). */
+  #paintSegment(points, from, ctx = this.ctx) {
+    const { canvas } = this;
     const w = canvas.width;
     const h = canvas.height;
-    this.#style();
+    this.#style(ctx);
     ctx.beginPath();
     ctx.moveTo(points[from][0] * w, points[from][1] * h);
     for (let i = from + 1; i < points.length; i++) ctx.lineTo(points[i][0] * w, points[i][1] * h);

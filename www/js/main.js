@@ -8,6 +8,7 @@
 
 import { App } from './app.js';
 import { WIRINGS } from './names.js';
+import { answerWords } from './answer.js';
 import { FIGURES } from './figures/index.js';
 import { mountInputPanel } from './figures/inputpanel.js';
 import { mountWeights } from './figures/weights.js';
@@ -15,6 +16,13 @@ import { installCards } from './cards.js';
 import { applyState, readState, writeState } from './urlstate.js';
 import { watchNear } from './visibility.js';
 import { afterNextPaint, yieldToBrowser } from './schedule.js';
+
+/**
+ * The picture the article opens with: a tiger, the post's own example (see a tiger, run away),
+ * so the first screen already shows the behaviour the post talks about, and a sketch that both
+ * wirings recognise, so the station views and the decomposition have a real answer to explain.
+ */
+const FIRST_PRESET = { name: 'tiger', variant: 0 };
 
 const app = new App();
 const html = document.documentElement;
@@ -111,7 +119,7 @@ function announce() {
     const s = app.summary;
     if (!s || !announcer) return;
     announcer.textContent = WIRINGS
-      .map((w) => `${w}: sees ${s[w].category} (${Math.round(s[w].probability * 100)} percent), ${s[w].behaviour}.`)
+      .map((w) => `${w}: sees ${answerWords(s[w])} (${Math.round(s[w].probability * 100)} percent), ${s[w].behaviour}.`)
       .join(' ');
   }, 400);
 }
@@ -145,7 +153,11 @@ async function start() {
   }
   await yieldToBrowser();
   try {
-    applyState(app, readState());
+    const state = readState();
+    applyState(app, state);
+    // First contact: with no input in the address, the paper opens on a preset, so every figure
+    // has something to show on the first screen (Clear gives the blank paper).
+    if (!state.preset && !state.strokes.length) app.loadPreset(FIRST_PRESET.name, FIRST_PRESET.variant);
   } catch (err) {
     // A garbled link: say so, and start from blank paper.
     console.warn('The state in the address could not be used', err);
@@ -166,6 +178,8 @@ async function start() {
 //   {action: 'memory'}        {wasmBytes}
 //   {action: 'frames', n}     n frames of the live path (webcam tick, capture, run, draw)
 //   {action: 'panic'}         a deliberate Rust panic, then recovery; {recoveries}
+//   {action: 'retina'}        the captured picture letterboxed to 64×64 luminance, and each
+//                             wiring's answer; {retina, stream, hierarchy}
 document.addEventListener('stations-test', (e) => {
   if (!html.hasAttribute('data-test-hooks') || !(e instanceof CustomEvent) || !e.detail) return;
   const d = e.detail;
@@ -177,6 +191,10 @@ document.addEventListener('stations-test', (e) => {
       done += 1;
     }
     d.result = { frames: done, wasmBytes: app.wasmMemoryBytes };
+  } else if (d.action === 'retina') {
+    const answer = (r) => ({ category: r.category, recognised: r.recognised, score: r.score, threshold: r.threshold });
+    const s = app.runNow();
+    d.result = { retina: Array.from(app.viewer.retina()), stream: answer(s.stream), hierarchy: answer(s.hierarchy) };
   } else if (d.action === 'panic') {
     // Only a wasm built with the hooks feature (./build.sh build hooks) has the panic button.
     if (typeof app.viewer?.panic_for_test !== 'function') {

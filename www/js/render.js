@@ -5,10 +5,7 @@
 // and paint the tiles); this module only finds the canvases and writes the text.
 
 import { CELL_LAYERS, LAYER_LABELS, STATIONS, WIRINGS } from './names.js';
-
-function article(word) {
-  return /^[aeiou]/i.test(word) ? 'an' : 'a';
-}
+import { answerWords } from './answer.js';
 
 function percent(p) {
   if (!Number.isFinite(p)) return '–';
@@ -35,6 +32,7 @@ export class StationViews {
       if (!section) throw new Error(`no [data-wiring="${wiring}"] in the figure`);
       return {
         wiring,
+        behaviour: section.querySelector('[data-role="behaviour"]'),
         category: section.querySelector('[data-role="category"]'),
         probability: section.querySelector('[data-role="probability"]'),
         action: section.querySelector('[data-role="action"]'),
@@ -93,7 +91,8 @@ export class StationViews {
 
   #behaviour(w, result, categories) {
     const cat = result.category ?? '?';
-    w.category.textContent = `${article(cat)} ${cat}`;
+    w.category.textContent = answerWords(result);
+    if (w.behaviour) w.behaviour.dataset.recognised = String(result.recognised !== false);
     w.probability.textContent = `(${percent(result.probability)})`;
     w.action.textContent = result.behaviour ?? '';
     if (!w.probs || !Array.isArray(categories) || !result.probs) return;

@@ -1,6 +1,6 @@
 //! The native command line: run the model on an image, train, evaluate.
 //!
-//!   ventral-stream run --image FILE [--wiring stream|hierarchy|gated] [--weights FILE] [--json]
+//!   ventral-stream run --image FILE [--wiring stream|hierarchy|gated] [--weights FILE] [--json [--retina]]
 //!   ventral-stream train --wiring W [--seed N] [--steps N] [--edge-task on|off] --out FILE
 //!   ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]
 //!   ventral-stream init --wiring W [--seed N] --out FILE
@@ -31,8 +31,9 @@ mod cli {
     use ventral_stream::{experiments, run, train, weights};
 
     const USAGE: &str = "usage:
-      ventral-stream run --image FILE [--wiring stream|hierarchy|gated] [--weights FILE] [--json]
-      ventral-stream train --wiring W [--seed N] [--steps N] [--batch N] [--edge-task on|off] [--quantize] --out FILE
+      ventral-stream run --image FILE [--wiring stream|hierarchy|gated] [--weights FILE] [--json [--retina]]
+      ventral-stream train --wiring W [--seed N] [--steps N] [--open-set-steps N] [--batch N] [--edge-task on|off]
+                           [--init FILE] [--quantize] --out FILE
       ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]
       ventral-stream init --wiring W [--seed N] --out FILE
   ventral-stream experiment NAME [--seed N] [--size quick|full] [--json]
@@ -70,7 +71,7 @@ mod cli {
                 i += 1;
                 continue;
             };
-            if matches!(name, "json" | "quantize") {
+            if matches!(name, "json" | "quantize" | "retina") {
                 flags.push(name.to_string());
                 i += 1;
             } else {
@@ -98,30 +99,44 @@ mod cli {
         fn wiring(&self) -> Result<Wiring, String> {
             Ok(Wiring::parse(self.get("wiring").unwrap_or("stream"))?)
         }
-        /// The model to use: a weights file if given, else the shipped one.
-        fn model(&self) -> Result<Model, String> {
+        /// The model to use, and what its file says: a weights file if given, else the shipped one.
+        fn model(&self) -> Result<(Model, weights::Info), String> {
             let wiring = self.wiring()?;
             match self.get("weights") {
                 Some(path) => {
                     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
                     let want = self.get("wiring").map(|_| wiring);
-                    Ok(weights::load(&bytes, want).map_err(|e| format!("{path}: {e}"))?.0)
+                    weights::load(&bytes, want).map_err(|e| format!("{path}: {e}"))
                 }
-                None => Ok(weights::shipped(wiring)),
+                None => Ok(weights::shipped_with_info(wiring)),
             }
         }
     }
 
     fn cmd_run(a: &Args) -> Result<(), String> {
         let path = a.need("image")?;
-        let model = a.model()?;
+        let (model, info) = a.model()?;
         let (rgba, w, h) = decode_image(path)?;
         let trace = run::run_rgba(&model, &rgba, w, h).map_err(|e| format!("{path}: {e}"))?;
-        let s = run::summary(&model, &trace, 0);
+        let s = run::summary(&model, &trace, 0, info.threshold());
         if a.flag("json") {
-            println!("{}", serde_json::to_string(&s).map_err(|e| e.to_string())?);
+            let mut v = serde_json::to_value(&s).map_err(|e| e.to_string())?;
+            if a.flag("retina") {
+                // The letterboxed 64×64 luminance before light adaptation, row-major: what the
+                // page test compares with the page's own.
+                let lum = ventral_stream::input::letterbox(&rgba, w, h).map_err(|e| format!("{path}: {e}"))?;
+                v["retina"] = serde_json::json!(lum);
+            }
+            println!("{}", serde_json::to_string(&v).map_err(|e| e.to_string())?);
         } else {
-            println!("{} wiring: {} ({:.1} %) → {}", s.wiring, s.category, 100.0 * s.probability, s.behaviour);
+            let answer = if s.recognised {
+                format!("{} ({:.1} %)", s.category, 100.0 * s.probability)
+            } else {
+                format!("none of the ten kinds (closest: {})", s.category)
+            };
+            let threshold = s.threshold.map_or("none in the file".into(), |t| format!("{t:.2}"));
+            println!("{} wiring: {answer} → {}", s.wiring, s.behaviour);
+            println!("  open-set score {:.2} (threshold {threshold})", s.score);
             for st in &s.stations {
                 println!(
                     "  {:<3} L4 mean {:.3}  L2/3 mean {:.3}  L5 mean {:+.3}",
@@ -148,9 +163,18 @@ mod cli {
             "off" => false,
             v => return Err(format!("--edge-task takes on or off, got {v:?}")),
         };
+        cfg.open_set_steps = a.number("open-set-steps", cfg.open_set_steps as u64)? as usize;
+        // --init FILE: skip the first phase and fine-tune these weights for the open set.
+        let init = match a.get("init") {
+            Some(path) => {
+                let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+                Some(weights::load(&bytes, Some(cfg.wiring)).map_err(|e| format!("{path}: {e}"))?.0)
+            }
+            None => None,
+        };
         let start = Instant::now();
-        let model = train::train(&cfg, |p| {
-            if p.step % 10 == 0 || p.step == p.steps {
+        let mut report = |p: &train::Progress| {
+            if p.step.is_multiple_of(10) || p.step == p.steps {
                 let el = start.elapsed().as_secs_f32();
                 let left = el / p.step as f32 * (p.steps - p.step) as f32;
                 eprint!(
@@ -165,34 +189,63 @@ mod cli {
                 );
             }
             true
-        });
+        };
+        let model = match init {
+            Some(m) => train::fine_tune_open_set(m, &cfg, &mut report),
+            None => train::train(&cfg, report),
+        };
         eprintln!("\ntrained in {:.1} s", start.elapsed().as_secs_f32());
-        let info = [
+        let mut info = vec![
             ("seed", cfg.seed.to_string()),
             ("steps", cfg.steps.to_string()),
             ("batch", cfg.batch.to_string()),
             ("learning_rate", cfg.learning_rate.to_string()),
             ("edge_task", if cfg.edge_task { "on" } else { "off" }.to_string()),
+            ("open_set_steps", cfg.open_set_steps.to_string()),
+            ("open_set_learning_rate", cfg.open_set_learning_rate.to_string()),
+            ("outliers_per_batch", cfg.outliers.to_string()),
+            ("init", a.get("init").map_or("none".to_string(), |p| p.rsplit('/').next().unwrap_or(p).to_string())),
+            ("energy_margins", format!("{} {}", cfg.energy_in, cfg.energy_out)),
             ("train_seconds", format!("{:.0}", start.elapsed().as_secs_f32())),
         ];
-        std::fs::write(&out, weights::save(&model, &info, a.flag("quantize")))
-            .map_err(|e| format!("cannot write {out}: {e}"))
+        // The threshold is set on the model as it is stored (quantised or not), so the file
+        // carries the threshold that fits its own weights.
+        let quantize = a.flag("quantize");
+        let (stored, _) = weights::load(&weights::save(&model, &info, quantize), Some(model.wiring))
+            .map_err(|e| format!("the trained model does not read back: {e}"))?;
+        let threshold = train::calibrate(&stored, cfg.threads);
+        eprintln!("open-set threshold (energy) {threshold:.3}");
+        info.push((weights::THRESHOLD_KEY, format!("{threshold}")));
+        info.push((
+            "open_set_rule",
+            format!("{} of {} held-out sketches", train::RECOGNISED_SHARE, train::CALIBRATION_N),
+        ));
+        std::fs::write(&out, weights::save(&model, &info, quantize)).map_err(|e| format!("cannot write {out}: {e}"))
     }
 
     fn cmd_eval(a: &Args) -> Result<(), String> {
-        let model = a.model()?;
+        let (model, info) = a.model()?;
         let n = a.number("n", 5000)? as usize;
         let ev = train::evaluate(&model, n, 2, |done, total| {
             eprint!("\r{} {done}/{total}", bar(done, total));
             let _ = std::io::stderr().flush();
         });
         eprintln!();
+        let open = train::evaluate_open_set(&model, info.threshold(), n, 2);
         if a.flag("json") {
-            println!("{}", serde_json::to_string(&ev).map_err(|e| e.to_string())?);
+            let mut v = serde_json::to_value(&ev).map_err(|e| e.to_string())?;
+            v["open_set"] = serde_json::to_value(&open).map_err(|e| e.to_string())?;
+            println!("{}", serde_json::to_string(&v).map_err(|e| e.to_string())?);
         } else {
             println!(
                 "{}: category {:.4}, orientation {:.4} (n = {})",
                 ev.wiring, ev.category_accuracy, ev.orientation_accuracy, ev.n
+            );
+            let threshold = open.threshold.map_or("none in the file".into(), |t| format!("{t:.3}"));
+            println!(
+                "  open set: threshold {threshold}; recognised: sketches {:.4}, outliers {:.4}; AUROC {:.4}; \
+                 category among recognised {:.4}",
+                open.sketches_recognised, open.outliers_recognised, open.auroc, open.category_accuracy_among_recognised
             );
         }
         Ok(())

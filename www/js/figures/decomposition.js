@@ -57,7 +57,8 @@ export function createDecomposition(app, idPrefix) {
         row.li.classList.toggle('lesioned', row.key in { V1: 1, V2: 1, V4: 1, IT: 1 } && app.isLesioned('stream', row.key));
       });
       const sum = vals.reduce((a, b) => a + b, 0);
-      total.textContent = `Sum: ${signed(sum)} = the score (logit) of “${cat}”, ${signed(r.logits[i])}.`;
+      const closest = !picked && r.recognised === false ? ' It recognises none of the ten kinds; this is the closest.' : '';
+      total.textContent = `Sum: ${signed(sum)} = the score (logit) of “${cat}”, ${signed(r.logits[i])}.${closest}`;
       const biggest = rows.slice(0, 5).map((row, j) => [row, vals[j]]).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))[0];
       return `The score of ${cat} in the stream wiring is ${signed(sum)}; the largest part comes from the ${PATHS.find((p) => p[0] === biggest[0].key)[1]} (${signed(biggest[1])}).`;
     },

@@ -1,8 +1,9 @@
 // Lesion switches: remove any station's write, in either wiring, and watch the behaviour and
 // its decomposition. The switches are shared by every figure (and kept in the URL).
 
-import { h, uid, percent, article } from '../dom.js';
+import { h, uid, percent } from '../dom.js';
 import { STATIONS, WIRINGS } from '../names.js';
+import { answerWords } from '../answer.js';
 import { createDecomposition } from './decomposition.js';
 
 export function mountLesions(root, app) {
@@ -36,8 +37,9 @@ export function mountLesions(root, app) {
       for (const w of WIRINGS) {
         const r = summary[w];
         const off = STATIONS.filter((st) => a.isLesioned(w, st));
-        results[w].textContent = `sees ${article(r.category)} ${r.category} (${percent(r.probability)}) → ${r.behaviour}`;
-        parts.push(`${w} wiring${off.length ? ` without ${off.join(', ')}` : ', intact'}: sees ${r.category} (${percent(r.probability)}).`);
+        results[w].textContent = `sees ${answerWords(r)} (${percent(r.probability)}) → ${r.behaviour}`;
+        results[w].dataset.recognised = String(r.recognised !== false);
+        parts.push(`${w} wiring${off.length ? ` without ${off.join(', ')}` : ', intact'}: sees ${answerWords(r)} (${percent(r.probability)}).`);
       }
       summaryLine.textContent = `${parts.join(' ')} ${decomp.update(summary)}`;
     },

@@ -7,8 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath, drawStroke, frames, loadReady, pageFor, screenshotPath, showEach, startAll, until } from './harness.mjs';
+import { cameraPage, drawStroke, frames, loadReady, pageFor, screenshotPath, showEach, startAll, startWebcam } from './harness.mjs';
 import { greyPng } from './png.mjs';
 import { EXPERIMENTS } from '../../www/js/names.js';
 
@@ -131,42 +130,26 @@ test('an uploaded PNG goes through the capture path', async (t) => {
   assert.deepEqual(problems, []);
 });
 
-test('a fake webcam goes through the capture path; a refused camera is explained', async () => {
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
-  });
-  try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.grantPermissions(['camera'], { origin: env.origin });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await loadReady(page, env.url);
-    const before = await figureHashes(page, ['fig-input']);
-    await page.click('[data-action="webcam"]');
-    await page.waitForFunction(() => document.querySelector('[data-action="webcam"]').getAttribute('aria-pressed') === 'true', null, { timeout: 15_000 });
-    // Webcam frames reach the retina: wait for the figure to change (it fails on timeout).
-    await until(async () => (await figureHashes(page, ['fig-input']))['fig-input'] !== before['fig-input'], { timeout: 20_000, what: 'webcam frames to reach the retina' });
-    await page.click('[data-action="webcam"]');
-    assert.equal(await page.locator('[data-action="webcam"]').getAttribute('aria-pressed'), 'false');
-    assert.deepEqual(errors, []);
-    await context.close();
+test('a fake webcam goes through the capture path; a refused camera is explained', async (t) => {
+  const { browser, context, page, errors } = await cameraPage(t, env);
+  await loadReady(page, env.url);
+  // Webcam frames reach the retina (startWebcam fails on a timeout when they do not).
+  await startWebcam(page);
+  await page.click('[data-action="webcam"]');
+  assert.equal(await page.locator('[data-action="webcam"]').getAttribute('aria-pressed'), 'false');
+  assert.deepEqual(errors, []);
+  await context.close();
 
-    // Without the permission: a clear message, and the page keeps working.
-    const denied = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const p2 = await denied.newPage();
-    await p2.addInitScript(() => {
-      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
-    });
-    await loadReady(p2, env.url);
-    await p2.click('[data-action="webcam"]');
-    await p2.waitForFunction(() => /refused/.test(document.querySelector('[data-role="input-message"]').textContent));
-    await denied.close();
-  } finally {
-    await browser.close();
-  }
+  // Without the permission: a clear message, and the page keeps working.
+  const denied = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p2 = await denied.newPage();
+  await p2.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+  });
+  await loadReady(p2, env.url);
+  await p2.click('[data-action="webcam"]');
+  await p2.waitForFunction(() => /refused/.test(document.querySelector('[data-role="input-message"]').textContent));
+  await denied.close();
 });
 
 test('lesion switches change the behaviour’s decomposition, and are kept in the URL', async (t) => {

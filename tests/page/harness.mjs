@@ -65,6 +65,44 @@ export async function openPage(env, contextOptions = {}) {
   return { context, page, problems };
 }
 
+/**
+ * A browser of its own whose camera is Chromium's fake device (a moving test pattern), granted
+ * to the page's origin; it closes when the test ends, pass or fail.
+ */
+export async function cameraPage(t, env) {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+  });
+  t.after(() => browser.close());
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['camera'], { origin: env.origin });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return { browser, context, page, errors };
+}
+
+/** Turns the webcam on and waits until its frames reach the retina (the input view changes). */
+export async function startWebcam(page) {
+  const view = () => page.evaluate(() => document.querySelector('#fig-input canvas[data-view="input"]').toDataURL());
+  const before = await view();
+  await page.click('[data-action="webcam"]');
+  await page.waitForFunction(() => document.querySelector('[data-action="webcam"]').getAttribute('aria-pressed') === 'true', null, { timeout: 15_000 });
+  await until(async () => (await view()) !== before, { timeout: 20_000, what: 'webcam frames to reach the retina' });
+}
+
+/** Runs one action of main.js's test hook (README, "Test hooks") and returns its answer. */
+export function testHook(page, detail) {
+  return page.evaluate((d) => {
+    document.documentElement.setAttribute('data-test-hooks', '');
+    const e = new CustomEvent('stations-test', { detail: { ...d } });
+    document.dispatchEvent(e);
+    return e.detail.result;
+  }, detail);
+}
+
 /** openPage for one test (node:test's `t`): the context closes when the test ends, pass or fail. */
 export async function pageFor(t, env, contextOptions = {}) {
   const opened = await openPage(env, contextOptions);

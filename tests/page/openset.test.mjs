@@ -9,8 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, ROOT, chromiumPath, frames, loadReady, pageFor, startAll } from './harness.mjs';
+import { ROOT, cameraPage, frames, loadReady, pageFor, showEach, startAll, startWebcam, testHook } from './harness.mjs';
 import { greyPng } from './png.mjs';
 
 const LIVE = ['fig-input', 'fig-gallery', 'fig-pipeline', 'fig-microcircuit', 'fig-stations', 'fig-stream', 'fig-lesions'];
@@ -49,16 +48,6 @@ function textPage() {
     }
   }
   return greyPng(w, h, (y) => Buffer.from(px.subarray(y * w, (y + 1) * w)));
-}
-
-/** Run the test hook of main.js and return its answer. */
-function hook(page, detail) {
-  return page.evaluate((d) => {
-    document.documentElement.setAttribute('data-test-hooks', '');
-    const e = new CustomEvent('stations-test', { detail: { ...d } });
-    document.dispatchEvent(e);
-    return e.detail.result;
-  }, detail);
 }
 
 async function upload(page, name, mimeType, buffer) {
@@ -100,6 +89,9 @@ test('an uploaded picture of none of the ten kinds is said to be so, in every fi
   const { page, problems } = await pageFor(t, env);
   await loadReady(page, env.url);
   await upload(page, 'page-of-text.png', 'image/png', textPage());
+  // Figures far from the viewport are drawn when the reader comes to them: come to each.
+  const NAMING = '#fig-stations, #fig-pipeline, #fig-lesions';
+  await showEach(page, NAMING);
   for (const w of ['stream', 'hierarchy']) {
     const behaviour = page.locator(`#fig-stations [data-wiring="${w}"] [data-role="behaviour"]`);
     assert.equal(await behaviour.getAttribute('data-recognised'), 'false', `${w}: data-recognised`);
@@ -112,6 +104,7 @@ test('an uploaded picture of none of the ten kinds is said to be so, in every fi
   // A sketch of one of the kinds, drawn back in, is recognised again.
   await page.selectOption('select[data-control="preset"]', 'house');
   await frames(page, 3);
+  await showEach(page, NAMING);
   assert.equal(await page.getAttribute('#fig-stations [data-wiring="stream"] [data-role="behaviour"]', 'data-recognised'), 'true');
   assert.deepEqual(problems, []);
 });
@@ -133,7 +126,7 @@ test('the same PNG and JPEG give the same retina image and answer through the co
     const path = join(dir, name);
     writeFileSync(path, bytes);
     await upload(page, name, mime, bytes);
-    const inPage = await hook(page, { action: 'retina' });
+    const inPage = await testHook(page, { action: 'retina' });
     for (const wiring of ['stream', 'hierarchy']) {
       const cli = JSON.parse(execFileSync(CLI, ['run', '--image', path, '--wiring', wiring, '--json', '--retina'], { encoding: 'utf8' }));
       assert.equal(cli.retina.length, 64 * 64);
@@ -150,47 +143,32 @@ test('the same PNG and JPEG give the same retina image and answer through the co
   assert.deepEqual(problems, []);
 });
 
-test('the fake webcam gives a steady answer from frame to frame', async () => {
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
-  });
-  try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.grantPermissions(['camera'], { origin: env.origin });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await loadReady(page, env.url);
-    await page.click('[data-action="webcam"]');
-    await page.waitForFunction(() => document.querySelector('[data-action="webcam"]').getAttribute('aria-pressed') === 'true', null, { timeout: 15_000 });
-    await page.waitForTimeout(1000);
-    // Record each wiring's answer and the retina view on 90 animation frames.
-    const seen = await page.evaluate(() => new Promise((done) => {
-      const out = [];
-      const step = () => {
-        const answer = (w) => {
-          const b = document.querySelector(`#fig-stations [data-wiring="${w}"] [data-role="behaviour"]`);
-          return `${b.dataset.recognised}|${b.querySelector('[data-role="category"]').textContent}`;
-        };
-        out.push({ stream: answer('stream'), hierarchy: answer('hierarchy'), retina: document.querySelector('#fig-input canvas[data-view="input"]').toDataURL() });
-        if (out.length < 90) requestAnimationFrame(step);
-        else done(out);
+test('the fake webcam gives a steady answer from frame to frame', async (t) => {
+  const { context, page, errors } = await cameraPage(t, env);
+  await loadReady(page, env.url);
+  await startWebcam(page);
+  // Record each wiring's answer and the retina view on 90 animation frames.
+  const seen = await page.evaluate(() => new Promise((done) => {
+    const out = [];
+    const step = () => {
+      const answer = (w) => {
+        const b = document.querySelector(`#fig-stations [data-wiring="${w}"] [data-role="behaviour"]`);
+        return `${b.dataset.recognised}|${b.querySelector('[data-role="category"]').textContent}`;
       };
-      requestAnimationFrame(step);
-    }));
-    const retinas = new Set(seen.map((s) => s.retina)).size;
-    assert.ok(retinas >= 5, `the frames differ (${retinas} distinct retina images), so steadiness is tested`);
-    for (const w of ['stream', 'hierarchy']) {
-      const changes = seen.slice(1).filter((s, i) => s[w] !== seen[i][w]).length;
-      console.log(`webcam ${w}: ${changes} changes of answer over ${seen.length} frames: ${seen.filter((s, i) => i === 0 || s[w] !== seen[i - 1][w]).map((s) => s[w]).join(' / ')}`);
-      assert.ok(changes <= 2, `${w}: the answer changed ${changes} times in ${seen.length} frames`);
-    }
-    await page.click('[data-action="webcam"]');
-    assert.deepEqual(errors, []);
-    await context.close();
-  } finally {
-    await browser.close();
+      out.push({ stream: answer('stream'), hierarchy: answer('hierarchy'), retina: document.querySelector('#fig-input canvas[data-view="input"]').toDataURL() });
+      if (out.length < 90) requestAnimationFrame(step);
+      else done(out);
+    };
+    requestAnimationFrame(step);
+  }));
+  const retinas = new Set(seen.map((s) => s.retina)).size;
+  assert.ok(retinas >= 5, `the frames differ (${retinas} distinct retina images), so steadiness is tested`);
+  for (const w of ['stream', 'hierarchy']) {
+    const changes = seen.slice(1).filter((s, i) => s[w] !== seen[i][w]).length;
+    console.log(`webcam ${w}: ${changes} changes of answer over ${seen.length} frames: ${seen.filter((s, i) => i === 0 || s[w] !== seen[i - 1][w]).map((s) => s[w]).join(' / ')}`);
+    assert.ok(changes <= 2, `${w}: the answer changed ${changes} times in ${seen.length} frames`);
   }
+  await page.click('[data-action="webcam"]');
+  assert.deepEqual(errors, []);
+  await context.close();
 });

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CSP } from '../../tools/serve.mjs';
-import { drawStroke, frames, loadReady, openPage, pageFor, ROOT, stallWorker, startAll, until } from './harness.mjs';
+import { drawStroke, frames, loadReady, openPage, pageFor, ROOT, stallWorker, startAll, testHook, until } from './harness.mjs';
 import { greyPng } from './png.mjs';
 import { MAX_WEIGHTS_BYTES } from '../../www/js/figures/weights.js';
 import { MAX_POINTS } from '../../www/js/urlstate.js';
@@ -64,14 +64,6 @@ async function assertStillWorks(page, label) {
   assert.notEqual(await inputHash(page), before, `${label}: drawing still reaches the stations`);
   const status = await page.evaluate(() => document.querySelector('[data-role="status"]').dataset.error ?? '');
   assert.notEqual(status, 'true', `${label}: no error in the status line`);
-}
-function hook(page, detail) {
-  return page.evaluate((d) => {
-    document.documentElement.setAttribute('data-test-hooks', '');
-    const e = new CustomEvent('stations-test', { detail: { ...d } });
-    document.dispatchEvent(e);
-    return e.detail.result;
-  }, detail);
 }
 /** Problems, without the ones a test provoked on purpose. */
 const unexpected = (problems, ...allowed) => problems.filter((p) => !allowed.some((re) => re.test(p)));
@@ -402,7 +394,7 @@ test('a Rust panic is reported and the page recovers with a fresh Viewer (lesion
   await page.locator('#fig-lesions label.switch:has(input[data-lesion="stream.V2"])').click();
   await frames(page, 3);
   const before = await inputHash(page);
-  const r = await hook(page, { action: 'panic' });
+  const r = await testHook(page, { action: 'panic' });
   assert.equal(r.error, undefined);
   assert.equal(r.recoveries, 1);
   const status = await page.evaluate(() => {
@@ -415,8 +407,8 @@ test('a Rust panic is reported and the page recovers with a fresh Viewer (lesion
   await frames(page, 3);
   assert.equal(await inputHash(page), before, 'the same picture, lesion kept, after recovery');
   // Twice more, and it still works.
-  await hook(page, { action: 'panic' });
-  await hook(page, { action: 'panic' });
+  await testHook(page, { action: 'panic' });
+  await testHook(page, { action: 'panic' });
   await assertStillWorks(page, 'after panics');
   assert.deepEqual(unexpected(problems, /deliberate panic/, /panicked at/), []);
 });

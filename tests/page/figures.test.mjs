@@ -135,6 +135,8 @@ test('a fake webcam goes through the capture path; a refused camera is explained
   await loadReady(page, env.url);
   // Webcam frames reach the retina (startWebcam fails on a timeout when they do not).
   await startWebcam(page);
+  // The camera's picture is not blank paper, so the input panel does not say it is.
+  await page.waitForFunction(() => document.querySelector('[data-role="input-note"]').dataset.blank === 'false', null, { timeout: 10_000 });
   await page.click('[data-action="webcam"]');
   assert.equal(await page.locator('[data-action="webcam"]').getAttribute('aria-pressed'), 'false');
   assert.deepEqual(errors, []);

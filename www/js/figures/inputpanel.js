@@ -187,7 +187,9 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
   };
   paper.addEventListener('drawingchange', (/** @type {CustomEvent} */ e) => {
     const reason = e.detail?.reason;
-    if (reason !== 'draw' && reason !== 'live') checkBlank();
+    // A live frame is checked only while the note says blank: the webcam starts on empty paper,
+    // and its first frame must take the note away.
+    if (reason !== 'draw' && (reason !== 'live' || note.dataset.blank === 'true')) checkBlank();
   });
   checkBlank();
 

@@ -65,6 +65,11 @@ impl Viewer {
         to_js(&stimuli::CATEGORIES)
     }
 
+    /// The post's behaviour for each category, in the same order (the core's one rule).
+    pub fn behaviours(&self) -> Result<JsValue, JsError> {
+        to_js(&stimuli::CATEGORIES.map(run::behaviour))
+    }
+
     /// Reads the pixels of any canvas (any size) into the retina.
     pub fn capture_canvas(&mut self, canvas: &HtmlCanvasElement) -> Result<(), JsError> {
         let (w, h) = (canvas.width(), canvas.height());

@@ -5,9 +5,7 @@
 // category says it through answerWords(), so a picture of none of the kinds reads the same
 // everywhere: "none of the ten kinds I know; closest: a cube".
 
-function article(word) {
-  return /^[aeiou]/i.test(word) ? 'an' : 'a';
-}
+import { article } from './dom.js';
 
 /** "a tiger", or "none of the ten kinds I know; closest: a cube". */
 export function answerWords(r) {
@@ -29,7 +27,6 @@ export function answerWords(r) {
 export const ALPHA = 0.1;
 export const BAND = 0.5;
 export const CATEGORY_BAND = 0.15;
-const BEHAVIOUR = { tiger: 'run away', grandmother: "don't run away" };
 
 export class SteadyAnswer {
   constructor() {
@@ -40,8 +37,11 @@ export class SteadyAnswer {
     this.state.clear();
   }
 
-  /** Replace one wiring's summary fields in place with their steadied values. */
-  steady(wiring, r, categories) {
+  /**
+   * Replace one wiring's summary fields in place with their steadied values. `categories` and
+   * `behaviours` are the core's lists (Viewer.categories, Viewer.behaviours), in logit order.
+   */
+  steady(wiring, r, categories, behaviours) {
     if (!r || !Array.isArray(r.probs) || !Number.isFinite(r.score)) return r;
     let s = this.state.get(wiring);
     if (!s || s.probs.length !== r.probs.length) {
@@ -68,7 +68,7 @@ export class SteadyAnswer {
     r.probability = s.probs[best];
     r.category = categories?.[best] ?? r.category;
     r.recognised = s.recognised;
-    r.behaviour = s.recognised ? BEHAVIOUR[r.category] ?? 'keep looking' : 'keep looking';
+    r.behaviour = s.recognised ? behaviours?.[best] ?? 'keep looking' : 'keep looking';
     return r;
   }
 }

@@ -43,6 +43,8 @@ export class App extends EventTarget {
     this.placement = new Map();
     this.summary = null;
     this.categories = [];
+    /** The post's behaviour for each category, from the core (Viewer.behaviours). */
+    this.behaviours = [];
     /** lesions, as a Set of "wiring.station" */
     this.lesions = new Set();
     /** what the input is, for the URL and the summaries: {kind: 'draw'|'preset'|'upload'|'webcam', name?, variant?} */
@@ -152,6 +154,7 @@ export class App extends EventTarget {
     this.viewer = await loadViewer();
     const cats = this.viewer.categories();
     this.categories = Array.isArray(cats) ? cats : [];
+    this.behaviours = this.viewer.behaviours();
     for (const key of this.lesions) this.#applyLesion(key, true);
     if (run) this.runNow();
   }
@@ -181,7 +184,7 @@ export class App extends EventTarget {
     this.viewer.capture_canvas(this.paper.modelCanvas());
     const summary = this.viewer.run();
     if (this.source.kind === 'webcam') {
-      for (const w of WIRINGS) this.steadyAnswer.steady(w, summary[w], summary.categories);
+      for (const w of WIRINGS) this.steadyAnswer.steady(w, summary[w], summary.categories, this.behaviours);
     } else {
       this.steadyAnswer.reset();
     }

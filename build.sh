@@ -165,12 +165,15 @@ bench() {
     node "$dir/bench.mjs" "$@"
 }
 
-# Every model the experiments use (issue 11): name, wiring, edge task. Each is trained from
+# Every model the experiments use (issue 11): name, wiring, edge task, LGN (the retina
+# controls see only the four centre–surround channels). Each is trained from
 # scratch for every seed in TRAIN_SEEDS: 2000 steps of 32, then train's 400 open-set steps
 # (issue 12: outliers, energy loss, and the threshold stored in the file), stored as I8.
 # Seed 1 sits in weights/ and the wasm embeds its stream, hierarchy and gated; seeds 2..5
 # sit in weights/seeds/N/ and are read natively by the experiments only.
-TRAINED_MODELS="stream:stream:on hierarchy:hierarchy:on gated:gated:on stream-edge-off:stream:off hierarchy-edge-off:hierarchy:off"
+TRAINED_MODELS="stream:stream:on:full hierarchy:hierarchy:on:full gated:gated:on:full
+    stream-edge-off:stream:off:full hierarchy-edge-off:hierarchy:off:full
+    stream-retina:stream:on:centre-surround hierarchy-retina:hierarchy:on:centre-surround"
 TRAIN_STEPS=2000
 TRAIN_SEEDS="1 2 3 4 5"
 
@@ -180,7 +183,7 @@ weights_file() { # NAME SEED
 
 # ./build.sh train [NAME...]: all the models above for every seed, or only those named.
 train() {
-    local only=" $* " spec name wiring edge seed out start t0
+    local only=" $* " spec name wiring edge lgn seed out start t0
     cargo build --release
     # Training allocates the same large arrays every step; glibc's default hands them back
     # to the kernel each time, and the page faults cost ~40 % of a step. Keep them instead.
@@ -188,14 +191,14 @@ train() {
     start=$(date +%s)
     for seed in $TRAIN_SEEDS; do
         for spec in $TRAINED_MODELS; do
-            IFS=: read -r name wiring edge <<<"$spec"
+            IFS=: read -r name wiring edge lgn <<<"$spec"
             [ $# -eq 0 ] || [[ "$only" == *" $name "* ]] || continue
             out=$(weights_file "$name" "$seed")
             mkdir -p "$(dirname "$out")"
             say "train: $name, seed $seed -> $out"
             t0=$(date +%s)
             ./target/release/ventral-stream train --wiring "$wiring" --seed "$seed" --steps "$TRAIN_STEPS" \
-                --edge-task "$edge" --quantize --out "$out"
+                --edge-task "$edge" --lgn "$lgn" --quantize --out "$out"
             say "train: $name, seed $seed took $(($(date +%s) - t0)) s"
         done
     done

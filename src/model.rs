@@ -17,7 +17,7 @@ use crate::layers::pointwise::Pointwise;
 use crate::layers::pool::{avg_pool2, avg_pool2_backward, global_avg, global_avg_backward};
 use crate::layers::{conv::Conv3, conv::DIRECT, Maps};
 use crate::names::{self, Layer};
-use crate::retina::CHANNELS;
+use crate::retina::{Retina, CHANNELS};
 use crate::rng::Rng;
 use crate::station::{visit_pointwise, Compute, Station, StationTrace};
 use crate::stimuli::{CATEGORIES, N_ORIENTATIONS};
@@ -51,6 +51,8 @@ pub struct Model {
     /// A lesioned station writes nothing (see [`crate::wiring`]). Not a
     /// parameter: a switch.
     pub lesions: [bool; 4],
+    /// Which LGN channels reach the model (the retina control sees no edge cells).
+    pub retina: Retina,
 }
 
 /// Everything one forward pass computed, kept for display and for backward.
@@ -132,6 +134,7 @@ impl Model {
             category: Pointwise::zeros(D, CATEGORIES.len(), true),
             orientation: Pointwise::zeros(D, N_ORIENTATIONS, true),
             lesions: [false; 4],
+            retina: Retina::Full,
         }
     }
 
@@ -173,6 +176,7 @@ impl Model {
     }
 
     fn forward_with(&self, lgn: Maps, mut perturb: Option<&mut Perturb>) -> Trace {
+        let lgn = self.retina.apply(lgn);
         let z = (self.wiring == Wiring::Gated).then(|| side_info(&lgn));
         let s0 = lgn.with(self.embed.forward(&lgn.x));
         let mut stations: Vec<StationTrace> = Vec::with_capacity(4);
@@ -220,7 +224,11 @@ impl Model {
             (None, Some(be)) => Some(be.dot(&read.w)),
             (Some(b), Some(be)) => Some(b + &be.dot(&read.w)),
         };
-        Pointwise { w: self.embed.w.dot(&read.w), b }
+        let mut e = self.embed.w.clone();
+        if self.retina == Retina::CentreSurround {
+            e.slice_mut(s![4.., ..]).fill(0.0); // the silenced edge channels
+        }
+        Pointwise { w: e.dot(&read.w), b }
     }
 
     /// Backpropagates the gradients on both heads' logits through the whole

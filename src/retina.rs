@@ -37,6 +37,36 @@ pub const EDGE_OFFSET: f32 = 1.0;
 pub const CHANNEL_NAMES: [&str; CHANNELS] =
     ["ON fine", "OFF fine", "ON coarse", "OFF coarse", "edge 0°", "edge 45°", "edge 90°", "edge 135°"];
 
+/// Which LGN channels a model sees. `CentreSurround` is issue 11's retina
+/// control: the four hand-built edge channels are silenced, so whatever
+/// orientation the model carries it had to build from centre–surround input.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Retina {
+    #[default]
+    Full,
+    CentreSurround,
+}
+
+impl Retina {
+    pub const ALL: [Retina; 2] = [Retina::Full, Retina::CentreSurround];
+    pub fn name(self) -> &'static str {
+        match self {
+            Retina::Full => "full",
+            Retina::CentreSurround => "centre-surround",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, crate::names::UnknownName> {
+        crate::names::parse_among("retina", s, &Retina::ALL, Retina::name)
+    }
+    /// The LGN as this model receives it.
+    pub fn apply(self, mut lgn: Maps) -> Maps {
+        if self == Retina::CentreSurround {
+            lgn.x.slice_mut(ndarray::s![.., 4..]).fill(0.0);
+        }
+        lgn
+    }
+}
+
 /// A normalised 1-D Gaussian, radius ⌈3σ⌉.
 pub fn gaussian(sigma: f32) -> Vec<f32> {
     let r = (3.0 * sigma).ceil() as isize;

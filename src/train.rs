@@ -19,7 +19,7 @@
 
 use crate::layers::Maps;
 use crate::model::{Model, Trace, Wiring};
-use crate::retina::{lgn_batch, CHANNELS, LGN_SIDE};
+use crate::retina::{lgn_batch, Retina, CHANNELS, LGN_SIDE};
 use crate::rng::Rng;
 use crate::run::energy;
 use crate::stimuli::{self, Stimulus, CATEGORIES, N_ORIENTATIONS};
@@ -70,6 +70,8 @@ pub struct Config {
     pub energy_weight: f32,
     /// Threads for one batch (1 in the browser).
     pub threads: usize,
+    /// Which LGN channels the model sees (issue 11's retina control: centre–surround only).
+    pub retina: Retina,
 }
 
 impl Config {
@@ -88,6 +90,7 @@ impl Config {
             energy_out: ENERGY_OUT,
             energy_weight: 0.1,
             threads: 2,
+            retina: Retina::Full,
         }
     }
 }
@@ -417,7 +420,9 @@ pub struct Progress {
 pub fn train(cfg: &Config, mut progress: impl FnMut(&Progress) -> bool) -> Model {
     let total = cfg.steps + cfg.open_set_steps;
     let mut stopped = false;
-    let model = train_sketches(Model::init(cfg.wiring, cfg.seed), cfg, &mut |p| {
+    let mut init = Model::init(cfg.wiring, cfg.seed);
+    init.retina = cfg.retina;
+    let model = train_sketches(init, cfg, &mut |p| {
         let keep = progress(&Progress { steps: total, ..p.clone() });
         stopped = !keep;
         keep

@@ -11,6 +11,7 @@
 //! a wrong shape or dtype, a non-finite value.
 
 use crate::model::{Model, Wiring};
+use crate::retina::Retina;
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use std::collections::HashMap;
 
@@ -104,6 +105,9 @@ pub fn save(model: &Model, info: &[(&str, String)], quantize: bool) -> Vec<u8> {
     let mut meta: HashMap<String, String> = info.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
     meta.insert("format".into(), FORMAT.into());
     meta.insert("wiring".into(), model.wiring.name().into());
+    if model.retina != Retina::Full {
+        meta.insert("retina".into(), model.retina.name().into());
+    }
     safetensors::serialize(views, Some(meta)).expect("serialising in-memory tensors cannot fail")
 }
 
@@ -171,6 +175,9 @@ pub fn load(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), Weigh
     }
     if let Some(extra) = st.names().into_iter().find(|n| !expected.contains(*n)) {
         return err(format!("unexpected tensor {extra} for the {} wiring", wiring.name()));
+    }
+    if let Some(r) = meta.get("retina") {
+        model.retina = Retina::parse(r).map_err(|e| WeightsError(e.to_string()))?;
     }
     Ok((model, Info(meta)))
 }

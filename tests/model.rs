@@ -231,3 +231,21 @@ fn a_ten_thousand_pixel_square_image_is_downscaled() {
     let t = run::run_rgba(&model, &px, side, side).unwrap();
     assert!(t.category_logits.iter().all(|v| v.is_finite()));
 }
+
+/// Issue 11's retina control: a model that sees only the centre–surround channels gives the same
+/// answer whatever the edge channels hold, and the same file reads back as a retina control.
+#[test]
+fn the_retina_control_never_sees_the_edge_channels() {
+    use ventral_stream::retina::Retina;
+    let mut m = Model::init(Wiring::Stream, 3);
+    m.retina = Retina::CentreSurround;
+    let lgn = ventral_stream::train::render(2, 1, &|i| ventral_stream::stimuli::sample(7, i as u64, true)).lgn;
+    let mut scrambled = lgn.clone();
+    scrambled.x.slice_mut(ndarray::s![.., 4..]).mapv_inplace(|v| 3.0 * v + 1.0);
+    let (a, b) = (m.forward(lgn.clone()), m.forward(scrambled));
+    assert_eq!(a.category_logits, b.category_logits);
+    let full = Model { retina: Retina::Full, ..m.clone() }.forward(lgn);
+    assert_ne!(full.category_logits, a.category_logits, "the control must differ from the full retina");
+    let (back, _) = ventral_stream::weights::load(&ventral_stream::weights::save(&m, &[], true), None).unwrap();
+    assert_eq!(back.retina, Retina::CentreSurround);
+}

@@ -1,10 +1,12 @@
 //! The dendritic gated 3×3 convolution of the gated variant (Sezener et al.
-//! 2021, dendritic gated networks). Each output unit owns a bank of `B`
-//! kernels; fixed random hyperplanes over the side information `z` (global
-//! statistics of the LGN input, one row per image) decide which are on:
+//! 2021, dendritic gated networks). Each output unit owns `B` kernels; fixed
+//! random hyperplanes over the side information `z` (global statistics of the
+//! LGN input, one row per image) select exactly one of them, as Sezener et
+//! al.'s gating selects one weight set per context:
 //!
-//!   K_eff(u, z) = Σ_b H(g_bu · z) · K_b(u),   bias likewise.
+//!   K_eff(u, z) = K_b*(u),  b* = argmax_b g_bu · z,   bias likewise.
 //!
+//! With two kernels this is halfspace gating on the hyperplane g_0u − g_1u.
 //! The gates are not learned. Since `z` is one vector per image, the
 //! effective kernel is formed once per image and then applied as an ordinary
 //! convolution, so the cost is that of one kernel, not of `B`.
@@ -28,10 +30,17 @@ impl GatedConv3 {
         }
     }
 
-    /// H(g_bu · z) for one image: banks × outputs of 0/1.
+    /// Which kernel each unit uses for one image: banks × outputs, one 1 per
+    /// column (the bank whose gate scores `z` highest; ties go to the first).
     pub fn open(&self, z: ndarray::ArrayView1<f32>) -> Array2<f32> {
         let (nb, no, _) = self.gates.dim();
-        Array2::from_shape_fn((nb, no), |(b, u)| if self.gates.slice(s![b, u, ..]).dot(&z) > 0.0 { 1.0 } else { 0.0 })
+        let mut open = Array2::zeros((nb, no));
+        for u in 0..no {
+            let score = |b: usize| self.gates.slice(s![b, u, ..]).dot(&z);
+            let best = (1..nb).fold(0, |best, b| if score(b) > score(best) { b } else { best });
+            open[[best, u]] = 1.0;
+        }
+        open
     }
 
     /// The kernel and bias a unit actually uses for side information `z`.
@@ -134,18 +143,18 @@ mod tests {
     }
 
     #[test]
-    fn forward_with_all_gates_open_is_the_sum_of_banks() {
+    fn forward_uses_exactly_the_one_kernel_its_gate_selects() {
         let mut rng = Rng::new(22);
         let mut g = gated(&mut rng);
         g.gates.fill(0.0);
-        g.gates.slice_mut(s![.., .., 0]).fill(1.0);
+        // Bank 1 scores highest for every unit on z = e_0.
+        g.gates.slice_mut(s![1, .., 0]).fill(1.0);
         let x = Maps { n: 2, side: 3, x: Array2::from_shape_fn((18, 2), |_| rng.normal()) };
         let z = Array2::from_shape_fn((2, 4), |(_, j)| if j == 0 { 1.0 } else { 0.0 });
+        let open = g.open(z.row(0));
+        assert_eq!(open.sum_axis(Axis(0)).to_vec(), vec![1.0; 3], "one kernel per unit");
         let y = g.forward(&x, &z);
-        let mut want = Array2::<f32>::zeros((18, 3));
-        for bank in &g.banks {
-            want += &bank.forward(&x).x;
-        }
+        let want = g.banks[1].forward(&x).x;
         for (a, b) in y.x.iter().zip(want.iter()) {
             assert!((a - b).abs() < 1e-4);
         }

@@ -28,11 +28,13 @@ mod cli {
     use std::process::ExitCode;
     use std::time::Instant;
     use ventral_stream::model::{Model, Wiring};
+    use ventral_stream::retina::Retina;
     use ventral_stream::{experiments, run, train, weights};
 
     const USAGE: &str = "usage:
       ventral-stream run --image FILE [--wiring stream|hierarchy|gated] [--weights FILE] [--json [--retina]]
       ventral-stream train --wiring W [--seed N] [--steps N] [--open-set-steps N] [--batch N] [--edge-task on|off]
+                           [--lgn full|centre-surround]
                            [--init FILE] [--quantize] --out FILE
       ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]
       ventral-stream init --wiring W [--seed N] --out FILE
@@ -164,6 +166,7 @@ mod cli {
             v => return Err(format!("--edge-task takes on or off, got {v:?}")),
         };
         cfg.open_set_steps = a.number("open-set-steps", cfg.open_set_steps as u64)? as usize;
+        cfg.retina = Retina::parse(a.get("lgn").unwrap_or("full")).map_err(|e| e.to_string())?;
         // --init FILE: skip the first phase and fine-tune these weights for the open set.
         let init = match a.get("init") {
             Some(path) => {
@@ -201,6 +204,7 @@ mod cli {
             ("batch", cfg.batch.to_string()),
             ("learning_rate", cfg.learning_rate.to_string()),
             ("edge_task", if cfg.edge_task { "on" } else { "off" }.to_string()),
+            ("lgn", cfg.retina.name().to_string()),
             ("open_set_steps", cfg.open_set_steps.to_string()),
             ("open_set_learning_rate", cfg.open_set_learning_rate.to_string()),
             ("outliers_per_batch", cfg.outliers.to_string()),

@@ -12,8 +12,10 @@ pub mod lesion;
 pub mod linalg;
 pub mod receptive_fields;
 pub mod sparseness;
+pub mod stats;
 pub mod tuning;
 pub mod variability;
+pub mod verdict;
 pub mod virtual_weights;
 
 use crate::layers::Maps;

@@ -161,7 +161,7 @@ test('"Run in your browser" runs virtual-weights in a worker: the progress bar r
     });
     assert.equal(after.progress, after.max, 'the progress bar reached the end');
     assert.match(after.label, /100/);
-    assert.match(after.source, /Live run in your browser: quick size, seed 3/);
+    assert.match(after.source, /Live run in your browser: one seed \(seed 3\), quick size/);
     assert.match(after.sentence, /In this run/);
     assert.ok(after.svgs > 0);
     assert.ok(after.runEnabled && after.cancelHidden, 'the controls are back to idle');

@@ -87,6 +87,54 @@ function chanceLine(svg, y, plot, chance, label = 'chance') {
   svg.append(text(plot.right - 2, y(chance) - 3, label, 'exp-text exp-chance-label', 'end'));
 }
 
+/** An error bar from lo to hi along y (or along x when `across`), capped, clamped to [min, max] pixels. */
+function errorBar(svg, at, p0, p1, cls, across = false) {
+  if (!Number.isFinite(p0) || !Number.isFinite(p1)) return;
+  const cap = 3;
+  const [a, b] = [Math.min(p0, p1), Math.max(p0, p1)];
+  const g = s('g', { class: `exp-ci ${cls}`, 'data-mark': 'ci' });
+  if (across) {
+    g.append(s('line', { x1: round(a), x2: round(b), y1: round(at), y2: round(at) }),
+      s('line', { x1: round(a), x2: round(a), y1: round(at - cap), y2: round(at + cap) }),
+      s('line', { x1: round(b), x2: round(b), y1: round(at - cap), y2: round(at + cap) }));
+  } else {
+    g.append(s('line', { x1: round(at), x2: round(at), y1: round(a), y2: round(b) }),
+      s('line', { x1: round(at - cap), x2: round(at + cap), y1: round(a), y2: round(a) }),
+      s('line', { x1: round(at - cap), x2: round(at + cap), y1: round(b), y2: round(b) }));
+  }
+  svg.append(g);
+}
+
+/** The untrained control's mark: a hollow diamond, whatever the wiring (told apart by shape, not hue). */
+function controlMark(cls, x, y, r = 3.6) {
+  const pts = [[x, y - r], [x + r, y], [x, y + r], [x - r, y]].map((p) => p.map(round).join(',')).join(' ');
+  return s('polygon', { points: pts, class: `exp-untrained ${cls}`, 'data-mark': 'untrained' });
+}
+
+/** Clamp v into the domain [lo, hi] (either order). */
+function clamp(v, [lo, hi]) {
+  return Math.max(Math.min(lo, hi), Math.min(Math.max(lo, hi), v));
+}
+
+/**
+ * A series' intervals and untrained marks at the positions `pos(i)` → [x, y-scale or x-scale]:
+ * ser.ci[i] = [lo, hi] or null; ser.control[i] = number or null.
+ */
+function extras(svg, ser, n, place, domain, across = false) {
+  for (let i = 0; i < n; i++) {
+    const c = ser.ci?.[i];
+    const at = place.at(i);
+    if (c && Number.isFinite(at)) errorBar(svg, at, place.v(clamp(c[0], domain)), place.v(clamp(c[1], domain)), ser.cls, across);
+  }
+  for (let i = 0; i < n; i++) {
+    const u = ser.control?.[i];
+    const at = place.at(i);
+    if (!Number.isFinite(u) || !Number.isFinite(at)) continue;
+    const pv = place.v(clamp(u, domain));
+    svg.append(across ? controlMark(ser.cls, pv, at) : controlMark(ser.cls, at, pv));
+  }
+}
+
 function marker(cls, x, y, r = 3) {
   if (cls.includes('hierarchy') || cls.includes('plain')) {
     return s('rect', { x: round(x - r), y: round(y - r), width: 2 * r, height: 2 * r, class: `exp-marker ${cls}` });
@@ -109,6 +157,21 @@ export function lineChart(opts) {
   });
   if (opts.xTitle) svg.append(text((plot.left + plot.right) / 2, plot.height - 1, opts.xTitle, 'exp-text exp-axis-title'));
   chanceLine(svg, y, plot, opts.chance, opts.chanceLabel);
+  // Shaded bands (ser.band[i] = [lo, hi] or null) under all lines: an interval along a curve.
+  for (const ser of opts.series) {
+    if (!ser.band) continue;
+    let run = [];
+    const flush = () => {
+      if (run.length > 1) {
+        const upper = run.map(([i, , hi]) => `${round(x(i))},${round(y(clamp(hi, opts.y)))}`);
+        const lower = run.map(([i, lo]) => `${round(x(i))},${round(y(clamp(lo, opts.y)))}`).reverse();
+        svg.append(s('polygon', { points: [...upper, ...lower].join(' '), class: `exp-band ${ser.cls}`, 'data-mark': 'ci' }));
+      }
+      run = [];
+    };
+    ser.band.forEach((b, i) => (b && b.every(Number.isFinite) ? run.push([i, b[0], b[1]]) : flush()));
+    flush();
+  }
   for (const ser of opts.series) {
     const pts = ser.values.map((v, i) => (Number.isFinite(v) ? [x(i), y(v)] : null));
     let run = [];
@@ -122,6 +185,10 @@ export function lineChart(opts) {
     }
     flush();
     if (opts.markers !== false) for (const p of pts) if (p) svg.append(marker(ser.cls, p[0], p[1]));
+    // Series side by side are nudged apart so that their error bars do not hide each other.
+    const k = opts.series.indexOf(ser);
+    const nudge = (k - (opts.series.length - 1) / 2) * 3;
+    extras(svg, ser, n, { at: (i) => x(i) + nudge, v: y }, opts.y);
   }
   return svg;
 }
@@ -149,8 +216,12 @@ export function barChart(opts) {
       }
       const yv = y(Math.max(opts.y[0], Math.min(opts.y[1], v)));
       svg.append(s('rect', { x: round(bx + 1), y: round(Math.min(yv, y0)), width: round(bw - 2), height: round(Math.max(0.5, Math.abs(y0 - yv))), class: `exp-bar ${ser.cls}` }));
-      if (opts.valueFormat) svg.append(text(bx + bw / 2, (v >= 0 ? yv - 3 : yv + FONT), opts.valueFormat(v), 'exp-text exp-value'));
+      if (opts.valueFormat && !ser.ci?.[i]) svg.append(text(bx + bw / 2, (v >= 0 ? yv - 3 : yv + FONT), opts.valueFormat(v), 'exp-text exp-value'));
     });
+  });
+  opts.series.forEach((ser, j) => {
+    const at = (i) => plot.left + band * (i + 0.5) - (k * bw) / 2 + j * bw + bw / 2;
+    extras(svg, ser, n, { at, v: y }, opts.y);
   });
   if (opts.xTitle) svg.append(text((plot.left + plot.right) / 2, plot.height - 1, opts.xTitle, 'exp-text exp-axis-title'));
   chanceLine(svg, y, plot, opts.chance, opts.chanceLabel);
@@ -188,8 +259,14 @@ export function hbarChart(opts) {
       const xv = x(Math.max(opts.x[0], Math.min(opts.x[1], v)));
       const by = ry + 2 + j * bh;
       svg.append(s('rect', { x: round(Math.min(x0, xv)), y: round(by + 0.5), width: round(Math.max(0.5, Math.abs(xv - x0))), height: round(bh - 1), class: `exp-bar ${ser.cls}` }));
-      if (opts.valueFormat) svg.append(text(xv + 3, by + bh / 2 + FONT / 3 - 1, opts.valueFormat(v), 'exp-text exp-value exp-small', 'start'));
+      const c = ser.ci?.[i];
+      const labelAt = c ? x(Math.max(opts.x[0], Math.min(opts.x[1], Math.max(v, c[1])))) : xv;
+      if (opts.valueFormat) svg.append(text(labelAt + 4, by + bh / 2 + FONT / 3 - 1, opts.valueFormat(v), 'exp-text exp-value exp-small', 'start'));
     });
+  });
+  opts.series.forEach((ser, j) => {
+    const at = (i) => top + i * rowH + 2 + j * bh + bh / 2;
+    extras(svg, ser, opts.rows.length, { at, v: x }, opts.x, true);
   });
   if (Number.isFinite(opts.chance)) {
     svg.append(s('line', { x1: round(x(opts.chance)), x2: round(x(opts.chance)), y1: top - 4, y2: bottom, class: 'exp-chance' }));
@@ -225,10 +302,11 @@ export function stripChart(opts) {
       const jitter = ((j * 7919) % 11) / 10 - 0.5;
       svg.append(marker(row.cls, x(Math.max(opts.x[0], Math.min(opts.x[1], v))), cy + jitter * 7, 2.2));
     });
-    if (vals.length) {
-      const m = median(vals);
-      svg.append(s('line', { x1: round(x(m)), x2: round(x(m)), y1: cy - 8, y2: cy + 8, class: 'exp-median' }));
+    const m = Number.isFinite(row.median) ? row.median : vals.length ? median(vals) : NaN;
+    if (Number.isFinite(m)) {
+      svg.append(s('line', { x1: round(x(clamp(m, opts.x))), x2: round(x(clamp(m, opts.x))), y1: cy - 8, y2: cy + 8, class: 'exp-median' }));
     }
+    extras(svg, { cls: row.cls, ci: [row.ci], control: [row.control] }, 1, { at: () => cy - 7, v: x }, opts.x, true);
   });
   return svg;
 }
@@ -318,9 +396,21 @@ export function heatmap(opts) {
       }
       const colour = (opts.colour ?? sequential)(t(v));
       const dim = opts.dim?.(i, j);
-      svg.append(s('rect', { x: x + 1, y: y + 1, width: cell - 2, height: cell - 2, fill: rgb(colour), class: `exp-cell${dim ? ' exp-cell-dim' : ''}` }));
+      const rect = s('rect', { x: x + 1, y: y + 1, width: cell - 2, height: cell - 2, fill: rgb(colour), class: `exp-cell${dim ? ' exp-cell-dim' : ''}` });
+      svg.append(rect);
       if (opts.marked?.(i, j)) svg.append(s('rect', { x: x + 2.5, y: y + 2.5, width: cell - 5, height: cell - 5, class: 'exp-cell-mark' }));
-      svg.append(text(x + cell / 2, y + cell / 2 + FONT / 3 - 1, fmt(v), `exp-text exp-small ${dim ? 'exp-ink-muted' : inkFor(colour)}`));
+      const c = opts.ci?.(i, j);
+      const ink = dim ? 'exp-ink-muted' : inkFor(colour);
+      svg.append(text(x + cell / 2, y + cell / 2 + FONT / 3 - (c ? 4 : 1), fmt(v), `exp-text exp-small ${ink}`));
+      if (c) {
+        const half = (c[1] - c[0]) / 2;
+        svg.append(text(x + cell / 2, y + cell / 2 + FONT / 3 + 6, `±${fmt(half)}`, `exp-text exp-tiny ${ink}`, 'middle', { 'data-mark': 'ci' }));
+      }
+      const u = opts.control?.(i, j);
+      if (c || Number.isFinite(u)) {
+        const said = [`${fmt(v)}`, c ? `95 % interval ${fmt(c[0])} to ${fmt(c[1])}` : null, Number.isFinite(u) ? `untrained ${fmt(u)}` : null].filter(Boolean).join('; ');
+        rect.append(s('title', {}, said));
+      }
     });
   });
   return svg;
@@ -333,7 +423,11 @@ export function legend(items) {
       s('svg', { viewBox: '0 0 26 12', class: 'exp-key', 'aria-hidden': 'true' },
         it.kind === 'bar'
           ? s('rect', { x: 3, y: 1, width: 20, height: 10, class: `exp-bar ${it.cls}` })
-          : it.kind === 'swatch'
+          : it.kind === 'ci'
+            ? s('g', { class: `exp-ci ${it.cls}` }, s('line', { x1: 13, x2: 13, y1: 1, y2: 11 }), s('line', { x1: 10, x2: 16, y1: 1, y2: 1 }), s('line', { x1: 10, x2: 16, y1: 11, y2: 11 }))
+            : it.kind === 'untrained'
+              ? controlMark(it.cls, 13, 6, 4.4)
+              : it.kind === 'swatch'
             ? s('rect', { x: 3, y: 1, width: 20, height: 10, class: `exp-swatch ${it.cls}`, ...(it.fill ? { fill: it.fill } : {}) })
             : [s('line', { x1: 1, x2: 25, y1: 6, y2: 6, class: `exp-line ${it.cls}` }), marker(it.cls, 13, 6, 3)]),
       ` ${it.label}`)));
@@ -343,6 +437,17 @@ export const WIRING_LEGEND = [
   { cls: 'exp-stream', label: 'stream (solid, round)', kind: 'line' },
   { cls: 'exp-hierarchy', label: 'hierarchy (dashed, square)', kind: 'line' },
 ];
+
+/**
+ * The legend entries for what the multi-seed file adds: the interval (when the figure draws
+ * any) and the untrained control (when it has one). `marks` is an interval.js Marks.
+ */
+export function statsLegend(marks, { control = true } = {}) {
+  const items = [];
+  if (marks.hasIntervals) items.push({ cls: 'exp-neutral', label: `95 % interval over ${marks.n} seeds`, kind: 'ci' });
+  if (control) items.push({ cls: 'exp-neutral', label: 'untrained control (hollow diamond)', kind: 'untrained' });
+  return items;
+}
 
 export const WIRING_BAR_LEGEND = [
   { cls: 'exp-stream', label: 'stream (filled)', kind: 'bar' },

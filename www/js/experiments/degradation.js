@@ -4,7 +4,8 @@
 // and draws their loss as it falls.
 
 import { h } from '../dom.js';
-import { dataTable, legend, lineChart, panel } from './charts.js';
+import { dataTable, legend, lineChart, panel, statsLegend } from './charts.js';
+import { Marks } from './interval.js';
 import { fixed, pct } from './format.js';
 
 export const LIVE_DEPTHS = [1, 4, 12];
@@ -15,15 +16,15 @@ const SMOOTH = 0.15;
 const DEPTH_COLOUR = { 1: 0, 2: 1, 4: 2, 8: 3, 12: 4, 16: 4 };
 const depthClass = (depths, d) => `exp-depth-${DEPTH_COLOUR[d] ?? Math.min(4, depths.indexOf(d))}`;
 
-function errorChart(r) {
+function errorChart(r, m = new Marks(r)) {
   const depths = r.depths ?? [];
   return lineChart({
     title: 'final training error',
     label: `Final training error against depth (${depths.join(', ')}), plain and residual`,
     xLabels: depths.map(String),
     series: [
-      { cls: 'exp-plain', values: depths.map((d) => r.plain?.[d]) },
-      { cls: 'exp-residual', values: depths.map((d) => r.residual?.[d]) },
+      { cls: 'exp-plain', ...m.series(depths.map((d) => ['plain', String(d)])) },
+      { cls: 'exp-residual', ...m.series(depths.map((d) => ['residual', String(d)])) },
     ],
     y: [0, 1],
     yTicks: [0, 0.25, 0.5, 0.75, 1],
@@ -38,14 +39,18 @@ function errorChart(r) {
   });
 }
 
-/** Loss curves: curves = {"plain-4": [loss…]}; xs = the step of each point; total = axis length. */
-function lossChart(curves, depths, xLabels, title) {
+/**
+ * Loss curves: curves = {"plain-4": [loss…]}; xs = the step of each point; total = axis length;
+ * bands (optional) = {"plain-4": [[lo, hi] | null…]}, each curve's interval over seeds.
+ */
+function lossChart(curves, depths, xLabels, title, bands = {}) {
   const all = Object.values(curves).flat().filter(Number.isFinite);
   const hi = Math.max(2.4, ...all);
   const lo = all.length ? Math.max(0, Math.floor((Math.min(...all) - 0.1) * 5) / 5) : 0;
   const series = depths.flatMap((d) => ['plain', 'residual'].map((kind) => ({
     cls: `exp-${kind} ${depthClass(depths, d)}`,
     values: xLabels.map((_, i) => curves[`${kind}-${d}`]?.[i]),
+    band: bands[`${kind}-${d}`],
   })));
   return lineChart({
     title,
@@ -76,20 +81,12 @@ function smooth(values) {
   return values.map((v) => (m = m === null ? v : m + SMOOTH * (v - m)));
 }
 
-function describe(r) {
+function describe(r, m = new Marks(r)) {
   const depths = r.depths ?? [];
   const deep = depths[depths.length - 1];
   const shallow = depths[0];
-  const p = (d) => r.plain?.[d];
-  const q = (d) => r.residual?.[d];
-  const plainWorse = p(deep) - p(shallow);
-  const resWorse = q(deep) - q(shallow);
-  const verdict = plainWorse > 0.03 && resWorse < plainWorse - 0.03
-    ? 'the deep plain network trains worse, the residual one does not suffer as much, as He et al. found'
-    : plainWorse <= 0.03
-      ? 'depth does not hurt the plain network in this short run'
-      : 'depth hurts both wirings alike here';
-  return `In this run the final training error goes from ${pct(p(shallow))} at depth ${shallow} to ${pct(p(deep))} at depth ${deep} for plain networks, and from ${pct(q(shallow))} to ${pct(q(deep))} for residual ones: ${verdict}.`;
+  const say = (kind, d) => m.say([kind, String(d)], (v) => pct(v));
+  return `${m.lead} the final training error goes from ${say('plain', shallow)} at depth ${shallow} to ${say('plain', deep)} at depth ${deep} for plain networks, and from ${say('residual', shallow)} to ${say('residual', deep)} for residual ones.`;
 }
 
 export default {
@@ -100,7 +97,9 @@ export default {
   runHelp: `Trains six small networks (plain and residual, depths ${LIVE_DEPTHS.join(', ')}) for ${LIVE_STEPS} steps of 32 sketches each, one step of each in turn, in a background worker, and draws their loss as it falls.`,
   look: 'Small networks of 1 to 16 stations, trained on the same sketches with the same budget; the only difference is the wiring: plain (each block replaces its input) or residual (each block adds to it). The first chart is the training error at the end, the second the loss as training goes.',
   render(r, ctx) {
+    const m = ctx?.marks ?? new Marks(r);
     const depths = r.depths ?? [];
+    let bands = {};
     let curves;
     let xLabels;
     let title;
@@ -110,19 +109,24 @@ export default {
       title = 'loss, trained live (smoothed)';
     } else {
       curves = r.loss_curves_every_10_steps ?? {};
+      // Each curve's mean and interval over seeds, where the file has them (arrays of ≤ 64 numbers).
+      bands = Object.fromEntries(Object.keys(curves).map((k) => [k, curves[k].map((_, i) => m.ci(['loss_curves_every_10_steps', k, String(i)]))]));
+      curves = Object.fromEntries(Object.entries(curves).map(([k, v]) => [k, v.map((x, i) => m.value(['loss_curves_every_10_steps', k, String(i)]) ?? x)]));
       const n = Math.max(0, ...Object.values(curves).map((c) => c.length));
       xLabels = Array.from({ length: n }, (_, i) => String((i + 1) * 10));
       title = 'loss (one batch every 10 steps)';
     }
+    const control = m.hasControl(depths.flatMap((d) => [['plain', String(d)], ['residual', String(d)]]));
     const chart = h('div', {},
       keyFor(depths),
-      h('div', { class: 'exp-multiples exp-two' }, panel(null, errorChart(r)), panel(null, h('div', { 'data-role': 'loss-chart' }, lossChart(curves, depths, xLabels, title)))),
+      legend(statsLegend(m, { control })),
+      h('div', { class: 'exp-multiples exp-two' }, panel(null, errorChart(r, m)), panel(null, h('div', { 'data-role': 'loss-chart' }, lossChart(curves, depths, xLabels, title, bands)))),
       ctx.origin === 'live' && ctx.file ? h('p', { class: 'exp-note' }, `The results file’s run (${ctx.file.size} size, ${ctx.file.steps} steps): ${describe(ctx.file).replace('In this run ', '')}`) : null);
-    const tables = [dataTable('Final training error (mean over the last fifth of training)', ['depth', 'plain', 'residual'], depths.map((d) => [d, pct(r.plain?.[d]), pct(r.residual?.[d])]))];
+    const tables = [dataTable('Final training error (mean over the last fifth of training)', ['depth', 'plain', 'residual'], depths.map((d) => [d, m.say(['plain', String(d)], (v) => pct(v)), m.say(['residual', String(d)], (v) => pct(v))]))];
     if (r.live_curves) {
       tables.push(dataTable('Live training: loss at the last step', ['network', 'loss'], Object.entries(r.live_curves).map(([k, v]) => [k, fixed(v[v.length - 1])])));
     }
-    return { chart, sentence: `${describe(r)}${r.steps ? ` (${r.steps} steps of ${r.batch ?? 32}.)` : ''}`, tables };
+    return { chart, sentence: `${describe(r, m)}${r.steps ? ` (${r.steps} steps of ${r.batch ?? 32}.)` : ''}`, tables };
   },
   live: {
     message: (seed) => ({ type: 'train', seed, depths: LIVE_DEPTHS, steps: LIVE_STEPS }),

@@ -2,7 +2,8 @@
 // cancels), the cosine of read and write directions, and the edge direction's amplitude.
 
 import { h } from '../dom.js';
-import { WIRING_BAR_LEGEND, WIRING_LEGEND, barChart, dataTable, extent, legend, lineChart, panel } from './charts.js';
+import { WIRING_BAR_LEGEND, barChart, dataTable, extent, legend, lineChart, panel, statsLegend } from './charts.js';
+import { Marks } from './interval.js';
 import { STATIONS, WIRINGS } from '../names.js';
 import { fixed, pct, sig, signedFixed } from './format.js';
 
@@ -10,20 +11,33 @@ export default {
   name: 'deletion',
   title: 'Does layer 5 delete? (prediction 3)',
   look: 'Left: δ, the fraction of what arrives at a station that its write cancels, averaged over held-out sketches (above zero: the write deletes part of its input; below zero: it amplifies it). Right: how much of the input’s edge direction is left in each L5, relative to the thalamic input (log scale; in the hierarchy the basis is not shared, so it is only a reference).',
-  render(r) {
-    const delta = (w) => STATIONS.map((_, k) => r[w]?.delta?.[k]?.mean);
-    const all = WIRINGS.flatMap(delta);
+  render(r, ctx) {
+    const m = ctx?.marks ?? new Marks(r);
+    const deltaPaths = (w) => STATIONS.map((_, k) => `${w}.delta.${k}.mean`);
+    const delta = WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(deltaPaths(w)) }));
+    const all = delta.flatMap((ser) => [...ser.values, ...ser.ci.flat(), ...ser.control].filter((v) => v !== null));
     const [lo, hi] = extent(all, [0]);
-    const amp = (w) => (r[w]?.edge_amplitude ?? []).map((v) => (v > 0 ? Math.log10(v) : NaN));
-    const [alo, ahi] = extent(WIRINGS.flatMap(amp), [0]);
+    // Amplitudes on a log scale: the interval and the control are logged with the mark.
+    const log = (v) => (Number.isFinite(v) && v > 0 ? Math.log10(v) : NaN);
+    const amp = WIRINGS.map((w) => {
+      const ser = m.series(STATIONS.map((_, k) => `${w}.edge_amplitude.${k}`));
+      return {
+        cls: `exp-${w}`,
+        values: ser.values.map(log),
+        ci: ser.ci.map((c) => (c && c[0] > 0 ? [log(c[0]), log(c[1])] : null)),
+        control: ser.control.map((v) => (v === null ? null : log(v))),
+      };
+    });
+    const [alo, ahi] = extent(amp.flatMap((ser) => ser.values), [0]);
+    const control = WIRINGS.some((w) => m.hasControl(deltaPaths(w)));
     const chart = h('div', {},
-      h('div', { class: 'exp-legends' }, legend(WIRING_BAR_LEGEND)),
+      h('div', { class: 'exp-legends' }, legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control })])),
       h('div', { class: 'exp-multiples exp-two' },
         panel(null, barChart({
           title: 'δ, mean over sketches',
           label: 'Mean delta per station, stream and hierarchy',
           categories: STATIONS,
-          series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: delta(w) })),
+          series: delta,
           y: [Math.min(lo * 1.15, -0.1), Math.max(hi * 1.15, 0.1)],
           yFormat: (v) => fixed(v, 1),
           width: 220,
@@ -33,7 +47,7 @@ export default {
           title: 'edge amplitude (× input)',
           label: 'Amplitude of the input edge direction at each L5 relative to the thalamic input, log scale',
           xLabels: STATIONS,
-          series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: amp(w) })),
+          series: amp,
           y: [Math.floor(alo), Math.ceil(ahi)],
           yTicks: Array.from({ length: Math.ceil(ahi) - Math.floor(alo) + 1 }, (_, i) => Math.floor(alo) + i),
           yFormat: (v) => sig(10 ** v, 1),
@@ -41,14 +55,15 @@ export default {
           height: 160,
         }))),
       h('p', { class: 'exp-note' }, 'Lines: stream solid with round markers, hierarchy dashed with square markers.'));
-    const cancelling = (w) => STATIONS.filter((_, k) => r[w]?.delta?.[k]?.mean > 0);
+    const cancelling = (w) => STATIONS.filter((_, k) => m.value(`${w}.delta.${k}.mean`) > 0);
     const list = (a) => (a.length ? `at ${a.join(', ')}` : 'at no station');
-    const sentence = `In this run the stream’s writes cancel part of their input on average ${list(cancelling('stream'))} (δ at IT ${signedFixed(r.stream?.delta?.[3]?.mean)}, cancelling on ${pct(r.stream?.delta?.[3]?.fraction_cancelling)} of sketches), the hierarchy’s ${list(cancelling('hierarchy'))} (δ at IT ${signedFixed(r.hierarchy?.delta?.[3]?.mean)}). Read and write directions are nearly orthogonal on average (the stream’s most opposed pair has cosine ${fixed(Math.min(...(r.stream?.read_write_cosine ?? []).map((c) => c.min)))}).`;
+    const cosMin = Math.min(...(r.stream?.read_write_cosine ?? []).map((c) => c.min));
+    const sentence = `${m.lead} the mean δ is above zero (the write cancels part of its input) ${list(cancelling('stream'))} in the stream and ${list(cancelling('hierarchy'))} in the hierarchy; at IT it is ${m.say('stream.delta.3.mean', (v) => signedFixed(v))} in the stream (cancelling on ${pct(m.value('stream.delta.3.fraction_cancelling'))} of sketches) and ${m.say('hierarchy.delta.3.mean', (v) => signedFixed(v))} in the hierarchy. The stream’s most opposed read–write pair has cosine ${fixed(cosMin)}${m.hasIntervals ? ` (seed ${r.seed ?? 1})` : ''}.`;
     const tables = WIRINGS.map((w) => dataTable(`${w}: deletion measures per station`, ['station', 'mean δ', 'median δ', 'sketches cancelling', 'mean read–write cosine', 'most negative cosine', 'pairs below −0.5', 'edge amplitude'],
       STATIONS.map((s, k) => {
         const d = r[w]?.delta?.[k] ?? {};
         const c = r[w]?.read_write_cosine?.[k] ?? {};
-        return [s, signedFixed(d.mean), signedFixed(d.median), pct(d.fraction_cancelling), signedFixed(c.mean, 3), signedFixed(c.min), pct(c.fraction_below_minus_half, 1), sig(r[w]?.edge_amplitude?.[k])];
+        return [s, m.say(`${w}.delta.${k}.mean`, (v) => signedFixed(v)), signedFixed(d.median), pct(d.fraction_cancelling), signedFixed(c.mean, 3), signedFixed(c.min), pct(c.fraction_below_minus_half, 1), m.say(`${w}.edge_amplitude.${k}`, (v) => sig(v))];
       })));
     return { chart, sentence, tables };
   },

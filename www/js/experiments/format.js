@@ -36,12 +36,26 @@ export function degrees(v) {
   return Number.isFinite(v) ? `${Math.round(v)}°` : '–';
 }
 
-/** The value at a dotted path; numeric segments index arrays, station names index `stations`. */
+/**
+ * The value at a dotted path; numeric segments index arrays, station names index `stations`.
+ * In a multi-seed results file ({example, summary, …}) the path is one of seed 1's output
+ * (`example`): the estimate over seeds at the same path of `summary` ({mean, ci, per_seed})
+ * is returned where there is one, else seed 1's value.
+ */
 export function lookup(results, path) {
-  const parts = path.split('.');
-  const [exp, ...rest] = parts;
-  let v = results?.[exp];
-  const stations = v?.stations && Array.isArray(v.stations) && typeof v.stations[0] === 'string' ? v.stations : STATIONS;
+  const [exp, ...rest] = path.split('.');
+  const file = results?.[exp];
+  if (file && typeof file === 'object' && file.example && typeof file.example === 'object') {
+    const e = walk(file.summary, rest, file.example);
+    if (e && typeof e === 'object' && Number.isFinite(e.mean) && Array.isArray(e.ci)) return e;
+    return walk(file.example, rest, file.example);
+  }
+  return walk(file, rest, file);
+}
+
+function walk(tree, rest, named) {
+  let v = tree;
+  const stations = named?.stations && Array.isArray(named.stations) && typeof named.stations[0] === 'string' ? named.stations : STATIONS;
   for (const p of rest) {
     if (v === null || v === undefined) return undefined;
     if (Array.isArray(v)) {
@@ -59,6 +73,10 @@ export function formatValue(v, path, format) {
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (Array.isArray(v)) return v.map((x) => formatValue(x, path, format)).join(', ');
+  // An estimate over seeds: its mean and 95 % interval.
+  if (v && typeof v === 'object' && Number.isFinite(v.mean) && Array.isArray(v.ci)) {
+    return `${formatValue(v.mean, path, format)} [${formatValue(v.ci[0], path, format)}, ${formatValue(v.ci[1], path, format)}]`;
+  }
   if (!Number.isFinite(v)) return '–';
   if (format) {
     const [kind, arg] = format.split(':');

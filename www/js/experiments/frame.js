@@ -6,6 +6,8 @@
 
 import { h, uid } from '../dom.js';
 import { pct } from './format.js';
+import { Marks, isMultiSeed, overSeeds } from './interval.js';
+import { renderVerdict } from './verdict.js';
 
 const RESULTS_DIR = new URL('../../data/results/', import.meta.url);
 
@@ -136,16 +138,23 @@ export function mountExperiment(fig, spec, fileState) {
   const caption = h('figcaption', { class: 'exp-caption', id: captionId },
     h('strong', {}, /[.?!]$/.test(spec.title) ? `${spec.title} ` : `${spec.title}. `), spec.look, ' ', sentence, ' ', source);
   fig.setAttribute('aria-labelledby', captionId);
-  fig.replaceChildren(body, controls, status, summary, caption);
+  const verdictBox = h('div', { class: 'exp-verdict', 'data-role': 'verdict' });
+  fig.replaceChildren(body, controls, status, summary, caption, verdictBox);
 
-  const fileResult = fileState.results?.[spec.name] ?? null;
+  // The whole results file (seeds, summary, controls, verdict) and the one output a figure
+  // draws from it: seed 1's `example` in the multi-seed shape, the file itself in the older one.
+  const fileAll = fileState.results?.[spec.name] ?? null;
+  const fileResult = isMultiSeed(fileAll) ? fileAll.example : fileAll;
+  if (fileAll?.verdict) verdictBox.replaceChildren(renderVerdict(fileAll.verdict, { compact: true }));
   let job = null;
 
   let last = null;
 
   function show(result, origin, extra = {}) {
     last = [result, origin, extra];
-    const ctx = { origin, file: fileResult, results: fileState.results, ...extra };
+    // A live run is one seed: it gets no interval and no control.
+    const marks = new Marks(result, origin === 'file' ? fileAll : null);
+    const ctx = { origin, file: fileResult, marks, results: fileState.results, ...extra };
     let out;
     try {
       out = spec.render(result, ctx);
@@ -162,8 +171,11 @@ export function mountExperiment(fig, spec, fileState) {
     summary.replaceChildren(...(out.tables ?? []));
     const seconds = Number.isFinite(extra.seconds) ? `, ${extra.seconds.toFixed(1)} s` : '';
     source.textContent = origin === 'live'
-      ? `(Live run in your browser: ${result.size ?? 'quick'} size, seed ${result.seed ?? extra.seed}${seconds}.)`
-      : `(From the results file: ${result.size ?? '?'} size, seed ${result.seed ?? '?'}.)`;
+      ? `(Live run in your browser: one seed (seed ${result.seed ?? extra.seed}), ${result.size ?? 'quick'} size${seconds}; no interval.)`
+      : marks.hasIntervals
+        ? `(From the results file, ${fileAll.size ?? result.size ?? '?'} size: marks are the mean and 95\u2009% interval ${overSeeds(marks.n)} (seeds ${fileAll.seeds.join(', ')}); maps, curves and single units are seed ${result.seed ?? fileAll.seeds[0]}’s.)`
+        : `(From the results file: ${result.size ?? '?'} size, one seed (seed ${result.seed ?? '?'}); no interval.)`;
+    source.dataset.seeds = String(marks.n);
     fig.dataset.state = origin;
     fig.dataset.origin = origin;
     fileButton.hidden = !(origin === 'live' && fileResult);
@@ -213,7 +225,7 @@ export function mountExperiment(fig, spec, fileState) {
       progressLabel.textContent = 'Done: 100\u2009%';
       const final = live ? live.finish(result) : result;
       show(final, 'live', { seconds, seed });
-      status.textContent = `Done in ${seconds.toFixed(1)} s: the figure now shows your run.`;
+      status.textContent = `Done in ${seconds.toFixed(1)} s: the figure now shows your run, one seed, without interval.`;
     } catch (err) {
       const cancelled = err instanceof Cancelled;
       if (cancelled) progressBox.hidden = true;

@@ -3,7 +3,8 @@
 // kinds of input, with how alike those kernels are.
 
 import { h } from '../dom.js';
-import { dataTable, diverging, heatmap, legend, panel, signedImage, stripChart } from './charts.js';
+import { dataTable, diverging, heatmap, legend, panel, signedImage, statsLegend, stripChart } from './charts.js';
+import { Marks } from './interval.js';
 import { fixed } from './format.js';
 
 /** The 3×3 kernel summed over input channels (index (ky*3+kx)*C + c). */
@@ -18,9 +19,11 @@ function spatial(kernel, channels) {
 export default {
   name: 'gating',
   title: 'One cell, several roles (representation overloading)',
-  look: 'In the gated variant each L2/3 unit holds several banks of weights, and fixed random hyperplanes over the input’s statistics decide which banks are on. Left: how many distinct gate patterns (so effective kernels) each unit uses over held-out sketches, edges and noise (dots: units; tick: median). Right: the unit that uses the most, its effective 3×3 kernel (summed over input channels) under four inputs, and how alike those kernels are. This is the gated model only, not the two wirings.',
-  render(r) {
+  look: 'In the gated variant each L2/3 unit holds several banks of weights, and fixed random hyperplanes over the input’s statistics choose which one of them the unit uses (Sezener et al. select one weight set per context). Left: how many distinct gate patterns (so effective kernels) each unit uses over held-out sketches, edges and noise (dots: units; tick: the mean per unit). Right: the unit that uses the most, its effective 3×3 kernel (summed over input channels) under four inputs, and how alike those kernels are. This is the gated model only, not the two wirings.',
+  render(r, ctx) {
+    const marks = ctx?.marks ?? new Marks(r);
     const stations = r.stations ?? [];
+    const meanPath = (i) => `stations.${i}.mean_patterns_per_unit`;
     const ex = r.example ?? {};
     const [ky, kx, channels] = ex.kernel_shape ?? [3, 3, 32];
     const conds = ex.conditions ?? [];
@@ -29,7 +32,7 @@ export default {
         panel(null, stripChart({
           title: 'gate patterns per unit',
           label: `Number of distinct gate patterns per L2/3 unit, per station (of ${r.possible_patterns} possible)`,
-          rows: stations.map((s) => ({ label: s.station, cls: 'exp-gated', values: s.patterns })),
+          rows: stations.map((s, i) => ({ label: s.station, cls: 'exp-gated', values: s.patterns, median: marks.value(meanPath(i)), ci: marks.ci(meanPath(i)), control: marks.untrained(meanPath(i)) })),
           x: [0, r.possible_patterns ?? 4],
           tickFormat: (v) => String(v),
           xTitle: `patterns used (of ${r.possible_patterns ?? '?'})`,
@@ -54,7 +57,8 @@ export default {
             top: 70,
             format: (v) => fixed(v, 2),
           }))),
-      legend([{ cls: 'exp-gated', label: 'a unit of the gated model', kind: 'line' }]));
+      legend([{ cls: 'exp-gated', label: `a unit of the gated model${marks.hasIntervals ? `, seed ${r.seed ?? 1}` : ''}`, kind: 'line' }, { cls: 'exp-median', label: marks.hasIntervals ? `mean patterns per unit, mean over ${marks.n} seeds` : 'mean patterns per unit', kind: 'swatch' },
+        ...statsLegend(marks, { control: stations.some((_, i) => marks.untrained(meanPath(i)) !== null) })]));
     const corr = ex.kernel_correlation ?? [];
     const silent = conds.map((c) => !c.banks_open.some(Boolean));
     let minC = Infinity;
@@ -65,13 +69,11 @@ export default {
         pair = [i, j];
       }
     }));
-    const mean = stations.map((s) => s.mean_patterns_per_unit);
     const off = conds.filter((_, i) => silent[i]).map((c) => c.input);
-    let sentence = `In this run units use ${fixed(Math.min(...mean), 1)} to ${fixed(Math.max(...mean), 1)} gate patterns on average (of ${r.possible_patterns} possible)${Math.min(...mean) > 1.5 ? ', so most cells compute more than one thing' : ''}.`;
-    if (pair) sentence += ` The example unit’s kernels for ${conds[pair[0]].input} and ${conds[pair[1]].input} correlate at ${fixed(minC)}${minC > 0.9 ? ': between these inputs its role barely changes' : ': the same cell computes a different thing'}.`;
-    if (off.length) sentence += ` For ${off.join(' and ')} no bank is open: the unit is silent there.`;
+    let sentence = `${marks.lead} units use ${stations.map((s, i) => `${marks.say(meanPath(i), (v) => fixed(v, 1))} (${s.station})`).join(', ')} gate patterns on average, of ${r.possible_patterns} possible.`;
+    if (pair) sentence += ` The example unit’s kernels for ${conds[pair[0]].input} and ${conds[pair[1]].input} correlate at ${fixed(minC)}, its least alike pair${marks.hasIntervals ? ` (seed ${r.seed ?? 1})` : ''}.`;
     const tables = [
-      dataTable('Gate patterns per unit', ['station', 'mean patterns per unit', 'units'], stations.map((s) => [s.station, fixed(s.mean_patterns_per_unit, 2), s.patterns.length])),
+      dataTable('Gate patterns per unit', ['station', 'mean patterns per unit', 'units'], stations.map((s, i) => [s.station, marks.say(meanPath(i), fixed), s.patterns.length])),
       dataTable(`Correlation of the example unit's effective kernels`, ['input', ...conds.map((c) => c.input)], conds.map((c, i) => [c.input, ...(corr[i] ?? []).map((v) => fixed(v))])),
     ];
     return { chart, sentence, tables };

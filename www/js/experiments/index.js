@@ -2,7 +2,8 @@
 //   <figure id="fig-EXP" class="experiment" data-experiment="EXP"></figure>,
 // from the committed results (www/data/results/EXP.json), with a "Run in your browser"
 // button that reruns it live in a Web Worker; and fills every <span data-result="EXP.path">
-// the prose quotes from the same results. Imported once by the page's main module.
+// the prose quotes from the same results, and every <div data-verdict="EXP"> with that
+// claim's computed verdict and the sentence its word chooses. Imported once by the page's main module.
 //
 // Each placeholder is built when it first comes near the viewport, and only then fetches and
 // parses its own experiment's file: a reader who never scrolls to the receptive fields never
@@ -11,6 +12,7 @@
 
 import { h } from '../dom.js';
 import { fillResult } from './format.js';
+import { fillVerdict } from './verdict.js';
 import { loadIndex, loadResult, mountExperiment } from './frame.js';
 import { whenNear } from '../visibility.js';
 import { EXPERIMENTS as IDS } from '../names.js';
@@ -57,6 +59,13 @@ async function fillWhenNear(block, hooks) {
   for (const el of hooks) fillResult(el, (await loadResult(el.dataset.result.split('.')[0])).results);
 }
 
+/** A claim's verdict in the article (<div data-verdict="EXP">), filled when it comes near. */
+async function verdictWhenNear(el) {
+  await whenNear(el);
+  const id = el.dataset.verdict;
+  fillVerdict(el, (await loadResult(id)).results?.[id] ?? null);
+}
+
 let hydrated = false;
 
 /**
@@ -78,6 +87,9 @@ export function hydrateExperiments(root = document) {
       console.error(`The experiment figure ${id} could not be set up`, err);
       fig.dataset.state = 'error';
     });
+  }
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-verdict]'))) {
+    verdictWhenNear(el).catch((err) => console.error('A verdict could not be filled', err));
   }
   const blocks = new Map();
   for (const el of root.querySelectorAll('[data-result]')) {

@@ -2,7 +2,8 @@
 // each pair of stations removed, both wirings.
 
 import { h } from '../dom.js';
-import { WIRING_BAR_LEGEND, dataTable, hbarChart, legend } from './charts.js';
+import { WIRING_BAR_LEGEND, dataTable, hbarChart, legend, statsLegend } from './charts.js';
+import { Marks } from './interval.js';
 import { STATIONS, WIRINGS } from '../names.js';
 import { pct } from './format.js';
 
@@ -13,14 +14,16 @@ export default {
   name: 'lesion',
   title: 'Remove stations (an ensemble of paths)',
   look: 'Category accuracy on held-out sketches with no station, each station, and each pair of stations removed (chance 10 %, the grey line). If a stream is an ensemble of paths (Veit et al. 2016), removing a station should hurt it less than cutting a level out of a hierarchy.',
-  render(r) {
+  render(r, ctx) {
+    const m = ctx?.marks ?? new Marks(r);
     const rows = SETS.filter((k) => WIRINGS.some((w) => Number.isFinite(r[w]?.[k])));
+    const paths = (w) => rows.map((k) => `${w}.${k}`);
     const chart = h('div', {},
-      legend(WIRING_BAR_LEGEND),
+      legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control: WIRINGS.some((w) => m.hasControl(paths(w))) })]),
       hbarChart({
         label: 'Accuracy with stations removed, stream and hierarchy',
         rows: rows.map((k) => (k === 'none' ? 'intact' : `−${k.replace('+', ' −')}`)),
-        series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: rows.map((k) => r[w]?.[k]) })),
+        series: WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w)) })),
         x: [0, 1],
         tickFormat: (v) => `${Math.round(v * 100)} %`,
         valueFormat: (v) => `${Math.round(v * 100)}`,
@@ -28,19 +31,13 @@ export default {
         xTitle: 'category accuracy',
         left: 62,
       }));
-    const one = (w) => r[w]?.mean_one_removed;
-    const two = (w) => r[w]?.mean_two_removed;
+    const say = (path) => m.say(path, pct);
     const chance = r.chance ?? 0.1;
-    const verdict = one('stream') - one('hierarchy') > 0.02
-      ? 'the stream degrades more gracefully'
-      : one('hierarchy') - one('stream') > 0.02
-        ? 'the hierarchy degrades more gracefully, against the prediction'
-        : 'the two degrade alike';
-    const sentence = `In this run both start at ${pct(r.stream?.none)} (stream) and ${pct(r.hierarchy?.none)} (hierarchy) intact. With one station removed the stream averages ${pct(one('stream'))} and the hierarchy ${pct(one('hierarchy'))}; with two, ${pct(two('stream'))} and ${pct(two('hierarchy'))} (chance ${pct(chance)}): ${verdict}.`;
+    const sentence = `${m.lead} both start at ${say('stream.none')} (stream) and ${say('hierarchy.none')} (hierarchy) intact. With one station removed the stream averages ${say('stream.mean_one_removed')} and the hierarchy ${say('hierarchy.mean_one_removed')}; with two, ${say('stream.mean_two_removed')} and ${say('hierarchy.mean_two_removed')} (chance ${pct(chance)}).`;
     const table = dataTable('Category accuracy with stations removed', ['removed', ...WIRINGS],
-      [...rows.map((k) => [k, pct(r.stream?.[k]), pct(r.hierarchy?.[k])]),
-        ['mean, one removed', pct(one('stream')), pct(one('hierarchy'))],
-        ['mean, two removed', pct(two('stream')), pct(two('hierarchy'))]]);
+      [...rows.map((k) => [k, say(`stream.${k}`), say(`hierarchy.${k}`)]),
+        ['mean, one removed', say('stream.mean_one_removed'), say('hierarchy.mean_one_removed')],
+        ['mean, two removed', say('stream.mean_two_removed'), say('hierarchy.mean_two_removed')]]);
     return { chart, sentence, tables: [table] };
   },
 };

@@ -2,27 +2,27 @@
 // layer, and how many of the ten categories drive each unit.
 
 import { h } from '../dom.js';
-import { WIRING_BAR_LEGEND, WIRING_LEGEND, barChart, dataTable, legend, lineChart, panel } from './charts.js';
+import { WIRING_BAR_LEGEND, WIRING_LEGEND, barChart, dataTable, legend, lineChart, panel, statsLegend } from './charts.js';
+import { Marks } from './interval.js';
 import { LAYER_LABELS, RATE_LAYERS, STATIONS, WIRINGS } from '../names.js';
 import { fixed } from './format.js';
 
 const LAYERS = RATE_LAYERS.map((l) => [l, LAYER_LABELS[l]]);
 
-function lifeTrend(v1, it) {
-  const verb = !Number.isFinite(v1) || !Number.isFinite(it) ? 'goes' : it - v1 > 0.03 ? 'rises' : v1 - it > 0.03 ? 'falls' : 'stays about level';
-  return `${verb} from ${fixed(v1)} at V1 to ${fixed(it)} at IT`;
-}
 
 export default {
   name: 'sparseness',
   title: 'No grandmother cells: a combinatorial code',
   look: 'Treves–Rolls sparseness of unit responses to held-out sketches (0: every unit answers everything, 1: one unit, one stimulus): lifetime (one unit across stimuli) and population (one stimulus across units). Last: for IT L2/3, how many of the ten categories drive each unit to at least half its best response. A grandmother-cell code would pile up at 1.',
-  render(r) {
+  render(r, ctx) {
+    const marks = ctx?.marks ?? new Marks(r);
+    const paths = (w, m, l) => STATIONS.map((s) => `${w}.${s}.${l}.${m}`);
+    const control = WIRINGS.some((w) => LAYERS.some(([l]) => marks.hasControl(paths(w, 'lifetime', l))));
     const measure = (m, l, label) => panel(null, lineChart({
       title: label,
       label: `${label} at V1, V2, V4 and IT`,
       xLabels: STATIONS,
-      series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: STATIONS.map((s) => r[w]?.[s]?.[l]?.[m]) })),
+      series: WIRINGS.map((w) => ({ cls: `exp-${w}`, ...marks.series(paths(w, m, l)) })),
       y: [0, 1],
       yTicks: [0, 0.5, 1],
       left: 26,
@@ -33,7 +33,7 @@ export default {
     const cats = Array.from({ length: Math.max(hist('stream').length, hist('hierarchy').length, 10) }, (_, i) => String(i + 1));
     const hmax = Math.max(1, ...hist('stream'), ...hist('hierarchy'));
     const chart = h('div', {},
-      legend(WIRING_LEGEND),
+      legend([...WIRING_LEGEND, ...statsLegend(marks, { control })]),
       h('div', { class: 'exp-multiples exp-two' },
         LAYERS.flatMap(([l, name]) => [measure('lifetime', l, `lifetime, ${name}`), measure('population', l, `population, ${name}`)])),
       h('p', { class: 'exp-subhead' }, 'IT L2/3: number of units driven by n categories'),
@@ -41,7 +41,7 @@ export default {
       h('div', { class: 'exp-narrow' }, barChart({
         label: 'Histogram of the number of categories driving each IT L2/3 unit, stream and hierarchy',
         categories: cats,
-        series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: cats.map((_, i) => hist(w)[i] ?? 0) })),
+        series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: cats.map((_, i) => hist(w)[i] ?? 0), ci: cats.map((_, i) => marks.ci(`${w}.IT.l23.histogram.${i}`)) })),
         y: [0, hmax * 1.1],
         xTitle: 'categories driving the unit',
         yTitle: 'units',
@@ -50,11 +50,12 @@ export default {
         bottomSpace: 30,
       })));
     const it = (w) => r[w]?.IT?.l23 ?? {};
-    const sentence = `In this run an IT L2/3 unit is driven by ${fixed(it('stream').categories_per_unit, 1)} of ${cats.length} categories on average in the stream and ${fixed(it('hierarchy').categories_per_unit, 1)} in the hierarchy; ${it('stream').single_category_units ?? 0} of ${it('stream').units_responding ?? 0} stream units and ${it('hierarchy').single_category_units ?? 0} of ${it('hierarchy').units_responding ?? 0} hierarchy units answer a single category. Lifetime sparseness of L2/3 ${lifeTrend(r.stream?.V1?.l23?.lifetime, it('stream').lifetime)} in the stream and ${lifeTrend(r.hierarchy?.V1?.l23?.lifetime, it('hierarchy').lifetime)} in the hierarchy.`;
+    const say = (w, s, k, d = 2) => marks.say(`${w}.${s}.l23.${k}`, (v) => fixed(v, d));
+    const sentence = `${marks.lead} an IT L2/3 unit is driven by ${say('stream', 'IT', 'categories_per_unit', 1)} of ${cats.length} categories on average in the stream and ${say('hierarchy', 'IT', 'categories_per_unit', 1)} in the hierarchy; ${it('stream').single_category_units ?? 0} of ${it('stream').units_responding ?? 0} stream units and ${it('hierarchy').single_category_units ?? 0} of ${it('hierarchy').units_responding ?? 0} hierarchy units answer a single category${marks.hasIntervals ? ` (seed ${r.seed ?? 1})` : ''}. Lifetime sparseness of L2/3 goes from ${say('stream', 'V1', 'lifetime')} at V1 to ${say('stream', 'IT', 'lifetime')} at IT in the stream, and from ${say('hierarchy', 'V1', 'lifetime')} to ${say('hierarchy', 'IT', 'lifetime')} in the hierarchy.`;
     const tables = WIRINGS.map((w) => dataTable(`${w}: sparseness and categories per unit`, ['station and layer', 'lifetime', 'population', 'categories per unit', 'single-category units'],
       STATIONS.flatMap((s) => LAYERS.map(([l, name]) => {
         const v = r[w]?.[s]?.[l] ?? {};
-        return [`${s} ${name}`, fixed(v.lifetime), fixed(v.population), fixed(v.categories_per_unit, 1), `${v.single_category_units ?? 0} of ${v.units_responding ?? 0}`];
+        return [`${s} ${name}`, marks.say(`${w}.${s}.${l}.lifetime`, fixed), marks.say(`${w}.${s}.${l}.population`, fixed), marks.say(`${w}.${s}.${l}.categories_per_unit`, (x) => fixed(x, 1)), `${v.single_category_units ?? 0} of ${v.units_responding ?? 0}`];
       }))));
     return { chart, sentence, tables };
   },

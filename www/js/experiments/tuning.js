@@ -2,7 +2,8 @@
 // (L4 and L2/3) beside the published macaque summaries, and example tuning curves.
 
 import { h } from '../dom.js';
-import { dataTable, legend, lineChart, stripChart } from './charts.js';
+import { dataTable, legend, lineChart, statsLegend, stripChart } from './charts.js';
+import { Marks } from './interval.js';
 import { LAYER_LABELS, RATE_LAYERS, WIRINGS } from '../names.js';
 import { degrees, fixed, pct } from './format.js';
 import { sideBySide } from './frame.js';
@@ -26,6 +27,21 @@ function circularVariance(curve) {
     total += v;
   });
   return total > 0 ? 1 - Math.hypot(re, im) / total : 1;
+}
+
+/**
+ * Every similarity to the published macaque data the results hold (a key naming a KS test or a
+ * similarity), as [path, label]: the tuning experiment writes them, the page does not type them.
+ */
+function similarityPaths(tree, path = [], out = []) {
+  if (out.length >= 12 || tree === null || typeof tree !== 'object') return out;
+  for (const [k, v] of Object.entries(tree)) {
+    const here = [...path, k];
+    const named = here.some((p) => /(^|_)ks($|_)|similarit/i.test(p));
+    if (typeof v === 'number' && named) out.push(here.join('.'));
+    else if (v && typeof v === 'object' && !Array.isArray(v) && !k.startsWith('curves')) similarityPaths(v, here, out);
+  }
+  return out;
 }
 
 function curves(r, w) {
@@ -55,18 +71,24 @@ function curves(r, w) {
 export default {
   name: 'tuning',
   title: 'Does V1 look like V1?',
-  look: 'Gratings at 12 orientations and 8 phases, shown to the centre unit of every V1 channel. Each dot is a unit, each tick a median; the text under each panel is the published macaque V1 range it should be compared with (Ringach et al. 2002; Skottun et al. 1991; as used by Marques et al. 2020).',
-  render(r) {
+  look: 'Gratings at evenly spaced orientations and several phases, shown to the centre unit of every V1 channel. Each dot is a unit, each tick a median; the text under each panel is the published macaque V1 data it should be compared with, as the results file states it (Ringach et al. 2002; Skottun et al. 1991; as used by Marques et al. 2020).',
+  render(r, ctx) {
+    const marks = ctx?.marks ?? new Marks(r);
     const rows = WIRINGS.flatMap((w) => LAYERS.map(([l, name]) => ({ w, l, label: `${w === 'stream' ? 'stream' : 'hier.'} ${name}`, cls: `exp-${w}` })));
+    const medianPaths = rows.flatMap((row) => MEASURES.map((m) => `${row.w}.${row.l}.${m.key}.median`));
     const mac = r.macaque_v1 ?? {};
     const chart = h('div', {},
-      legend([{ cls: 'exp-stream', label: 'stream (round)', kind: 'line' }, { cls: 'exp-hierarchy', label: 'hierarchy (square)', kind: 'line' }, { cls: 'exp-median', label: 'median', kind: 'swatch' }]),
+      legend([{ cls: 'exp-stream', label: 'stream (round)', kind: 'line' }, { cls: 'exp-hierarchy', label: 'hierarchy (square)', kind: 'line' }, { cls: 'exp-median', label: marks.hasIntervals ? 'median (mean over seeds)' : 'median', kind: 'swatch' },
+        ...statsLegend(marks, { control: marks.hasControl(medianPaths) })]),
       h('div', { class: 'exp-multiples exp-three exp-strips' },
         MEASURES.map((m) => h('div', { class: 'exp-panel' },
           stripChart({
             title: m.title,
             label: `${m.title} of V1 units, by wiring and layer`,
-            rows: rows.map((row) => ({ label: row.label, cls: row.cls, values: r[row.w]?.[row.l]?.[m.key]?.values ?? [] })),
+            rows: rows.map((row) => {
+              const path = `${row.w}.${row.l}.${m.key}.median`;
+              return { label: row.label, cls: row.cls, values: r[row.w]?.[row.l]?.[m.key]?.values ?? [], median: marks.value(path), ci: marks.ci(path), control: marks.untrained(path) };
+            }),
             x: m.x,
             tickFormat: m.fmt,
             width: 220,
@@ -76,13 +98,18 @@ export default {
       h('p', { class: 'exp-subhead' }, 'The three most selective V1 L4 units (tuning curves, normalised)'),
       sideBySide(curves(r, 'stream'), curves(r, 'hierarchy')),
       mac.source ? h('p', { class: 'exp-note' }, `Macaque values: ${mac.source}`) : null);
-    const med = (w, l, k) => r[w]?.[l]?.[k]?.median;
-    const cvS = med('stream', 'l4', 'circular_variance');
-    const sentence = `In this run the median circular variance of V1 L4 is ${fixed(cvS)} in the stream and ${fixed(med('hierarchy', 'l4', 'circular_variance'))} in the hierarchy (macaque: roughly 0.6, so the model’s units are ${cvS < 0.5 ? 'more sharply tuned than a typical macaque cell' : cvS > 0.7 ? 'more broadly tuned than a typical macaque cell' : 'in the macaque range'}); the median bandwidth is ${degrees(med('stream', 'l4', 'bandwidth_deg'))} and ${degrees(med('hierarchy', 'l4', 'bandwidth_deg'))}; ${pct(r.stream?.l4?.f1_f0?.simple_fraction)} of stream L4 units and ${pct(r.hierarchy?.l4?.f1_f0?.simple_fraction)} of hierarchy L4 units are simple (F1/F0 > 1), against about half in macaque.`;
+    const say = (w, l, k, fmt) => marks.say(`${w}.${l}.${k}`, fmt);
+    const n = r.orientations;
+    let sentence = `${marks.lead} the median circular variance of V1 L4 is ${say('stream', 'l4', 'circular_variance.median', fixed)} in the stream and ${say('hierarchy', 'l4', 'circular_variance.median', fixed)} in the hierarchy; the median bandwidth is ${say('stream', 'l4', 'bandwidth_deg.median', degrees)} and ${say('hierarchy', 'l4', 'bandwidth_deg.median', degrees)}; ${say('stream', 'l4', 'f1_f0.simple_fraction', pct)} of stream L4 units and ${say('hierarchy', 'l4', 'f1_f0.simple_fraction', pct)} of hierarchy L4 units are simple (F1/F0 > 1)${Number.isFinite(n) ? `, from gratings at ${n} orientations (every ${+(180 / n).toFixed(1)}°)` : ''}.`;
+    const sims = similarityPaths(r);
+    if (sims.length) {
+      sentence += ` Similarity to the published macaque V1 distributions, as the tuning experiment computes it (1: the same distribution): ${sims.map((p) => `${p.replace(/\./g, ' ').replace(/_/g, ' ')} ${marks.say(p, fixed)}`).join('; ')}.`;
+    }
     const tables = [dataTable('V1 tuning: medians by wiring and layer', ['wiring and layer', 'units', 'circular variance', 'bandwidth', 'F1/F0', 'simple cells'],
       rows.map((row) => {
         const v = r[row.w]?.[row.l] ?? {};
-        return [`${row.w} ${row.l === 'l4' ? 'L4' : 'L2/3'}`, v.units_responding ?? 0, fixed(v.circular_variance?.median), degrees(v.bandwidth_deg?.median), fixed(v.f1_f0?.median), pct(v.f1_f0?.simple_fraction)];
+        const p = `${row.w}.${row.l}`;
+        return [`${row.w} ${row.l === 'l4' ? 'L4' : 'L2/3'}`, v.units_responding ?? 0, marks.say(`${p}.circular_variance.median`, fixed), marks.say(`${p}.bandwidth_deg.median`, degrees), marks.say(`${p}.f1_f0.median`, fixed), marks.say(`${p}.f1_f0.simple_fraction`, pct)];
       }).concat([['macaque V1', '', mac.circular_variance ?? '', mac.bandwidth_deg ?? '', mac.f1_f0 ?? '', '']]))];
     return { chart, sentence, tables };
   },

@@ -3,7 +3,8 @@
 // variance for every on/off combination of the four noise sources.
 
 import { h } from '../dom.js';
-import { WIRING_BAR_LEGEND, barChart, dataTable, extent, legend } from './charts.js';
+import { WIRING_BAR_LEGEND, barChart, dataTable, extent, legend, statsLegend } from './charts.js';
+import { Marks } from './interval.js';
 import { STATIONS, WIRINGS } from '../names.js';
 import { fixed, pct, sig, signedFixed } from './format.js';
 import { sideBySide } from './frame.js';
@@ -62,49 +63,39 @@ export default {
   name: 'variability',
   title: 'Variability adds up (prediction 2)',
   look: 'Noise enters L2/3 of chosen stations over repeated trials of the same sketch. Top: with noise only before station j−1, how much more of L5_j’s fluctuations all earlier stations predict than station j−1 alone (extra R², cross-validated). The post predicts extra R² above zero in the stream (variability also arrives directly) and about zero in a hierarchy. Below: the share of each L5’s variance that each station’s noise makes on its own.',
-  render(r) {
+  render(r, ctx) {
+    const m = ctx?.marks ?? new Marks(r);
     const targets = ['V4', 'IT'].filter((s) => WIRINGS.some((w) => r[w]?.r2?.[s]));
-    const vals = WIRINGS.flatMap((w) => targets.map((s) => r[w]?.r2?.[s]?.extra_r2));
+    const paths = (w) => targets.map((s) => `${w}.r2.${s}.extra_r2`);
+    const marks = WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w)) }));
+    const vals = marks.flatMap((ser) => [...ser.values, ...ser.ci.flat(), ...ser.control].filter((v) => v !== null));
     const [lo, hi] = extent(vals, [0, 0.1, -0.1]);
     const sums = rowSums(r);
     const full = Math.max(1, ...sums);
     const chart = h('div', {},
-      legend(WIRING_BAR_LEGEND),
+      legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control: WIRINGS.some((w) => m.hasControl(paths(w))) })]),
       h('div', { class: 'exp-narrow' },
         barChart({
           label: 'Extra R² of L5 at V4 and IT beyond the previous station, stream and hierarchy',
           categories: targets.map((s) => `${s} L5`),
-          series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: targets.map((s) => r[w]?.r2?.[s]?.extra_r2) })),
+          series: marks,
           y: [lo * 1.2, hi * 1.25],
           valueFormat: (v) => signedFixed(v, 2),
           yTitle: 'extra R²',
           width: 260,
           height: 150,
         })),
-      h('p', { class: 'exp-subhead' }, 'Share of each L5’s variance from each noise source alone (%)'),
+      h('p', { class: 'exp-subhead' }, `Share of each L5’s variance from each noise source alone (%)${m.hasIntervals ? `, seed ${r.seed ?? 1}` : ''}`),
       legend(STATIONS.map((s, k) => ({ cls: SOURCES[k], label: `noise in ${s}`, kind: 'swatch' }))),
       sideBySide(shares(r, 'stream', STATIONS, full), shares(r, 'hierarchy', STATIONS, full)),
       sumsNote(r, sums),
       varianceDetails(r));
-    const x = (w, s) => r[w]?.r2?.[s]?.extra_r2;
-    const said = (w) => {
-      const v = x(w, 'IT');
-      return `${signedFixed(v)} (${fixed(r[w]?.r2?.IT?.all_earlier_stations)} with all earlier stations against ${fixed(r[w]?.r2?.IT?.previous_station)} with V4 alone)`;
-    };
-    const sx = x('stream', 'IT');
-    const hx = x('hierarchy', 'IT');
-    const hZero = Math.abs(hx) <= 0.02;
-    const outcome = sx > 0.02 && hZero
-      ? 'as the post predicts'
-      : sx > 0.02
-        ? 'the stream as predicted, but the hierarchy is not at zero either'
-        : sx > 0
-          ? `only marginally as the post predicts: the stream’s extra R² is barely above zero${hZero ? ', the hierarchy’s about zero' : ''}`
-          : 'not as the post predicts: the stream shows no extra R² here';
-    const sentence = `In this run the extra R² of IT L5 is ${said('stream')} in the stream and ${said('hierarchy')} in the hierarchy; at V4, ${signedFixed(x('stream', 'V4'))} and ${signedFixed(x('hierarchy', 'V4'))}: ${outcome}.`;
+    const said = (w) => `${m.say(`${w}.r2.IT.extra_r2`, (v) => signedFixed(v))} (${fixed(m.value(`${w}.r2.IT.all_earlier_stations`))} with all earlier stations against ${fixed(m.value(`${w}.r2.IT.previous_station`))} with V4 alone)`;
+    const diff = m.sayDifference('r2.IT.extra_r2', (v) => signedFixed(v, 3));
+    const sentence = `${m.lead} the extra R² of IT L5 is ${said('stream')} in the stream and ${said('hierarchy')} in the hierarchy${diff ? ` (paired ${diff})` : ''}; at V4, ${m.say('stream.r2.V4.extra_r2', (v) => signedFixed(v))} and ${m.say('hierarchy.r2.V4.extra_r2', (v) => signedFixed(v))}.`;
     const tables = [
       dataTable('Extra R² beyond the previous station', ['L5 of'].concat(['stream: previous', 'stream: all earlier', 'stream: extra', 'hierarchy: previous', 'hierarchy: all earlier', 'hierarchy: extra']),
-        targets.map((s) => [s, ...WIRINGS.flatMap((w) => [fixed(r[w]?.r2?.[s]?.previous_station), fixed(r[w]?.r2?.[s]?.all_earlier_stations), signedFixed(r[w]?.r2?.[s]?.extra_r2)])])),
+        targets.map((s) => [s, ...WIRINGS.flatMap((w) => [m.say(`${w}.r2.${s}.previous_station`, fixed), m.say(`${w}.r2.${s}.all_earlier_stations`, fixed), m.say(`${w}.r2.${s}.extra_r2`, (v) => signedFixed(v))])])),
       ...WIRINGS.map((w) => dataTable(`${w}: share of each L5’s variance from each noise source alone`, ['L5 of', ...STATIONS.map((s) => `noise in ${s}`)],
         STATIONS.map((s) => [s, ...STATIONS.map((_, k) => pct(r[w]?.share_by_source?.[s]?.[k]))]))),
     ];

@@ -3,18 +3,21 @@
 // of each path's contribution to the behaviour.
 
 import { h } from '../dom.js';
-import { barChart, dataTable, heatmap, legend } from './charts.js';
+import { barChart, dataTable, heatmap, legend, statsLegend } from './charts.js';
+import { Marks } from './interval.js';
 import { WIRINGS } from '../names.js';
 import { fixed, sig } from './format.js';
 import { sideBySide } from './frame.js';
 
-function matrixFor(r, w, range) {
+function matrixFor(r, w, range, marks) {
   const m = r[w];
   return heatmap({
     label: `Virtual weight strength, ${w}: rows are readers (${r.readers.join(', ')}), columns writers (${r.writers.join(', ')}); outlined cells are paths the network uses`,
     rows: r.readers,
     cols: r.writers.map((x) => (x === 'thalamic input' ? 'input' : x)),
-    values: m.strength,
+    values: m.strength.map((row, i) => row.map((v, j) => marks.value(`${w}.strength.${i}.${j}`) ?? v)),
+    ci: (i, j) => marks.ci(`${w}.strength.${i}.${j}`),
+    control: (i, j) => marks.untrained(`${w}.strength.${i}.${j}`),
     range,
     marked: (i, j) => m.used_by_the_network?.[i]?.[j] === true,
     dim: (i, j) => m.used_by_the_network?.[i]?.[j] === false,
@@ -29,23 +32,26 @@ export default {
   name: 'virtual-weights',
   title: 'Who reads from whom (virtual weights)',
   look: 'Each cell is how strongly a reader (a station’s L4, or the behaviour) reads what a writer (the thalamic input or a station’s L5) wrote: the size of the product of their weight matrices, relative to theirs. Outlined cells are paths the network actually has; in the hierarchy a station only ever receives the one below, so the dimmed cells exist on paper only.',
-  render(r) {
+  render(r, ctx) {
+    const marks = ctx?.marks ?? new Marks(r);
     const all = WIRINGS.flatMap((w) => r[w].strength.flat()).filter(Number.isFinite);
     const range = [Math.min(...all), Math.max(...all)];
     const contrib = r.stream?.mean_abs_contribution;
     const chart = h('div', {},
-      sideBySide(matrixFor(r, 'stream', range), matrixFor(r, 'hierarchy', range)),
+      sideBySide(matrixFor(r, 'stream', range, marks), matrixFor(r, 'hierarchy', range, marks)),
       legend([
         { cls: 'exp-cell-mark', label: 'outlined: a path the network uses', kind: 'swatch' },
         { cls: 'exp-cell-dim', label: 'dimmed: formed on paper, never used', kind: 'swatch', fill: 'rgb(59,82,139)' },
       ]),
+      marks.hasIntervals ? h('p', { class: 'exp-note' }, `Each cell: the mean over ${marks.n} seeds and, below it, half the width of its 95 % interval (±); hover a cell for the interval${marks.file?.untrained ? ' and the untrained control' : ''}.`) : null,
       Array.isArray(contrib)
         ? h('div', { class: 'exp-narrow' },
           h('p', { class: 'exp-subhead' }, 'Stream: mean size of each path’s contribution to the category scores'),
+          legend(statsLegend(marks, { control: marks.hasControl(contrib.map((_, i) => `stream.mean_abs_contribution.${i}`)) })),
           barChart({
             label: `Mean absolute contribution to the category logits of each path in the stream: ${r.paths.join(', ')}`,
             categories: r.paths,
-            series: [{ cls: 'exp-stream', values: contrib }],
+            series: [{ cls: 'exp-stream', ...marks.series(contrib.map((_, i) => `stream.mean_abs_contribution.${i}`)) }],
             y: [0, Math.max(...contrib) * 1.15 || 1],
             valueFormat: (v) => sig(v, 2),
             width: 260,
@@ -53,19 +59,20 @@ export default {
           }))
         : null);
     const beh = r.readers.length - 1;
-    const row = (w) => r[w].strength[beh];
-    const sRow = row('stream');
+    const cell = (w, j) => `${w}.strength.${beh}.${j}`;
+    const sRow = r.writers.map((_, j) => marks.value(cell('stream', j)));
     const top = sRow.reduce((best, v, j) => (Number.isFinite(v) && v > sRow[best] ? j : best), 0);
-    let sentence = `In this run the stream’s behaviour reads ${r.writers[top]} most strongly (${fixed(sRow[top])}) and the thalamic input directly at ${fixed(sRow[0])}; the hierarchy’s behaviour can only read IT (${fixed(row('hierarchy')[beh])}).`;
+    let sentence = `${marks.lead} the stream’s behaviour reads ${r.writers[top]} most strongly (${marks.say(cell('stream', top), fixed)}) and the thalamic input directly at ${marks.say(cell('stream', 0), fixed)}; the hierarchy’s behaviour can only read IT (${marks.say(cell('hierarchy', beh), fixed)}).`;
     if (Array.isArray(contrib)) {
-      const big = contrib.indexOf(Math.max(...contrib));
-      sentence += ` On held-out sketches the largest contribution to the stream’s category scores comes from ${r.paths[big]} (${sig(contrib[big])}), the direct path gives ${sig(contrib[0])}.`;
+      const c = contrib.map((_, i) => marks.value(`stream.mean_abs_contribution.${i}`));
+      const big = c.indexOf(Math.max(...c));
+      sentence += ` On held-out sketches the largest contribution to the stream’s category scores comes from ${r.paths[big]} (${marks.say(`stream.mean_abs_contribution.${big}`, (v) => sig(v))}), the direct path gives ${marks.say('stream.mean_abs_contribution.0', (v) => sig(v))}.`;
     }
     const tables = WIRINGS.map((w) => dataTable(`Virtual weight strength, ${w} (reader by writer; “unused” where the wiring has no such path)`, ['reader', ...r.writers],
       r.readers.map((rd, i) => [rd, ...r.writers.map((_, j) => {
         const v = r[w].strength[i]?.[j];
         if (!Number.isFinite(v)) return 'not defined';
-        return `${fixed(v)}${r[w].used_by_the_network?.[i]?.[j] ? '' : ' (unused)'}`;
+        return `${marks.say(`${w}.strength.${i}.${j}`, fixed)}${r[w].used_by_the_network?.[i]?.[j] ? '' : ' (unused)'}`;
       })])));
     if (Array.isArray(contrib)) tables.push(dataTable('Stream: mean absolute contribution of each path to the category logits', ['path', 'contribution'], r.paths.map((p, i) => [p, sig(contrib[i])])));
     return { chart, sentence, tables };

@@ -1,0 +1,81 @@
+// One claim's verdict, as the results file states it (src/experiments/verdict.rs writes it):
+//   {claim, says, measure, word, excess: E, effect: E, null: E, untrained: E | null, margin, rule}
+// with E = {mean, ci: [lo, hi], per_seed}. Written as: the word (a sign and a border style of
+// its own, so it reads without colour), the numbers it came from, and the rule in a <details>.
+// The article's sentence for the claim is chosen by the word (claims.js).
+
+import { h } from '../dom.js';
+import { WORDS, claimFor, sentenceFor } from './claims.js';
+import { isEstimate, overSeeds } from './interval.js';
+import { fixed } from './format.js';
+
+/** A sign per word, beside the word itself. */
+const SIGNS = { supported: '✓', 'built in': '≡', 'not supported': '✗', inconclusive: '?' };
+
+/** Enough decimals to see a difference of a tenth of the margin (at least 2, at most 4). */
+function digitsFor(margin) {
+  return Number.isFinite(margin) && margin > 0 ? Math.min(4, Math.max(2, Math.ceil(-Math.log10(margin)) + 1)) : 3;
+}
+
+/** "0.031 [0.012, 0.050]" for an estimate, or '–'. */
+export function estimateText(e, digits = 3) {
+  if (!isEstimate(e)) return '–';
+  return `${fixed(e.mean, digits)} [${fixed(e.ci[0], digits)}, ${fixed(e.ci[1], digits)}]`;
+}
+
+/** The numbers a verdict came from, in one sentence. */
+export function numbersText(v) {
+  const d = digitsFor(v.margin);
+  const n = v.excess?.per_seed?.length ?? 0;
+  const parts = [`${v.measure ? `${v.measure}: ` : ''}effect − null ${estimateText(v.excess, d)} ${overSeeds(n)}`];
+  if (isEstimate(v.effect) && isEstimate(v.null)) parts.push(`effect ${estimateText(v.effect, d)}, null ${estimateText(v.null, d)}`);
+  parts.push(isEstimate(v.untrained) ? `untrained ${estimateText(v.untrained, d)}` : 'no untrained control for this claim');
+  if (Number.isFinite(v.margin)) parts.push(`margin ${fixed(v.margin, d)}`);
+  return `${parts.join('; ')}.`;
+}
+
+/** The word as a badge. */
+export function wordBadge(word) {
+  const known = WORDS.includes(/** @type {any} */ (word));
+  return h('span', { class: 'verdict-word', 'data-word': known ? word : 'inconclusive', 'data-role': 'verdict-word' },
+    h('span', { 'aria-hidden': 'true' }, `${SIGNS[word] ?? '?'} `), known ? word : `unknown word “${word}”`);
+}
+
+/**
+ * The verdict as an element. compact: the word and numbers only (under a figure); otherwise
+ * the article's sentence too.
+ * @param {any} v  a verdict object from a results file
+ * @param {{compact?: boolean}} [opts]
+ */
+export function renderVerdict(v, { compact = false } = {}) {
+  const claim = claimFor(v.claim);
+  const sentence = compact ? '' : sentenceFor(v.claim, v.word);
+  return h('div', { class: 'verdict-block', 'data-claim': v.claim ?? '', 'data-word': v.word ?? '' },
+    h('p', {},
+      h('span', { class: 'verdict-label' }, `Verdict${v.claim ? ` (${v.claim}${claim ? `, ${claim.title}` : ''})` : ''}: `),
+      wordBadge(v.word),
+      sentence ? ' ' : null,
+      sentence ? h('span', { 'data-role': 'verdict-sentence' }, sentence) : null),
+    h('p', { class: 'verdict-numbers', 'data-role': 'verdict-numbers' }, numbersText(v)),
+    h('details', {},
+      h('summary', {}, 'How the word is computed'),
+      v.says ? h('p', {}, h('strong', {}, 'Claim: '), v.says) : null,
+      h('p', {}, v.rule ?? 'The results file gives no rule.')));
+}
+
+/**
+ * Fills one article placeholder, <div data-verdict="EXPERIMENT">, from that experiment's
+ * results file (null: there is none).
+ */
+export function fillVerdict(el, file) {
+  const v = file?.verdict;
+  if (!v || typeof v !== 'object') {
+    el.replaceChildren(h('p', { class: 'verdict-missing', 'data-role': 'verdict-missing' },
+      file ? 'The results file has no computed verdict for this claim yet.' : 'No results file yet: no verdict.'));
+    el.dataset.word = '';
+    return false;
+  }
+  el.replaceChildren(renderVerdict(v));
+  el.dataset.word = v.word;
+  return true;
+}

@@ -106,9 +106,9 @@ function errorBar(svg, at, p0, p1, cls, across = false) {
 }
 
 /** The untrained control's mark: a hollow diamond, whatever the wiring (told apart by shape, not hue). */
-function controlMark(cls, x, y, r = 3.6) {
+function controlMark(cls, x, y, r = 3.6, key = false) {
   const pts = [[x, y - r], [x + r, y], [x, y + r], [x - r, y]].map((p) => p.map(round).join(',')).join(' ');
-  return s('polygon', { points: pts, class: `exp-untrained ${cls}`, 'data-mark': 'untrained' });
+  return s('polygon', { points: pts, class: `exp-untrained ${cls}`, ...(key ? {} : { 'data-mark': 'untrained' }) });
 }
 
 /** Clamp v into the domain [lo, hi] (either order). */
@@ -426,7 +426,7 @@ export function legend(items) {
           : it.kind === 'ci'
             ? s('g', { class: `exp-ci ${it.cls}` }, s('line', { x1: 13, x2: 13, y1: 1, y2: 11 }), s('line', { x1: 10, x2: 16, y1: 1, y2: 1 }), s('line', { x1: 10, x2: 16, y1: 11, y2: 11 }))
             : it.kind === 'untrained'
-              ? controlMark(it.cls, 13, 6, 4.4)
+              ? controlMark(it.cls, 13, 6, 4.4, true)
               : it.kind === 'swatch'
             ? s('rect', { x: 3, y: 1, width: 20, height: 10, class: `exp-swatch ${it.cls}`, ...(it.fill ? { fill: it.fill } : {}) })
             : [s('line', { x1: 1, x2: 25, y1: 6, y2: 6, class: `exp-line ${it.cls}` }), marker(it.cls, 13, 6, 3)]),

@@ -1,0 +1,185 @@
+// Verdicts and intervals on the page, on made-up inputs (never the shipped numbers):
+// - the verdict module writes, for every claim and every word, that word (with its own sign and
+//   border style), the sentence claims.js wrote for that word and no other, and the numbers the
+//   verdict came from;
+// - an experiment figure given a multi-seed results file draws one interval mark per number the
+//   summary has an estimate for, and one untrained mark per number the control has; its caption
+//   says how many seeds; the article's verdict for that claim shows the file's word;
+// - a figure given an older file (no summary, no controls) still draws, without intervals.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { pageFor, startAll } from './harness.mjs';
+
+let env;
+before(async () => {
+  env = await startAll();
+});
+after(async () => {
+  await env?.stop();
+});
+
+const RESULTS_RE = /\/data\/results\/[^/]+\.json$/;
+
+/** Serve `files` ({name: object}) as data/results/NAME.json, with an index naming them. */
+async function serveResults(page, files) {
+  await page.route(RESULTS_RE, (route) => {
+    const name = new URL(route.request().url()).pathname.split('/').pop().replace(/\.json$/, '');
+    const value = name === 'index' ? { experiments: Object.keys(files) } : files[name];
+    if (value === undefined) return route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found\n' });
+    return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(value) });
+  });
+}
+
+/** A made-up estimate over `n` seeds around `mean`. */
+function est(mean, n = 3, half = 0.05) {
+  return { mean, ci: [mean - half, mean + half], per_seed: Array.from({ length: n }, (_, i) => mean + (i - (n - 1) / 2) * half / n) };
+}
+
+/** A made-up lesion output (seed 1's shape, a few keys) and a multi-seed file around it. */
+const LESION_EXAMPLE = {
+  experiment: 'lesion', seed: 1, size: 'full', chance: 0.1,
+  stream: { none: 0.9, V1: 0.6, V2: 0.5, mean_one_removed: 0.55, mean_two_removed: 0.3 },
+  hierarchy: { none: 0.95, V1: 0.1, V2: 0.2, mean_one_removed: 0.15, mean_two_removed: 0.1 },
+};
+function lesionFile(word) {
+  return {
+    seeds: [1, 2, 3], size: 'full', claim: 'LE',
+    verdict: { claim: 'LE', says: 'made-up claim', measure: 'made-up measure', word, excess: est(0.031, 3, 0.019), effect: est(0.5), null: est(0.47, 3, 0), untrained: est(-0.002, 3, 0.008), margin: 0.02, rule: 'made-up rule' },
+    example: LESION_EXAMPLE,
+    // Five numbers drawn as bars have an estimate: none, V1 and V2 of the stream, none and V1 of the hierarchy.
+    summary: { stream: { none: est(0.88), V1: est(0.58), V2: est(0.52), mean_one_removed: est(0.55) }, hierarchy: { none: est(0.94), V1: est(0.12) } },
+    // Two have an untrained control.
+    untrained: { summary: { stream: { none: est(0.1) }, hierarchy: { none: est(0.11) } } },
+  };
+}
+
+test('the verdict module gives every claim its sentence for each word, the word\'s mark and the numbers', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await serveResults(page, {});
+  await page.goto(env.url, { waitUntil: 'load' });
+  const out = await page.evaluate(async () => {
+    const { CLAIMS, WORDS } = await import('./js/experiments/claims.js');
+    const { renderVerdict, fillVerdict } = await import('./js/experiments/verdict.js');
+    const e = (mean, lo, hi) => ({ mean, ci: [lo, hi], per_seed: [mean, mean, mean, mean, mean] });
+    const rows = [];
+    for (const c of CLAIMS) {
+      for (const word of WORDS) {
+        const el = renderVerdict({ claim: c.id, says: 's', measure: 'stream − hierarchy', word, excess: e(0.031, 0.012, 0.05), effect: e(0.5, 0.49, 0.51), null: e(0.469, 0.469, 0.469), untrained: word === 'built in' ? e(0.02, 0.01, 0.03) : null, margin: 0.02, rule: 'the rule' });
+        document.body.append(el);
+        const badge = el.querySelector('[data-role="verdict-word"]');
+        rows.push({
+          id: c.id, word,
+          shown: el.querySelector('[data-role="verdict-sentence"]')?.textContent ?? '',
+          wrote: c.sentences[word],
+          others: WORDS.filter((w) => w !== word).map((w) => c.sentences[w]),
+          badgeWord: badge.dataset.word,
+          badgeText: badge.textContent,
+          border: getComputedStyle(badge).borderTopStyle,
+          numbers: el.querySelector('[data-role="verdict-numbers"]').textContent,
+          rule: el.querySelector('details')?.textContent ?? '',
+        });
+        el.remove();
+      }
+    }
+    const box = document.createElement('div');
+    const filled = fillVerdict(box, { example: {} });
+    const none = box.textContent;
+    const unknown = renderVerdict({ claim: 'P1', word: 'proven', excess: e(1, 0, 2), margin: 0.02 });
+    return { rows, claims: CLAIMS.map((c) => c.id), filled, none, unknown: { text: unknown.textContent, word: unknown.querySelector('[data-role="verdict-word"]').dataset.word } };
+  });
+  assert.deepEqual(out.claims, ['P1', 'P2', 'P3', 'RF', 'SP', 'TU', 'LE', 'DG', 'VW', 'GA'], 'one entry per claim the issue names');
+  assert.equal(out.rows.length, 40);
+  for (const r of out.rows) {
+    assert.ok(r.wrote && r.wrote.length > 40, `${r.id} has a sentence for "${r.word}"`);
+    assert.equal(r.shown, r.wrote, `${r.id} "${r.word}" shows its own sentence`);
+    assert.ok(!r.others.includes(r.shown), `${r.id}: "${r.word}" has a sentence no other word has`);
+    assert.equal(r.badgeWord, r.word);
+    assert.ok(r.badgeText.includes(r.word), `the word "${r.word}" is written, not only coloured`);
+    assert.match(r.numbers, /effect − null 0\.031 \[0\.012, 0\.050\] over 5 seeds/);
+    assert.match(r.numbers, r.word === 'built in' ? /untrained 0\.020 \[0\.010, 0\.030\]/ : /no untrained control/);
+    assert.match(r.numbers, /margin 0\.020/);
+    assert.match(r.rule, /the rule/);
+  }
+  // Each word has a border style of its own (so it does not rest on colour alone).
+  const styles = new Map(out.rows.filter((r) => r.id === 'P1').map((r) => [r.word, r.border]));
+  assert.equal(new Set(styles.values()).size, 4, `border styles ${JSON.stringify([...styles])}`);
+  assert.equal(out.filled, false);
+  assert.match(out.none, /no computed verdict/);
+  assert.match(out.unknown.text, /unknown word “proven”/);
+  assert.equal(out.unknown.word, 'inconclusive', 'an unknown word is not dressed as a known one');
+  assert.deepEqual(problems, []);
+});
+
+/** Scroll to one experiment figure and wait until it is drawn (or has said why not). */
+async function drawn(page, name) {
+  const fig = page.locator(`figure[data-experiment="${name}"]`);
+  await fig.scrollIntoViewIfNeeded();
+  await page.waitForFunction((n) => ['file', 'none', 'error'].includes(document.querySelector(`figure[data-experiment="${n}"]`)?.dataset.state), name, { timeout: 30_000 });
+  return fig.evaluate((f) => ({
+    state: f.dataset.state,
+    bars: f.querySelectorAll('.exp-body .exp-bar').length,
+    ci: f.querySelectorAll('.exp-body [data-mark="ci"]').length,
+    untrained: f.querySelectorAll('.exp-body [data-mark="untrained"]').length,
+    source: f.querySelector('[data-role="source"]').textContent,
+    sentence: f.querySelector('[data-role="sentence"]').textContent,
+    verdict: f.querySelector('[data-role="verdict"] [data-role="verdict-word"]')?.dataset.word ?? null,
+  }));
+}
+
+test('a figure given a results file with intervals draws them and the untrained control; the article shows the computed word', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await serveResults(page, { lesion: lesionFile('not supported') });
+  await page.goto(env.url, { waitUntil: 'load' });
+  const fig = await drawn(page, 'lesion');
+  assert.equal(fig.state, 'file');
+  assert.ok(fig.bars >= 6, `${fig.bars} bars`);
+  assert.equal(fig.ci, 5, 'one interval per number the summary has an estimate for');
+  assert.equal(fig.untrained, 2, 'one untrained mark per number the control has');
+  assert.match(fig.source, /mean and 95\u2009% interval over 3 seeds/);
+  assert.match(fig.sentence, /Over 3 seeds/);
+  assert.match(fig.sentence, /88\u2009% \[83\u2009%, 93\u2009%\]/, 'the sentence quotes the mean over seeds and its interval');
+  assert.equal(fig.verdict, 'not supported');
+  // The error bar spans the interval: its ends sit where the axis puts 0.83 and 0.93.
+  const span = await page.evaluate(() => {
+    const f = document.querySelector('figure[data-experiment="lesion"]');
+    const g = f.querySelector('.exp-body [data-mark="ci"]');
+    const xs = [...g.querySelectorAll('line')].flatMap((l) => [Number(l.getAttribute('x1')), Number(l.getAttribute('x2'))]);
+    const ticks = [...f.querySelectorAll('.exp-body text.exp-tick')].filter((t) => /^\d+ %$/.test(t.textContent)).map((t) => [parseFloat(t.textContent) / 100, Number(t.getAttribute('x'))]);
+    return { lo: Math.min(...xs), hi: Math.max(...xs), ticks };
+  });
+  const [[v0, x0], [v1, x1]] = [span.ticks[0], span.ticks[span.ticks.length - 1]];
+  const px = (v) => x0 + ((v - v0) / (v1 - v0)) * (x1 - x0);
+  assert.ok(Math.abs(span.lo - px(0.83)) < 1 && Math.abs(span.hi - px(0.93)) < 1, `error bar ${span.lo}–${span.hi}, expected ${px(0.83)}–${px(0.93)}`);
+
+  // The article's verdict for the claim: the word from the file and the sentence for that word.
+  const article = page.locator('[data-verdict="lesion"]');
+  await article.scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelector('[data-verdict="lesion"]')?.dataset.word !== undefined, null, { timeout: 30_000 });
+  const said = await article.evaluate(async (el) => {
+    const { CLAIMS } = await import('./js/experiments/claims.js');
+    return { word: el.dataset.word, sentence: el.querySelector('[data-role="verdict-sentence"]')?.textContent, expected: CLAIMS.find((c) => c.id === 'LE').sentences['not supported'] };
+  });
+  assert.equal(said.word, 'not supported');
+  assert.equal(said.sentence, said.expected);
+  assert.deepEqual(problems, []);
+});
+
+test('a figure given an older results file (one output, no summary, no controls) still draws, without intervals', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await serveResults(page, { lesion: LESION_EXAMPLE, 'edge-probe': { seeds: [1], example: { experiment: 'edge-probe', seed: 1, size: 'full', chance: 0.125, stream: { V1: { l4: 0.9, l23: 0.8, l5: 0.7 } }, hierarchy: { V1: { l4: 0.9, l23: 0.8, l5: 0.6 } } } } });
+  await page.goto(env.url, { waitUntil: 'load' });
+  const old = await drawn(page, 'lesion');
+  assert.equal(old.state, 'file');
+  assert.ok(old.bars >= 6);
+  assert.equal(old.ci, 0);
+  assert.equal(old.untrained, 0);
+  assert.match(old.source, /one seed \(seed 1\); no interval/);
+  assert.equal(old.verdict, null, 'no verdict where the file has none');
+  const edge = await drawn(page, 'edge-probe');
+  assert.equal(edge.state, 'file', 'a multi-seed file with only part of its keys draws what is there');
+  assert.equal(edge.ci, 0);
+  const svgs = await page.locator('figure[data-experiment="edge-probe"] .exp-body svg').count();
+  assert.ok(svgs >= 3);
+  assert.deepEqual(problems, []);
+});

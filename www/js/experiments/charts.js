@@ -221,7 +221,8 @@ export function barChart(opts) {
   });
   opts.series.forEach((ser, j) => {
     const at = (i) => plot.left + band * (i + 0.5) - (k * bw) / 2 + j * bw + bw / 2;
-    extras(svg, ser, n, { at, v: y }, opts.y);
+    // Over a filled bar the interval is drawn in the text colour, so that it shows on the bar.
+    extras(svg, { ...ser, cls: `${ser.cls} exp-bar-ci` }, n, { at, v: y }, opts.y);
   });
   if (opts.xTitle) svg.append(text((plot.left + plot.right) / 2, plot.height - 1, opts.xTitle, 'exp-text exp-axis-title'));
   chanceLine(svg, y, plot, opts.chance, opts.chanceLabel);
@@ -266,7 +267,7 @@ export function hbarChart(opts) {
   });
   opts.series.forEach((ser, j) => {
     const at = (i) => top + i * rowH + 2 + j * bh + bh / 2;
-    extras(svg, ser, opts.rows.length, { at, v: x }, opts.x, true);
+    extras(svg, { ...ser, cls: `${ser.cls} exp-bar-ci` }, opts.rows.length, { at, v: x }, opts.x, true);
   });
   if (Number.isFinite(opts.chance)) {
     svg.append(s('line', { x1: round(x(opts.chance)), x2: round(x(opts.chance)), y1: top - 4, y2: bottom, class: 'exp-chance' }));

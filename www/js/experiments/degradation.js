@@ -94,7 +94,7 @@ export default {
   title: 'Deeper plain networks train worse',
   runLabel: 'Train in your browser',
   progressWord: 'Training',
-  runHelp: `Trains six small networks (plain and residual, depths ${LIVE_DEPTHS.join(', ')}) for ${LIVE_STEPS} steps of 32 sketches each, one step of each in turn, in a background worker, and draws their loss as it falls.`,
+  runHelp: `Trains six small networks (plain and residual, depths ${LIVE_DEPTHS.join(', ')}), one seed, for ${LIVE_STEPS} steps of 32 sketches each, one step of each in turn, in a background worker, and draws their loss as it falls.`,
   look: 'Small networks of 1 to 16 stations, trained on the same sketches with the same budget; the only difference is the wiring: plain (each block replaces its input) or residual (each block adds to it). The first chart is the training error at the end, the second the loss as training goes.',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);

@@ -131,7 +131,7 @@ export function mountExperiment(fig, spec, fileState) {
   const controls = h('div', { class: 'exp-controls', role: 'group', 'aria-label': `Run “${spec.title}” in your browser` },
     h('label', { class: 'exp-seed', for: seedInput.id }, 'Seed ', seedInput),
     runButton, cancelButton, fileButton, progressBox,
-    h('p', { class: 'exp-help', id: `${id}-runhelp` }, spec.runHelp ?? 'Runs the quick size of this experiment on the shipped weights, in a background worker: the page stays usable.'));
+    h('p', { class: 'exp-help', id: `${id}-runhelp` }, spec.runHelp ?? 'Runs the quick size of this experiment on one seed of the shipped weights, in a background worker: the page stays usable. Intervals over seeds come from the native runs in the results file only.'));
   const captionId = `${id}-caption`;
   const sentence = h('span', { class: 'exp-sentence', 'data-role': 'sentence' });
   const source = h('span', { class: 'exp-source', 'data-role': 'source' });

@@ -29,7 +29,7 @@ export const CLAIMS = [
     experiment: 'variability',
     title: 'Variability (prediction 2)',
     sentences: {
-      supported: 'Across the seeds, the stations before the previous one explain more of a station’s layer-5 variability than a permutation null does, by more than the margin. In this model variability does arrive from earlier stations directly; which definition of “preceding station” this answers is said in the figure.',
+      supported: 'Across the seeds, the stations before the previous one explain more of a station’s layer-5 variability than a permutation null does, by more than the margin. In this model variability does arrive from earlier stations directly; which layer of the previous station serves as the regressor (and so which definition of “preceding area” this answers) is named with the numbers below.',
       'built in': 'Earlier stations explain more of a station’s layer-5 variability than the permutation null, but untrained models with the same wiring do so almost as much: the extra variance is carried by the skip connections themselves, before any learning, so the wiring answers the question rather than what the stations learned.',
       'not supported': 'Across the seeds, the stations before the previous one add no more to a station’s layer-5 variability than the permutation null, within the margin: in this model, what the previous station carries accounts for the variability.',
       inconclusive: 'The seeds disagree about whether earlier stations add to a station’s layer-5 variability beyond the permutation null: the interval spans both no effect and the margin. The question stays open for this model.',
@@ -84,9 +84,9 @@ export const CLAIMS = [
     experiment: 'lesion',
     title: 'Paths',
     sentences: {
-      supported: 'Across the seeds, removing one station costs the stream less category accuracy than the fair lesion of the hierarchy (its station bypassed, not zeroed), by more than the margin. Four stations are still too few to show the near-immunity Veit and colleagues saw in deep residual networks.',
+      supported: 'Across the seeds, removing one station costs the stream less category accuracy than removing one costs the hierarchy, by more than the margin, under the lesion named with the numbers below (a fair one lets the signal bypass the hierarchy’s station rather than zeroing it). Four stations are still too few to show the near-immunity Veit and colleagues saw in deep residual networks.',
       'built in': 'Removing one station costs the stream less than the hierarchy, but untrained models show the same gap: it follows from the wiring, not from what training made of it.',
-      'not supported': 'Across the seeds, removing one station does not cost the stream less than bypassing one in the hierarchy, within the margin: with the fair lesion, the two wirings lose about equally, or the stream loses more.',
+      'not supported': 'Across the seeds, removing one station does not cost the stream less than bypassing one in the hierarchy, within the margin: under this lesion the two wirings lose about equally, or the stream loses more.',
       inconclusive: 'The seeds disagree about whether the stream loses less than the hierarchy when a station is removed: the interval spans both no difference and the margin.',
     },
   },
@@ -95,7 +95,7 @@ export const CLAIMS = [
     experiment: 'degradation',
     title: 'Depth',
     sentences: {
-      supported: 'Across the seeds, deep plain networks end training with a higher training error than residual networks of the same depth, by more than the margin, with both normalised: depth itself, not the scale of the signal, is what the plain networks fail at here, as He et al. found.',
+      supported: 'Across the seeds, deep plain networks end training with a higher training error than residual networks of the same depth, by more than the margin: the degradation He et al. describe, here in small networks on a small task. Whether it comes from depth itself or from the scale of the signal depends on the normalisation named with the numbers below.',
       'built in': 'Deep plain networks end with a higher training error than residual ones, but the gap is already there before training: it reflects the two wirings’ starting points more than what they learn.',
       'not supported': 'Across the seeds, deep plain networks do not end training with a higher error than residual ones by the margin: in these small networks and this training budget, we do not see degradation.',
       inconclusive: 'The seeds disagree about whether deep plain networks train worse than residual ones: the interval spans both no difference and the margin.',

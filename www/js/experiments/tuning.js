@@ -44,6 +44,16 @@ function similarityPaths(tree, path = [], out = []) {
   return out;
 }
 
+/** Under a panel: the similarities to macaque V1 that name this measure, else what the file says of the macaque. */
+function macaqueLine(marks, sims, key, said) {
+  const mine = sims.filter((p) => p.split('.').includes(key));
+  if (mine.length) {
+    return h('p', { class: 'exp-macaque' }, h('strong', {}, 'Similarity to macaque V1: '),
+      mine.map((p) => `${p.split('.').filter((x) => x !== key).join(' ').replace(/_/g, ' ')} ${marks.say(p, fixed)}`).join('; '));
+  }
+  return said ? h('p', { class: 'exp-macaque' }, h('strong', {}, 'Macaque (as the results file states it): '), said) : null;
+}
+
 function curves(r, w) {
   const all = (r[w]?.l4?.curves ?? []).map((c) => ({ ...c, cv: circularVariance(c.curve) }));
   const pick = all.sort((a, b) => a.cv - b.cv).slice(0, 3);
@@ -75,6 +85,7 @@ export default {
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
     const rows = WIRINGS.flatMap((w) => LAYERS.map(([l, name]) => ({ w, l, label: `${w === 'stream' ? 'stream' : 'hier.'} ${name}`, cls: `exp-${w}` })));
+    const sims = similarityPaths(r);
     const medianPaths = rows.flatMap((row) => MEASURES.map((m) => `${row.w}.${row.l}.${m.key}.median`));
     const mac = r.macaque_v1 ?? {};
     const chart = h('div', {},
@@ -94,14 +105,13 @@ export default {
             width: 220,
             left: 70,
           }),
-          h('p', { class: 'exp-macaque' }, h('strong', {}, 'Macaque: '), mac[m.key] ?? '–')))),
+          macaqueLine(marks, sims, m.key, mac[m.key])))),
       h('p', { class: 'exp-subhead' }, 'The three most selective V1 L4 units (tuning curves, normalised)'),
       sideBySide(curves(r, 'stream'), curves(r, 'hierarchy')),
       mac.source ? h('p', { class: 'exp-note' }, `Macaque values: ${mac.source}`) : null);
     const say = (w, l, k, fmt) => marks.say(`${w}.${l}.${k}`, fmt);
     const n = r.orientations;
     let sentence = `${marks.lead} the median circular variance of V1 L4 is ${say('stream', 'l4', 'circular_variance.median', fixed)} in the stream and ${say('hierarchy', 'l4', 'circular_variance.median', fixed)} in the hierarchy; the median bandwidth is ${say('stream', 'l4', 'bandwidth_deg.median', degrees)} and ${say('hierarchy', 'l4', 'bandwidth_deg.median', degrees)}; ${say('stream', 'l4', 'f1_f0.simple_fraction', pct)} of stream L4 units and ${say('hierarchy', 'l4', 'f1_f0.simple_fraction', pct)} of hierarchy L4 units are simple (F1/F0 > 1)${Number.isFinite(n) ? `, from gratings at ${n} orientations (every ${+(180 / n).toFixed(1)}°)` : ''}.`;
-    const sims = similarityPaths(r);
     if (sims.length) {
       sentence += ` Similarity to the published macaque V1 distributions, as the tuning experiment computes it (1: the same distribution): ${sims.map((p) => `${p.replace(/\./g, ' ').replace(/_/g, ' ')} ${marks.say(p, fixed)}`).join('; ')}.`;
     }

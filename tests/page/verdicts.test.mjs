@@ -4,12 +4,18 @@
 //   verdict came from;
 // - an experiment figure given a multi-seed results file draws one interval mark per number the
 //   summary has an estimate for, and one untrained mark per number the control has; its caption
-//   says how many seeds; the article's verdict for that claim shows the file's word;
+//   says how many seeds; the article's verdict for that claim shows the file's word; axe-core
+//   finds nothing serious in the figure or the verdict, light or dark;
 // - a figure given an older file (no summary, no controls) still draws, without intervals.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { pageFor, startAll } from './harness.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let env;
 before(async () => {
@@ -162,12 +168,39 @@ test('a figure given a results file with intervals draws them and the untrained 
   });
   assert.equal(said.word, 'not supported');
   assert.equal(said.sentence, said.expected);
+  assert.deepEqual(await seriousAxe(page, ['figure[data-experiment="lesion"]', '[data-verdict="lesion"]']), []);
   assert.deepEqual(problems, []);
 });
 
+test('the verdict and the interval marks pass axe-core in the dark scheme too', async (t) => {
+  const { page, problems } = await pageFor(t, env, { colorScheme: 'dark' });
+  await serveResults(page, { lesion: lesionFile('built in') });
+  await page.goto(env.url, { waitUntil: 'load' });
+  await drawn(page, 'lesion');
+  await page.locator('[data-verdict="lesion"]').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelector('[data-verdict="lesion"]')?.dataset.word === 'built in', null, { timeout: 30_000 });
+  assert.deepEqual(await seriousAxe(page, ['figure[data-experiment="lesion"]', '[data-verdict="lesion"]']), []);
+  assert.deepEqual(problems, []);
+});
+
+/** axe-core's serious and critical violations within `selectors` (evaluated through DevTools, so the CSP is untouched). */
+async function seriousAxe(page, selectors) {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (include) => {
+    const r = await window.axe.run({ include: include.map((s) => [s]) }, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  }, selectors);
+}
+
 test('a figure given an older results file (one output, no summary, no controls) still draws, without intervals', async (t) => {
   const { page, problems } = await pageFor(t, env);
-  await serveResults(page, { lesion: LESION_EXAMPLE, 'edge-probe': { seeds: [1], example: { experiment: 'edge-probe', seed: 1, size: 'full', chance: 0.125, stream: { V1: { l4: 0.9, l23: 0.8, l5: 0.7 } }, hierarchy: { V1: { l4: 0.9, l23: 0.8, l5: 0.6 } } } } });
+  // Gating's own output has a key `example` (its example unit): it must not pass for a multi-seed file.
+  const gating = {
+    experiment: 'gating', seed: 1, size: 'full', possible_patterns: 4,
+    stations: [{ station: 'V1', patterns: [1, 2, 3, 2], mean_patterns_per_unit: 2.25 }],
+    example: { station: 'V1', unit: 0, kernel_shape: [3, 3, 1], conditions: [{ input: 'a', banks_open: [true, false], kernel: [1, 0, -1, 1, 0, -1, 1, 0, -1] }], kernel_correlation: [[1]] },
+  };
+  await serveResults(page, { gating, lesion: LESION_EXAMPLE, 'edge-probe': { seeds: [1], example: { experiment: 'edge-probe', seed: 1, size: 'full', chance: 0.125, stream: { V1: { l4: 0.9, l23: 0.8, l5: 0.7 } }, hierarchy: { V1: { l4: 0.9, l23: 0.8, l5: 0.6 } } } } });
   await page.goto(env.url, { waitUntil: 'load' });
   const old = await drawn(page, 'lesion');
   assert.equal(old.state, 'file');
@@ -181,5 +214,8 @@ test('a figure given an older results file (one output, no summary, no controls)
   assert.equal(edge.ci, 0);
   const svgs = await page.locator('figure[data-experiment="edge-probe"] .exp-body svg').count();
   assert.ok(svgs >= 3);
+  const gated = await drawn(page, 'gating');
+  assert.equal(gated.state, 'file');
+  assert.match(gated.sentence, /In this run units use 2\.3 \(V1\)/, 'drawn from the output itself, not from its example unit');
   assert.deepEqual(problems, []);
 });

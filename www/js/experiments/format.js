@@ -2,6 +2,7 @@
 // from what its path says it is (an accuracy is a percentage, a correlation two decimals).
 
 import { STATIONS } from '../names.js';
+import { isMultiSeed } from './interval.js';
 
 const NBSP = '\u2009';
 const MINUS = '\u2212';
@@ -45,7 +46,7 @@ export function degrees(v) {
 export function lookup(results, path) {
   const [exp, ...rest] = path.split('.');
   const file = results?.[exp];
-  if (file && typeof file === 'object' && file.example && typeof file.example === 'object') {
+  if (isMultiSeed(file)) {
     const e = walk(file.summary, rest, file.example);
     if (e && typeof e === 'object' && Number.isFinite(e.mean) && Array.isArray(e.ci)) return e;
     return walk(file.example, rest, file.example);

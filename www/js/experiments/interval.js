@@ -41,9 +41,12 @@ export function isEstimate(v) {
   return Boolean(v) && typeof v === 'object' && Number.isFinite(v.mean) && Array.isArray(v.ci) && v.ci.length === 2;
 }
 
-/** The file is in the multi-seed shape (it has seed 1's output under `example`). */
+/**
+ * The file is in the multi-seed shape: a list of seeds and seed 1's output under `example`.
+ * (Both, since one experiment's own output, gating's, has a key `example` of its own.)
+ */
 export function isMultiSeed(file) {
-  return Boolean(file) && typeof file === 'object' && Boolean(file.example) && typeof file.example === 'object';
+  return Boolean(file) && typeof file === 'object' && Array.isArray(file.seeds) && Boolean(file.example) && typeof file.example === 'object';
 }
 
 /**

@@ -91,7 +91,7 @@ function describe(r, m = new Marks(r)) {
 
 export default {
   name: 'degradation',
-  title: 'Deeper plain networks train worse',
+  title: 'Do deeper plain networks train worse?',
   runLabel: 'Train in your browser',
   progressWord: 'Training',
   runHelp: `Trains six small networks (plain and residual, depths ${LIVE_DEPTHS.join(', ')}), one seed, for ${LIVE_STEPS} steps of 32 sketches each, one step of each in turn, in a background worker, and draws their loss as it falls.`,

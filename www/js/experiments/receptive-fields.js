@@ -27,7 +27,7 @@ function maps(r, w) {
 
 export default {
   name: 'receptive-fields',
-  title: 'Receptive fields: reliable early, sparse late',
+  title: 'Receptive fields: reliable early, sparse late?',
   look: 'White-noise reverse correlation: the spike-triggered average of the centre unit of every channel, measured twice on independent noise. Reliability is the correlation of the two (1: the same map twice, 0: no stable map). The post expects reliable fields early and, later, a code that single maps do not describe. Below, each layer’s most reliable unit (blue darker, red lighter than average).',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);

@@ -12,7 +12,7 @@ const LAYERS = RATE_LAYERS.map((l) => [l, LAYER_LABELS[l]]);
 
 export default {
   name: 'sparseness',
-  title: 'No grandmother cells: a combinatorial code',
+  title: 'Grandmother cells or a combinatorial code?',
   look: 'Treves–Rolls sparseness of unit responses to held-out sketches (0: every unit answers everything, 1: one unit, one stimulus): lifetime (one unit across stimuli) and population (one stimulus across units). Last: for IT L2/3, how many of the ten categories drive each unit to at least half its best response. A grandmother-cell code would pile up at 1.',
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
@@ -31,7 +31,7 @@ export default {
     }));
     const hist = (w) => r[w]?.IT?.l23?.histogram ?? [];
     const cats = Array.from({ length: Math.max(hist('stream').length, hist('hierarchy').length, 10) }, (_, i) => String(i + 1));
-    const hmax = Math.max(1, ...hist('stream'), ...hist('hierarchy'));
+    const hmax = Math.max(1, ...WIRINGS.flatMap((w) => cats.map((_, i) => marks.ci(`${w}.IT.l23.histogram.${i}`)?.[1] ?? hist(w)[i] ?? 0)));
     const chart = h('div', {},
       legend([...WIRING_LEGEND, ...statsLegend(marks, { control })]),
       h('div', { class: 'exp-multiples exp-two' },
@@ -41,7 +41,7 @@ export default {
       h('div', { class: 'exp-narrow' }, barChart({
         label: 'Histogram of the number of categories driving each IT L2/3 unit, stream and hierarchy',
         categories: cats,
-        series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: cats.map((_, i) => hist(w)[i] ?? 0), ci: cats.map((_, i) => marks.ci(`${w}.IT.l23.histogram.${i}`)) })),
+        series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: cats.map((_, i) => marks.value(`${w}.IT.l23.histogram.${i}`) ?? hist(w)[i] ?? 0), ci: cats.map((_, i) => marks.ci(`${w}.IT.l23.histogram.${i}`)) })),
         y: [0, hmax * 1.1],
         xTitle: 'categories driving the unit',
         yTitle: 'units',

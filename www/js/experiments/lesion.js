@@ -34,10 +34,12 @@ export default {
     const say = (path) => m.say(path, pct);
     const chance = r.chance ?? 0.1;
     const sentence = `${m.lead} both start at ${say('stream.none')} (stream) and ${say('hierarchy.none')} (hierarchy) intact. With one station removed the stream averages ${say('stream.mean_one_removed')} and the hierarchy ${say('hierarchy.mean_one_removed')}; with two, ${say('stream.mean_two_removed')} and ${say('hierarchy.mean_two_removed')} (chance ${pct(chance)}).`;
+    const diff = m.sayDifference('mean_one_removed', (v) => `${v > 0 ? '+' : v < 0 ? '\u2212' : ''}${Math.abs(v * 100).toFixed(1)} points`);
+    const sentenceAll = diff ? `${sentence} Paired over seeds, one station removed: ${diff}.` : sentence;
     const table = dataTable('Category accuracy with stations removed', ['removed', ...WIRINGS],
       [...rows.map((k) => [k, say(`stream.${k}`), say(`hierarchy.${k}`)]),
         ['mean, one removed', say('stream.mean_one_removed'), say('hierarchy.mean_one_removed')],
         ['mean, two removed', say('stream.mean_two_removed'), say('hierarchy.mean_two_removed')]]);
-    return { chart, sentence, tables: [table] };
+    return { chart, sentence: sentenceAll, tables: [table] };
   },
 };

@@ -112,6 +112,8 @@ export default {
     const say = (w, l, k, fmt) => marks.say(`${w}.${l}.${k}`, fmt);
     const n = r.orientations;
     let sentence = `${marks.lead} the median circular variance of V1 L4 is ${say('stream', 'l4', 'circular_variance.median', fixed)} in the stream and ${say('hierarchy', 'l4', 'circular_variance.median', fixed)} in the hierarchy; the median bandwidth is ${say('stream', 'l4', 'bandwidth_deg.median', degrees)} and ${say('hierarchy', 'l4', 'bandwidth_deg.median', degrees)}; ${say('stream', 'l4', 'f1_f0.simple_fraction', pct)} of stream L4 units and ${say('hierarchy', 'l4', 'f1_f0.simple_fraction', pct)} of hierarchy L4 units are simple (F1/F0 > 1)${Number.isFinite(n) ? `, from gratings at ${n} orientations (every ${+(180 / n).toFixed(1)}°)` : ''}.`;
+    const retina = WIRINGS.map((w) => marks.retina(`${w}.l4.circular_variance.median`));
+    if (retina.some((v) => v !== null)) sentence += ` With a retina of centre–surround cells only, the median circular variance of V1 L4 is ${fixed(retina[0] ?? NaN)} (stream) and ${fixed(retina[1] ?? NaN)} (hierarchy).`;
     if (sims.length) {
       sentence += ` Similarity to the published macaque V1 distributions, as the tuning experiment computes it (1: the same distribution): ${sims.map((p) => `${p.replace(/\./g, ' ').replace(/_/g, ' ')} ${marks.say(p, fixed)}`).join('; ')}.`;
     }

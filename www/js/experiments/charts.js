@@ -87,7 +87,7 @@ function chanceLine(svg, y, plot, chance, label = 'chance') {
   svg.append(text(plot.right - 2, y(chance) - 3, label, 'exp-text exp-chance-label', 'end'));
 }
 
-/** An error bar from lo to hi along y (or along x when `across`), capped, clamped to [min, max] pixels. */
+/** A capped error bar from pixel p0 to p1 along y (along x when `across`), at `at` on the other axis. */
 function errorBar(svg, at, p0, p1, cls, across = false) {
   if (!Number.isFinite(p0) || !Number.isFinite(p1)) return;
   const cap = 3;
@@ -117,8 +117,9 @@ function clamp(v, [lo, hi]) {
 }
 
 /**
- * A series' intervals and untrained marks at the positions `pos(i)` → [x, y-scale or x-scale]:
- * ser.ci[i] = [lo, hi] or null; ser.control[i] = number or null.
+ * A series' intervals (ser.ci[i] = [lo, hi] or null) and untrained marks (ser.control[i] = a
+ * number or null), clamped to the value axis' `domain`. place.at(i): where mark i sits across
+ * the value axis; place.v(value): where a value sits along it; `across`: the value axis is x.
  */
 function extras(svg, ser, n, place, domain, across = false) {
   for (let i = 0; i < n; i++) {

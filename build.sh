@@ -208,12 +208,14 @@ train() {
     done
 }
 
-# Runs the ten experiments natively (full size) into the results file the page reads.
+# Runs the ten experiments natively (full size) on every trained seed, untrained and on the
+# retina control, into the results file the page reads. ARGS go to `ventral-stream
+# experiments` (e.g. --seeds 1,2,3, --jobs 1, --reuse DIR to resume a long run).
 experiments() {
     cargo build --release
     mkdir -p www/data
     say "experiments: writing www/data/results.json"
-    ./target/release/ventral-stream experiments --seed 1 --size full --out www/data/results.json "$@"
+    ./target/release/ventral-stream experiments --size full --jobs 2 --out www/data/results.json "$@"
 }
 
 usage() {

@@ -248,8 +248,13 @@ fn split_results_writes_one_file_per_experiment_and_an_index() {
     let whole = scratch("split/results.json");
     std::fs::create_dir_all(whole.parent().unwrap()).unwrap();
     let all = serde_json::json!({
-        "lesion": { "stream": { "none": 0.93 }, "seed": 1 },
-        "receptive-fields": { "maps": [[0.5, -0.25], [1.0, 0.0]] },
+        "seeds": [1, 2, 3],
+        "size": "full",
+        "verdicts": { "LE": { "word": "supported" } },
+        "experiments": {
+            "lesion": { "example": { "stream": { "none": 0.93 } }, "claim": "LE" },
+            "receptive-fields": { "example": { "maps": [[0.5, -0.25], [1.0, 0.0]] }, "claim": "RF" },
+        },
     });
     std::fs::write(&whole, serde_json::to_string_pretty(&all).unwrap()).unwrap();
     let out = bin(&["split-results", whole.to_str().unwrap()]);
@@ -259,14 +264,40 @@ fn split_results_writes_one_file_per_experiment_and_an_index() {
         serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap()
     };
     assert_eq!(read("index.json"), serde_json::json!({ "experiments": ["lesion", "receptive-fields"] }));
-    assert_eq!(read("lesion.json"), all["lesion"]);
-    assert_eq!(read("receptive-fields.json"), all["receptive-fields"]);
+    let lesion = read("lesion.json");
+    assert_eq!(lesion["example"], all["experiments"]["lesion"]["example"]);
+    assert_eq!((&lesion["seeds"], &lesion["size"]), (&all["seeds"], &all["size"]));
+    assert_eq!(lesion["verdict"]["word"], "supported");
+    assert_eq!(read("receptive-fields.json")["verdict"], serde_json::Value::Null);
 
     // A key that is not an experiment is refused, not written as a file.
-    std::fs::write(&whole, r#"{"../escape": {}}"#).unwrap();
+    std::fs::write(&whole, r#"{"experiments": {"../escape": {}}}"#).unwrap();
     let out = bin(&["split-results", whole.to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an experiment"));
+}
+
+#[test]
+fn experiments_name_a_missing_weights_file_and_how_to_make_it() {
+    let empty = scratch("no-weights");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = bin(&[
+        "experiments",
+        "--weights-dir",
+        empty.to_str().unwrap(),
+        "--size",
+        "quick",
+        "--only",
+        "lesion",
+        "--out",
+        scratch("never.json").to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains(&empty.join("stream.safetensors").display().to_string()), "{err}");
+    assert!(err.contains("./build.sh train") && !err.contains("panicked"), "{err}");
+    let out = bin(&["experiments", "--seeds", "1,x", "--out", "x.json"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--seeds takes whole numbers"));
 }
 
 /// A 64×64 grey PNG of one generated picture (values in [0, 1]).

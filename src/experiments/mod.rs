@@ -11,6 +11,8 @@ pub mod gating;
 pub mod lesion;
 pub mod linalg;
 pub mod receptive_fields;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod results;
 pub mod sparseness;
 pub mod stats;
 pub mod tuning;
@@ -21,11 +23,12 @@ pub mod virtual_weights;
 use crate::layers::Maps;
 use crate::model::{Model, Wiring};
 use crate::names::{parse_among, UnknownName};
+use crate::retina::Retina;
 use crate::weights;
 use serde_json::Value;
 
 /// The experiments, in the article's order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Experiment {
     EdgeProbe,
     Variability,
@@ -69,6 +72,43 @@ impl Experiment {
     pub fn parse(s: &str) -> Result<Self, UnknownName> {
         parse_among("experiment", s, &Experiment::ALL, Experiment::name)
     }
+    /// The claim of the post this experiment tests, as the results file names it.
+    pub fn claim_id(self) -> &'static str {
+        match self {
+            Experiment::EdgeProbe => "P1",
+            Experiment::Variability => "P2",
+            Experiment::Deletion => "P3",
+            Experiment::ReceptiveFields => "RF",
+            Experiment::Sparseness => "SP",
+            Experiment::Tuning => "TU",
+            Experiment::Lesion => "LE",
+            Experiment::Degradation => "DG",
+            Experiment::VirtualWeights => "VW",
+            Experiment::Gating => "GA",
+        }
+    }
+}
+
+/// The claim an experiment states from its runs over seeds and conditions, with the numbers
+/// its verdict is computed from. None where the experiment does not state one yet: that claim
+/// then has no verdict in the results file (never a made-up one).
+pub fn claim(e: Experiment, runs: &verdict::Runs) -> Option<verdict::Claim> {
+    match e {
+        Experiment::EdgeProbe => Some(edge_probe::claim(runs)),
+        // TO WIRE AT MERGE (lead): each of these modules gains `pub fn claim(&Runs) -> Claim`
+        // on its own branch (H2: lesion, variability, deletion, virtual-weights; H3:
+        // sparseness, tuning, receptive-fields, degradation, gating). Replace each `None` by
+        // `Some(MODULE::claim(runs))`, then drop the Option once all ten are in.
+        Experiment::Variability => None,
+        Experiment::Deletion => None,
+        Experiment::ReceptiveFields => None,
+        Experiment::Sparseness => None,
+        Experiment::Tuning => None,
+        Experiment::Lesion => None,
+        Experiment::Degradation => None,
+        Experiment::VirtualWeights => None,
+        Experiment::Gating => None,
+    }
 }
 
 /// Progress in [0, 1]; returning false cancels the experiment.
@@ -109,6 +149,42 @@ pub struct Models {
     pub hierarchy_edge_off: Option<Model>,
 }
 
+/// The conditions every seed is run in (issue 11).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Condition {
+    /// The trained models of a seed.
+    Trained,
+    /// The same wirings initialised from the seed and never trained: what the wiring and the
+    /// fixed retina give before any learning.
+    Untrained,
+    /// Stream and hierarchy trained on an LGN of the four centre–surround channels only.
+    RetinaControl,
+}
+
+impl Condition {
+    pub const ALL: [Condition; 3] = [Condition::Trained, Condition::Untrained, Condition::RetinaControl];
+    /// The name in the results file and in a reuse directory.
+    pub fn name(self) -> &'static str {
+        match self {
+            Condition::Trained => "trained",
+            Condition::Untrained => "untrained",
+            Condition::RetinaControl => "retina_control",
+        }
+    }
+    /// The experiments run in this condition. Degradation trains its own networks, so it has
+    /// no untrained or retina variant; the retina control matters where the hand-built edge
+    /// cells could carry the result by themselves.
+    pub fn experiments(self) -> Vec<Experiment> {
+        match self {
+            Condition::Trained => Experiment::ALL.to_vec(),
+            Condition::Untrained => Experiment::ALL.into_iter().filter(|&e| e != Experiment::Degradation).collect(),
+            Condition::RetinaControl => {
+                vec![Experiment::EdgeProbe, Experiment::ReceptiveFields, Experiment::Tuning]
+            }
+        }
+    }
+}
+
 impl Models {
     /// The shipped models (and, natively, the edge-task-off controls).
     pub fn shipped() -> Self {
@@ -120,9 +196,152 @@ impl Models {
             hierarchy_edge_off: edge_off(Wiring::Hierarchy),
         }
     }
+    /// Every wiring initialised from `seed` and never trained. Its edge-off pair is the same
+    /// untrained stream and hierarchy: with no training there is no edge task to switch off.
+    pub fn untrained(seed: u64) -> Self {
+        let stream = Model::init(Wiring::Stream, seed);
+        let hierarchy = Model::init(Wiring::Hierarchy, seed);
+        Models {
+            stream_edge_off: Some(stream.clone()),
+            hierarchy_edge_off: Some(hierarchy.clone()),
+            stream,
+            hierarchy,
+            gated: Model::init(Wiring::Gated, seed),
+        }
+    }
+    /// The same models, each seeing the LGN through `retina` (a test builds an untrained
+    /// retina control with it, needing no files).
+    pub fn with_retina(mut self, retina: Retina) -> Self {
+        for m in [&mut self.stream, &mut self.hierarchy, &mut self.gated] {
+            m.retina = retina;
+        }
+        for m in [&mut self.stream_edge_off, &mut self.hierarchy_edge_off].into_iter().flatten() {
+            m.retina = retina;
+        }
+        self
+    }
     /// The two wirings every experiment compares, named for the JSON.
     pub fn pair(&self) -> [(&'static str, &Model); 2] {
         [(Wiring::Stream.name(), &self.stream), (Wiring::Hierarchy.name(), &self.hierarchy)]
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use files::*;
+
+/// The weights files of every seed, read at run time (natively only).
+#[cfg(not(target_arch = "wasm32"))]
+mod files {
+    use super::{Condition, Failure, Models};
+    use crate::model::{Model, Wiring};
+    use crate::retina::Retina;
+    use crate::weights;
+    use std::path::{Path, PathBuf};
+
+    /// The repository's `weights/` directory.
+    pub fn weights_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("weights")
+    }
+
+    /// Where seed `seed` of model `name` lives: seed 1 is `weights/NAME.safetensors` (the
+    /// shipped files), seeds 2.. are `weights/seeds/N/NAME.safetensors` (as `./build.sh train`
+    /// writes them).
+    pub fn weights_file(dir: &Path, name: &str, seed: u64) -> PathBuf {
+        match seed {
+            1 => dir.join(format!("{name}.safetensors")),
+            _ => dir.join("seeds").join(seed.to_string()).join(format!("{name}.safetensors")),
+        }
+    }
+
+    /// The files one seed needs in each condition that reads files.
+    pub fn model_names(condition: Condition) -> &'static [&'static str] {
+        match condition {
+            Condition::Trained => &["stream", "hierarchy", "gated", "stream-edge-off", "hierarchy-edge-off"],
+            Condition::Untrained => &[],
+            Condition::RetinaControl => &["stream-retina", "hierarchy-retina"],
+        }
+    }
+
+    fn read(dir: &Path, name: &str, seed: u64, wiring: Wiring, retina: Retina) -> Result<Model, Failure> {
+        let path = weights_file(dir, name, seed);
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Failure::Missing(format!(
+                "cannot read {} ({e}): seed {seed} of {name} is not trained yet; `./build.sh train` makes it",
+                path.display()
+            ))
+        })?;
+        let (model, _) =
+            weights::load(&bytes, Some(wiring)).map_err(|e| Failure::Missing(format!("{}: {e}", path.display())))?;
+        if model.retina != retina {
+            return Err(Failure::Missing(format!(
+                "{} holds a model with the {} retina, not {}",
+                path.display(),
+                model.retina.name(),
+                retina.name()
+            )));
+        }
+        Ok(model)
+    }
+
+    impl Models {
+        /// The trained models of `seed` from the repository's weights (seed 1: the shipped files).
+        pub fn trained(seed: u64) -> Result<Self, Failure> {
+            Models::trained_in(&weights_dir(), seed)
+        }
+        /// The same, from another weights directory laid out alike.
+        pub fn trained_in(dir: &Path, seed: u64) -> Result<Self, Failure> {
+            let full = Retina::Full;
+            Ok(Models {
+                stream: read(dir, "stream", seed, Wiring::Stream, full)?,
+                hierarchy: read(dir, "hierarchy", seed, Wiring::Hierarchy, full)?,
+                gated: read(dir, "gated", seed, Wiring::Gated, full)?,
+                stream_edge_off: Some(read(dir, "stream-edge-off", seed, Wiring::Stream, full)?),
+                hierarchy_edge_off: Some(read(dir, "hierarchy-edge-off", seed, Wiring::Hierarchy, full)?),
+            })
+        }
+        /// The retina control of `seed`: stream-retina and hierarchy-retina as the pair.
+        pub fn retina_control(seed: u64) -> Result<Self, Failure> {
+            Models::retina_control_in(&weights_dir(), seed)
+        }
+        /// The same, from another weights directory laid out alike.
+        ///
+        /// No gated or edge-off model is trained on the centre–surround LGN; the experiments
+        /// run on this condition read only the pair, so `gated` is the untrained gated model
+        /// of the seed (never reported) and the edge-off pair is absent.
+        pub fn retina_control_in(dir: &Path, seed: u64) -> Result<Self, Failure> {
+            let cs = Retina::CentreSurround;
+            Ok(Models {
+                stream: read(dir, "stream-retina", seed, Wiring::Stream, cs)?,
+                hierarchy: read(dir, "hierarchy-retina", seed, Wiring::Hierarchy, cs)?,
+                gated: Model { retina: cs, ..Model::init(Wiring::Gated, seed) },
+                stream_edge_off: None,
+                hierarchy_edge_off: None,
+            })
+        }
+        /// The models of `condition` at `seed`, from `dir`.
+        pub fn of(condition: Condition, dir: &Path, seed: u64) -> Result<Self, Failure> {
+            match condition {
+                Condition::Trained => Models::trained_in(dir, seed),
+                Condition::Untrained => Ok(Models::untrained(seed)),
+                Condition::RetinaControl => Models::retina_control_in(dir, seed),
+            }
+        }
+    }
+
+    /// The seeds whose files are all in `dir` for every condition that reads files: seed 1
+    /// always (its missing files are then reported by name), and every `seeds/N` complete.
+    /// The seeds with only some files are returned second, to say so.
+    pub fn available_seeds(dir: &Path) -> (Vec<u64>, Vec<u64>) {
+        let mut found: Vec<u64> = std::fs::read_dir(dir.join("seeds"))
+            .map(|entries| entries.flatten().filter_map(|e| e.file_name().to_str()?.parse::<u64>().ok()).collect())
+            .unwrap_or_default();
+        found.retain(|&s| s >= 2);
+        found.sort_unstable();
+        let complete =
+            |s: u64| Condition::ALL.iter().flat_map(|&c| model_names(c)).all(|n| weights_file(dir, n, s).is_file());
+        let (mut ok, partial): (Vec<u64>, Vec<u64>) = found.into_iter().partition(|&s| complete(s));
+        ok.insert(0, 1);
+        (ok, partial)
     }
 }
 
@@ -130,7 +349,7 @@ impl Models {
 /// weights but are not compiled into the wasm (the page reads their results).
 #[cfg(not(target_arch = "wasm32"))]
 fn edge_off(wiring: Wiring) -> Option<Model> {
-    let path = format!("{}/weights/{}-edge-off.safetensors", env!("CARGO_MANIFEST_DIR"), wiring.name());
+    let path = weights_file(&weights_dir(), &format!("{}-edge-off", wiring.name()), 1);
     let bytes = std::fs::read(path).ok()?;
     weights::load(&bytes, Some(wiring)).ok().map(|(m, _)| m)
 }

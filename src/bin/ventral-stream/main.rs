@@ -39,8 +39,12 @@ mod cli {
       ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]
       ventral-stream init --wiring W [--seed N] --out FILE
   ventral-stream experiment NAME [--seed N] [--size quick|full] [--json]
-  ventral-stream experiments [--seed N] [--size quick|full] --out FILE   (all ten into one results file,
-                and one file per experiment beside it: FILE.json -> FILE/NAME.json and FILE/index.json)
+  ventral-stream experiments [--seeds 1,2,3] [--jobs N] [--reuse DIR] [--size quick|full] [--weights-dir DIR]
+                [--only NAME,NAME] --out FILE
+                (every experiment on every seed, trained, untrained and retina control, into one results
+                file, and one file per experiment beside it: FILE.json -> FILE/NAME.json and FILE/index.json;
+                default seeds: every seed whose weights files exist; --reuse keeps each run's output in
+                DIR/CONDITION/seed-N/NAME.json and reads it back when present)
   ventral-stream split-results FILE   (the per-experiment files of an existing results file)";
 
     /// The usage, with the experiments' names from the one list of them.
@@ -293,53 +297,96 @@ mod cli {
         Ok(())
     }
 
-    fn cmd_experiments(a: &Args) -> Result<(), String> {
-        let out = a.need("out")?;
-        let models = experiments::Models::shipped();
-        let mut all = serde_json::Map::new();
-        for experiment in experiments::Experiment::ALL {
-            all.insert(experiment.name().to_string(), run_experiment(experiment, &models, a)?);
+    /// The seeds to run: --seeds 1,2,3, or every seed whose files are all in the weights directory.
+    fn seeds(a: &Args, dir: &std::path::Path) -> Result<Vec<u64>, String> {
+        if let Some(list) = a.get("seeds") {
+            let seeds: Vec<u64> = list
+                .split(',')
+                .map(|s| s.trim().parse().map_err(|_| format!("--seeds takes whole numbers like 1,2,3, got {list:?}")))
+                .collect::<Result<_, _>>()?;
+            if seeds.is_empty() || seeds.contains(&0) {
+                return Err(format!("--seeds takes seeds from 1 on, got {list:?}"));
+            }
+            let mut sorted = seeds.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            if sorted.len() != seeds.len() {
+                return Err(format!("--seeds names a seed twice: {list:?}"));
+            }
+            return Ok(seeds);
         }
-        let text = serde_json::to_string_pretty(&serde_json::Value::Object(all.clone())).map_err(|e| e.to_string())?;
+        let (seeds, partial) = experiments::available_seeds(dir);
+        for s in partial {
+            eprintln!(
+                "seed {s}: some weights files are missing in {}; left out (`./build.sh train` makes them)",
+                dir.display()
+            );
+        }
+        Ok(seeds)
+    }
+
+    fn cmd_experiments(a: &Args) -> Result<(), String> {
+        use experiments::results::{self, Plan};
+        let out = a.need("out")?;
+        let dir = a.get("weights-dir").map_or_else(experiments::weights_dir, std::path::PathBuf::from);
+        let mut plan = Plan::new(seeds(a, &dir)?, experiments::Size::parse(a.get("size").unwrap_or("full"))?);
+        if let Some(only) = a.get("only") {
+            plan.experiments = only.split(',').map(experiments::Experiment::parse).collect::<Result<_, _>>()?;
+        }
+        let jobs = a.number("jobs", 2)?.max(1) as usize;
+        let reuse = a.get("reuse").map(std::path::Path::new);
+        let total = plan.runs().len();
+        let seeds: Vec<String> = plan.seeds.iter().map(|s| s.to_string()).collect();
+        eprintln!("{total} runs: seeds {}, {} size, {jobs} jobs", seeds.join(","), a.get("size").unwrap_or("full"));
+        let start = Instant::now();
+        let finished = std::sync::atomic::AtomicUsize::new(0);
+        let report = |d: &results::Done| {
+            let k = finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            let how = if d.reused { "reused" } else { "" };
+            eprintln!(
+                "[{k:>3}/{total}] {:<14} seed {:<2} {:<17} {:>7.1} s {how}",
+                d.condition.name(),
+                d.seed,
+                d.experiment.name(),
+                d.seconds
+            );
+        };
+        let load = |c, s| experiments::Models::of(c, &dir, s);
+        let outputs = results::run_all(&plan, &load, jobs, reuse, &report).map_err(|e| e.to_string())?;
+        let whole = results::results(&plan, &outputs);
+        eprintln!("all {total} runs in {:.1} s", start.elapsed().as_secs_f32());
+        let text = serde_json::to_string_pretty(&whole).map_err(|e| e.to_string())?;
         std::fs::write(out, text + "\n").map_err(|e| format!("cannot write {out}: {e}"))?;
-        write_split(std::path::Path::new(out), &all)
+        write_split(std::path::Path::new(out), &whole)
     }
 
     /// The page loads each experiment figure's results only when the reader comes near it, so
     /// that nobody parses the receptive-field maps who never scrolls to them: beside
     /// `results.json`, a directory `results/` with one `NAME.json` per experiment and an
     /// `index.json` that names them.
-    fn write_split(whole: &std::path::Path, all: &serde_json::Map<String, serde_json::Value>) -> Result<(), String> {
-        let dir = whole.with_extension("");
-        if dir == whole {
+    fn write_split(whole_path: &std::path::Path, whole: &serde_json::Value) -> Result<(), String> {
+        let dir = whole_path.with_extension("");
+        if dir == whole_path {
             return Err(format!(
                 "{} needs an extension (results.json) to name the directory beside it",
-                whole.display()
+                whole_path.display()
             ));
         }
+        let files = experiments::results::split(whole)?;
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
-        let write = |name: &str, v: &serde_json::Value| {
+        for (name, v) in files {
             let path = dir.join(name);
-            let text = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
-            std::fs::write(&path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))
-        };
-        for (name, result) in all {
-            if experiments::Experiment::parse(name).is_err() {
-                return Err(format!("{name:?} is not an experiment; known: {}", usage()));
-            }
-            write(&format!("{name}.json"), result)?;
+            let text = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
+            std::fs::write(&path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
-        let names: Vec<&String> = all.keys().collect();
-        write("index.json", &serde_json::json!({ "experiments": names }))
+        Ok(())
     }
 
     fn cmd_split_results(a: &Args) -> Result<(), String> {
         let file = a.positional.as_deref().ok_or("name the results file to split")?;
         let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-        match serde_json::from_str(&text).map_err(|e| format!("{file} is not JSON: {e}"))? {
-            serde_json::Value::Object(all) => write_split(std::path::Path::new(file), &all),
-            _ => Err(format!("{file} is not a JSON object of experiments")),
-        }
+        let whole = serde_json::from_str(&text).map_err(|e| format!("{file} is not JSON: {e}"))?;
+        write_split(std::path::Path::new(file), &whole).map_err(|e| format!("{file}: {e}"))
     }
 
     fn cmd_init(a: &Args) -> Result<(), String> {

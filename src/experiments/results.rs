@@ -1,0 +1,408 @@
+//! The results file (issue 11): every experiment run on every seed in every condition,
+//! aggregated over seeds, with each claim's verdict.
+//!
+//! The aggregation knows nothing of any experiment: it walks the JSON trees the runs return.
+//! `summary` turns every number into an estimate over seeds ({mean, ci, per_seed}),
+//! `stream_minus_hierarchy` does the same with the paired difference wherever an output has a
+//! "stream" and a "hierarchy" subtree. The runner spreads the (condition, seed, experiment)
+//! runs over threads; each run depends only on its models, seed and size, so the results do
+//! not depend on how many threads ran them.
+
+use super::{claim, run, stats, verdict, Condition, Experiment, Failure, Models, Size};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Arrays holding more numbers than this are left out of the summaries (maps, curves): the
+/// figures draw them from one seed's output, and a summary of each would swamp the file.
+pub const MAX_SUMMARISED: usize = 64;
+
+/// How many numbers an array holds, if it holds only numbers and nulls (at any depth of
+/// nested arrays); None if it holds an object, a string or a bool.
+fn numbers_in(v: &Value) -> Option<usize> {
+    match v {
+        Value::Number(_) => Some(1),
+        Value::Null => Some(0),
+        Value::Array(a) => a.iter().map(numbers_in).sum(),
+        _ => None,
+    }
+}
+
+/// The runs' trees aggregated over seeds: each number becomes its estimate (mean, 95 %
+/// bootstrap interval, value per seed), arrays are aggregated element by element (those of
+/// more than [`MAX_SUMMARISED`] numbers are left out), objects key by key, strings and bools
+/// are kept when equal at every seed. Whatever differs in shape between seeds is left out.
+/// None when nothing is left.
+pub fn summary(runs: &[&Value]) -> Option<Value> {
+    let first = *runs.first()?;
+    match first {
+        Value::Number(_) => {
+            let xs: Option<Vec<f64>> = runs.iter().map(|v| v.as_f64()).collect();
+            xs.map(|xs| stats::estimate(&xs).to_json())
+        }
+        Value::Null | Value::String(_) | Value::Bool(_) => runs.iter().all(|v| *v == first).then(|| first.clone()),
+        Value::Array(a) => {
+            if numbers_in(first).is_some_and(|n| n > MAX_SUMMARISED) {
+                return None;
+            }
+            let arrays: Option<Vec<&Vec<Value>>> = runs.iter().map(|v| v.as_array()).collect();
+            let arrays = arrays.filter(|arrays| arrays.iter().all(|b| b.len() == a.len()))?;
+            let items = (0..a.len())
+                .map(|i| summary(&arrays.iter().map(|b| &b[i]).collect::<Vec<_>>()).unwrap_or(Value::Null))
+                .collect();
+            Some(Value::Array(items))
+        }
+        Value::Object(o) => {
+            let mut out = Map::new();
+            for key in o.keys() {
+                let values: Option<Vec<&Value>> = runs.iter().map(|v| v.get(key)).collect();
+                if let Some(s) = values.and_then(|values| summary(&values)) {
+                    out.insert(key.clone(), s);
+                }
+            }
+            (!out.is_empty()).then_some(Value::Object(out))
+        }
+    }
+}
+
+/// a − b at every number the two trees share in the same place (objects key by key, arrays
+/// of equal length element by element); strings, bools and mismatches drop out.
+fn difference(a: &Value, b: &Value) -> Option<Value> {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Some(json!(x.as_f64()? - y.as_f64()?)),
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            Some(Value::Array(x.iter().zip(y).map(|(x, y)| difference(x, y).unwrap_or(Value::Null)).collect()))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let out: Map<String, Value> =
+                x.iter().filter_map(|(k, xv)| Some((k.clone(), difference(xv, y.get(k)?)?))).collect();
+            (!out.is_empty()).then_some(Value::Object(out))
+        }
+        _ => None,
+    }
+}
+
+/// The paired difference stream − hierarchy over seeds, wherever the runs' trees have a
+/// "stream" and a "hierarchy" subtree: at such an object, the summary of the per-seed
+/// differences of the two subtrees (the estimate of a − b seed by seed is `stats::paired`);
+/// pairs deeper down appear under their own keys beside it. None if there is no pair.
+pub fn stream_minus_hierarchy(runs: &[&Value]) -> Option<Value> {
+    let first = runs.first()?.as_object()?;
+    let mut out = Map::new();
+    let pairs: Option<Vec<Value>> = runs.iter().map(|v| difference(v.get("stream")?, v.get("hierarchy")?)).collect();
+    if let Some(Value::Object(d)) = pairs.and_then(|p| summary(&p.iter().collect::<Vec<_>>())) {
+        out = d;
+    }
+    for key in first.keys().filter(|k| *k != "stream" && *k != "hierarchy") {
+        let values: Option<Vec<&Value>> = runs.iter().map(|v| v.get(key)).collect();
+        if let Some(d) = values.and_then(|values| stream_minus_hierarchy(&values)) {
+            out.entry(key.clone()).or_insert(d);
+        }
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub seeds: Vec<u64>,
+    pub size: Size,
+    pub conditions: Vec<Condition>,
+    /// Run only these (every experiment by default); a condition still skips those it does not run.
+    pub experiments: Vec<Experiment>,
+}
+
+impl Plan {
+    /// Every experiment in every condition.
+    pub fn new(seeds: Vec<u64>, size: Size) -> Self {
+        Plan { seeds, size, conditions: Condition::ALL.to_vec(), experiments: Experiment::ALL.to_vec() }
+    }
+    /// The runs, in a fixed order: condition, then experiment, then seed.
+    pub fn runs(&self) -> Vec<(Condition, Experiment, u64)> {
+        let mut out = Vec::new();
+        for &c in &self.conditions {
+            for e in c.experiments().into_iter().filter(|e| self.experiments.contains(e)) {
+                out.extend(self.seeds.iter().map(|&s| (c, e, s)));
+            }
+        }
+        out
+    }
+}
+
+/// One finished run, as the runner reports it.
+pub struct Done {
+    pub condition: Condition,
+    pub experiment: Experiment,
+    pub seed: u64,
+    pub seconds: f32,
+    /// Read from the reuse directory instead of run.
+    pub reused: bool,
+}
+
+/// Every run's output: (condition, experiment) → one output per seed, in the plan's seed order.
+pub type Outputs = BTreeMap<(Condition, Experiment), Vec<Value>>;
+
+/// Where a run's output is kept for reuse: DIR/CONDITION/seed-N/NAME.json.
+pub fn reuse_path(dir: &Path, c: Condition, e: Experiment, seed: u64) -> PathBuf {
+    dir.join(c.name()).join(format!("seed-{seed}")).join(format!("{}.json", e.name()))
+}
+
+/// A kept output, if it is one of this run (same experiment, seed and size).
+fn reused(path: &Path, e: Experiment, seed: u64, size: Size) -> Option<Value> {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let same = v["experiment"] == e.name() && v["seed"] == seed && v["size"] == size.pick("quick", "full");
+    same.then_some(v)
+}
+
+fn keep(path: &Path, v: &Value) -> Result<(), Failure> {
+    let fail = |e: std::io::Error| Failure::Missing(format!("cannot write {}: {e}", path.display()));
+    std::fs::create_dir_all(path.parent().expect("a reuse path has a directory")).map_err(fail)?;
+    // Written beside and renamed, so an interrupted run never leaves half a file to reuse.
+    let part = path.with_extension("json.part");
+    std::fs::write(&part, serde_json::to_string(v).expect("JSON values serialise") + "\n").map_err(fail)?;
+    std::fs::rename(&part, path).map_err(fail)
+}
+
+/// Runs the plan on `jobs` threads. `models` gives each (condition, seed)'s models; all are
+/// made before any run starts, so a missing file stops the run at once. With `reuse`, each
+/// run's output is kept there and read back instead of run again when present. `report` is
+/// called as each run finishes.
+pub fn run_all(
+    plan: &Plan,
+    models: &dyn Fn(Condition, u64) -> Result<Models, Failure>,
+    jobs: usize,
+    reuse: Option<&Path>,
+    report: &(dyn Fn(&Done) + Sync),
+) -> Result<Outputs, Failure> {
+    let runs = plan.runs();
+    let mut loaded: BTreeMap<(Condition, u64), Models> = BTreeMap::new();
+    for &(c, _, s) in &runs {
+        if let std::collections::btree_map::Entry::Vacant(slot) = loaded.entry((c, s)) {
+            slot.insert(models(c, s)?);
+        }
+    }
+    let results: Mutex<Vec<Option<Result<Value, Failure>>>> = Mutex::new(vec![None; runs.len()]);
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.max(1).min(runs.len().max(1)) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(&(c, e, s)) = runs.get(i) else { break };
+                let start = Instant::now();
+                let path = reuse.map(|d| reuse_path(d, c, e, s));
+                let kept = path.as_deref().and_then(|p| reused(p, e, s, plan.size));
+                let was_kept = kept.is_some();
+                let out = match kept {
+                    Some(v) => Ok(v),
+                    None => run(e, &loaded[&(c, s)], s, plan.size, &mut |_| true)
+                        .and_then(|v| path.as_deref().map_or(Ok(()), |p| keep(p, &v)).map(|_| v)),
+                };
+                let failed = out.is_err();
+                results.lock().expect("no run panics while holding the lock")[i] = Some(out);
+                report(&Done {
+                    condition: c,
+                    experiment: e,
+                    seed: s,
+                    seconds: secs(start.elapsed()),
+                    reused: was_kept,
+                });
+                if failed {
+                    // Let the other threads finish what they hold, and start nothing new.
+                    next.store(runs.len(), Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    let results = results.into_inner().expect("the threads are done");
+    if let Some(Err(e)) = results.iter().flatten().find(|r| r.is_err()) {
+        return Err(e.clone());
+    }
+    let mut out = Outputs::new();
+    for ((c, e, _), r) in runs.iter().zip(results) {
+        let v = r.expect("with no failure every run was taken").expect("no failure");
+        out.entry((*c, *e)).or_default().push(v);
+    }
+    Ok(out)
+}
+
+fn secs(d: Duration) -> f32 {
+    d.as_secs_f32()
+}
+
+/// One condition's aggregate: its summary and its paired differences.
+fn aggregate(runs: &[Value]) -> Value {
+    let refs: Vec<&Value> = runs.iter().collect();
+    json!({ "summary": summary(&refs), "stream_minus_hierarchy": stream_minus_hierarchy(&refs) })
+}
+
+/// The results file: the seeds, the size, each claim's verdict and each experiment's entry
+/// (seed 1's trained output as "example", the trained aggregate, the controls' aggregates).
+pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
+    let none: Vec<Value> = Vec::new();
+    let get = |c: Condition, e: Experiment| outputs.get(&(c, e)).unwrap_or(&none);
+    let mut verdicts = Map::new();
+    let mut experiments = Map::new();
+    for e in Experiment::ALL {
+        let trained = get(Condition::Trained, e);
+        if trained.is_empty() {
+            continue;
+        }
+        let mut entry = Map::new();
+        let first = plan.seeds.iter().position(|&s| s == 1).unwrap_or(0);
+        entry.insert("example".into(), trained[first].clone());
+        let refs: Vec<&Value> = trained.iter().collect();
+        entry.insert("summary".into(), summary(&refs).unwrap_or(Value::Null));
+        entry.insert("stream_minus_hierarchy".into(), stream_minus_hierarchy(&refs).unwrap_or(Value::Null));
+        for c in [Condition::Untrained, Condition::RetinaControl] {
+            let runs = get(c, e);
+            if !runs.is_empty() {
+                entry.insert(c.name().into(), aggregate(runs));
+            }
+        }
+        entry.insert("claim".into(), e.claim_id().into());
+        let runs = verdict::Runs {
+            seeds: &plan.seeds,
+            trained,
+            untrained: get(Condition::Untrained, e),
+            retina: get(Condition::RetinaControl, e),
+        };
+        if let Some(c) = claim(e, &runs) {
+            verdicts.insert(e.claim_id().into(), c.to_json());
+        }
+        experiments.insert(e.name().into(), Value::Object(entry));
+    }
+    json!({
+        "seeds": plan.seeds,
+        "size": plan.size.pick("quick", "full"),
+        "verdicts": verdicts,
+        "experiments": experiments,
+    })
+}
+
+/// The split files the page loads: NAME.json = {seeds, size, verdict, ...the experiment's
+/// entry} for each experiment, and index.json naming them. Refuses a file of another shape.
+pub fn split(whole: &Value) -> Result<Vec<(String, Value)>, String> {
+    let experiments = whole["experiments"].as_object().ok_or("the results file has no \"experiments\" object")?;
+    let mut files = Vec::new();
+    for (name, entry) in experiments {
+        let e = Experiment::parse(name).map_err(|_| format!("{name:?} is not an experiment"))?;
+        let Value::Object(entry) = entry else { return Err(format!("{name}: not an object")) };
+        let mut file = Map::new();
+        file.insert("seeds".into(), whole["seeds"].clone());
+        file.insert("size".into(), whole["size"].clone());
+        file.insert("verdict".into(), whole["verdicts"].get(e.claim_id()).cloned().unwrap_or(Value::Null));
+        file.extend(entry.clone());
+        files.push((format!("{name}.json"), Value::Object(file)));
+    }
+    let names: Vec<&String> = experiments.keys().collect();
+    files.push(("index.json".into(), json!({ "experiments": names })));
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seeds(trees: &[Value]) -> Vec<&Value> {
+        trees.iter().collect()
+    }
+
+    #[test]
+    fn every_number_becomes_its_estimate_over_seeds() {
+        let runs = [
+            json!({"acc": 0.5, "rows": [1, 2], "name": "a", "ok": true, "seed": 1}),
+            json!({"acc": 0.7, "rows": [3, 4], "name": "a", "ok": true, "seed": 2}),
+            json!({"acc": 0.6, "rows": [5, 6], "name": "a", "ok": true, "seed": 3}),
+        ];
+        let s = summary(&seeds(&runs)).unwrap();
+        assert!((s["acc"]["mean"].as_f64().unwrap() - 0.6).abs() < 1e-12);
+        assert_eq!(s["acc"]["per_seed"], json!([0.5, 0.7, 0.6]));
+        let ci = &s["acc"]["ci"];
+        assert!(ci[0].as_f64().unwrap() >= 0.5 && ci[1].as_f64().unwrap() <= 0.7);
+        assert_eq!(s["rows"][1]["per_seed"], json!([2.0, 4.0, 6.0]));
+        assert_eq!(s["name"], "a");
+        assert_eq!(s["ok"], true);
+    }
+
+    #[test]
+    fn what_differs_in_kind_or_shape_between_seeds_is_left_out() {
+        let runs = [
+            json!({"name": "a", "n": 1, "rows": [1, 2], "only_here": 3}),
+            json!({"name": "b", "n": "one", "rows": [1, 2, 3]}),
+        ];
+        assert_eq!(summary(&seeds(&runs)), None);
+        // A null in the same place at every seed stays a null; a number at some seeds only is dropped.
+        let runs = [json!({"x": null, "y": 1}), json!({"x": null, "y": null})];
+        assert_eq!(summary(&seeds(&runs)), Some(json!({"x": null})));
+    }
+
+    #[test]
+    fn long_arrays_are_left_out_short_ones_and_arrays_of_objects_are_kept() {
+        let long: Vec<f64> = (0..=MAX_SUMMARISED).map(|i| i as f64).collect();
+        let map: Vec<Vec<f64>> = vec![vec![0.5; 9]; 9]; // 81 numbers in rows of 9
+        let (ones, threes) = (vec![1.0; 64], vec![3.0; 64]);
+        let runs = [
+            json!({"curve": long, "map": map, "short": ones, "stations": [{"a": 1}, {"a": 2}]}),
+            json!({"curve": long, "map": map, "short": threes, "stations": [{"a": 3}, {"a": 4}]}),
+        ];
+        let s = summary(&seeds(&runs)).unwrap();
+        assert!(s.get("curve").is_none() && s.get("map").is_none(), "{s}");
+        assert_eq!(s["short"].as_array().unwrap().len(), 64);
+        assert_eq!(s["short"][63]["mean"], 2.0);
+        assert_eq!(s["stations"][1]["a"]["per_seed"], json!([2.0, 4.0]));
+    }
+
+    #[test]
+    fn stream_minus_hierarchy_is_the_paired_difference_at_every_pair() {
+        let runs = [
+            json!({"stream": {"IT": 0.9, "w": "x"}, "hierarchy": {"IT": 0.5, "w": "x"}, "chance": 0.125,
+                   "off": {"stream": {"IT": 0.8}, "hierarchy": {"IT": 0.8}}}),
+            json!({"stream": {"IT": 0.6, "w": "x"}, "hierarchy": {"IT": 0.3, "w": "x"}, "chance": 0.125,
+                   "off": {"stream": {"IT": 0.7}, "hierarchy": {"IT": 0.6}}}),
+            json!({"stream": {"IT": 0.4, "w": "x"}, "hierarchy": {"IT": 0.1, "w": "x"}, "chance": 0.125,
+                   "off": {"stream": {"IT": 0.5}, "hierarchy": {"IT": 0.3}}}),
+        ];
+        let d = stream_minus_hierarchy(&seeds(&runs)).unwrap();
+        let it = &d["IT"];
+        let per: Vec<f64> = it["per_seed"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        for (p, want) in per.iter().zip([0.4, 0.3, 0.3]) {
+            assert!((p - want).abs() < 1e-12, "{per:?}");
+        }
+        // The seeds differ a lot but the difference hardly: the paired interval is narrow.
+        let expected = stats::paired(&[0.9, 0.6, 0.4], &[0.5, 0.3, 0.1]);
+        assert!((it["mean"].as_f64().unwrap() - expected.mean).abs() < 1e-12);
+        assert!((it["ci"][0].as_f64().unwrap() - expected.ci[0]).abs() < 1e-12);
+        assert!(d.get("w").is_none() && d.get("chance").is_none(), "only numbers of the pair: {d}");
+        assert_eq!(d["off"]["IT"]["per_seed"].as_array().unwrap().len(), 3);
+        // No pair anywhere: nothing.
+        assert_eq!(stream_minus_hierarchy(&seeds(&[json!({"gated": {"x": 1}})])), None);
+    }
+
+    #[test]
+    fn the_split_files_carry_the_seeds_size_and_their_claims_verdict() {
+        let whole = json!({
+            "seeds": [1, 2, 3], "size": "quick",
+            "verdicts": {"P1": {"word": "supported"}},
+            "experiments": {"edge-probe": {"claim": "P1", "example": {}}, "lesion": {"claim": "LE"}},
+        });
+        let files: BTreeMap<String, Value> = split(&whole).unwrap().into_iter().collect();
+        assert_eq!(files["edge-probe.json"]["verdict"]["word"], "supported");
+        assert_eq!(files["edge-probe.json"]["seeds"], json!([1, 2, 3]));
+        assert_eq!(files["edge-probe.json"]["example"], json!({}));
+        assert_eq!(files["lesion.json"]["verdict"], Value::Null);
+        assert_eq!(files["index.json"], json!({"experiments": ["edge-probe", "lesion"]}));
+        assert!(split(&json!({"experiments": {"telepathy": {}}})).unwrap_err().contains("telepathy"));
+    }
+
+    #[test]
+    fn the_plan_runs_each_condition_s_experiments_at_every_seed() {
+        let plan = Plan::new(vec![1, 2], Size::Quick);
+        let runs = plan.runs();
+        assert_eq!(runs.len(), 2 * (10 + 9 + 3));
+        assert!(!runs.contains(&(Condition::Untrained, Experiment::Degradation, 1)));
+        assert!(runs.contains(&(Condition::RetinaControl, Experiment::Tuning, 2)));
+    }
+}

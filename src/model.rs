@@ -51,6 +51,9 @@ pub struct Model {
     /// A lesioned station writes nothing (see [`crate::wiring`]). Not a
     /// parameter: a switch.
     pub lesions: [bool; 4],
+    /// How a station whose lesion switch is on is removed: silenced unless an
+    /// experiment asks for the bypass or the cut skip (see [`crate::wiring`]).
+    pub lesion_kind: Lesion,
     /// Which LGN channels reach the model (the retina control sees no edge cells).
     pub retina: Retina,
 }
@@ -134,6 +137,7 @@ impl Model {
             category: Pointwise::zeros(D, CATEGORIES.len(), true),
             orientation: Pointwise::zeros(D, N_ORIENTATIONS, true),
             lesions: [false; 4],
+            lesion_kind: Lesion::Silenced,
             retina: Retina::Full,
         }
     }
@@ -204,7 +208,8 @@ impl Model {
 
     /// The wiring step of station k: its join and its lesion.
     pub fn step(&self, k: usize) -> Step {
-        Step { join: Join::of(self.wiring), lesion: Lesion::of(self.lesions[k]) }
+        let lesion = if self.lesions[k] { self.lesion_kind } else { Lesion::Intact };
+        Step { join: Join::of(self.wiring), lesion }
     }
 
     /// The one fast path, taken with the wasm kernels (`DIRECT`): V1 reads
@@ -292,8 +297,8 @@ impl Model {
         let step = self.step(k);
         let d_input = match layer {
             Layer::L5 => step.backward(station, st, &d, z, g),
-            // A silenced write is constant zero.
-            Layer::Write if step.lesion == Lesion::Silenced => Array2::zeros(st.input.x.raw_dim()),
+            // A silenced or bypassed write is constant zero.
+            Layer::Write if !step.lesion.writes() => Array2::zeros(st.input.x.raw_dim()),
             _ => station.backward_from(st, layer, d, z, g),
         };
         let ds = self.below(k, st.input.with(d_input));

@@ -4,17 +4,32 @@
 //!
 //! Read from the trained weights and activations, nothing manipulated:
 //! - δ_k = −⟨w_k, D s_{k−1}⟩ / ‖D s_{k−1}‖²: the fraction of its input that
-//!   station k's write cancels (δ > 0) or amplifies (δ < 0), per image;
+//!   station k's write cancels (δ > 0) or amplifies (δ < 0), per image. This
+//!   is about the whole stream, its mean and the writes' biases included;
+//! - δ against the thalamic component, the post's P3: the same with
+//!   t_k = D^k s₀ (the embedded LGN input, pooled to station k's size) in
+//!   place of the stream; its null pairs each image's write with another
+//!   image's t_k, so what the two share whatever the image (means, biases)
+//!   is not counted as cancellation;
 //! - the cosine between each L4 unit's read direction (a column of W_in) and
 //!   each L2/3 unit's write direction (a row of W_out): strongly negative
-//!   pairs read a direction and write against it, i.e. delete it;
+//!   pairs read a direction and write against it, i.e. delete it. Beside the
+//!   measured fraction below −0.5, the chance rate for random directions in
+//!   the d-dimensional stream;
 //! - the edge direction's amplitude along the stream: the 2-D subspace of
 //!   the embedded input s₀ that best codes edge orientation (double-angle
-//!   regression), and how much of it is left at each L5.
+//!   regression), and how much of it is left at each L5, raw and divided by
+//!   the stream's own growth (its spread over stimuli relative to s₀'s).
+//!
+//! In the hierarchy the write replaces its input, so no δ there measures a
+//! cancellation within a sum: δ = −1 is a level that passes its input on,
+//! δ > 0 one whose output points against it.
 
 use super::linalg::{mean, median, Data, Ridge};
+use super::verdict::{each, Claim, Runs};
 use super::{for_each_trace, tick, Failure, Models, Size};
-use crate::layers::pool::global_avg;
+use crate::layers::pool::{avg_pool2, global_avg};
+use crate::layers::Maps;
 use crate::model::{Model, D};
 use crate::names::STATION_NAMES;
 use crate::rng::Rng;
@@ -37,6 +52,43 @@ fn cosines(model: &Model, k: usize) -> Vec<f32> {
     out
 }
 
+/// The cosine below which a read–write pair counts as deleting.
+pub const DELETING_COSINE: f64 = -0.5;
+
+/// P(cos < `c`) for two independent random directions in R^d: the cosine's
+/// density is ∝ (1 − t²)^((d−3)/2) on [−1, 1]; integrated by Simpson's rule.
+pub fn chance_cosine_below(c: f64, d: usize) -> f64 {
+    let density = |t: f64| (1.0 - t * t).max(0.0).powf((d as f64 - 3.0) / 2.0);
+    let simpson = |a: f64, b: f64| {
+        let steps = 20_000;
+        let h = (b - a) / steps as f64;
+        let inner: f64 = (1..steps).map(|i| density(a + i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 }).sum();
+        (density(a) + density(b) + inner) * h / 3.0
+    };
+    simpson(-1.0, c) / simpson(-1.0, 1.0)
+}
+
+/// −⟨w, t⟩ / ‖t‖² for image `b`'s write against image `bt`'s map `t`.
+fn delta(write: &Maps, b: usize, t: &Maps, bt: usize) -> f32 {
+    let p = write.pixels();
+    let w = write.x.slice(ndarray::s![b * p..(b + 1) * p, ..]);
+    let t = t.x.slice(ndarray::s![bt * p..(bt + 1) * p, ..]);
+    let norm: f32 = t.iter().map(|v| v * v).sum();
+    let dot: f32 = t.iter().zip(w.iter()).map(|(a, b)| a * b).sum();
+    -dot / norm.max(1e-9)
+}
+
+/// Total variance over images of the rows (pooled maps), summed over channels.
+fn spread(rows: &[Vec<f32>]) -> f64 {
+    let n = rows.len().max(1) as f64;
+    (0..rows.first().map_or(0, |r| r.len()))
+        .map(|c| {
+            let m = rows.iter().map(|r| r[c] as f64).sum::<f64>() / n;
+            rows.iter().map(|r| (r[c] as f64 - m).powi(2)).sum::<f64>() / n
+        })
+        .sum()
+}
+
 fn one(
     model: &Model,
     seed: u64,
@@ -45,17 +97,24 @@ fn one(
     span: (f32, f32),
 ) -> Result<Value, Failure> {
     let mid = (span.0 + span.1) / 2.0;
-    // δ on held-out sketches.
+    // δ on held-out sketches: against the stream, and against the thalamic
+    // component (matched, and paired with the next image of the chunk for the null).
     let mut deltas: Vec<Vec<f32>> = vec![Vec::new(); 4];
+    let mut thalamic: Vec<Vec<f32>> = vec![Vec::new(); 4];
+    let mut thalamic_null: Vec<Vec<f32>> = vec![Vec::new(); 4];
     for_each_trace(model, n, &|i| held_out(i as u64 + 50_000).0, progress, (span.0, mid), &mut |t, _| {
+        let mut t_k = t.s0.clone();
         for (k, st) in t.stations.iter().enumerate() {
-            let p = st.input.pixels();
-            for b in 0..st.input.n {
-                let inp = st.input.x.slice(ndarray::s![b * p..(b + 1) * p, ..]);
-                let w = st.write.x.slice(ndarray::s![b * p..(b + 1) * p, ..]);
-                let norm: f32 = inp.iter().map(|v| v * v).sum();
-                let dot: f32 = inp.iter().zip(w.iter()).map(|(a, b)| a * b).sum();
-                deltas[k].push(-dot / norm.max(1e-9));
+            if k > 0 {
+                t_k = avg_pool2(&t_k);
+            }
+            let images = st.input.n;
+            for b in 0..images {
+                deltas[k].push(delta(&st.write, b, &st.input, b));
+                thalamic[k].push(delta(&st.write, b, &t_k, b));
+                if images > 1 {
+                    thalamic_null[k].push(delta(&st.write, b, &t_k, (b + 1) % images));
+                }
             }
         }
     })?;
@@ -95,10 +154,13 @@ fn one(
     };
     let base = projected_var(&pooled[0]).max(1e-12);
     let amplitude: Vec<f32> = (1..5).map(|k| (projected_var(&pooled[k]) / base).sqrt()).collect();
+    // The stream's own growth: its spread over the stimuli at each L5 relative to s₀'s.
+    let size: Vec<f32> = (1..5).map(|k| (spread(&pooled[k]) / spread(&pooled[0]).max(1e-12)).sqrt() as f32).collect();
+    let normalised: Vec<f32> = amplitude.iter().zip(&size).map(|(a, s)| a / s.max(1e-12)).collect();
     let cos: Vec<Value> = (0..4)
         .map(|k| {
             let mut c = cosines(model, k);
-            let below = c.iter().filter(|&&v| v < -0.5).count() as f32 / c.len() as f32;
+            let below = c.iter().filter(|&&v| (v as f64) < DELETING_COSINE).count() as f32 / c.len() as f32;
             let min = c.iter().fold(1.0f32, |a, &b| a.min(b));
             json!({"mean": mean(&c), "median": median(&mut c), "min": min, "fraction_below_minus_half": below})
         })
@@ -110,7 +172,22 @@ fn one(
             json!({"mean": mean(d), "median": median(d), "fraction_cancelling": pos})
         })
         .collect();
-    Ok(json!({"delta": delta, "read_write_cosine": cos, "edge_amplitude": amplitude}))
+    let delta_thalamic: Vec<Value> = (0..4)
+        .map(|k| {
+            let d = &mut thalamic[k];
+            let pos = d.iter().filter(|&&v| v > 0.0).count() as f32 / d.len().max(1) as f32;
+            let null = mean(&thalamic_null[k]);
+            json!({"mean": mean(d), "median": median(d), "fraction_cancelling": pos, "null_mean": null, "above_null": mean(d) - null})
+        })
+        .collect();
+    Ok(json!({
+        "delta": delta,
+        "delta_thalamic": delta_thalamic,
+        "read_write_cosine": cos,
+        "edge_amplitude": amplitude,
+        "stream_size": size,
+        "edge_amplitude_normalised": normalised,
+    }))
 }
 
 pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
@@ -124,6 +201,85 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
         "n": n,
         "stream": stream,
         "hierarchy": hierarchy,
-        "note": "delta > 0: the write cancels part of what the station read; edge_amplitude: the s0 edge subspace's amplitude at each L5 relative to s0 (in the hierarchy the basis is not shared, so this is only a reference)",
+        "cosine_chance_below_minus_half": chance_cosine_below(DELETING_COSINE, D),
+        "note": "delta > 0: the write cancels part of the whole stream it read (its mean and the biases included). \
+                 delta_thalamic: the same against the thalamic component D^k s0 (the embedded LGN input pooled to \
+                 the station), per station; null_mean pairs each image's write with another image's thalamic \
+                 component, and above_null = mean − null_mean is the image-specific cancellation (the P3 verdict: \
+                 stream, mean over stations). In the hierarchy the write replaces its input, so delta there is not a \
+                 cancellation within a sum: -1 is a level passing its input on, > 0 an output pointing against it. \
+                 cosine_chance_below_minus_half: the fraction of read-write pairs below -0.5 expected for random \
+                 directions in the stream's d dimensions (compare fraction_below_minus_half). edge_amplitude: the s0 \
+                 edge subspace's amplitude at each L5 relative to s0; stream_size: the stream's spread over stimuli \
+                 at each L5 relative to s0's; edge_amplitude_normalised = edge_amplitude / stream_size (1: the edge \
+                 direction keeps its share of the stream). In the hierarchy the basis is not shared, so the edge \
+                 amplitudes are only a reference.",
     }))
+}
+
+/// The stream's δ against the thalamic component and its null, each the mean over the four stations, per seed.
+fn stream_thalamic(runs: &[Value]) -> (Vec<f64>, Vec<f64>) {
+    let over_stations = |key: &str| -> Vec<f64> {
+        let per: Vec<Vec<f64>> = (0..4).map(|k| each(runs, &format!("stream.delta_thalamic.{k}.{key}"))).collect();
+        (0..runs.len()).map(|s| per.iter().map(|p| p[s]).sum::<f64>() / 4.0).collect()
+    };
+    (over_stations("mean"), over_stations("null_mean"))
+}
+
+/// P3: the stream's stations cancel part of the thalamic component of their
+/// input. Effect: δ against D^k s₀, mean over the four stations; null: the
+/// same with each write paired with another image's thalamic component.
+pub fn claim(runs: &Runs) -> Claim {
+    let (effect, null) = stream_thalamic(runs.trained);
+    Claim {
+        id: "P3",
+        says: "layer 5 partly cancels the incoming thalamocortical input",
+        measure: "stream: δ = −⟨w_k, D^k s0⟩/‖D^k s0‖² per image, mean over images and the four stations; null: \
+                  each write against another image's D^k s0"
+            .into(),
+        effect,
+        null,
+        control: (!runs.untrained.is_empty()).then(|| stream_thalamic(runs.untrained)),
+        // A twentieth of the thalamic component cancelled: less is a small
+        // rescaling of the input, not the partial or full cancellation the post describes.
+        margin: 0.05,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    #[test]
+    fn the_chance_rate_of_a_deleting_cosine_matches_random_vectors() {
+        let d = 32;
+        let analytic = chance_cosine_below(DELETING_COSINE, d);
+        let mut rng = Rng::new(3);
+        let draws = 200_000;
+        let below = (0..draws)
+            .filter(|_| {
+                let a: Vec<f64> = (0..d).map(|_| rng.normal() as f64).collect();
+                let b: Vec<f64> = (0..d).map(|_| rng.normal() as f64).collect();
+                let dot: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+                let norm = (a.iter().map(|x| x * x).sum::<f64>() * b.iter().map(|x| x * x).sum::<f64>()).sqrt();
+                dot / norm < DELETING_COSINE
+            })
+            .count() as f64
+            / draws as f64;
+        // Binomial sd at p ≈ 0.002 and 200k draws is about 0.0001.
+        assert!((below - analytic).abs() < 0.0004, "sampled {below} vs analytic {analytic}");
+        // Sanity of the integral: half the cosines are negative; in 3 dimensions the cosine is uniform.
+        assert!((chance_cosine_below(0.0, d) - 0.5).abs() < 1e-9);
+        assert!((chance_cosine_below(-0.5, 3) - 0.25).abs() < 1e-6);
+    }
+
+    #[test]
+    fn delta_is_the_fraction_of_the_map_the_write_cancels() {
+        let t = Maps { n: 2, side: 2, x: ndarray::Array2::from_shape_fn((8, 3), |(i, c)| (i * 3 + c) as f32 - 5.0) };
+        let w = t.with(t.x.mapv(|v| -0.25 * v));
+        assert!((delta(&w, 0, &t, 0) - 0.25).abs() < 1e-6 && (delta(&w, 1, &t, 1) - 0.25).abs() < 1e-6);
+        let amplify = t.with(t.x.mapv(|v| 2.0 * v));
+        assert!((delta(&amplify, 1, &t, 1) + 2.0).abs() < 1e-6);
+    }
 }

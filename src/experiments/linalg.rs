@@ -201,6 +201,23 @@ pub fn correlation(a: &[f32], b: &[f32]) -> f32 {
     }
 }
 
+/// A random d × d rotation, uniform over the orthogonal group (Haar):
+/// Gram–Schmidt on the columns of a Gaussian matrix (the QR factor with a
+/// positive diagonal, which is what makes it uniform).
+pub fn random_orthogonal(d: usize, rng: &mut crate::rng::Rng) -> ndarray::Array2<f32> {
+    let mut cols: Vec<Vec<f64>> = (0..d).map(|_| (0..d).map(|_| rng.normal() as f64).collect()).collect();
+    for i in 0..d {
+        for j in 0..i {
+            let dot: f64 = cols[i].iter().zip(&cols[j]).map(|(a, b)| a * b).sum();
+            let (head, tail) = cols.split_at_mut(i);
+            tail[0].iter_mut().zip(&head[j]).for_each(|(a, b)| *a -= dot * b);
+        }
+        let norm = cols[i].iter().map(|a| a * a).sum::<f64>().sqrt();
+        cols[i].iter_mut().for_each(|a| *a /= norm);
+    }
+    ndarray::Array2::from_shape_fn((d, d), |(r, c)| cols[c][r] as f32)
+}
+
 pub fn median(v: &mut [f32]) -> f32 {
     if v.is_empty() {
         return f32::NAN;
@@ -247,6 +264,22 @@ mod tests {
         let noise: Vec<Vec<f32>> = labels.iter().map(|_| (0..6).map(|_| rng.normal()).collect()).collect();
         assert!(cv_accuracy(&signal, &labels, 4, 5, 1e-3) > 0.8);
         assert!(cv_accuracy(&noise, &labels, 4, 5, 1e-3) < 0.4);
+    }
+
+    #[test]
+    fn random_rotations_are_orthogonal_and_unbiased() {
+        let mut rng = Rng::new(5);
+        let mut sum = ndarray::Array2::<f32>::zeros((6, 6));
+        for _ in 0..400 {
+            let q = random_orthogonal(6, &mut rng);
+            let qtq = q.t().dot(&q);
+            for ((i, j), v) in qtq.indexed_iter() {
+                assert!((v - (i == j) as u8 as f32).abs() < 1e-5, "QᵀQ[{i},{j}] = {v}");
+            }
+            sum += &q;
+        }
+        // Haar rotations average to zero: no direction is preferred.
+        assert!(sum.iter().all(|v| (v / 400.0).abs() < 0.1), "{:?}", sum / 400.0);
     }
 
     #[test]

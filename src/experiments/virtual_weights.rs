@@ -7,9 +7,19 @@
 //! category logits without any station.
 //!
 //! In the hierarchy the same products can be formed, but a station only ever
-//! receives the one below: the entries off that diagonal are not used by
-//! the network, and the experiment marks them so.
+//! receives the one below: the entries off that diagonal are not wired
+//! (`used_by_the_network` describes the wiring; it is not a measurement).
+//!
+//! Null: the strength depends on the matrices' singular values as well as on
+//! how their directions line up. The rotation null keeps each trained
+//! matrix's singular values and draws its rotations at random: for
+//! W = U Σ Vᵀ and R = U' Σ' V'ᵀ, ‖W R‖ = ‖Σ Vᵀ U' Σ'‖ depends on the rotations
+//! only through Vᵀ U', which for random rotations is a uniformly random
+//! rotation Q, so each draw is ‖W Q R‖ / (‖W‖ ‖R‖) with Q Haar. Each pair's
+//! `z` is the trained strength against these draws (mean, sd).
 
+use super::linalg::random_orthogonal;
+use super::verdict::{at, Claim, Runs};
 use super::{tick, Failure, Models, Size};
 use crate::model::Model;
 use crate::names::STATION_NAMES;
@@ -37,19 +47,66 @@ fn readers(m: &Model) -> Vec<Array2<f32>> {
     r
 }
 
+fn strength(w: &Array2<f32>, r: &Array2<f32>) -> f32 {
+    frob(w.dot(r).view()) / (frob(w.view()) * frob(r.view())).max(1e-12)
+}
+
 /// strength[reader][writer] = ‖W_write · W_read‖ / (‖W_write‖ ‖W_read‖),
 /// for writers that come before the reader; None otherwise.
 pub fn matrix(m: &Model) -> Vec<Vec<Option<f32>>> {
-    let (ws, rs) = (writers(m), readers(m));
+    strengths(&writers(m), &readers(m))
+}
+
+fn strengths(ws: &[Array2<f32>], rs: &[Array2<f32>]) -> Vec<Vec<Option<f32>>> {
     rs.iter()
         .enumerate()
-        .map(|(j, r)| {
-            ws.iter()
-                .enumerate()
-                .map(|(k, w)| (k <= j).then(|| frob(w.dot(r).view()) / (frob(w.view()) * frob(r.view())).max(1e-12)))
-                .collect()
-        })
+        .map(|(j, r)| ws.iter().enumerate().map(|(k, w)| (k <= j).then(|| strength(w, r))).collect())
         .collect()
+}
+
+/// Draws of the rotation null for every (reader, writer) pair of [`matrix`]
+/// (writer k ≤ reader j): mean, sd, and the trained strength's z against them.
+#[derive(Clone, Debug)]
+pub struct RotationNull {
+    pub mean: Vec<Vec<Option<f32>>>,
+    pub sd: Vec<Vec<Option<f32>>>,
+    pub z: Vec<Vec<Option<f32>>>,
+}
+
+/// The rotation null of `draws` random rotations between each writer and
+/// reader (one rotation per draw, shared by the pairs: each pair's null is
+/// the same as with its own, and it costs a fifth).
+pub fn rotation_null(ws: &[Array2<f32>], rs: &[Array2<f32>], draws: usize, rng: &mut crate::rng::Rng) -> RotationNull {
+    let d = ws[0].ncols();
+    let (mut sum, mut sq) = (vec![vec![0.0f64; ws.len()]; rs.len()], vec![vec![0.0f64; ws.len()]; rs.len()]);
+    for _ in 0..draws {
+        let q = random_orthogonal(d, rng);
+        let rotated: Vec<Array2<f32>> = ws.iter().map(|w| w.dot(&q)).collect();
+        for (j, r) in rs.iter().enumerate() {
+            for (k, w) in rotated.iter().enumerate().take(j + 1) {
+                let s = strength(w, r) as f64;
+                sum[j][k] += s;
+                sq[j][k] += s * s;
+            }
+        }
+    }
+    let trained = strengths(ws, rs);
+    let n = draws as f64;
+    let pick = |f: &dyn Fn(usize, usize) -> f32| -> Vec<Vec<Option<f32>>> {
+        (0..rs.len()).map(|j| (0..ws.len()).map(|k| (k <= j).then(|| f(j, k))).collect()).collect()
+    };
+    let mean = |j: usize, k: usize| sum[j][k] / n;
+    let sd = |j: usize, k: usize| ((sq[j][k] / n - mean(j, k).powi(2)).max(0.0) * n / (n - 1.0).max(1.0)).sqrt();
+    RotationNull {
+        mean: pick(&|j, k| mean(j, k) as f32),
+        sd: pick(&|j, k| sd(j, k) as f32),
+        z: pick(&|j, k| ((trained[j][k].unwrap_or(0.0) as f64 - mean(j, k)) / sd(j, k).max(1e-12)) as f32),
+    }
+}
+
+/// Reader j's skip pairs: writers k < j (the one before the reader, k = j, is the adjacent pair).
+pub fn skip_pairs() -> Vec<(usize, usize)> {
+    (0..5).flat_map(|j| (0..j).map(move |k| (j, k))).collect()
 }
 
 /// Mean |contribution| of each path to the category logits on held-out sketches.
@@ -68,17 +125,29 @@ fn contribution_sizes(m: &Model, n: usize) -> Vec<f32> {
     sizes
 }
 
-pub fn run(models: &Models, _seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
+pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
     let n = size.pick(64, 512);
+    let draws = size.pick(200, 1000);
+    let mut rng = crate::rng::Rng::new(seed ^ 0x0207_A7E5);
     let mut out = serde_json::Map::new();
     for (i, (name, m)) in models.pair().into_iter().enumerate() {
         let direct = m.embed.w.dot(&m.category.w); // LGN channels × categories
         let used: Vec<Vec<bool>> =
             (0..5).map(|j| (0..5).map(|k| m.wiring.residual() && k <= j || k == j).collect()).collect();
+        let null = rotation_null(&writers(m), &readers(m), draws, &mut rng);
+        let mean_z = |pairs: &[(usize, usize)]| {
+            pairs.iter().map(|&(j, k)| null.z[j][k].unwrap_or(0.0)).sum::<f32>() / pairs.len() as f32
+        };
+        let adjacent: Vec<(usize, usize)> = (0..5).map(|j| (j, j)).collect();
         out.insert(
             name.to_string(),
             json!({
                 "strength": matrix(m),
+                "z": &null.z,
+                "null_mean": &null.mean,
+                "null_sd": &null.sd,
+                "mean_z_adjacent": mean_z(&adjacent),
+                "mean_z_skip": mean_z(&skip_pairs()),
                 "used_by_the_network": used,
                 "direct_path": direct.rows().into_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
                 "mean_abs_contribution": if m.wiring.residual() { json!(contribution_sizes(m, n)) } else { Value::Null },
@@ -86,16 +155,18 @@ pub fn run(models: &Models, _seed: u64, size: Size, progress: &mut dyn FnMut(f32
         );
         tick(progress, (i + 1) as f32 / 2.0)?;
     }
-    // What the same measure gives for unrelated matrices of these shapes
-    // (Gaussian, 50 draws): alignment at this level is no alignment at all.
-    let mut rng = crate::rng::Rng::new(0xBA5E);
-    let mut baseline = 0.0f32;
-    for _ in 0..50 {
-        let w = Array2::from_shape_fn((crate::model::M, crate::model::D), |_| rng.normal());
-        let r = Array2::from_shape_fn((crate::model::D, crate::model::M), |_| rng.normal());
-        baseline += frob(w.dot(&r).view()) / (frob(w.view()) * frob(r.view())) / 50.0;
-    }
-    out.insert("random_baseline".into(), json!(baseline));
+    out.insert("null_draws".into(), json!(draws));
+    out.insert(
+        "note".into(),
+        json!(
+            "strength[reader][writer] = ‖W_write·W_read‖/(‖W_write‖‖W_read‖). z: the trained strength against \
+               the rotation null (each matrix's singular values kept, its rotations drawn at random; null_mean, \
+               null_sd over null_draws draws). mean_z_adjacent: over the pairs k = j (a station reading the one \
+               before it, wired in both wirings); mean_z_skip: over the pairs k < j (reading an earlier writer past \
+               the one before, wired only in the stream; the VW verdict). used_by_the_network describes the \
+               wiring, it is not measured."
+        ),
+    );
     let mut readers: Vec<&str> = STATION_NAMES.to_vec();
     readers.push("behaviour");
     let mut writers = vec!["thalamic input"];
@@ -107,4 +178,81 @@ pub fn run(models: &Models, _seed: u64, size: Size, progress: &mut dyn FnMut(f32
     let paths: Vec<&str> = ["direct"].into_iter().chain(STATION_NAMES).collect();
     out.insert("paths".into(), json!(paths));
     Ok(Value::Object(out))
+}
+
+fn mean_z_skip(runs: &[Value]) -> Vec<f64> {
+    runs.iter().map(|v| at(v, "stream.mean_z_skip")).collect()
+}
+
+/// VW: the stream's later stations read what earlier ones wrote past the
+/// station between them. Effect: the mean z (against the rotation null) of
+/// the stream's skip pairs, writer k < reader j; null 0. The skip pairs, not
+/// the adjacent ones, because only the stream wires them: a station reading
+/// the one just before it is every wiring's, and says nothing for the post.
+pub fn claim(runs: &Runs) -> Claim {
+    let zeros = |v: &[Value]| vec![0.0; v.len()];
+    Claim {
+        id: "VW",
+        says:
+            "later stations read from all earlier ones: the stream's virtual weights past the adjacent station are used",
+        measure: "stream: mean over the skip pairs (writer k < reader j, thalamic input and behaviour included) of \
+                  the virtual weight's z against the rotation null"
+            .into(),
+        effect: mean_z_skip(runs.trained),
+        null: zeros(runs.trained),
+        control: (!runs.untrained.is_empty()).then(|| (mean_z_skip(runs.untrained), zeros(runs.untrained))),
+        // z = 2: a pair this far above its rotation null would happen by
+        // chance about once in forty; the typical skip pair must reach it.
+        margin: 2.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    fn gaussian(rows: usize, cols: usize, rng: &mut Rng) -> Array2<f32> {
+        Array2::from_shape_fn((rows, cols), |_| rng.normal())
+    }
+
+    /// Random writers and readers of the model's shapes.
+    fn random_pairs(rng: &mut Rng) -> (Vec<Array2<f32>>, Vec<Array2<f32>>) {
+        let (d, m) = (crate::model::D, crate::model::M);
+        let mut ws = vec![gaussian(8, d, rng)];
+        ws.extend((0..4).map(|_| gaussian(m, d, rng)));
+        let mut rs: Vec<Array2<f32>> = (0..4).map(|_| gaussian(d, m, rng)).collect();
+        rs.push(gaussian(d, 10, rng));
+        (ws, rs)
+    }
+
+    #[test]
+    fn the_rotation_null_gives_random_matrices_z_scores_centred_on_zero() {
+        let mut rng = Rng::new(11);
+        let mut zs = Vec::new();
+        for _ in 0..12 {
+            let (ws, rs) = random_pairs(&mut rng);
+            let null = rotation_null(&ws, &rs, 100, &mut rng);
+            zs.extend(null.z.iter().flatten().flatten().map(|&z| z as f64));
+        }
+        assert_eq!(zs.len(), 12 * 15);
+        let mean = zs.iter().sum::<f64>() / zs.len() as f64;
+        let sd = (zs.iter().map(|z| (z - mean).powi(2)).sum::<f64>() / zs.len() as f64).sqrt();
+        assert!(mean.abs() < 0.25, "mean z {mean}");
+        assert!((0.6..1.5).contains(&sd), "sd of z {sd}");
+    }
+
+    #[test]
+    fn a_reader_that_reads_what_the_writer_writes_is_far_above_the_rotation_null() {
+        let mut rng = Rng::new(12);
+        let (mut ws, mut rs) = random_pairs(&mut rng);
+        // Writer V1 (k = 1) writes into a 4-dimensional subspace; reader V2 (j = 1) reads exactly it.
+        let basis = gaussian(4, crate::model::D, &mut rng);
+        ws[1] = gaussian(crate::model::M, 4, &mut rng).dot(&basis);
+        rs[1] = basis.t().dot(&gaussian(4, crate::model::M, &mut rng));
+        let null = rotation_null(&ws, &rs, 200, &mut rng);
+        let z = null.z[1][1].unwrap();
+        assert!(z > 5.0, "aligned pair z = {z}");
+        assert!(null.z[1][0].unwrap().abs() < 4.0 && null.z[0][1].is_none());
+    }
 }

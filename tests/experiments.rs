@@ -89,12 +89,17 @@ fn receptive_fields_are_reliable_early_and_not_late() {
 }
 
 #[test]
-fn sparseness_later_stations_are_sparser_but_combinatorial() {
+fn sparseness_pooling_makes_v1_look_dense_and_it_units_are_combinatorial() {
     let v = run("sparseness", Size::Quick);
     for wiring in ["stream", "hierarchy"] {
-        let v1 = f(&v[wiring]["V1"]["l23"]["lifetime"]);
-        let it = f(&v[wiring]["IT"]["l23"]["lifetime"]);
-        assert!(it > v1, "{wiring}: IT lifetime sparseness {it} vs V1 {v1}");
+        // Channels averaged over their maps: V1 averages 1,024 positions and
+        // looks dense for that reason alone (issue 11); the single-unit
+        // numbers beside it are what the claim reads.
+        let v1 = f(&v[wiring]["V1"]["l23"]["pooled"]["lifetime"]);
+        let it = f(&v[wiring]["IT"]["l23"]["pooled"]["lifetime"]);
+        assert!(it > v1, "{wiring}: pooled IT lifetime sparseness {it} vs V1 {v1}");
+        let single = f(&v[wiring]["V1"]["l23"]["lifetime"]);
+        assert!(single > v1, "{wiring}: a single V1 unit ({single}) is sparser than its channel's map average ({v1})");
         // No grandmother cells: an IT unit is driven by several categories.
         let per_unit = f(&v[wiring]["IT"]["l23"]["categories_per_unit"]);
         assert!(per_unit > 2.0, "{wiring}: {per_unit} categories per IT unit");

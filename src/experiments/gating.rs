@@ -1,13 +1,14 @@
 //! GA: representation overloading. In the gated variant (Sezener et al.
-//! 2021) each L2/3 unit picks, from fixed random hyperplanes over the input
-//! statistics, which of its kernels are on, so the same cell computes
-//! different things for different inputs. Measured on held-out sketches and
-//! edges: how many distinct gate patterns (effective kernels) each unit
-//! uses, and, for the unit that uses the most, its effective kernel under
-//! four kinds of input (sketch, horizontal and vertical gratings, noise) and
-//! how alike those kernels are.
+//! 2021) each L2/3 unit selects one of its kernels per input, by fixed
+//! random hyperplanes over the input statistics, so the same cell computes
+//! different things for different inputs. Measured on held-out sketches,
+//! edges and noise: how many of its kernels each unit uses (1..banks) and
+//! how often each, how alike a unit's kernels are, and, for one unit, its
+//! effective kernel under four kinds of input (sketch, horizontal and
+//! vertical gratings, noise) and how alike those kernels are.
 
 use super::linalg::correlation;
+use super::verdict::{at, Claim, Runs};
 use super::{tick, Failure, Models, Size};
 use crate::input::from_gray;
 use crate::layers::gated::GatedConv3;
@@ -31,23 +32,56 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
         images.iter().map(|im| side_info(&lgn(&from_gray(im))).row(0).to_owned()).collect();
     tick(progress, 0.5)?;
     let mut per_station = Vec::new();
-    let mut best: Option<(usize, usize, usize)> = None; // (station, unit, patterns)
+    let mut best: Option<(usize, usize, usize)> = None; // (station, unit, kernels used)
     for (k, st) in models.gated.stations.iter().enumerate() {
         let Compute::Gated(g) = &st.compute else {
             return Err(Failure::Missing("the gated model has no gated L2/3".into()));
         };
         let units = g.banks[0].b.len();
-        let mut counts = Vec::with_capacity(units);
-        for u in 0..units {
-            let patterns: HashSet<Vec<bool>> =
-                z.iter().map(|zz| (0..BANKS).map(|b| g.open(zz.view())[[b, u]] > 0.0).collect()).collect();
-            counts.push(patterns.len());
-            if best.is_none_or(|(_, _, c)| patterns.len() > c) {
-                best = Some((k, u, patterns.len()));
+        // uses[unit][bank]: on how many inputs the unit computed with that kernel.
+        let mut uses = vec![vec![0usize; BANKS]; units];
+        for zz in &z {
+            let open = g.open(zz.view());
+            for (u, row) in uses.iter_mut().enumerate() {
+                for (b, n) in row.iter_mut().enumerate() {
+                    if open[[b, u]] > 0.0 {
+                        *n += 1;
+                    }
+                }
             }
         }
-        let mean = counts.iter().sum::<usize>() as f32 / units as f32;
-        per_station.push(json!({"station": STATION_NAMES[k], "mean_patterns_per_unit": mean, "patterns": counts}));
+        let used: Vec<usize> = uses.iter().map(|r| r.iter().filter(|&&n| n > 0).count()).collect();
+        for (u, &c) in used.iter().enumerate() {
+            if best.is_none_or(|(_, _, b)| c > b) {
+                best = Some((k, u, c));
+            }
+        }
+        // The share of inputs that went to each unit's most used kernel (1: one kernel only).
+        let top: Vec<f32> =
+            uses.iter().map(|r| *r.iter().max().unwrap_or(&0) as f32 / r.iter().sum::<usize>().max(1) as f32).collect();
+        // How alike a unit's kernels are (units that use more than one): the
+        // wiring gives independent random kernels; training may keep them
+        // apart or pull them together.
+        let alike: Vec<f32> = (0..units)
+            .filter(|&u| used[u] > 1)
+            .map(|u| {
+                let kernels: Vec<Vec<f32>> = g.banks.iter().map(|bank| bank.k.column(u).to_vec()).collect();
+                correlation(&kernels[0], &kernels[1])
+            })
+            .collect();
+        let mean = used.iter().sum::<usize>() as f32 / units as f32;
+        per_station.push(json!({
+            "station": STATION_NAMES[k],
+            "mean_kernels_used": mean,
+            "kernels_used": used,
+            "kernels_used_histogram": (1..=BANKS).map(|c| used.iter().filter(|&&n| n == c).count()).collect::<Vec<_>>(),
+            "uses": uses,
+            "mean_top_kernel_share": top.iter().sum::<f32>() / units as f32,
+            "mean_kernel_correlation": alike.iter().sum::<f32>() / alike.len().max(1) as f32,
+            // The same count under its old name: with one kernel per context a gate pattern is a kernel.
+            "mean_patterns_per_unit": mean,
+            "patterns": used,
+        }));
     }
     tick(progress, 0.8)?;
     let conditions: [(&str, Vec<f32>); 4] = [
@@ -94,7 +128,8 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
     tick(progress, 1.0)?;
     Ok(json!({
         "banks": BANKS,
-        "possible_patterns": 1 << BANKS,
+        "possible_kernels": BANKS,
+        "gates": "fixed random hyperplanes over the input statistics, never trained: trained and untrained models of one seed select alike",
         "n_inputs": z.len(),
         "stations": per_station,
         "example": {
@@ -114,4 +149,39 @@ fn effective_unit(g: &GatedConv3, z: ndarray::ArrayView1<f32>, unit: usize) -> G
     let eff = g.effective(z);
     let open = g.open(z);
     (eff.k.column(unit).to_vec(), (0..open.nrows()).map(|b| open[[b, unit]] > 0.0).collect())
+}
+
+/// The mean over stations of kernels used per unit.
+fn kernels_used(v: &Value) -> f64 {
+    let n = v["stations"].as_array().map_or(0, Vec::len);
+    (0..n).map(|k| at(v, &format!("stations.{k}.mean_kernels_used"))).sum::<f64>() / n.max(1) as f64
+}
+
+/// GA: the post, after Sezener et al., says the external input determines
+/// which of a neuron's weight sets is used, so one cell does different
+/// things in different contexts. Effect: kernels used per unit across the
+/// inputs, mean over units and stations; null 1 (one kernel: no
+/// overloading). Margin 0.25: a quarter of the units must use a second
+/// kernel. In Sezener et al. the gates are fixed and only the weights learn,
+/// and so they are here, so the untrained control of the same seed selects
+/// exactly alike: the verdict can only be "built in" or worse, and that is
+/// the honest answer (the overloading is the wiring's, not learned).
+pub fn claim(runs: &Runs) -> Claim {
+    let effect: Vec<f64> = runs.trained.iter().map(kernels_used).collect();
+    let control = (!runs.untrained.is_empty()).then(|| {
+        let c: Vec<f64> = runs.untrained.iter().map(kernels_used).collect();
+        let null = vec![1.0; c.len()];
+        (c, null)
+    });
+    Claim {
+        id: "GA",
+        says: "representation overloading: the input selects which of a unit's kernels it computes with",
+        measure: "kernels of its bank an L2/3 unit of the gated model uses across held-out sketches, edges and \
+                  noise, mean over units and stations; null 1"
+            .into(),
+        null: vec![1.0; effect.len()],
+        effect,
+        control,
+        margin: 0.25,
+    }
 }

@@ -10,6 +10,7 @@
 pub mod conv;
 pub mod direct;
 pub mod gated;
+pub mod norm;
 pub mod pointwise;
 pub mod pool;
 pub mod winograd;

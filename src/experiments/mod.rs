@@ -90,24 +90,19 @@ impl Experiment {
 }
 
 /// The claim an experiment states from its runs over seeds and conditions, with the numbers
-/// its verdict is computed from. None where the experiment does not state one yet: that claim
-/// then has no verdict in the results file (never a made-up one).
-pub fn claim(e: Experiment, runs: &verdict::Runs) -> Option<verdict::Claim> {
+/// its verdict is computed from.
+pub fn claim(e: Experiment, runs: &verdict::Runs) -> verdict::Claim {
     match e {
-        Experiment::EdgeProbe => Some(edge_probe::claim(runs)),
-        // TO WIRE AT MERGE (lead): each of these modules gains `pub fn claim(&Runs) -> Claim`
-        // on its own branch (H2: lesion, variability, deletion, virtual-weights; H3:
-        // sparseness, tuning, receptive-fields, degradation, gating). Replace each `None` by
-        // `Some(MODULE::claim(runs))`, then drop the Option once all ten are in.
-        Experiment::Variability => None,
-        Experiment::Deletion => None,
-        Experiment::ReceptiveFields => None,
-        Experiment::Sparseness => None,
-        Experiment::Tuning => None,
-        Experiment::Lesion => None,
-        Experiment::Degradation => None,
-        Experiment::VirtualWeights => None,
-        Experiment::Gating => None,
+        Experiment::EdgeProbe => edge_probe::claim(runs),
+        Experiment::Variability => variability::claim(runs),
+        Experiment::Deletion => deletion::claim(runs),
+        Experiment::ReceptiveFields => receptive_fields::claim(runs),
+        Experiment::Sparseness => sparseness::claim(runs),
+        Experiment::Tuning => tuning::claim(runs),
+        Experiment::Lesion => lesion::claim(runs),
+        Experiment::Degradation => degradation::claim(runs),
+        Experiment::VirtualWeights => virtual_weights::claim(runs),
+        Experiment::Gating => gating::claim(runs),
     }
 }
 

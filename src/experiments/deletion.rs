@@ -176,8 +176,10 @@ fn one(
         .map(|k| {
             let d = &mut thalamic[k];
             let pos = d.iter().filter(|&&v| v > 0.0).count() as f32 / d.len().max(1) as f32;
-            let null = mean(&thalamic_null[k]);
-            json!({"mean": mean(d), "median": median(d), "fraction_cancelling": pos, "null_mean": null, "above_null": mean(d) - null})
+            // Not named `null`: inside json! that word is JSON's null, not a variable.
+            let null_mean = mean(&thalamic_null[k]);
+            json!({"mean": mean(d), "median": median(d), "fraction_cancelling": pos, "null_mean": null_mean,
+                   "above_null": mean(d) - null_mean})
         })
         .collect();
     Ok(json!({

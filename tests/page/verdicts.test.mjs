@@ -45,18 +45,30 @@ function est(mean, n = 3, half = 0.05) {
 /** A made-up lesion output (seed 1's shape, a few keys) and a multi-seed file around it. */
 const LESION_EXAMPLE = {
   experiment: 'lesion', seed: 1, size: 'full', chance: 0.1,
-  stream: { none: 0.9, V1: 0.6, V2: 0.5, mean_one_removed: 0.55, mean_two_removed: 0.3 },
-  hierarchy: { none: 0.95, V1: 0.1, V2: 0.2, mean_one_removed: 0.15, mean_two_removed: 0.1 },
+  stream: {
+    none: 0.9,
+    zero: { none: 0.9, V1: 0.6, V2: 0.5, mean_one_removed: 0.55, mean_two_removed: 0.3 },
+    bypass: { none: 0.9, V1: 0.6, V2: 0.5, mean_one_removed: 0.55, mean_two_removed: 0.3 },
+  },
+  hierarchy: {
+    none: 0.95,
+    zero: { none: 0.95, V1: 0.1, V2: 0.1, mean_one_removed: 0.1, mean_two_removed: 0.1 },
+    bypass: { none: 0.95, V1: 0.4, V2: 0.5, mean_one_removed: 0.45, mean_two_removed: 0.3 },
+  },
 };
 function lesionFile(word) {
   return {
     seeds: [1, 2, 3], size: 'full', claim: 'LE',
     verdict: { claim: 'LE', says: 'made-up claim', measure: 'made-up measure', word, excess: est(0.031, 3, 0.019), effect: est(0.5), null: est(0.47, 3, 0), untrained: est(-0.002, 3, 0.008), margin: 0.02, rule: 'made-up rule' },
     example: LESION_EXAMPLE,
-    // Five numbers drawn as bars have an estimate: none, V1 and V2 of the stream, none and V1 of the hierarchy.
-    summary: { stream: { none: est(0.88), V1: est(0.58), V2: est(0.52), mean_one_removed: est(0.55) }, hierarchy: { none: est(0.94), V1: est(0.12) } },
+    // Five numbers drawn as bars have an estimate: bypassed none, V1 and V2 of the stream, none and V1 of the
+    // hierarchy (the intact `none` beside the kinds is quoted in the sentence, not drawn).
+    summary: {
+      stream: { none: est(0.88), bypass: { none: est(0.88), V1: est(0.58), V2: est(0.52), mean_one_removed: est(0.55) } },
+      hierarchy: { none: est(0.94), bypass: { none: est(0.94), V1: est(0.42) } },
+    },
     // Two have an untrained control.
-    untrained: { summary: { stream: { none: est(0.1) }, hierarchy: { none: est(0.11) } } },
+    untrained: { summary: { stream: { bypass: { none: est(0.1) } }, hierarchy: { bypass: { none: est(0.11) } } } },
   };
 }
 
@@ -196,8 +208,8 @@ test('a figure given an older results file (one output, no summary, no controls)
   const { page, problems } = await pageFor(t, env);
   // Gating's own output has a key `example` (its example unit): it must not pass for a multi-seed file.
   const gating = {
-    experiment: 'gating', seed: 1, size: 'full', possible_patterns: 4,
-    stations: [{ station: 'V1', patterns: [1, 2, 3, 2], mean_patterns_per_unit: 2.25 }],
+    experiment: 'gating', seed: 1, size: 'full', possible_kernels: 4,
+    stations: [{ station: 'V1', kernels_used: [1, 2, 3, 2], mean_kernels_used: 2.25, mean_top_kernel_share: 0.6 }],
     example: { station: 'V1', unit: 0, kernel_shape: [3, 3, 1], conditions: [{ input: 'a', banks_open: [true, false], kernel: [1, 0, -1, 1, 0, -1, 1, 0, -1] }], kernel_correlation: [[1]] },
   };
   await serveResults(page, { gating, lesion: LESION_EXAMPLE, 'edge-probe': { seeds: [1], example: { experiment: 'edge-probe', seed: 1, size: 'full', chance: 0.125, stream: { V1: { l4: 0.9, l23: 0.8, l5: 0.7 } }, hierarchy: { V1: { l4: 0.9, l23: 0.8, l5: 0.6 } } } } });
@@ -216,6 +228,6 @@ test('a figure given an older results file (one output, no summary, no controls)
   assert.ok(svgs >= 3);
   const gated = await drawn(page, 'gating');
   assert.equal(gated.state, 'file');
-  assert.match(gated.sentence, /In this run units use 2\.3 \(V1\)/, 'drawn from the output itself, not from its example unit');
+  assert.match(gated.sentence, /In this run each unit selects 2\.3 \(V1\)/, 'drawn from the output itself, not from its example unit');
   assert.deepEqual(problems, []);
 });

@@ -216,6 +216,12 @@ export function barChart(opts) {
         return;
       }
       const yv = y(Math.max(opts.y[0], Math.min(opts.y[1], v)));
+      // A null's range ([lo, hi] per category), drawn behind the bar a little wider than it.
+      const nb = ser.band?.[i];
+      if (nb && nb.every(Number.isFinite)) {
+        const [b0, b1] = nb.map((b) => y(Math.max(opts.y[0], Math.min(opts.y[1], b))));
+        svg.append(s('rect', { x: round(bx - 1), y: round(Math.min(b0, b1)), width: round(bw + 2), height: round(Math.max(1, Math.abs(b1 - b0))), class: 'exp-null-band' }));
+      }
       svg.append(s('rect', { x: round(bx + 1), y: round(Math.min(yv, y0)), width: round(bw - 2), height: round(Math.max(0.5, Math.abs(y0 - yv))), class: `exp-bar ${ser.cls}` }));
       if (opts.valueFormat && !ser.ci?.[i]) svg.append(text(bx + bw / 2, (v >= 0 ? yv - 3 : yv + FONT), opts.valueFormat(v), 'exp-text exp-value'));
     });

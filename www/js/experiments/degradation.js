@@ -86,7 +86,9 @@ function describe(r, m = new Marks(r)) {
   const deep = depths[depths.length - 1];
   const shallow = depths[0];
   const say = (kind, d) => m.say([kind, String(d)], (v) => pct(v));
-  return `${m.lead} the final training error goes from ${say('plain', shallow)} at depth ${shallow} to ${say('plain', deep)} at depth ${deep} for plain networks, and from ${say('residual', shallow)} to ${say('residual', deep)} for residual ones.`;
+  const set = Number.isFinite(r.training_images) ? ` on its fixed training set of ${r.training_images} sketches` : '';
+  const norm = typeof r.normalisation === 'string' ? ` Both kinds have the same normalisation (${r.normalisation}), so what fails is depth, not the signal’s scale.` : '';
+  return `${m.lead} the training error${set} goes from ${say('plain', shallow)} at depth ${shallow} to ${say('plain', deep)} at depth ${deep} for plain networks, and from ${say('residual', shallow)} to ${say('residual', deep)} for residual ones.${norm}`;
 }
 
 export default {
@@ -95,7 +97,7 @@ export default {
   runLabel: 'Train in your browser',
   progressWord: 'Training',
   runHelp: `Trains six small networks (plain and residual, depths ${LIVE_DEPTHS.join(', ')}), one seed, for ${LIVE_STEPS} steps of 32 sketches each, one step of each in turn, in a background worker, and draws their loss as it falls.`,
-  look: 'Small networks of 1 to 16 stations, trained on the same sketches with the same budget; the only difference is the wiring: plain (each block replaces its input) or residual (each block adds to it). The first chart is the training error at the end, the second the loss as training goes.',
+  look: 'Small networks of 1 to 16 stations, trained on the same sketches with the same budget; the only difference is the wiring: plain (each block replaces its input) or residual (each block adds to it). Each net sees one fixed training set again and again, and both kinds normalise every block’s input, so that what fails is depth, not signal scale. The first chart is the error on that training set at the end (mean and 95 % interval over seeds where the file has them), the second the loss as training goes.',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
     const depths = r.depths ?? [];
@@ -122,7 +124,7 @@ export default {
       legend(statsLegend(m, { control })),
       h('div', { class: 'exp-multiples exp-two' }, panel(null, errorChart(r, m)), panel(null, h('div', { 'data-role': 'loss-chart' }, lossChart(curves, depths, xLabels, title, bands)))),
       ctx.origin === 'live' && ctx.file ? h('p', { class: 'exp-note' }, `The results file’s run (${ctx.file.size} size, ${ctx.file.steps} steps): ${describe(ctx.file).replace('In this run ', '')}`) : null);
-    const tables = [dataTable('Final training error (mean over the last fifth of training)', ['depth', 'plain', 'residual'], depths.map((d) => [d, m.say(['plain', String(d)], (v) => pct(v)), m.say(['residual', String(d)], (v) => pct(v))]))];
+    const tables = [dataTable('Training error at the end, on the fixed training set', ['depth', 'plain', 'residual'], depths.map((d) => [d, m.say(['plain', String(d)], (v) => pct(v)), m.say(['residual', String(d)], (v) => pct(v))]))];
     if (r.live_curves) {
       tables.push(dataTable('Live training: loss at the last step', ['network', 'loss'], Object.entries(r.live_curves).map(([k, v]) => [k, fixed(v[v.length - 1])])));
     }

@@ -1,5 +1,6 @@
-// P3: does L5 delete part of its input? δ (the fraction of its input a station's write
-// cancels), the cosine of read and write directions, and the edge direction's amplitude.
+// P3: does L5 delete part of its input? δ against the thalamic component D^k·s₀ (the fraction
+// of it a station's write cancels) beside a shuffled-pair null, the cosine of read and write
+// directions beside the chance rate, and the edge direction's amplitude over the stream's size.
 
 import { h } from '../dom.js';
 import { WIRING_BAR_LEGEND, barChart, dataTable, extent, legend, lineChart, panel, statsLegend } from './charts.js';
@@ -10,17 +11,23 @@ import { fixed, pct, sig, signedFixed } from './format.js';
 export default {
   name: 'deletion',
   title: 'Does layer 5 delete? (prediction 3)',
-  look: 'Left: δ, the fraction of what arrives at a station that its write cancels, averaged over held-out sketches (above zero: the write deletes part of its input; below zero: it amplifies it). Right: how much of the input’s edge direction is left in each L5, relative to the thalamic input (log scale; in the hierarchy the basis is not shared, so it is only a reference).',
+  look: 'Left: δ against the thalamic component, the fraction of the pooled thalamic input D^k·s₀ reaching a station that its write cancels, averaged over held-out sketches (above zero: the write deletes part of it; below zero: it amplifies it). The grey band is the shuffled-pair null: the same δ with each write paired with another sketch’s input. Right: how much of the input’s edge direction is left in each L5, divided by how much the whole stream has grown there, relative to the thalamic input (log scale; in the hierarchy the basis is not shared, so it is only a reference).',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
-    const deltaPaths = (w) => STATIONS.map((_, k) => `${w}.delta.${k}.mean`);
-    const delta = WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(deltaPaths(w)) }));
-    const all = delta.flatMap((ser) => [...ser.values, ...ser.ci.flat(), ...ser.control].filter((v) => v !== null));
+    const deltaPaths = (w) => STATIONS.map((_, k) => `${w}.delta_thalamic.${k}.mean`);
+    // The null's mean, as a band over its seeds' interval where the file has one.
+    const nullBand = (w) => STATIONS.map((_, k) => {
+      const p = `${w}.delta_thalamic.${k}.null_mean`;
+      const v = m.value(p);
+      return m.ci(p) ?? (Number.isFinite(v) ? [v, v] : null);
+    });
+    const delta = WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(deltaPaths(w)), band: nullBand(w) }));
+    const all = delta.flatMap((ser) => [...ser.values, ...ser.ci.flat(), ...ser.control, ...ser.band.flat()].filter((v) => v !== null && v !== undefined));
     const [lo, hi] = extent(all, [0]);
     // Amplitudes on a log scale: the interval and the control are logged with the mark.
     const log = (v) => (Number.isFinite(v) && v > 0 ? Math.log10(v) : NaN);
     const amp = WIRINGS.map((w) => {
-      const ser = m.series(STATIONS.map((_, k) => `${w}.edge_amplitude.${k}`));
+      const ser = m.series(STATIONS.map((_, k) => `${w}.edge_amplitude_normalised.${k}`));
       return {
         cls: `exp-${w}`,
         values: ser.values.map(log),
@@ -31,11 +38,11 @@ export default {
     const [alo, ahi] = extent(amp.flatMap((ser) => ser.values), [0]);
     const control = WIRINGS.some((w) => m.hasControl(deltaPaths(w)));
     const chart = h('div', {},
-      h('div', { class: 'exp-legends' }, legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control })])),
+      h('div', { class: 'exp-legends' }, legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control }), { cls: 'exp-null-band', label: 'shuffled-pair null (grey band)', kind: 'swatch' }])),
       h('div', { class: 'exp-multiples exp-two' },
         panel(null, barChart({
-          title: 'δ, mean over sketches',
-          label: 'Mean delta per station, stream and hierarchy',
+          title: 'δ against D^k·s₀, mean over sketches',
+          label: 'Mean delta against the thalamic component per station, stream and hierarchy, with the shuffled-pair null',
           categories: STATIONS,
           series: delta,
           y: [Math.min(lo * 1.15, -0.1), Math.max(hi * 1.15, 0.1)],
@@ -44,8 +51,8 @@ export default {
           height: 160,
         })),
         panel(null, lineChart({
-          title: 'edge amplitude (× input)',
-          label: 'Amplitude of the input edge direction at each L5 relative to the thalamic input, log scale',
+          title: 'edge amplitude ÷ stream growth',
+          label: 'Amplitude of the input edge direction at each L5 over the stream size there, relative to the thalamic input, log scale',
           xLabels: STATIONS,
           series: amp,
           y: [Math.floor(alo), Math.ceil(ahi)],
@@ -55,15 +62,16 @@ export default {
           height: 160,
         }))),
       h('p', { class: 'exp-note' }, 'Lines: stream solid with round markers, hierarchy dashed with square markers.'));
-    const cancelling = (w) => STATIONS.filter((_, k) => m.value(`${w}.delta.${k}.mean`) > 0);
+    const above = (w) => STATIONS.filter((_, k) => m.value(`${w}.delta_thalamic.${k}.above_null`) > 0);
     const list = (a) => (a.length ? `at ${a.join(', ')}` : 'at no station');
-    const cosMin = Math.min(...(r.stream?.read_write_cosine ?? []).map((c) => c.min));
-    const sentence = `${m.lead} the mean δ is above zero (the write cancels part of its input) ${list(cancelling('stream'))} in the stream and ${list(cancelling('hierarchy'))} in the hierarchy; at IT it is ${m.say('stream.delta.3.mean', (v) => signedFixed(v))} in the stream (cancelling on ${pct(m.value('stream.delta.3.fraction_cancelling'))} of sketches) and ${m.say('hierarchy.delta.3.mean', (v) => signedFixed(v))} in the hierarchy. The stream’s most opposed read–write pair has cosine ${fixed(cosMin)}${m.hasIntervals ? ` (seed ${r.seed ?? 1})` : ''}.`;
-    const tables = WIRINGS.map((w) => dataTable(`${w}: deletion measures per station`, ['station', 'mean δ', 'median δ', 'sketches cancelling', 'mean read–write cosine', 'most negative cosine', 'pairs below −0.5', 'edge amplitude'],
+    const chance = r.cosine_chance_below_minus_half;
+    const below = (w) => m.say(`${w}.read_write_cosine.3.fraction_below_minus_half`, (v) => pct(v, 2));
+    const sentence = `${m.lead} δ against the thalamic component lies above its shuffled-pair null ${list(above('stream'))} in the stream and ${list(above('hierarchy'))} in the hierarchy; at IT it is ${m.say('stream.delta_thalamic.3.mean', (v) => signedFixed(v))} in the stream (null ${signedFixed(m.value('stream.delta_thalamic.3.null_mean'))}, cancelling on ${pct(m.value('stream.delta_thalamic.3.fraction_cancelling'))} of sketches) and ${m.say('hierarchy.delta_thalamic.3.mean', (v) => signedFixed(v))} in the hierarchy (null ${signedFixed(m.value('hierarchy.delta_thalamic.3.null_mean'))}). At IT, ${below('stream')} of the stream’s read–write pairs have cosine below −0.5${Number.isFinite(chance) ? `, where random directions of the stream’s width give ${pct(chance, 2)}` : ''}. The edge direction, over the stream’s growth, is ${m.say('stream.edge_amplitude_normalised.3', (v) => sig(v))} of the input’s at IT.`;
+    const tables = WIRINGS.map((w) => dataTable(`${w}: deletion measures per station`, ['station', 'mean δ (thalamic)', 'median δ', 'sketches cancelling', 'null mean', 'above null', 'δ (whole stream)', 'mean read–write cosine', 'pairs below −0.5 (chance)', 'stream size', 'edge amplitude ÷ growth'],
       STATIONS.map((s, k) => {
-        const d = r[w]?.delta?.[k] ?? {};
+        const d = r[w]?.delta_thalamic?.[k] ?? {};
         const c = r[w]?.read_write_cosine?.[k] ?? {};
-        return [s, m.say(`${w}.delta.${k}.mean`, (v) => signedFixed(v)), signedFixed(d.median), pct(d.fraction_cancelling), signedFixed(c.mean, 3), signedFixed(c.min), pct(c.fraction_below_minus_half, 1), m.say(`${w}.edge_amplitude.${k}`, (v) => sig(v))];
+        return [s, m.say(`${w}.delta_thalamic.${k}.mean`, (v) => signedFixed(v)), signedFixed(d.median), pct(d.fraction_cancelling), signedFixed(m.value(`${w}.delta_thalamic.${k}.null_mean`)), m.say(`${w}.delta_thalamic.${k}.above_null`, (v) => signedFixed(v)), m.say(`${w}.delta.${k}.mean`, (v) => signedFixed(v)), signedFixed(c.mean, 3), `${m.say(`${w}.read_write_cosine.${k}.fraction_below_minus_half`, (v) => pct(v, 2))} (${pct(chance, 2)})`, m.say(`${w}.stream_size.${k}`, (v) => sig(v)), m.say(`${w}.edge_amplitude_normalised.${k}`, (v) => sig(v))];
       })));
     return { chart, sentence, tables };
   },

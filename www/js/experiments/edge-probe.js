@@ -26,9 +26,35 @@ function panels(m, prefix, chance, label) {
     }))));
 }
 
+/** V1's L5 decoder applied unchanged at each later station's L5: does the same code carry the edge on? */
+function carried(m, prefix, chance, label) {
+  return panel(null, lineChart({
+    title: 'V1 L5’s decoder, carried on',
+    label: `${label}: accuracy of the probe trained at V1 L5, applied unchanged to L5 at V2, V4 and IT`,
+    xLabels: STATIONS,
+    series: WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(STATIONS.map((s) => `${prefix}v1_decoder.${w}.${s}.l5`)) })),
+    y: [0, 1],
+    yTicks: [0, 0.25, 0.5, 0.75, 1],
+    yFormat: (v) => `${Math.round(v * 100)}`,
+    left: 26,
+    width: 170,
+    height: 140,
+    chance,
+  }));
+}
+
+/** The ceiling, the probe on the model's own input (LGN and s₀), and V1's decoder carried on, in words. */
+function ceilingSaid(m, prefix) {
+  const c = (w, k) => m.say(`${prefix}ceiling.${w}.${k}`, pct);
+  if (!Number.isFinite(m.value(`${prefix}ceiling.stream.lgn`))) return '';
+  return ` The ceiling, the probe on the input itself, is ${c('stream', 'lgn')} on the LGN and ${c('stream', 's0')} on s₀ (stream models; hierarchy ${c('hierarchy', 'lgn')} and ${c('hierarchy', 's0')}). V1 L5’s decoder applied unchanged at V2, V4 and IT L5 averages ${m.say(`${prefix}v1_decoder.stream.later_l5`, pct)} in the stream and ${m.say(`${prefix}v1_decoder.hierarchy.later_l5`, pct)} in the hierarchy.`;
+}
+
 function tables(m, r, prefix, caption) {
   return WIRINGS.filter((w) => r?.[w]).map((w) => dataTable(`${caption}, ${w}: probe accuracy (chance 12.5 %)`, ['station', 'L4', 'L2/3', 'L5'],
-    STATIONS.map((s) => [s, ...LAYERS.map((l) => m.say(`${prefix}${w}.${s}.${l}`, pct))])));
+    STATIONS.map((s) => [s, ...LAYERS.map((l) => m.say(`${prefix}${w}.${s}.${l}`, pct))])))
+    .concat(dataTable(`${caption}: the ceiling (probe on the input) and V1 L5’s decoder carried to later L5s`, ['wiring', 'LGN', 's₀', ...STATIONS.map((s) => `V1 decoder at ${s} L5`), 'mean after V1'],
+      WIRINGS.map((w) => [w, m.say(`${prefix}ceiling.${w}.lgn`, pct), m.say(`${prefix}ceiling.${w}.s0`, pct), ...STATIONS.map((s) => m.say(`${prefix}v1_decoder.${w}.${s}.l5`, pct)), m.say(`${prefix}v1_decoder.${w}.later_l5`, pct)])));
 }
 
 /** Probe accuracy differences in points. */
@@ -37,7 +63,7 @@ const points = (v) => (Number.isFinite(v) ? `${v > 0 ? '+' : v < 0 ? '\u2212' : 
 export default {
   name: 'edge-probe',
   title: 'Edges all along layer 5 (prediction 1)',
-  look: 'A cross-validated linear probe reads the orientation of an edge (8 bins, chance 12.5 %, the grey line) from L4, L2/3 and L5 of every station. The post predicts that in a stream edges stay decodable in L5 all the way to IT when they matter to the task; a hierarchy may keep them too, so look for a difference of degree.',
+  look: 'A cross-validated linear probe reads the orientation of an edge (8 bins, chance 12.5 %, the grey line) from L4, L2/3 and L5 of every station; below each set, the probe trained at V1 L5 applied unchanged to later L5s (does the same code carry the edge on?). The sentence gives the ceiling, the probe on the model’s own input. The post predicts that in a stream edges stay decodable in L5 all the way to IT when they matter to the task; a hierarchy may keep them too, so look for a difference of degree.',
   render(r, ctx) {
     const m = ctx.marks ?? new Marks(r);
     const chance = r.chance ?? 0.125;
@@ -52,14 +78,16 @@ export default {
       legend([...WIRING_LEGEND, ...statsLegend(m, { control: m.hasControl(paths) })]),
       h('p', { class: 'exp-subhead' }, 'Edge task on (the shipped models)'),
       panels(m, '', chance, 'Edge task on'),
+      h('div', { class: 'exp-multiples exp-three' }, carried(m, '', chance, 'Edge task on')),
       off
-        ? [h('p', { class: 'exp-subhead' }, `Edge task off (control models trained without the orientation loss${offFromFile ? '; from the results file, seed 1, as these models are not in the browser' : ''})`), panels(mOff, 'edge_task_off.', chance, 'Edge task off')]
+        ? [h('p', { class: 'exp-subhead' }, `Edge task off (control models trained without the orientation loss${offFromFile ? '; from the results file, seed 1, as these models are not in the browser' : ''})`), panels(mOff, 'edge_task_off.', chance, 'Edge task off'), h('div', { class: 'exp-multiples exp-three' }, carried(mOff, 'edge_task_off.', chance, 'Edge task off'))]
         : h('p', { class: 'exp-note' }, 'Edge task off: the control models are trained natively and are not in the browser; their numbers appear here once the results file has them.'));
     let sentence = `${m.lead} the stream’s IT L5 decodes edge orientation at ${m.say('stream.IT.l5', pct)}, the hierarchy’s at ${m.say('hierarchy.IT.l5', pct)}`;
     const diff = m.sayDifference('IT.l5', points);
     sentence += diff ? ` (paired ${diff})` : '';
     sentence += `; at V1 L5 they are at ${m.say('stream.V1.l5', pct)} and ${m.say('hierarchy.V1.l5', pct)}.`;
-    if (off) sentence += ` With the edge task off, IT L5 is at ${mOff.say('edge_task_off.stream.IT.l5', pct)} (stream) and ${mOff.say('edge_task_off.hierarchy.IT.l5', pct)} (hierarchy).`;
+    sentence += ceilingSaid(m, '');
+    if (off) sentence += ` With the edge task off, IT L5 is at ${mOff.say('edge_task_off.stream.IT.l5', pct)} (stream) and ${mOff.say('edge_task_off.hierarchy.IT.l5', pct)} (hierarchy), and V1 L5’s decoder carried on averages ${mOff.say('edge_task_off.v1_decoder.stream.later_l5', pct)} and ${mOff.say('edge_task_off.v1_decoder.hierarchy.later_l5', pct)}.`;
     const untrained = WIRINGS.map((w) => m.untrained(`${w}.IT.l5`));
     if (untrained.some((v) => v !== null)) sentence += ` Untrained models: ${pct(untrained[0] ?? NaN)} and ${pct(untrained[1] ?? NaN)}.`;
     const retina = WIRINGS.map((w) => m.retina(`${w}.IT.l5`));

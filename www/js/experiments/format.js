@@ -90,11 +90,13 @@ export function formatValue(v, path, format) {
   }
   const [exp] = path.split('.');
   const last = path.split('.').pop();
-  if (/(^|_)(n|units_responding|single_category_units|steps|batch|width|banks|seed|possible_patterns|n_inputs|n_per_half|unit|channel)$/.test(last)) return String(Math.round(v));
+  if (/(^|_)(n|units_responding|single_category_units|steps|batch|width|banks|seed|possible_patterns|possible_kernels|null_draws|permutations|training_images|n_inputs|n_per_half|unit|channel)$/.test(last)) return String(Math.round(v));
   if (/bandwidth|_deg(\.|$)/.test(path)) return degrees(v);
   if (/accuracy|fraction|share|chance|simple_fraction/.test(path) || exp === 'edge-probe' || exp === 'lesion' || (exp === 'degradation' && /^(plain|residual)\./.test(path.slice(exp.length + 1)))) {
     return pct(v, Math.abs(v) < 0.1 && v !== 0 ? 1 : 0);
   }
+  // z-scores against a null: one decimal, signed.
+  if (/(^|\.)(mean_z_\w+|z\.\d+\.\d+)$/.test(path)) return signedFixed(v, 1);
   if (/extra_r2|delta|cosine|mean$|median$|min$/.test(path)) return signedFixed(v, 2);
   if (/r2|reliability|sparseness|lifetime|population|circular_variance|f1_f0|correlation|strength/.test(path)) return fixed(v, 2);
   if (Number.isInteger(v)) return String(v);

@@ -1,11 +1,11 @@
-// GA: representation overloading in the gated variant (Sezener et al. 2021). How many gate
-// patterns (effective kernels) each unit uses, and one unit's effective kernel under four
+// GA: representation overloading in the gated variant (Sezener et al. 2021). How many kernels
+// each unit selects (one per context), and one unit's effective kernel under four
 // kinds of input, with how alike those kernels are.
 
 import { h } from '../dom.js';
 import { dataTable, diverging, heatmap, legend, panel, signedImage, statsLegend, stripChart } from './charts.js';
 import { Marks } from './interval.js';
-import { fixed } from './format.js';
+import { fixed, pct } from './format.js';
 
 /** The 3×3 kernel summed over input channels (index (ky*3+kx)*C + c). */
 function spatial(kernel, channels) {
@@ -19,23 +19,24 @@ function spatial(kernel, channels) {
 export default {
   name: 'gating',
   title: 'One cell, several roles (representation overloading)',
-  look: 'In the gated variant each L2/3 unit holds several banks of weights, and fixed random hyperplanes over the input’s statistics choose which one of them the unit uses (Sezener et al. select one weight set per context). Left: how many distinct gate patterns (so effective kernels) each unit uses over held-out sketches, edges and noise (dots: units; tick: the mean per unit). Right: the unit that uses the most, its effective 3×3 kernel (summed over input channels) under four inputs, and how alike those kernels are. This is the gated model only, not the two wirings.',
+  look: 'In the gated variant each L2/3 unit holds several banks of weights, and fixed random hyperplanes over the input’s statistics select exactly one of them per context, as Sezener et al. do. Left: how many distinct kernels each unit selects over held-out sketches, edges and noise (dots: units; tick: the mean per unit). Right: the unit that uses the most, its effective 3×3 kernel (summed over input channels) under four inputs, and how alike those kernels are. This is the gated model only, not the two wirings.',
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
     const stations = r.stations ?? [];
-    const meanPath = (i) => `stations.${i}.mean_patterns_per_unit`;
+    const meanPath = (i) => `stations.${i}.mean_kernels_used`;
+    const possible = r.possible_kernels ?? r.banks ?? 4;
     const ex = r.example ?? {};
     const [ky, kx, channels] = ex.kernel_shape ?? [3, 3, 32];
     const conds = ex.conditions ?? [];
     const chart = h('div', {},
       h('div', { class: 'exp-multiples exp-two' },
         panel(null, stripChart({
-          title: 'gate patterns per unit',
-          label: `Number of distinct gate patterns per L2/3 unit, per station (of ${r.possible_patterns} possible)`,
-          rows: stations.map((s, i) => ({ label: s.station, cls: 'exp-gated', values: s.patterns, median: marks.value(meanPath(i)), ci: marks.ci(meanPath(i)), control: marks.untrained(meanPath(i)) })),
-          x: [0, r.possible_patterns ?? 4],
+          title: 'kernels used per unit',
+          label: `Number of distinct kernels each L2/3 unit selects over the inputs, per station (of ${possible} possible)`,
+          rows: stations.map((s, i) => ({ label: s.station, cls: 'exp-gated', values: s.kernels_used ?? s.patterns, median: marks.value(meanPath(i)), ci: marks.ci(meanPath(i)), control: marks.untrained(meanPath(i)) })),
+          x: [0, possible],
           tickFormat: (v) => String(v),
-          xTitle: `patterns used (of ${r.possible_patterns ?? '?'})`,
+          xTitle: `kernels used (of ${possible})`,
           width: 220,
           left: 34,
         })),
@@ -57,7 +58,7 @@ export default {
             top: 70,
             format: (v) => fixed(v, 2),
           }))),
-      legend([{ cls: 'exp-gated', label: `a unit of the gated model${marks.hasIntervals ? `, seed ${r.seed ?? 1}` : ''}`, kind: 'line' }, { cls: 'exp-median', label: marks.hasIntervals ? `mean patterns per unit, mean over ${marks.n} seeds` : 'mean patterns per unit', kind: 'swatch' },
+      legend([{ cls: 'exp-gated', label: `a unit of the gated model${marks.hasIntervals ? `, seed ${r.seed ?? 1}` : ''}`, kind: 'line' }, { cls: 'exp-median', label: marks.hasIntervals ? `mean kernels per unit, mean over ${marks.n} seeds` : 'mean kernels per unit', kind: 'swatch' },
         ...statsLegend(marks, { control: stations.some((_, i) => marks.untrained(meanPath(i)) !== null) })]));
     const corr = ex.kernel_correlation ?? [];
     const silent = conds.map((c) => !c.banks_open.some(Boolean));
@@ -70,10 +71,13 @@ export default {
       }
     }));
     const off = conds.filter((_, i) => silent[i]).map((c) => c.input);
-    let sentence = `${marks.lead} units use ${stations.map((s, i) => `${marks.say(meanPath(i), (v) => fixed(v, 1))} (${s.station})`).join(', ')} gate patterns on average, of ${r.possible_patterns} possible.`;
+    const share = (i) => marks.say(`stations.${i}.mean_top_kernel_share`, (v) => pct(v));
+    let sentence = `${marks.lead} each unit selects ${stations.map((s, i) => `${marks.say(meanPath(i), (v) => fixed(v, 1))} (${s.station})`).join(', ')} distinct kernels on average over the inputs, of ${possible} possible, and its most used kernel serves ${stations.map((s, i) => `${share(i)} (${s.station})`).join(', ')} of them.`;
+    const untrained = stations.map((_, i) => marks.untrained(meanPath(i)));
+    if (untrained.some((v) => v !== null)) sentence += ` Untrained, with the same fixed gates: ${stations.map((s, i) => `${fixed(untrained[i], 1)} (${s.station})`).join(', ')}, so whatever of the count the untrained model matches comes from the gates and the inputs, not from learning.`;
     if (pair) sentence += ` The example unit’s kernels for ${conds[pair[0]].input} and ${conds[pair[1]].input} correlate at ${fixed(minC)}, its least alike pair${marks.hasIntervals ? ` (seed ${r.seed ?? 1})` : ''}.`;
     const tables = [
-      dataTable('Gate patterns per unit', ['station', 'mean patterns per unit', 'units'], stations.map((s, i) => [s.station, marks.say(meanPath(i), fixed), s.patterns.length])),
+      dataTable('Kernels selected per unit', ['station', 'mean kernels used per unit', 'most used kernel’s share', 'mean correlation between its kernels', 'units'], stations.map((s, i) => [s.station, marks.say(meanPath(i), fixed), marks.say(`stations.${i}.mean_top_kernel_share`, (v) => pct(v)), marks.say(`stations.${i}.mean_kernel_correlation`, fixed), (s.kernels_used ?? s.patterns ?? []).length])),
       dataTable(`Correlation of the example unit's effective kernels`, ['input', ...conds.map((c) => c.input)], conds.map((c, i) => [c.input, ...(corr[i] ?? []).map((v) => fixed(v))])),
     ];
     return { chart, sentence, tables };

@@ -1,8 +1,10 @@
 // LE: a stream is an ensemble of paths. Category accuracy with no station, each station and
-// each pair of stations removed, both wirings.
+// each pair of stations removed, both wirings, by three kinds of removal: zero (the station
+// writes nothing), bypass (the station passes its pooled input on: the fair lesion of a
+// hierarchy) and, in the stream only, skip removed (the station's write replaces the stream).
 
 import { h } from '../dom.js';
-import { WIRING_BAR_LEGEND, dataTable, hbarChart, legend, statsLegend } from './charts.js';
+import { WIRING_BAR_LEGEND, dataTable, hbarChart, legend, panel, statsLegend } from './charts.js';
 import { Marks } from './interval.js';
 import { STATIONS, WIRINGS } from '../names.js';
 import { pct } from './format.js';
@@ -10,36 +12,55 @@ import { pct } from './format.js';
 /** The result's keys, as the core names them: none removed, each station, each pair ('V1+V2'). */
 const SETS = ['none', ...STATIONS, ...STATIONS.flatMap((a, i) => STATIONS.slice(i + 1).map((b) => `${a}+${b}`))];
 
+/** The kinds of removal, as the core names them, and what each is in words. */
+const KINDS = [
+  { key: 'zero', title: 'zeroed: the station writes nothing' },
+  { key: 'bypass', title: 'bypassed: the station passes its input on' },
+  { key: 'skip_removed', title: 'skip removed (stream only): the write replaces the stream' },
+];
+
+const points = (v) => `${v > 0 ? '+' : v < 0 ? '\u2212' : ''}${Math.abs(v * 100).toFixed(1)} points`;
+
 export default {
   name: 'lesion',
   title: 'Remove stations (an ensemble of paths)',
-  look: 'Category accuracy on held-out sketches with no station, each station, and each pair of stations removed (chance 10 %, the grey line). If a stream is an ensemble of paths (Veit et al. 2016), removing a station should hurt it less than cutting a level out of a hierarchy.',
+  look: 'Category accuracy on held-out sketches with no station, each station, and each pair of stations removed (chance 10 %, the grey line), removed in three ways. Zeroed: the station writes nothing; in the hierarchy every later station then sees a constant, so it is at chance by construction. Bypassed: the station passes its pooled input on unchanged, the fair lesion of a hierarchy (Veit et al. 2016 removed a block by letting the signal bypass it); in the stream bypassing is zeroing, the same numbers. Skip removed: the stream’s station keeps its write but loses the skip around it, as in a hierarchy. If a stream is an ensemble of paths, a bypassed stream station should hurt less than a bypassed hierarchy level.',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
-    const rows = SETS.filter((k) => WIRINGS.some((w) => Number.isFinite(r[w]?.[k])));
-    const paths = (w) => rows.map((k) => `${w}.${k}`);
-    const chart = h('div', {},
-      legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control: WIRINGS.some((w) => m.hasControl(paths(w))) })]),
-      hbarChart({
-        label: 'Accuracy with stations removed, stream and hierarchy',
-        rows: rows.map((k) => (k === 'none' ? 'intact' : `−${k.replace('+', ' −')}`)),
-        series: WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w)) })),
-        x: [0, 1],
-        tickFormat: (v) => `${Math.round(v * 100)} %`,
-        valueFormat: (v) => `${Math.round(v * 100)}`,
-        chance: r.chance ?? 0.1,
-        xTitle: 'category accuracy',
-        left: 62,
-      }));
-    const say = (path) => m.say(path, pct);
     const chance = r.chance ?? 0.1;
-    const sentence = `${m.lead} both start at ${say('stream.none')} (stream) and ${say('hierarchy.none')} (hierarchy) intact. With one station removed the stream averages ${say('stream.mean_one_removed')} and the hierarchy ${say('hierarchy.mean_one_removed')}; with two, ${say('stream.mean_two_removed')} and ${say('hierarchy.mean_two_removed')} (chance ${pct(chance)}).`;
-    const diff = m.sayDifference('mean_one_removed', (v) => `${v > 0 ? '+' : v < 0 ? '\u2212' : ''}${Math.abs(v * 100).toFixed(1)} points`);
-    const sentenceAll = diff ? `${sentence} Paired over seeds, one station removed: ${diff}.` : sentence;
-    const table = dataTable('Category accuracy with stations removed', ['removed', ...WIRINGS],
-      [...rows.map((k) => [k, say(`stream.${k}`), say(`hierarchy.${k}`)]),
-        ['mean, one removed', say('stream.mean_one_removed'), say('hierarchy.mean_one_removed')],
-        ['mean, two removed', say('stream.mean_two_removed'), say('hierarchy.mean_two_removed')]]);
-    return { chart, sentence: sentenceAll, tables: [table] };
+    const has = (w, kind) => r[w]?.[kind] && typeof r[w][kind] === 'object';
+    const rows = SETS.filter((k) => WIRINGS.some((w) => KINDS.some(({ key }) => has(w, key) && Number.isFinite(r[w][key][k]))));
+    const kinds = KINDS.filter(({ key }) => WIRINGS.some((w) => has(w, key)));
+    const paths = (w, kind) => rows.map((k) => `${w}.${kind}.${k}`);
+    const control = kinds.some(({ key }) => WIRINGS.some((w) => has(w, key) && m.hasControl(paths(w, key))));
+    const chart = h('div', {},
+      legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control })]),
+      h('div', { class: `exp-multiples ${kinds.length === 3 ? 'exp-three' : 'exp-two'}` },
+        kinds.map(({ key, title }) => panel(title, hbarChart({
+          label: `Accuracy with stations ${title}`,
+          rows: rows.map((k) => (k === 'none' ? 'intact' : `−${k.replace('+', ' −')}`)),
+          series: WIRINGS.filter((w) => has(w, key)).map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w, key)) })),
+          x: [0, 1],
+          tickFormat: (v) => `${Math.round(v * 100)} %`,
+          valueFormat: (v) => `${Math.round(v * 100)}`,
+          chance,
+          xTitle: 'category accuracy',
+          width: 240,
+          left: 62,
+        })))));
+    const say = (path) => m.say(path, pct);
+    const mean = (w, kind, n) => (has(w, kind) ? say(`${w}.${kind}.mean_${n}_removed`) : 'not run');
+    let sentence = `${m.lead} the stream is at ${say('stream.none')} intact and the hierarchy at ${say('hierarchy.none')}. With one station bypassed the stream averages ${mean('stream', 'bypass', 'one')} and the hierarchy ${mean('hierarchy', 'bypass', 'one')}; with two, ${mean('stream', 'bypass', 'two')} and ${mean('hierarchy', 'bypass', 'two')}. Zeroed, the hierarchy falls to ${mean('hierarchy', 'zero', 'one')} (chance ${pct(chance)}), which its wiring forces and so says nothing about paths.`;
+    if (has('stream', 'skip_removed')) sentence += ` Removing the stream’s skip around one station leaves it ${mean('stream', 'skip_removed', 'one')}.`;
+    const diff = m.sayDifference('bypass.mean_one_removed', points);
+    if (diff) sentence += ` Paired over seeds, one station bypassed: ${diff}.`;
+    const tables = kinds.map(({ key, title }) => {
+      const ws = WIRINGS.filter((w) => has(w, key));
+      return dataTable(`Category accuracy with stations ${title}`, ['removed', ...ws],
+        [...rows.map((k) => [k, ...ws.map((w) => say(`${w}.${key}.${k}`))]),
+          ['mean, one removed', ...ws.map((w) => say(`${w}.${key}.mean_one_removed`))],
+          ['mean, two removed', ...ws.map((w) => say(`${w}.${key}.mean_two_removed`))]]);
+    });
+    return { chart, sentence, tables };
   },
 };

@@ -13,7 +13,7 @@ const LAYERS = RATE_LAYERS.map((l) => [l, LAYER_LABELS[l]]);
 export default {
   name: 'sparseness',
   title: 'Grandmother cells or a combinatorial code?',
-  look: 'Treves–Rolls sparseness of unit responses to held-out sketches (0: every unit answers everything, 1: one unit, one stimulus): lifetime (one unit across stimuli) and population (one stimulus across units). Last: for IT L2/3, how many of the ten categories drive each unit to at least half its best response. A grandmother-cell code would pile up at 1.',
+  look: 'Treves–Rolls sparseness of single units’ responses to held-out sketches (0: every unit answers everything, 1: one unit, one stimulus): lifetime (one unit across stimuli) and population (one stimulus across units). A unit is one channel at one position of a grid over the map, not a channel averaged over its map, which would make early stations with large maps look dense by averaging alone; those pooled numbers are in the table, labelled pooled. Last: for IT L2/3, how many of the ten categories drive each unit to at least half its best response. A grandmother-cell code would pile up at 1.',
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
     const paths = (w, m, l) => STATIONS.map((s) => `${w}.${s}.${l}.${m}`);
@@ -52,11 +52,19 @@ export default {
     const it = (w) => r[w]?.IT?.l23 ?? {};
     const say = (w, s, k, d = 2) => marks.say(`${w}.${s}.l23.${k}`, (v) => fixed(v, d));
     const sentence = `${marks.lead} an IT L2/3 unit is driven by ${say('stream', 'IT', 'categories_per_unit', 1)} of ${cats.length} categories on average in the stream and ${say('hierarchy', 'IT', 'categories_per_unit', 1)} in the hierarchy; ${it('stream').single_category_units ?? 0} of ${it('stream').units_responding ?? 0} stream units and ${it('hierarchy').single_category_units ?? 0} of ${it('hierarchy').units_responding ?? 0} hierarchy units answer a single category${marks.hasIntervals ? ` (seed ${r.seed ?? 1})` : ''}. Lifetime sparseness of L2/3 goes from ${say('stream', 'V1', 'lifetime')} at V1 to ${say('stream', 'IT', 'lifetime')} at IT in the stream, and from ${say('hierarchy', 'V1', 'lifetime')} to ${say('hierarchy', 'IT', 'lifetime')} in the hierarchy.`;
-    const tables = WIRINGS.map((w) => dataTable(`${w}: sparseness and categories per unit`, ['station and layer', 'lifetime', 'population', 'categories per unit', 'single-category units'],
+    const units = r.stream?.V1?.l23?.units;
+    const pooled = (w, st) => m2(marks, `${w}.${st}.l23.pooled.lifetime`);
+    const sentenceAll = `${sentence}${Number.isFinite(units) ? ` Each figure is over ${units} single units per station and layer.` : ''}${Number.isFinite(marks.value('stream.V1.l23.pooled.lifetime')) ? ` Pooled instead (each channel averaged over its map, not a single unit), L2/3 lifetime sparseness goes from ${pooled('stream', 'V1')} at V1 to ${pooled('stream', 'IT')} at IT in the stream.` : ''}`;
+    const tables = WIRINGS.map((w) => dataTable(`${w}: sparseness of single units, categories per unit, and the pooled (channel-averaged) sparseness`, ['station and layer', 'units', 'lifetime', 'population', 'categories per unit', 'single-category units', 'pooled lifetime', 'pooled population'],
       STATIONS.flatMap((s) => LAYERS.map(([l, name]) => {
         const v = r[w]?.[s]?.[l] ?? {};
-        return [`${s} ${name}`, marks.say(`${w}.${s}.${l}.lifetime`, fixed), marks.say(`${w}.${s}.${l}.population`, fixed), marks.say(`${w}.${s}.${l}.categories_per_unit`, (x) => fixed(x, 1)), `${v.single_category_units ?? 0} of ${v.units_responding ?? 0}`];
+        return [`${s} ${name}`, v.units ?? '', marks.say(`${w}.${s}.${l}.lifetime`, fixed), marks.say(`${w}.${s}.${l}.population`, fixed), marks.say(`${w}.${s}.${l}.categories_per_unit`, (x) => fixed(x, 1)), `${v.single_category_units ?? 0} of ${v.units_responding ?? 0}`, m2(marks, `${w}.${s}.${l}.pooled.lifetime`), m2(marks, `${w}.${s}.${l}.pooled.population`)];
       }))));
-    return { chart, sentence, tables };
+    return { chart, sentence: sentenceAll, tables };
   },
 };
+
+/** A number at `path` with its interval, two decimals. */
+function m2(marks, path) {
+  return marks.say(path, (v) => fixed(v, 2));
+}

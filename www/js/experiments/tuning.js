@@ -2,7 +2,7 @@
 // (L4 and L2/3) beside the published macaque summaries, and example tuning curves.
 
 import { h } from '../dom.js';
-import { dataTable, legend, lineChart, statsLegend, stripChart } from './charts.js';
+import { dataTable, hbarChart, legend, lineChart, panel, statsLegend, stripChart } from './charts.js';
 import { Marks } from './interval.js';
 import { LAYER_LABELS, RATE_LAYERS, WIRINGS } from '../names.js';
 import { degrees, fixed, pct } from './format.js';
@@ -29,29 +29,35 @@ function circularVariance(curve) {
   return total > 0 ? 1 - Math.hypot(re, im) / total : 1;
 }
 
-/**
- * Every similarity to the published macaque data the results hold (a key naming a KS test or a
- * similarity), as [path, label]: the tuning experiment writes them, the page does not type them.
- */
-function similarityPaths(tree, path = [], out = []) {
-  if (out.length >= 12 || tree === null || typeof tree !== 'object') return out;
-  for (const [k, v] of Object.entries(tree)) {
-    const here = [...path, k];
-    const named = here.some((p) => /(^|_)ks($|_)|similarit/i.test(p));
-    if (typeof v === 'number' && named) out.push(here.join('.'));
-    else if (v && typeof v === 'object' && !Array.isArray(v) && !k.startsWith('curves')) similarityPaths(v, here, out);
-  }
-  return out;
+/** The published properties the tuning experiment compares with macaque V1, as it names them. */
+function published(r) {
+  return (r.macaque_v1?.published ?? []).filter((p) => p && typeof p.property === 'string');
 }
 
-/** Under a panel: the similarities to macaque V1 that name this measure, else what the file says of the macaque. */
-function macaqueLine(marks, sims, key, said) {
-  const mine = sims.filter((p) => p.split('.').includes(key));
-  if (mine.length) {
-    return h('p', { class: 'exp-macaque' }, h('strong', {}, 'Similarity to macaque V1: '),
-      mine.map((p) => `${p.split('.').filter((x) => x !== key).join(' ').replace(/_/g, ' ')} ${marks.say(p, fixed)}`).join('; '));
-  }
-  return said ? h('p', { class: 'exp-macaque' }, h('strong', {}, 'Macaque (as the results file states it): '), said) : null;
+/**
+ * The similarity of each wiring's and layer's units to one published distribution (1: the same
+ * distribution, 0: as far as any can be), as bars with their interval: over seeds where the file
+ * has them, else the run's own bootstrap over units.
+ */
+function similarityChart(r, marks, rows, prop) {
+  const path = (row) => `${row.w}.${row.l}.macaque_similarity.${prop.property}.similarity`;
+  const own = (row) => r[row.w]?.[row.l]?.macaque_similarity?.[prop.property]?.ci ?? null;
+  return hbarChart({
+    label: `Similarity of V1 units' ${prop.property.replace(/_/g, ' ')} to macaque V1, by wiring and layer`,
+    rows: rows.map((row) => row.label),
+    series: [{
+      cls: 'exp-neutral-bar',
+      values: rows.map((row) => marks.value(path(row))),
+      ci: rows.map((row) => marks.ci(path(row)) ?? (marks.hasIntervals ? null : own(row))),
+      control: rows.map((row) => marks.untrained(path(row))),
+    }],
+    x: [0, 1],
+    tickFormat: (v) => String(v),
+    valueFormat: (v) => fixed(v, 2),
+    xTitle: 'similarity (1 − KS, scaled)',
+    width: 240,
+    left: 70,
+  });
 }
 
 function curves(r, w) {
@@ -81,11 +87,11 @@ function curves(r, w) {
 export default {
   name: 'tuning',
   title: 'Does V1 look like V1?',
-  look: 'Gratings at evenly spaced orientations and several phases, shown to the centre unit of every V1 channel. Each dot is a unit, each tick a median; the text under each panel is the published macaque V1 data it should be compared with, as the results file states it (Ringach et al. 2002; Skottun et al. 1991; as used by Marques et al. 2020).',
+  look: 'Gratings at evenly spaced orientations (the sentence says how many), several phases and spatial frequencies, shown to the centre unit of every V1 channel. Top: each dot is a unit, each tick a median. Below: how alike our units’ preferred orientations and peak spatial frequencies are to the published macaque V1 distributions (De Valois et al. 1982, as Marques et al. 2021 bin them), as 1 minus the Kolmogorov–Smirnov distance scaled to the largest it could be: 1 is the same distribution, 0 as far as any can be.',
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
     const rows = WIRINGS.flatMap((w) => LAYERS.map(([l, name]) => ({ w, l, label: `${w === 'stream' ? 'stream' : 'hier.'} ${name}`, cls: `exp-${w}` })));
-    const sims = similarityPaths(r);
+    const props = published(r);
     const medianPaths = rows.flatMap((row) => MEASURES.map((m) => `${row.w}.${row.l}.${m.key}.median`));
     const mac = r.macaque_v1 ?? {};
     const chart = h('div', {},
@@ -104,25 +110,36 @@ export default {
             tickFormat: m.fmt,
             width: 220,
             left: 70,
-          }),
-          macaqueLine(marks, sims, m.key, mac[m.key])))),
+          })))),
+      props.length ? h('p', { class: 'exp-subhead' }, 'Similarity to macaque V1 (bars; error bars: 95 % interval)') : null,
+      props.length ? h('div', { class: 'exp-multiples exp-two' }, props.map((p) => panel(`${p.property.replace(/_/g, ' ')} (${p.unit ?? ''}; ${p.citation ?? ''})`, similarityChart(r, marks, rows, p)))) : null,
+      typeof mac.missing === 'string' ? h('p', { class: 'exp-note' }, `Not compared: ${mac.missing}.`) : null,
       h('p', { class: 'exp-subhead' }, 'The three most selective V1 L4 units (tuning curves, normalised)'),
       sideBySide(curves(r, 'stream'), curves(r, 'hierarchy')),
-      mac.source ? h('p', { class: 'exp-note' }, `Macaque values: ${mac.source}`) : null);
+      null);
     const say = (w, l, k, fmt) => marks.say(`${w}.${l}.${k}`, fmt);
     const n = r.orientations;
     let sentence = `${marks.lead} the median circular variance of V1 L4 is ${say('stream', 'l4', 'circular_variance.median', fixed)} in the stream and ${say('hierarchy', 'l4', 'circular_variance.median', fixed)} in the hierarchy; the median bandwidth is ${say('stream', 'l4', 'bandwidth_deg.median', degrees)} and ${say('hierarchy', 'l4', 'bandwidth_deg.median', degrees)}; ${say('stream', 'l4', 'f1_f0.simple_fraction', pct)} of stream L4 units and ${say('hierarchy', 'l4', 'f1_f0.simple_fraction', pct)} of hierarchy L4 units are simple (F1/F0 > 1)${Number.isFinite(n) ? `, from gratings at ${n} orientations (every ${+(180 / n).toFixed(1)}°)` : ''}.`;
     const retina = WIRINGS.map((w) => marks.retina(`${w}.l4.circular_variance.median`));
     if (retina.some((v) => v !== null)) sentence += ` With a retina of centre–surround cells only, the median circular variance of V1 L4 is ${fixed(retina[0] ?? NaN)} (stream) and ${fixed(retina[1] ?? NaN)} (hierarchy).`;
-    if (sims.length) {
-      sentence += ` Similarity to the published macaque V1 distributions, as the tuning experiment computes it (1: the same distribution): ${sims.map((p) => `${p.replace(/\./g, ' ').replace(/_/g, ' ')} ${marks.say(p, fixed)}`).join('; ')}.`;
+    if (props.length) {
+      const sim = (w, p) => `${marks.say(`${w}.l4.macaque_similarity.${p.property}.similarity`, (v) => fixed(v, 2))} (${w}, ${r[w]?.l4?.macaque_similarity?.[p.property]?.units ?? '?'} units)`;
+      sentence += ` Against the published macaque V1 distributions (1: the same distribution), V1 L4’s ${props.map((p) => `${p.property.replace(/_/g, ' ')} scores ${WIRINGS.map((w) => sim(w, p)).join(' and ')} against ${p.published_cells ?? r.stream?.l4?.macaque_similarity?.[p.property]?.published_cells ?? '?'} published cells`).join('; ')}.`;
     }
+    /** @type {HTMLElement[]} */
     const tables = [dataTable('V1 tuning: medians by wiring and layer', ['wiring and layer', 'units', 'circular variance', 'bandwidth', 'F1/F0', 'simple cells'],
       rows.map((row) => {
         const v = r[row.w]?.[row.l] ?? {};
         const p = `${row.w}.${row.l}`;
         return [`${row.w} ${row.l === 'l4' ? 'L4' : 'L2/3'}`, v.units_responding ?? 0, marks.say(`${p}.circular_variance.median`, fixed), marks.say(`${p}.bandwidth_deg.median`, degrees), marks.say(`${p}.f1_f0.median`, fixed), marks.say(`${p}.f1_f0.simple_fraction`, pct)];
-      }).concat([['macaque V1', '', mac.circular_variance ?? '', mac.bandwidth_deg ?? '', mac.f1_f0 ?? '', '']]))];
+      }))];
+    if (props.length) {
+      tables.push(dataTable('Similarity to the published macaque V1 distributions', ['wiring and layer', ...props.map((p) => p.property.replace(/_/g, ' '))],
+        rows.map((row) => [row.label, ...props.map((p) => {
+          const q = r[row.w]?.[row.l]?.macaque_similarity?.[p.property];
+          return `${marks.say(`${row.w}.${row.l}.macaque_similarity.${p.property}.similarity`, (v) => fixed(v, 2))} (${q?.units ?? '?'} units, ${q?.published_cells ?? '?'} published cells)`;
+        })])));
+    }
     return { chart, sentence, tables };
   },
 };

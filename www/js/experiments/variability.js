@@ -11,6 +11,12 @@ import { sideBySide } from './frame.js';
 
 const SOURCES = ['exp-src-1', 'exp-src-2', 'exp-src-3', 'exp-src-4'];
 
+/** The regressor definitions the core runs, as it names them. */
+const DEFS = [
+  { key: 'l23', label: 'L2/3', says: 'station j−1’s L2/3 (what it writes)' },
+  { key: 'l5', label: 'L5', says: 'station j−1’s L5 (the stream as it leaves it)' },
+];
+
 /** The sum of each row's shares, over both wirings: noise from several sources need not add up
  * to exactly 100 % (finite trials, and the ReLUs between stations). */
 function rowSums(r) {
@@ -62,40 +68,55 @@ function sumsNote(r, sums) {
 export default {
   name: 'variability',
   title: 'Variability adds up (prediction 2)',
-  look: 'Noise enters L2/3 of chosen stations over repeated trials of the same sketch. Top: with noise only before station j−1, how much more of L5_j’s fluctuations all earlier stations predict than station j−1 alone (extra R², cross-validated). The post predicts extra R² above zero in the stream (variability also arrives directly) and about zero in a hierarchy. Below: the share of each L5’s variance that each station’s noise makes on its own.',
+  look: 'Noise enters L2/3 of chosen stations over repeated trials of the same sketch. Top: with noise only before station j−1, how much more of L5_j’s fluctuations all earlier stations predict than station j−1 alone (extra R², cross-validated), with station j−1 read at its L2/3 or at its L5, against a permutation null (grey band). The post predicts extra R² above zero in the stream (variability also arrives directly) and about zero in a hierarchy. Below: the share of each L5’s variance that each station’s noise makes on its own.',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
     const targets = ['V4', 'IT'].filter((s) => WIRINGS.some((w) => r[w]?.r2?.[s]));
-    const paths = (w) => targets.map((s) => `${w}.r2.${s}.extra_r2`);
-    const marks = WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w)) }));
-    const vals = marks.flatMap((ser) => [...ser.values, ...ser.ci.flat(), ...ser.control].filter((v) => v !== null));
+    // The two definitions of "the preceding station": its L2/3 (in the stream its write reaches
+    // L5_j through the skip, so extra R² > 0 there is partly the wiring) or its L5.
+    const defs = DEFS.filter(({ key }) => WIRINGS.some((w) => targets.some((s) => r[w]?.r2?.[s]?.[key])));
+    const cats = targets.flatMap((s) => defs.map((d) => ({ s, d })));
+    const paths = (w) => cats.map(({ s, d }) => `${w}.r2.${s}.${d.key}.extra_r2`);
+    const band = (w) => cats.map(({ s, d }) => {
+      const lo = m.value(`${w}.r2.${s}.${d.key}.null.range.0`);
+      const hi = m.value(`${w}.r2.${s}.${d.key}.null.range.1`);
+      return Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : null;
+    });
+    const marks = WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w)), band: band(w) }));
+    const vals = marks.flatMap((ser) => [...ser.values, ...ser.ci.flat(), ...ser.control, ...ser.band.flat()].filter((v) => v !== null && v !== undefined));
     const [lo, hi] = extent(vals, [0, 0.1, -0.1]);
     const sums = rowSums(r);
     const full = Math.max(1, ...sums);
     const chart = h('div', {},
-      legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control: WIRINGS.some((w) => m.hasControl(paths(w))) })]),
+      legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control: WIRINGS.some((w) => m.hasControl(paths(w))) }),
+        ...(marks.some((ser) => ser.band.some(Boolean)) ? [{ cls: 'exp-null-band', label: 'permutation null: its range (grey band)', kind: 'swatch' }] : [])]),
       h('div', { class: 'exp-narrow' },
         barChart({
-          label: 'Extra R² of L5 at V4 and IT beyond the previous station, stream and hierarchy',
-          categories: targets.map((s) => `${s} L5`),
+          label: 'Extra R² of L5 at V4 and IT beyond the previous station, read at its L2/3 and at its L5, stream and hierarchy, with the permutation null’s range',
+          categories: cats.map(({ s, d }) => `${s} ← ${d.label}`),
           series: marks,
           y: [lo * 1.2, hi * 1.25],
           valueFormat: (v) => signedFixed(v, 2),
           yTitle: 'extra R²',
-          width: 260,
-          height: 150,
+          width: 320,
+          height: 160,
         })),
+      h('p', { class: 'exp-note' }, `Under each bar: “IT ← L2/3” regresses IT’s L5 on ${DEFS[0].says}; “IT ← L5” on ${DEFS[1].says}. The grey band is where extra R² lands when the earlier stations’ trials are shuffled (${m.value('stream.r2.IT.l5.null.permutations') ?? '?'} permutations): a bar inside it is no more than the cost of extra regressors.`),
       h('p', { class: 'exp-subhead' }, `Share of each L5’s variance from each noise source alone (%)${m.hasIntervals ? `, seed ${r.seed ?? 1}` : ''}`),
       legend(STATIONS.map((s, k) => ({ cls: SOURCES[k], label: `noise in ${s}`, kind: 'swatch' }))),
       sideBySide(shares(r, 'stream', STATIONS, full), shares(r, 'hierarchy', STATIONS, full)),
       sumsNote(r, sums),
       varianceDetails(r));
-    const said = (w) => `${m.say(`${w}.r2.IT.extra_r2`, (v) => signedFixed(v))} (${fixed(m.value(`${w}.r2.IT.all_earlier_stations`))} with all earlier stations against ${fixed(m.value(`${w}.r2.IT.previous_station`))} with V4 alone)`;
-    const diff = m.sayDifference('r2.IT.extra_r2', (v) => signedFixed(v, 3));
-    const sentence = `${m.lead} the extra R² of IT L5 is ${said('stream')} in the stream and ${said('hierarchy')} in the hierarchy${diff ? ` (paired ${diff})` : ''}; at V4, ${m.say('stream.r2.V4.extra_r2', (v) => signedFixed(v))} and ${m.say('hierarchy.r2.V4.extra_r2', (v) => signedFixed(v))}.`;
+    const said = (w, d) => `${m.say(`${w}.r2.IT.${d}.extra_r2`, (v) => signedFixed(v))} (null ${signedFixed(m.value(`${w}.r2.IT.${d}.null.mean`))}, above it by ${m.say(`${w}.r2.IT.${d}.extra_above_null`, (v) => signedFixed(v))})`;
+    const diff = m.sayDifference('r2.IT.l5.extra_above_null', (v) => signedFixed(v, 3));
+    const sentence = `${m.lead}, regressing IT’s L5 on V4’s L5, the extra R² of all earlier stations is ${said('stream', 'l5')} in the stream and ${said('hierarchy', 'l5')} in the hierarchy${diff ? ` (paired ${diff})` : ''}. On V4’s L2/3 instead, which in the stream reaches IT’s L5 through the skip, it is ${said('stream', 'l23')} and ${said('hierarchy', 'l23')}.`;
     const tables = [
-      dataTable('Extra R² beyond the previous station', ['L5 of'].concat(['stream: previous', 'stream: all earlier', 'stream: extra', 'hierarchy: previous', 'hierarchy: all earlier', 'hierarchy: extra']),
-        targets.map((s) => [s, ...WIRINGS.flatMap((w) => [m.say(`${w}.r2.${s}.previous_station`, fixed), m.say(`${w}.r2.${s}.all_earlier_stations`, fixed), m.say(`${w}.r2.${s}.extra_r2`, (v) => signedFixed(v))])])),
+      dataTable('Extra R² beyond the previous station, by regressor', ['L5 of, on', ...WIRINGS.flatMap((w) => [`${w}: previous`, `${w}: all earlier`, `${w}: extra`, `${w}: null mean [range]`])],
+        cats.map(({ s, d }) => [`${s}, on ${d.label}`, ...WIRINGS.flatMap((w) => {
+          const p = `${w}.r2.${s}.${d.key}`;
+          const rg = [m.value(`${p}.null.range.0`), m.value(`${p}.null.range.1`)];
+          return [m.say(`${p}.previous_station`, fixed), m.say(`${p}.all_earlier_stations`, fixed), m.say(`${p}.extra_r2`, (v) => signedFixed(v)), `${signedFixed(m.value(`${p}.null.mean`))} [${signedFixed(rg[0])}, ${signedFixed(rg[1])}]`];
+        })])),
       ...WIRINGS.map((w) => dataTable(`${w}: share of each L5’s variance from each noise source alone`, ['L5 of', ...STATIONS.map((s) => `noise in ${s}`)],
         STATIONS.map((s) => [s, ...STATIONS.map((_, k) => pct(r[w]?.share_by_source?.[s]?.[k]))]))),
     ];

@@ -3,10 +3,10 @@
 // of each path's contribution to the behaviour.
 
 import { h } from '../dom.js';
-import { barChart, dataTable, heatmap, legend, statsLegend } from './charts.js';
+import { barChart, dataTable, diverging, heatmap, legend, statsLegend } from './charts.js';
 import { Marks } from './interval.js';
 import { WIRINGS } from '../names.js';
-import { fixed, sig } from './format.js';
+import { fixed, sig, signedFixed } from './format.js';
 import { sideBySide } from './frame.js';
 
 function matrixFor(r, w, range, marks) {
@@ -28,21 +28,49 @@ function matrixFor(r, w, range, marks) {
   });
 }
 
+/** The z of each trained strength against the rotation null, readers × writers (defined for k ≤ j). */
+function zMapFor(r, w, range, marks) {
+  const z = r[w]?.z ?? [];
+  return heatmap({
+    label: `z against the rotation null, ${w}: rows are readers (${r.readers.join(', ')}), columns writers; blank where the reader comes before the writer`,
+    rows: r.readers,
+    cols: r.writers.map((x) => (x === 'thalamic input' ? 'input' : x)),
+    values: z.map((row, i) => row.map((v, j) => (Number.isFinite(v) ? marks.value(`${w}.z.${i}.${j}`) ?? v : null))),
+    ci: (i, j) => marks.ci(`${w}.z.${i}.${j}`),
+    control: (i, j) => marks.untrained(`${w}.z.${i}.${j}`),
+    range,
+    colour: (t) => diverging(t),
+    marked: (i, j) => r[w].used_by_the_network?.[i]?.[j] === true,
+    colTitle: 'writer',
+    cell: 30,
+    left: 62,
+    top: 44,
+    format: (v) => fixed(v, 1),
+  });
+}
+
 export default {
   name: 'virtual-weights',
   title: 'Who reads from whom (virtual weights)',
-  look: 'Each cell is how strongly a reader (a station’s L4, or the behaviour) reads what a writer (the thalamic input or a station’s L5) wrote: the size of the product of their weight matrices, relative to theirs. Outlined cells are paths the network actually has; in the hierarchy a station only ever receives the one below, so the dimmed cells exist on paper only.',
+  look: 'Each cell is how strongly a reader (a station’s L4, or the behaviour) reads what a writer (the thalamic input or a station’s L5) wrote: the size of the product of their weight matrices, relative to theirs. Outlined cells are paths the network actually has; in the hierarchy a station only ever receives the one below, so the dimmed cells exist on paper only. Below: each strength as a z-score against a null that keeps each trained matrix’s singular values and draws its rotation at random (blue below the null, red above; 0 is what unrelated matrices of the same spectrum give).',
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
     const all = WIRINGS.flatMap((w) => r[w].strength.flat()).filter(Number.isFinite);
     const range = [Math.min(...all), Math.max(...all)];
     const contrib = r.stream?.mean_abs_contribution;
+    const zs = WIRINGS.flatMap((w) => (r[w]?.z ?? []).flat()).filter(Number.isFinite).map(Math.abs);
+    const zMax = Math.max(2, ...zs);
     const chart = h('div', {},
       sideBySide(matrixFor(r, 'stream', range, marks), matrixFor(r, 'hierarchy', range, marks)),
       legend([
         { cls: 'exp-cell-mark', label: 'outlined: a path the network uses', kind: 'swatch' },
         { cls: 'exp-cell-dim', label: 'dimmed: formed on paper, never used', kind: 'swatch', fill: 'rgb(59,82,139)' },
       ]),
+      zs.length
+        ? h('div', {},
+          h('p', { class: 'exp-subhead' }, `z against the rotation null (${r.null_draws ?? '?'} draws per matrix)`),
+          sideBySide(zMapFor(r, 'stream', [-zMax, zMax], marks), zMapFor(r, 'hierarchy', [-zMax, zMax], marks)))
+        : null,
       marks.hasIntervals ? h('p', { class: 'exp-note' }, `Each cell: the mean over ${marks.n} seeds and, below it, half the width of its 95 % interval (±); hover a cell for the interval${marks.file?.untrained ? ' and the untrained control' : ''}.`) : null,
       Array.isArray(contrib)
         ? h('div', { class: 'exp-narrow' },
@@ -63,6 +91,11 @@ export default {
     const sRow = r.writers.map((_, j) => marks.value(cell('stream', j)));
     const top = sRow.reduce((best, v, j) => (Number.isFinite(v) && v > sRow[best] ? j : best), 0);
     let sentence = `${marks.lead} the stream’s behaviour reads ${r.writers[top]} most strongly (${marks.say(cell('stream', top), fixed)}) and the thalamic input directly at ${marks.say(cell('stream', 0), fixed)}; the hierarchy’s behaviour can only read IT (${marks.say(cell('hierarchy', beh), fixed)}).`;
+    if (zs.length) {
+      const z = (w, k) => marks.say(`${w}.mean_z_${k}`, (v) => signedFixed(v, 1));
+      const zd = marks.sayDifference('mean_z_skip', (v) => signedFixed(v, 1));
+      sentence += ` Against the rotation null, a station reading the one just before it sits at mean z ${z('stream', 'adjacent')} in the stream and ${z('hierarchy', 'adjacent')} in the hierarchy; reading past it (the skip pairs, wired only in the stream) at ${z('stream', 'skip')} and ${z('hierarchy', 'skip')}${zd ? ` (paired ${zd})` : ''}.`;
+    }
     if (Array.isArray(contrib)) {
       const c = contrib.map((_, i) => marks.value(`stream.mean_abs_contribution.${i}`));
       const big = c.indexOf(Math.max(...c));
@@ -74,6 +107,14 @@ export default {
         if (!Number.isFinite(v)) return 'not defined';
         return `${marks.say(`${w}.strength.${i}.${j}`, fixed)}${r[w].used_by_the_network?.[i]?.[j] ? '' : ' (unused)'}`;
       })])));
+    if (zs.length) {
+      tables.push(...WIRINGS.map((w) => dataTable(`z against the rotation null, ${w} (reader by writer): z, then the null’s mean ± sd`, ['reader', ...r.writers],
+        r.readers.map((rd, i) => [rd, ...r.writers.map((_, j) => {
+          const v = r[w]?.z?.[i]?.[j];
+          if (!Number.isFinite(v)) return 'not defined';
+          return `${marks.say(`${w}.z.${i}.${j}`, (x) => signedFixed(x, 1))}; null ${sig(marks.value(`${w}.null_mean.${i}.${j}`), 2)} ± ${sig(marks.value(`${w}.null_sd.${i}.${j}`), 1)}`;
+        })]))));
+    }
     if (Array.isArray(contrib)) tables.push(dataTable('Stream: mean absolute contribution of each path to the category logits', ['path', 'contribution'], r.paths.map((p, i) => [p, sig(contrib[i])])));
     return { chart, sentence, tables };
   },

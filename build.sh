@@ -2,7 +2,7 @@
 # Stations in the Stream: one entry point for setting up, building, serving and testing.
 #
 #   ./build.sh setup           install what is missing (tools/setup.sh; idempotent, says what it installs)
-#   ./build.sh build [hooks]   wasm (www/pkg) + native binary (target/release/ventral-stream);
+#   ./build.sh build [hooks]   wasm (www/pkg, www/pkg-lab) + native binary (target/release/ventral-stream);
 #                              "hooks" adds the test and bench entry points (src/wasm.rs)
 #   ./build.sh serve [PORT]    setup, build, serve www/ on http://127.0.0.1:PORT/ (default 8000)
 #   ./build.sh lint            rustfmt, clippy, and a type check of the page's JavaScript
@@ -22,23 +22,36 @@ cd "$ROOT"
 setup() { "$TOOLS/setup.sh"; }
 
 # The shipped build has no test hooks; `build hooks` (the tests and the bench) adds them.
+# Two wasm modules from the one crate: www/pkg, the Viewer every reader downloads on opening
+# the article, and www/pkg-lab (feature "lab"), the experiments and the trainers, which only
+# the experiment Worker loads, when a reader runs one.
 build() {
-    local features=()
+    local hooks=()
     case "${1:-}" in
         "") ;;
-        hooks) features=(-- --features hooks) ;;
+        hooks) hooks=(hooks) ;;
         *) die "build takes nothing or \"hooks\", not \"$1\"" ;;
     esac
-    say "build: wasm (wasm-pack --target web -> www/pkg)${1:+ with $1}"
-    # --mode no-install: use the wasm-bindgen that setup put on PATH, never download one.
-    # LTO only here: it shrinks the wasm, and breaks linking native tests of a cdylib.
-    CARGO_PROFILE_RELEASE_LTO=true wasm-pack build --release --target web --mode no-install --out-dir www/pkg "${features[@]}"
-    rm -f www/pkg/.gitignore www/pkg/package.json www/pkg/README.md
-    if [ -z "${1:-}" ] && grep -q panic_for_test www/pkg/ventral_stream.js; then
-        die "the shipped wasm exports a test hook (panic_for_test): the hooks feature leaked into it"
+    build_wasm www/pkg ventral_stream "${hooks[@]}"
+    build_wasm www/pkg-lab ventral_stream_lab lab "${hooks[@]}"
+    if [ -z "${1:-}" ] && grep -q panic_for_test www/pkg/ventral_stream.js www/pkg-lab/ventral_stream_lab.js; then
+        die "a shipped wasm exports a test hook (panic_for_test): the hooks feature leaked into it"
     fi
     say "build: native (cargo build --release)"
     cargo build --release
+}
+
+# build_wasm OUT_DIR OUT_NAME [FEATURE...]
+build_wasm() {
+    local out="$1" name="$2" features
+    shift 2
+    features="$(IFS=,; echo "$*")"
+    say "build: wasm (wasm-pack --target web -> $out)${features:+ with $features}"
+    # --mode no-install: use the wasm-bindgen that setup put on PATH, never download one.
+    # LTO only here: it shrinks the wasm, and breaks linking native tests of a cdylib.
+    CARGO_PROFILE_RELEASE_LTO=true wasm-pack build --release --target web --mode no-install \
+        --out-dir "$out" --out-name "$name" ${features:+-- --features "$features"}
+    rm -f "$out/.gitignore" "$out/package.json" "$out/README.md"
 }
 
 serve() {
@@ -59,6 +72,7 @@ lint_rust() {
     cargo clippy --all-targets -- -D warnings
     # src/wasm.rs only exists for the wasm target.
     cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+    cargo clippy --lib --target wasm32-unknown-unknown --features lab -- -D warnings
     cargo clippy --manifest-path fuzz/Cargo.toml --all-targets -- -D warnings
 }
 
@@ -73,19 +87,27 @@ lint() {
     setup
     lint_rust
     # The type check reads www/pkg/ventral_stream.d.ts, which the wasm build writes.
-    [ -f www/pkg/ventral_stream.d.ts ] || build
+    [ -f www/pkg/ventral_stream.d.ts ] && [ -f www/pkg-lab/ventral_stream_lab.d.ts ] || build
     lint_js
 }
 
 # The wasm with every shipped model inside must stay under 400 KB gzipped (issue 3): a size
-# budget, checked like a test (bytes, not time).
+# budget, checked like a test (bytes, not time). It is the module every reader downloads on
+# opening the article. The lab module (experiments and trainers, loaded on demand by a
+# Worker) has its own budget: it carries the same weights and must stay a download a phone
+# can afford when its reader presses "Run".
 WASM_GZIP_BUDGET=400000
+LAB_WASM_GZIP_BUDGET=500000
 check_wasm_size() {
-    local wasm="$ROOT/www/pkg/ventral_stream_bg.wasm" gz
+    check_one_wasm "$ROOT/www/pkg/ventral_stream_bg.wasm" "$WASM_GZIP_BUDGET" &&
+        check_one_wasm "$ROOT/www/pkg-lab/ventral_stream_lab_bg.wasm" "$LAB_WASM_GZIP_BUDGET"
+}
+check_one_wasm() {
+    local wasm="$1" budget="$2" gz
     gz=$(gzip -9 -c "$wasm" | wc -c)
-    say "test: wasm size $(wc -c <"$wasm") bytes raw, $gz gzipped (budget $WASM_GZIP_BUDGET)"
-    if [ "$gz" -ge "$WASM_GZIP_BUDGET" ]; then
-        echo "the gzipped wasm ($gz bytes) is over its budget of $WASM_GZIP_BUDGET bytes" >&2
+    say "test: ${wasm#"$ROOT"/} $(wc -c <"$wasm") bytes raw, $gz gzipped (budget $budget)"
+    if [ "$gz" -ge "$budget" ]; then
+        echo "the gzipped ${wasm#"$ROOT"/} ($gz bytes) is over its budget of $budget bytes" >&2
         return 1
     fi
 }
@@ -111,7 +133,7 @@ run_tests() {
     phase native cargo test --release
     say "test: browser (wasm-pack test --headless --chrome --release)"
     export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
-    phase browser wasm-pack test --headless --chrome --release --mode no-install -- --features hooks
+    phase browser wasm-pack test --headless --chrome --release --mode no-install -- --features hooks,lab
     phase fuzz "$TOOLS/fuzz.sh" 20
     # An explicit list of files, globbed by the shell: given a directory, node --test's
     # behaviour differs between Node versions (22 and 24 load it as a module and fail).

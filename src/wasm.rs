@@ -8,9 +8,13 @@
 //! page captures a canvas into it (one copy of the pixels, from the canvas
 //! into wasm memory), runs both wirings, and asks for maps drawn into
 //! canvases. Hooks for the tests and the benchmark are compiled in only with
-//! the `hooks` feature, never into the shipped module.
+//! the `hooks` feature, never into the shipped module. The experiments and
+//! the trainers are compiled in only with the `lab` feature: that second
+//! module (www/pkg-lab) is loaded by the experiment Worker on demand.
 
-use crate::experiments::{self, degradation, Experiment, Size};
+use crate::experiments;
+#[cfg(feature = "lab")]
+use crate::experiments::{degradation, Experiment, Size};
 use crate::layers::Maps;
 use crate::model::{Model, Trace};
 use crate::names::{Layer, Station, Wiring};
@@ -261,6 +265,7 @@ impl Default for Viewer {
 /// Runs one experiment on the shipped models (in a Web Worker: it takes
 /// seconds). `progress(fraction)` is called as it goes; returning `false`
 /// from it cancels the run, which then throws "cancelled".
+#[cfg(feature = "lab")]
 #[wasm_bindgen]
 pub fn run_experiment(name: &str, seed: u32, size: &str, progress: &js_sys::Function) -> Result<JsValue, JsError> {
     let experiment = Experiment::parse(name).map_err(js_err)?;
@@ -274,9 +279,11 @@ pub fn run_experiment(name: &str, seed: u32, size: &str, progress: &js_sys::Func
 
 /// One small network of the degradation experiment, trained one step at a
 /// time so the page can draw its loss as it falls.
+#[cfg(feature = "lab")]
 #[wasm_bindgen]
 pub struct DegradationTrainer(degradation::Trainer);
 
+#[cfg(feature = "lab")]
 #[wasm_bindgen]
 impl DegradationTrainer {
     #[wasm_bindgen(constructor)]

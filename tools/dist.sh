@@ -14,8 +14,8 @@ OUT="$(mkdir -p "${1:-$ROOT/dist}" && cd "${1:-$ROOT/dist}" && pwd)"
 NAME=stations-in-the-stream
 
 die() { printf 'dist.sh: %s\n' "$*" >&2; exit 1; }
-for f in ventral_stream.js ventral_stream_bg.wasm; do
-    [ -f "$WWW/pkg/$f" ] || die "www/pkg/$f is missing: run ./build.sh build first"
+for f in pkg/ventral_stream.js pkg/ventral_stream_bg.wasm pkg-lab/ventral_stream_lab.js pkg-lab/ventral_stream_lab_bg.wasm; do
+    [ -f "$WWW/$f" ] || die "www/$f is missing: run ./build.sh build first"
 done
 VERSION="$(awk -F'"' '/^version = / { print $2; exit }' "$ROOT/Cargo.toml")"
 [ -n "$VERSION" ] || die "no version in Cargo.toml"
@@ -23,12 +23,13 @@ VERSION="$(awk -F'"' '/^version = / { print $2; exit }' "$ROOT/Cargo.toml")"
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
 PKG="$STAGE/$NAME"
-mkdir -p "$PKG/pkg"
+mkdir -p "$PKG/pkg" "$PKG/pkg-lab"
 # The page as built: modules, styles, the article and its results, embed.html. Of www/pkg only
 # the glue and the wasm (wasm-pack's TypeScript declarations are not needed to embed).
 cp -R "$WWW/js" "$WWW/css" "$WWW/data" "$PKG/"
 cp "$WWW/index.html" "$WWW/embed.html" "$WWW/favicon.svg" "$PKG/"
 cp "$WWW/pkg/ventral_stream.js" "$WWW/pkg/ventral_stream_bg.wasm" "$PKG/pkg/"
+cp "$WWW/pkg-lab/ventral_stream_lab.js" "$WWW/pkg-lab/ventral_stream_lab_bg.wasm" "$PKG/pkg-lab/"
 
 cat >"$PKG/package.json" <<EOF
 {

@@ -13,9 +13,11 @@
 //   {type: 'curves', step, points}           training: points = [{key, depth, residual, loss, error}]
 //   {type: 'error', message}
 
-import init, { run_experiment, DegradationTrainer } from '../pkg/ventral_stream.js';
+// The lab module (www/pkg-lab): the page's own module has no experiments in it, so that
+// opening the article downloads only what draws it.
+import init, { run_experiment, DegradationTrainer } from '../pkg-lab/ventral_stream_lab.js';
 
-const ready = init({ module_or_path: new URL('../pkg/ventral_stream_bg.wasm', import.meta.url) });
+const ready = init({ module_or_path: new URL('../pkg-lab/ventral_stream_lab_bg.wasm', import.meta.url) });
 
 function post(message) {
   self.postMessage(message);

@@ -204,7 +204,9 @@ impl Lab {
             ("width", c.width.to_string()),
             ("edge_task", c.edge_task.to_string()),
             ("pressure", c.pressure.clone()),
-            ("strength", c.strength.to_string()),
+            // The strength as its f32 bits in hex: printing the float would pull the float
+            // printer into the wasm, which sits at its size budget.
+            ("strength_f32_bits", format!("{:08x}", c.strength.to_bits())),
         ];
         weights::save(&self.model, &info, false)
     }

@@ -96,8 +96,9 @@ pub enum Pressure {
 impl Pressure {
     /// "none", "l1" or "decay" with its strength.
     pub fn parse(name: &str, strength: f32) -> Result<Pressure, String> {
+        // No float in the message: formatting one would pull the float printer into the wasm.
         if !(strength.is_finite() && strength >= 0.0) {
-            return Err(format!("the pressure's strength must be a number ≥ 0, not {strength}"));
+            return Err("the pressure's strength must be a finite number ≥ 0".into());
         }
         match name {
             "none" => Ok(Pressure::None),

@@ -7,8 +7,8 @@
 //   bench/target/release/stream-bench              (bench/core, native)
 //   bench/generated/{stream,hierarchy}.onnx        (bench/make_onnx.py)
 //
-//   node bench/bench.mjs [--warmup 20] [--runs 200] [--train-runs N] [--cold 10]
-//                        [--suites native,ours,tfjs,ort,frame,visible,train,cold,lighthouse]
+//   node bench/bench.mjs [--warmup 20] [--runs 200] [--train-runs N] [--lab-runs 20] [--cold 10]
+//                        [--suites native,ours,tfjs,ort,threads2,frame,visible,train,cold,lighthouse]
 //                        [--lighthouse-runs 3] [--out FILE]
 //                        [--js-flags '--no-liftoff']   (V8 flags of the warm runs' browser)
 //
@@ -35,8 +35,9 @@ function parseArgs(argv) {
     warmup: 20,
     runs: 200,
     trainRuns: null,
+    labRuns: 20,
     cold: 10,
-    suites: ['native', 'ours', 'tfjs', 'ort', 'frame', 'visible', 'train', 'cold', 'lighthouse'],
+    suites: ['native', 'ours', 'tfjs', 'ort', 'threads2', 'frame', 'visible', 'train', 'cold', 'lighthouse'],
     lighthouseRuns: 3,
     out: join(HERE, 'results', 'latest.json'),
     jsFlags: '--no-liftoff',
@@ -55,6 +56,7 @@ function parseArgs(argv) {
     if (a === '--warmup') o.warmup = int();
     else if (a === '--runs') o.runs = int();
     else if (a === '--train-runs') o.trainRuns = int();
+    else if (a === '--lab-runs') o.labRuns = int();
     else if (a === '--cold') o.cold = int();
     else if (a === '--suites') o.suites = value().split(',');
     else if (a === '--lighthouse-runs') o.lighthouseRuns = int();
@@ -366,7 +368,7 @@ async function main() {
       cores: os.cpus().length,
       load_before: loadBefore,
     },
-    settings: { warmup: o.warmup, runs: o.runs, train_runs: o.trainRuns, tolerance: TOLERANCE },
+    settings: { warmup: o.warmup, runs: o.runs, train_runs: o.trainRuns, lab_runs: o.labRuns, tolerance: TOLERANCE },
     checks: {},
     rows: [],
     cold: {},
@@ -379,11 +381,11 @@ async function main() {
   let native = null;
   let flops = null;
   let convFlops = null;
-  if (['native', 'ours', 'tfjs', 'ort', 'train'].some((n) => want.has(n))) {
+  if (['native', 'ours', 'tfjs', 'ort', 'threads2', 'train'].some((n) => want.has(n))) {
     const nativeBin = join(HERE, 'target', 'release', 'stream-bench');
     if (!existsSync(nativeBin)) throw new Error(`${nativeBin} is missing: run ./build.sh bench`);
     console.log('==> bench: native (bench/target/release/stream-bench)');
-    const nat = spawnSync(nativeBin, ['--out', GEN, '--warmup', String(o.warmup), '--runs', String(o.runs)], { stdio: 'inherit' });
+    const nat = spawnSync(nativeBin, ['--out', GEN, '--warmup', String(o.warmup), '--runs', String(o.runs), '--train-runs', String(o.labRuns)], { stdio: 'inherit' });
     if (nat.status !== 0) throw new Error('the native benchmark failed');
     const reference = JSON.parse(readFileSync(join(GEN, 'reference.json'), 'utf8'));
     native = JSON.parse(readFileSync(join(GEN, 'native.json'), 'utf8'));
@@ -420,9 +422,22 @@ async function main() {
         results[n] = r.error ? { ...r } : { ...r.suites[n], crossOriginIsolated: r.crossOriginIsolated, problems: r.problems };
       }
     }
+    if (want.has('threads2')) {
+      // A page of its own: TF.js and ONNX Runtime set their thread counts once per page. Our
+      // forward pass (one thread) is timed in it too, interleaved, for the ratio.
+      console.log('==> bench: forward passes, TF.js and ONNX Runtime with two threads, ours with one (interleaved)');
+      const r = await runSuite(browser, root, 'forward', { ...opts, runtimes: ['ours', 'tfjs', 'ort'], threads: 2, light: true });
+      results.threads2 = r.error ? { ...r } : { suites: r.suites, samples: {}, checks: {}, info: r.info, crossOriginIsolated: r.crossOriginIsolated };
+      if (!r.error) {
+        for (const [n, x] of Object.entries(r.suites)) {
+          if (x.error) results.threads2.checks[`${n}_error`] = { ok: false, error: x.error };
+          for (const [k, c] of Object.entries(x.checks ?? {})) results.threads2.checks[`${n}_${k}`] = c;
+        }
+      }
+    }
     if (want.has('train')) {
       console.log('==> bench: train');
-      results.train = await runSuite(browser, root, 'train', { warmup: o.warmup, runs: o.trainRuns, depths: [1, 4, 12] });
+      results.train = await runSuite(browser, root, 'train', { warmup: o.warmup, runs: o.trainRuns, labRuns: o.labRuns, depths: [1, 4, 12] });
     }
     if (want.has('frame')) {
       console.log('==> bench: frame (the page)');
@@ -546,10 +561,25 @@ async function main() {
     row('frame_first_screen', 'the page\'s frame, only the first screen in view (1280×900, top)', results.visible.samples.frame_first_screen);
     row('frame_all_visible', 'the page\'s frame, every figure in view (viewport as tall as the page)', results.visible.samples.frame_all_visible);
   }
+  const t2 = results.threads2;
+  if (t2 && !t2.error) {
+    const label = { ours: 'ours, one thread (wasm, beside the two-thread peers)', tfjs: 'TF.js wasm (XNNPACK), two threads', ort: 'ONNX Runtime Web wasm, two threads' };
+    for (const [n, x] of Object.entries(t2.suites)) {
+      if (x.error) continue;
+      for (const wiring of ['stream', 'hierarchy']) {
+        row(`${n}_threads2_${wiring}`, `${label[n]}, ${wiring}`, x.samples[wiring], { flop: flops, trust: trusted.threads2 });
+      }
+    }
+  }
   if (results.train && !results.train.error) {
     for (const [name, s] of Object.entries(results.train.samples)) {
+      if (name === 'lab_step') continue;
       row(`train_${name}`, `one training step, degradation net ${name.replace('_', ', ')} (batch 32)`, s, { trust: trusted.train });
     }
+    row('train_step_wasm', 'one training step of the lab\'s stream (d 32, batch 32: data, forward, backward, Adam; www/pkg Trainer, wasm)', results.train.samples.lab_step, { trust: trusted.train });
+  }
+  if (native?.samples_ms?.train_step) {
+    row('train_step_native', 'the same training step natively (one thread, x86-64)', native.samples_ms.train_step);
   }
 
   // The simd128 peak and the convolutions' share of it.
@@ -610,6 +640,12 @@ async function main() {
     frame_first_screen_ms: med('frame_first_screen'),
     frame_all_visible_ms: med('frame_all_visible'),
     train_step_ms: med('train_depth4_residual'),
+    train_step_wasm_ms: med('train_step_wasm'),
+    train_step_native_ms: med('train_step_native'),
+    train_step_wasm_over_native: med('train_step_wasm') && med('train_step_native') ? med('train_step_wasm') / med('train_step_native') : null,
+    tfjs_wasm_threads2_ms: med('tfjs_threads2_stream'),
+    ort_wasm_threads2_ms: med('ort_threads2_stream'),
+    ours_beside_threads2_ms: med('ours_threads2_stream'),
     wasm_raw_bytes: out.cold.wasm_raw_bytes,
     wasm_gzip_bytes: out.cold.wasm_gzip_bytes,
     cold_start_ms: out.cold.navigation_to_ready?.median_ms ?? null,

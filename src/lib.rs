@@ -14,6 +14,7 @@
 //! - [`stimuli`]: the procedural sketches, edges, gratings and noise;
 //! - [`outliers`]: generated pictures that are none of the ten kinds (open-set training);
 //! - [`train`]: cross-entropy, Adam, the training loop and evaluation;
+//! - [`lab`]: a training run a few steps at a time, and what the page's lab shows of it;
 //! - [`run`]: one image through a model, summarised (what the CLI and page show);
 //! - [`experiments`]: the post's claims as seeded in-silico experiments;
 //! - [`pixels`]: colour ramps and channel maps as RGBA tiles (what the page draws);
@@ -21,6 +22,7 @@
 
 pub mod experiments;
 pub mod input;
+pub mod lab;
 pub mod layers;
 pub mod model;
 pub mod names;

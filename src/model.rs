@@ -26,8 +26,10 @@ use ndarray::{s, Array2};
 
 pub use crate::names::Wiring;
 
-/// Width of the stream.
+/// Width of the stream in the shipped models (a model's own is [`Model::width`]).
 pub const D: usize = 32;
+/// The stream widths the lab and `train --width` offer.
+pub const WIDTHS: [usize; 3] = [8, 16, 32];
 /// Width of a station's L4 and L2/3.
 pub const M: usize = 32;
 /// Kernels per L2/3 unit in the gated variant.
@@ -116,26 +118,31 @@ fn gaussian(shape: (usize, usize), sd: f32, rng: &mut Rng) -> Array2<f32> {
 }
 
 impl Model {
-    /// All parameters zero (the shape of a gradient).
+    /// All parameters zero, stream width [`D`].
     pub fn zeros(wiring: Wiring) -> Self {
+        Model::zeros_with(wiring, D)
+    }
+
+    /// All parameters zero with a stream `d` wide (the shape of a gradient).
+    pub fn zeros_with(wiring: Wiring, d: usize) -> Self {
         let stations = names::Station::ALL
             .iter()
             .map(|st| Station {
                 name: st.name(),
-                read: Pointwise::zeros(D, M, true),
+                read: Pointwise::zeros(d, M, true),
                 compute: match wiring {
                     Wiring::Gated => Compute::Gated(GatedConv3::zeros(M, M, BANKS, SIDE_INFO)),
                     _ => Compute::Plain(Conv3::zeros(M, M)),
                 },
-                write: Pointwise::zeros(M, D, true),
+                write: Pointwise::zeros(M, d, true),
             })
             .collect();
         Model {
             wiring,
-            embed: Pointwise::zeros(CHANNELS, D, false),
+            embed: Pointwise::zeros(CHANNELS, d, false),
             stations,
-            category: Pointwise::zeros(D, CATEGORIES.len(), true),
-            orientation: Pointwise::zeros(D, N_ORIENTATIONS, true),
+            category: Pointwise::zeros(d, CATEGORIES.len(), true),
+            orientation: Pointwise::zeros(d, N_ORIENTATIONS, true),
             lesions: [false; 4],
             lesion_kind: Lesion::Silenced,
             retina: Retina::Full,
@@ -144,13 +151,19 @@ impl Model {
 
     /// A seeded initialisation: He-scaled reads and convolutions (they feed
     /// ReLUs), writes scaled by 1/√m so each write starts about as large as
-    /// the embedded input, and random unit-norm gate hyperplanes.
+    /// the embedded input, and random unit-norm gate hyperplanes. Stream width [`D`].
     pub fn init(wiring: Wiring, seed: u64) -> Self {
+        Model::init_with(wiring, seed, D)
+    }
+
+    /// As [`Model::init`] with a stream `d` wide (the same draws in the same order, so
+    /// `init_with(w, s, D)` is `init(w, s)`).
+    pub fn init_with(wiring: Wiring, seed: u64, d: usize) -> Self {
         let mut rng = Rng::new(seed);
-        let mut m = Model::zeros(wiring);
-        m.embed.w = gaussian((CHANNELS, D), (2.0 / CHANNELS as f32).sqrt(), &mut rng);
+        let mut m = Model::zeros_with(wiring, d);
+        m.embed.w = gaussian((CHANNELS, d), (2.0 / CHANNELS as f32).sqrt(), &mut rng);
         for st in &mut m.stations {
-            st.read.w = gaussian((D, M), (2.0 / D as f32).sqrt(), &mut rng);
+            st.read.w = gaussian((d, M), (2.0 / d as f32).sqrt(), &mut rng);
             let conv_sd = (2.0 / (9 * M) as f32).sqrt();
             match &mut st.compute {
                 Compute::Plain(c) => c.k = gaussian(c.k.dim(), conv_sd, &mut rng),
@@ -162,11 +175,21 @@ impl Model {
                     g.gates.mapv_inplace(|_| rng.normal());
                 }
             }
-            st.write.w = gaussian((M, D), (1.0 / M as f32).sqrt(), &mut rng);
+            st.write.w = gaussian((M, d), (1.0 / M as f32).sqrt(), &mut rng);
         }
-        m.category.w = gaussian((D, CATEGORIES.len()), 0.01, &mut rng);
-        m.orientation.w = gaussian((D, N_ORIENTATIONS), 0.01, &mut rng);
+        m.category.w = gaussian((d, CATEGORIES.len()), 0.01, &mut rng);
+        m.orientation.w = gaussian((d, N_ORIENTATIONS), 0.01, &mut rng);
         m
+    }
+
+    /// The width d of the stream: the embedding's outputs.
+    pub fn width(&self) -> usize {
+        self.embed.w.ncols()
+    }
+
+    /// A model of the same wiring and width with every parameter zero (a gradient's shape).
+    pub fn zeros_like(&self) -> Model {
+        Model::zeros_with(self.wiring, self.width())
     }
 
     pub fn forward(&self, lgn: Maps) -> Trace {
@@ -292,7 +315,7 @@ impl Model {
         }
         let mut d = Array2::zeros((target.pixels(), target.channels()));
         d[[y * target.side + x, c]] = 1.0;
-        let mut grad = Model::zeros(self.wiring);
+        let mut grad = self.zeros_like();
         let (station, z, g) = (&self.stations[k], single.side_info.as_ref(), &mut grad.stations[k]);
         let step = self.step(k);
         let d_input = match layer {

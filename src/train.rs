@@ -72,6 +72,69 @@ pub struct Config {
     pub threads: usize,
     /// Which LGN channels the model sees (issue 11's retina control: centre–surround only).
     pub retina: Retina,
+    /// The width d of the stream ([`crate::model::D`] for the shipped models).
+    pub width: usize,
+    /// A pressure on the stations' writes (phase 1 only; none for the shipped models).
+    pub pressure: Pressure,
+}
+
+/// A pressure on the stations' write matrices W_write (L5), the lab's knob for asking whether
+/// a stream under a cost on writing still keeps what it carries. Biases and every other tensor
+/// are left alone.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Pressure {
+    None,
+    /// L1: the loss gains strength · Σ|W_write|; backward adds its subgradient
+    /// strength · sign(W) (0 at 0) to the writes' gradients, so Adam sees it like any loss.
+    L1(f32),
+    /// Decoupled weight decay on the writes (AdamW, Loshchilov & Hutter 2019): after each Adam
+    /// update, W_write ← W_write − lr_t · strength · W_write with lr_t the step's scheduled
+    /// rate; the loss is unchanged and Adam's moments never see it.
+    Decay(f32),
+}
+
+impl Pressure {
+    /// "none", "l1" or "decay" with its strength.
+    pub fn parse(name: &str, strength: f32) -> Result<Pressure, String> {
+        // No float in the message: formatting one would pull the float printer into the wasm.
+        if !(strength.is_finite() && strength >= 0.0) {
+            return Err("the pressure's strength must be a finite number ≥ 0".into());
+        }
+        match name {
+            "none" => Ok(Pressure::None),
+            "l1" => Ok(Pressure::L1(strength)),
+            "decay" => Ok(Pressure::Decay(strength)),
+            other => Err(format!("unknown pressure {other:?}: none, l1 or decay")),
+        }
+    }
+
+    /// Adds the L1 term's subgradient to `grad` and returns its loss (0 for the others).
+    pub fn add_gradient(self, model: &Model, grad: &mut Model) -> f32 {
+        let Pressure::L1(strength) = self else { return 0.0 };
+        let mut loss = 0.0;
+        for (st, g) in model.stations.iter().zip(&mut grad.stations) {
+            ndarray::Zip::from(&mut g.write.w).and(&st.write.w).for_each(|g, &w| {
+                loss += w.abs();
+                *g += strength
+                    * if w > 0.0 {
+                        1.0
+                    } else if w < 0.0 {
+                        -1.0
+                    } else {
+                        0.0
+                    };
+            });
+        }
+        strength * loss
+    }
+
+    /// Decays the writes after an Adam step at rate `lr` (AdamW); nothing for the others.
+    pub fn decay(self, model: &mut Model, lr: f32) {
+        let Pressure::Decay(strength) = self else { return };
+        for st in &mut model.stations {
+            st.write.w *= 1.0 - lr * strength;
+        }
+    }
 }
 
 impl Config {
@@ -91,6 +154,8 @@ impl Config {
             energy_weight: 0.1,
             threads: 2,
             retina: Retina::Full,
+            width: crate::model::D,
+            pressure: Pressure::None,
         }
     }
 }
@@ -288,7 +353,7 @@ fn part_gradient(
         dc.scaled_add(energy.weight, &de);
     }
     d_o *= if edge_task { weight.1 } else { 0.0 };
-    let mut grad = Model::zeros(model.wiring);
+    let mut grad = model.zeros_like();
     model.backward(&trace, &dc, &d_o, &mut grad);
     let (nc, no) = (cats.iter().flatten().count(), oris.iter().flatten().count());
     let stats = StepStats {
@@ -358,7 +423,7 @@ pub fn batch_gradient(
         part_gradient(model, lgn, cats, oris, edge_task, weight, energy)
     };
     let results: Vec<(Model, StepStats)> = run_parts(parts, &work);
-    let mut grad = Model::zeros(model.wiring);
+    let mut grad = model.zeros_like();
     let mut stats = StepStats::default();
     for (g, s) in &results {
         add_into(&mut grad, g);
@@ -405,7 +470,7 @@ pub fn render(n: usize, threads: usize, make: &(dyn Fn(usize) -> Stimulus + Sync
     Batch { lgn: Maps { n, side: LGN_SIDE, x }, categories, orientations }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Progress {
     pub step: usize,
     pub steps: usize,
@@ -420,8 +485,7 @@ pub struct Progress {
 pub fn train(cfg: &Config, mut progress: impl FnMut(&Progress) -> bool) -> Model {
     let total = cfg.steps + cfg.open_set_steps;
     let mut stopped = false;
-    let mut init = Model::init(cfg.wiring, cfg.seed);
-    init.retina = cfg.retina;
+    let init = initial(cfg);
     let model = train_sketches(init, cfg, &mut |p| {
         let keep = progress(&Progress { steps: total, ..p.clone() });
         stopped = !keep;
@@ -433,24 +497,75 @@ pub fn train(cfg: &Config, mut progress: impl FnMut(&Progress) -> bool) -> Model
     fine_tune_open_set(model, cfg, &mut |p| progress(&Progress { step: cfg.steps + p.step, steps: total, ..p.clone() }))
 }
 
+/// The model training starts from: `Model::init_with` of the configuration's wiring, seed and
+/// width, seeing the configuration's retina.
+pub fn initial(cfg: &Config) -> Model {
+    let mut init = Model::init_with(cfg.wiring, cfg.seed, cfg.width);
+    init.retina = cfg.retina;
+    init
+}
+
+/// Phase 1, one step at a time: what [`train_sketches`] runs, and what the page's lab drives
+/// a few steps per call. It owns the optimiser's state and the running averages.
+pub struct Sketches {
+    adam: Adam,
+    avg: Averages,
+    data: u64,
+    /// Steps done.
+    pub step: usize,
+}
+
+impl Sketches {
+    pub fn new(cfg: &Config) -> Self {
+        Sketches {
+            adam: Adam::new(cfg.learning_rate),
+            avg: Averages::default(),
+            data: train_data_seed(cfg.seed),
+            step: 0,
+        }
+    }
+
+    /// The learning rate of step `step` of `steps`: cosine decay from `lr` to a tenth of it.
+    pub fn rate(lr: f32, step: usize, steps: usize) -> f32 {
+        let f = step as f32 / steps as f32;
+        lr * (0.1 + 0.9 * 0.5 * (1.0 + (std::f32::consts::PI * f).cos()))
+    }
+
+    /// The next step: batch `step` of the seed's data set, its gradient (with the pressure's),
+    /// one Adam update. Returns the running averages and this step's own loss.
+    pub fn step(&mut self, model: &mut Model, cfg: &Config) -> (Progress, f32) {
+        let step = self.step;
+        self.adam.lr = Sketches::rate(cfg.learning_rate, step, cfg.steps);
+        let first = (step * cfg.batch) as u64;
+        let data = self.data;
+        let batch = render(cfg.batch, cfg.threads, &|i| stimuli::sample(data, first + i as u64, true));
+        let (mut grad, mut s) = batch_gradient(model, &batch, cfg.edge_task, &EnergyTerm::NONE, cfg.threads);
+        s.loss += cfg.pressure.add_gradient(model, &mut grad);
+        self.adam.step(model, &grad);
+        cfg.pressure.decay(model, self.adam.lr);
+        self.step += 1;
+        (self.avg.add(step, cfg.steps, &s), s.loss)
+    }
+}
+
 /// Phase 1: cross-entropy on sketches and edges, `cfg.steps` Adam steps at `cfg.learning_rate`
 /// with cosine decay to a tenth.
 pub fn train_sketches(mut model: Model, cfg: &Config, progress: &mut dyn FnMut(&Progress) -> bool) -> Model {
-    let mut adam = Adam::new(cfg.learning_rate);
-    let data = train_data_seed(cfg.seed);
-    let mut avg = Averages::default();
-    for step in 0..cfg.steps {
-        let f = step as f32 / cfg.steps as f32;
-        adam.lr = cfg.learning_rate * (0.1 + 0.9 * 0.5 * (1.0 + (std::f32::consts::PI * f).cos()));
-        let first = (step * cfg.batch) as u64;
-        let batch = render(cfg.batch, cfg.threads, &|i| stimuli::sample(data, first + i as u64, true));
-        let (grad, s) = batch_gradient(&model, &batch, cfg.edge_task, &EnergyTerm::NONE, cfg.threads);
-        adam.step(&mut model, &grad);
-        if !progress(&avg.add(step, cfg.steps, &s)) {
+    let mut phase = Sketches::new(cfg);
+    while phase.step < cfg.steps {
+        if !progress(&phase.step(&mut model, cfg).0) {
             break;
         }
     }
     model
+}
+
+/// The loss of each of the first `steps` steps of phase 1 (each step's own, not the running
+/// average): what `ventral-stream train-losses` prints and the wasm-versus-native test checks.
+pub fn first_losses(cfg: &Config, steps: usize) -> Vec<f32> {
+    let mut model = initial(cfg);
+    let mut phase = Sketches::new(cfg);
+    (0..steps.min(cfg.steps)).map(|_| phase.step(&mut model, cfg).1).collect()
 }
 
 /// Phase 2, open set (Liu et al. 2020 fine-tune a trained classifier the same way): a fresh

@@ -19,7 +19,7 @@ use crate::layers::Maps;
 use crate::model::{Model, Trace};
 use crate::names::{Layer, Station, Wiring};
 use crate::pixels::{self, Painter};
-use crate::{input, retina, run, stimuli, weights};
+use crate::{input, lab, retina, run, stimuli, weights};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
@@ -297,6 +297,58 @@ impl DegradationTrainer {
     }
     pub fn steps_done(&self) -> usize {
         self.0.steps_done
+    }
+}
+
+/// The lab (issue 13): one training run of the full model, a few steps per call, meant for a
+/// Web Worker. Everything it does is [`lab::Lab`]'s; this only translates.
+#[wasm_bindgen]
+pub struct Trainer(lab::Lab);
+
+#[wasm_bindgen]
+impl Trainer {
+    /// `config = {wiring, width, edge_task, pressure, strength, steps, seed}` (see
+    /// [`lab::LabConfig`]); batch 32, the native data order for the seed, phase 1 only.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Trainer, JsError> {
+        let config: lab::LabConfig = serde_wasm_bindgen::from_value(config).map_err(js_err)?;
+        Ok(Trainer(lab::Lab::new(config).map_err(js_err)?))
+    }
+
+    /// Runs up to `n` more steps; `{step, steps, loss, category_accuracy,
+    /// orientation_accuracy}` (running averages).
+    pub fn step(&mut self, n: u32) -> Result<JsValue, JsError> {
+        to_js(&self.0.step(n as usize))
+    }
+
+    /// Held-out `{category, orientation}` accuracy on `n` images of each kind.
+    pub fn evaluate(&self, n: u32) -> Result<JsValue, JsError> {
+        to_js(&self.0.evaluate(n as usize))
+    }
+
+    /// V1's read filters seen from the LGN, E·W, 8 × M row-major.
+    pub fn v1_filters(&self) -> Vec<f32> {
+        self.0.v1_filters()
+    }
+
+    /// `count` L2/3 receptive fields of one station as `count` × 64 × 64 values.
+    pub fn l23_fields(&self, station: &str, count: u32) -> Result<Vec<f32>, JsError> {
+        Ok(self.0.l23_fields(station_id(station)?, count as usize))
+    }
+
+    /// The share of the category decision of V1, V2, V4, IT and the thalamic input (empty
+    /// for the hierarchy).
+    pub fn decision_shares(&self) -> Vec<f32> {
+        self.0.decision_shares()
+    }
+
+    /// The model as a safetensors file (F32).
+    pub fn weights(&self) -> Vec<u8> {
+        self.0.weights()
+    }
+
+    pub fn step_count(&self) -> u32 {
+        self.0.steps_done() as u32
     }
 }
 

@@ -10,8 +10,8 @@
 //! safetensors file, truncated, another wiring, a missing or extra tensor,
 //! a wrong shape or dtype, a non-finite value.
 
-use crate::model::{Model, Wiring};
-use crate::retina::Retina;
+use crate::model::{Model, Wiring, WIDTHS};
+use crate::retina::{Retina, CHANNELS};
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use std::collections::HashMap;
 
@@ -136,7 +136,19 @@ pub fn load(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), Weigh
         (Some(w), _) | (None, Some(w)) => w,
         (None, None) => return err("the file does not say which wiring it holds; name one"),
     };
-    let mut model = Model::zeros(wiring);
+    // The stream's width d is the embedding's outputs (CHANNELS × d); every other tensor's
+    // shape follows from it and is checked below.
+    let d = match st.tensor("embed.w") {
+        Ok(v) if v.shape().len() == 2 && v.shape()[0] == CHANNELS && WIDTHS.contains(&v.shape()[1]) => v.shape()[1],
+        Ok(v) => {
+            return err(format!(
+                "tensor embed.w has shape {:?}, expected [{CHANNELS}, d] with d one of {WIDTHS:?}",
+                v.shape()
+            ))
+        }
+        Err(_) => return err("tensor embed.w is missing"),
+    };
+    let mut model = Model::zeros_with(wiring, d);
     let mut expected = std::collections::HashSet::new();
     let mut problem: Option<String> = None;
     model.visit_mut(&mut |name, shape, dst, _| {
@@ -234,10 +246,27 @@ mod tests {
     }
 
     #[test]
+    fn narrow_streams_round_trip_and_carry_their_width() {
+        for d in [8, 16] {
+            for wiring in Wiring::ALL {
+                let m = Model::init_with(wiring, 3, d);
+                assert_eq!(m.width(), d);
+                let (back, _) = load(&save(&m, &[], false), None).unwrap();
+                assert_eq!(back, m, "{} d {d}", wiring.name());
+                assert_eq!(back.width(), d);
+            }
+        }
+        // A width the model does not offer is refused by name.
+        let odd = save(&Model::init_with(Wiring::Stream, 3, 12), &[], false);
+        assert!(load(&odd, None).unwrap_err().0.contains("embed.w"));
+    }
+
+    #[test]
     fn every_shipped_file_loads() {
         for (wiring, _) in SHIPPED {
             let m = shipped(wiring);
             assert_eq!(m.wiring, wiring);
+            assert_eq!(m.width(), crate::model::D);
         }
     }
 

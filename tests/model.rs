@@ -6,20 +6,10 @@ use ndarray::Array2;
 use ventral_stream::layers::Maps;
 use ventral_stream::model::{Model, Wiring};
 use ventral_stream::names::{Layer, Station};
-use ventral_stream::rng::Rng;
-use ventral_stream::{input, retina, run};
+use ventral_stream::{input, run};
 
-fn random_lgn(n: usize, seed: u64) -> Maps {
-    let mut rng = Rng::new(seed);
-    let images: Vec<Vec<f32>> = (0..n)
-        .map(|_| {
-            let mut img: Vec<f32> = (0..64 * 64).map(|_| rng.normal()).collect();
-            input::adapt(&mut img);
-            img
-        })
-        .collect();
-    retina::lgn_batch(&images)
-}
+mod shared;
+use shared::random_lgn;
 
 #[test]
 fn stream_logits_decompose_exactly() {
@@ -110,53 +100,13 @@ fn uniform_and_tiny_images_give_finite_output() {
 }
 
 /// loss = Σ logits ⊙ targets over both heads, so d loss / d logits = targets.
-fn loss(model: &Model, lgn: &Maps, tc: &Array2<f32>, to: &Array2<f32>) -> f64 {
-    let t = model.forward(lgn.clone());
-    let dot = |a: &Array2<f32>, b: &Array2<f32>| a.iter().zip(b.iter()).map(|(x, y)| (x * y) as f64).sum::<f64>();
-    dot(&t.category_logits, tc) + dot(&t.orientation_logits, to)
-}
-
 #[test]
 fn whole_model_gradients_match_finite_differences() {
-    let lgn = random_lgn(2, 4);
-    let mut rng = Rng::new(5);
-    let tc = Array2::from_shape_fn((2, 10), |_| rng.normal());
-    let to = Array2::from_shape_fn((2, 8), |_| rng.normal());
     for wiring in Wiring::ALL {
-        let model = Model::init(wiring, 7);
-        let mut grad = Model::zeros(wiring);
-        model.backward(&model.forward(lgn.clone()), &tc, &to, &mut grad);
-        let grads = grad.tensors();
-        let mut checked = 0;
-        for (ti, (name, _, g)) in grads.iter().enumerate() {
-            if name.ends_with(".gates") {
-                continue;
-            }
-            // A few entries of every tensor.
-            for j in [0, g.len() / 3, g.len() - 1] {
-                let perturbed = |delta: f32| {
-                    let mut m = model.clone();
-                    let mut idx = 0;
-                    m.visit_mut(&mut |_, _, v, _| {
-                        if idx == ti {
-                            v[j] += delta;
-                        }
-                        idx += 1;
-                    });
-                    loss(&m, &lgn, &tc, &to)
-                };
-                let eps = 3e-3;
-                let numeric = (perturbed(eps) - perturbed(-eps)) / (2.0 * eps as f64);
-                let analytic = g[j] as f64;
-                let tol = 3e-2 * numeric.abs().max(analytic.abs()).max(3e-2);
-                assert!(
-                    (numeric - analytic).abs() <= tol,
-                    "{wiring:?} {name}[{j}]: numeric {numeric} analytic {analytic}"
-                );
-                checked += 1;
-            }
+        for d in [32, 8] {
+            let checked = shared::check_model_gradients(wiring, d);
+            assert!(checked > 40, "{checked}");
         }
-        assert!(checked > 40, "{checked}");
     }
 }
 
@@ -248,4 +198,57 @@ fn the_retina_control_never_sees_the_edge_channels() {
     assert_ne!(full.category_logits, a.category_logits, "the control must differ from the full retina");
     let (back, _) = ventral_stream::weights::load(&ventral_stream::weights::save(&m, &[], true), None).unwrap();
     assert_eq!(back.retina, Retina::CentreSurround);
+}
+
+/// FNV-1a over the names, shapes and bits of every tensor of a model, in `tensors()` order.
+fn digest(model: &Model) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (name, shape, values) in model.tensors() {
+        let bytes = name.bytes().chain(shape.iter().flat_map(|s| (*s as u64).to_le_bytes()));
+        for b in bytes.chain(values.iter().flat_map(|v| v.to_bits().to_le_bytes())) {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The stream width became a parameter (issue 13); `Model::init` must still draw exactly the
+/// weights it drew before. The digests were printed by the code before that change (commit
+/// 3097293), so a changed draw order or scale fails here.
+#[test]
+fn init_draws_the_same_weights_as_before_the_width_became_a_parameter() {
+    let before = [
+        (Wiring::Stream, 1, 0xf64a_46c8_824b_2773u64),
+        (Wiring::Stream, 7, 0xe354_2bc7_d56f_7a0d),
+        (Wiring::Hierarchy, 1, 0xf64a_46c8_824b_2773),
+        (Wiring::Hierarchy, 7, 0xe354_2bc7_d56f_7a0d),
+        (Wiring::Gated, 1, 0x6689_d5dc_ce37_d4d8),
+        (Wiring::Gated, 7, 0x230e_b174_91df_1991),
+    ];
+    for (wiring, seed, want) in before {
+        let m = Model::init(wiring, seed);
+        assert_eq!(digest(&m), want, "{} seed {seed}", wiring.name());
+        assert_eq!(m, Model::init_with(wiring, seed, 32));
+        assert_eq!(m.width(), 32);
+    }
+}
+
+/// A narrow stream runs and backpropagates with every tensor in its shape.
+#[test]
+fn narrow_streams_run_and_their_gradients_have_their_shapes() {
+    for d in [8, 16] {
+        for wiring in Wiring::ALL {
+            let model = Model::init_with(wiring, 2, d);
+            let t = model.forward(random_lgn(2, 4));
+            assert_eq!(t.s0.channels(), d);
+            assert!(t.category_logits.iter().all(|v| v.is_finite()));
+            let mut grad = model.zeros_like();
+            let dc = Array2::from_elem(t.category_logits.raw_dim(), 0.1);
+            let d_o = Array2::from_elem(t.orientation_logits.raw_dim(), 0.1);
+            model.backward(&t, &dc, &d_o, &mut grad);
+            let shapes = |m: &Model| m.tensors().into_iter().map(|(n, s, _)| (n, s)).collect::<Vec<_>>();
+            assert_eq!(shapes(&grad), shapes(&model));
+            assert!(grad.embed.w.iter().any(|&g| g != 0.0), "{} d {d}", wiring.name());
+        }
+    }
 }

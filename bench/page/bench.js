@@ -115,7 +115,7 @@ function loadScript(src) {
 // Our core: the harness's forward-only build (bench/pkg), the page's module (www/pkg), the
 // simd128 peak and the 3×3 convolutions alone.
 
-async function suiteOurs({ warmup, runs, tolerance }) {
+async function suiteOurs({ warmup, runs, tolerance, light = false }) {
   const { lgn, rgba, reference } = await shared();
   const t0 = performance.now();
   const mod = await import('/bench/pkg/stream_bench.js');
@@ -136,6 +136,8 @@ async function suiteOurs({ warmup, runs, tolerance }) {
   }
   // Timed later, interleaved with the peers (suiteForward).
   result.timed = { stream: () => bench.forward('stream'), hierarchy: () => bench.forward('hierarchy') };
+  // Beside the two-thread peers (the threads2 suite) only the forward pass is wanted.
+  if (light) return result;
   // The fixed preprocessing, for scale: RGBA → letterbox, adapt, retina, LGN.
   result.samples.lgn = timeSync(() => bench.lgn_from_rgba(rgba, 64, 64), warmup, runs);
 
@@ -248,15 +250,17 @@ function tfjsModel(tf, w, wiring) {
   };
 }
 
-async function suiteTfjs({ warmup, runs, tolerance }) {
+async function suiteTfjs({ warmup, runs, tolerance, threads = 1 }) {
   const { lgn, reference } = await shared();
   const t0 = performance.now();
   await loadScript(NM + '@tensorflow/tfjs-core/dist/tf-core.min.js');
   await loadScript(NM + '@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js');
   const tf = window.tf;
   tf.wasm.setWasmPaths(NM + '@tensorflow/tfjs-backend-wasm/dist/');
-  // One thread, even though the bench page is cross-origin isolated (for fine timers).
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // One thread unless asked for more (the threads2 suite): the bench page is cross-origin
+  // isolated, so the threaded build (SharedArrayBuffer) can start.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', threads > 1);
+  if (threads > 1) tf.wasm.setThreadsCount(threads);
   if (!(await tf.setBackend('wasm'))) throw new Error('the TF.js wasm backend did not start');
   await tf.ready();
   const info = {
@@ -266,6 +270,7 @@ async function suiteTfjs({ warmup, runs, tolerance }) {
     threads: tf.wasm.getThreadsCount?.() ?? null,
   };
   if (!info.simd) throw new Error('TF.js wasm runs without SIMD');
+  if ((info.threads ?? 1) !== threads) throw new Error(`TF.js wasm runs ${info.threads} threads, not ${threads}`);
   const result = { samples: {}, checks: {}, info };
   const x = tf.tensor(lgn, [1, 32, 32, 8], 'float32');
   for (const wiring of ['stream', 'hierarchy']) {
@@ -302,12 +307,12 @@ async function suiteTfjs({ warmup, runs, tolerance }) {
 // ---------------------------------------------------------------------------------------------
 // ONNX Runtime Web, wasm execution provider, one thread.
 
-async function suiteOrt({ warmup, runs, tolerance }) {
+async function suiteOrt({ warmup, runs, tolerance, threads = 1 }) {
   const { lgn, reference } = await shared();
   const t0 = performance.now();
   const ort = await import(NM + 'onnxruntime-web/dist/ort.wasm.min.mjs');
   ort.env.wasm.wasmPaths = NM + 'onnxruntime-web/dist/';
-  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false;
   const result = { samples: {}, checks: {}, info: { version: ort.env.versions?.web ?? null } };
   const input = new ort.Tensor('float32', toNCHW(lgn, 8, 32), [1, 8, 32, 32]);
@@ -316,7 +321,7 @@ async function suiteOrt({ warmup, runs, tolerance }) {
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['wasm'],
       graphOptimizationLevel: 'all',
-      intraOpNumThreads: 1,
+      intraOpNumThreads: threads,
       interOpNumThreads: 1,
     });
     if (wiring === 'stream') result.init_ms = performance.now() - t0;
@@ -339,13 +344,14 @@ async function suiteOrt({ warmup, runs, tolerance }) {
     result.async = true;
   }
   result.info.threads = ort.env.wasm.numThreads;
+  if (result.info.threads !== threads) throw new Error(`ONNX Runtime runs ${result.info.threads} threads, not ${threads}`);
   return result;
 }
 
 // ---------------------------------------------------------------------------------------------
 // One training step of the degradation experiment's small networks (the page's module).
 
-async function suiteTrain({ warmup, runs, depths }) {
+async function suiteTrain({ warmup, runs, depths, labRuns = 20 }) {
   const www = await import('/www/pkg/ventral_stream.js');
   await www.default({ module_or_path: '/www/pkg/ventral_stream_bg.wasm' });
   const result = { samples: {}, checks: {}, info: {} };
@@ -359,6 +365,17 @@ async function suiteTrain({ warmup, runs, depths }) {
       result.info[`${name}_steps`] = trainer.steps_done();
       trainer.free();
     }
+  }
+  // One full training step of the lab's model (stream, d = 32, batch 32, one thread:
+  // rendering the batch, forward, backward, Adam), as the page's lab runs it in a Worker;
+  // the native harness times the same step (bench/core: train_config).
+  if (typeof www.Trainer === 'function') {
+    const lab = new www.Trainer({ wiring: 'stream', width: 32, edge_task: true, pressure: 'none', strength: 0, steps: 1000000, seed: 1 });
+    const first = lab.step(1);
+    result.checks.lab_step = { ok: Number.isFinite(first.loss) && first.step === 1, loss: first.loss, values: 1 };
+    result.samples.lab_step = timeSync(() => lab.step(1), 2, labRuns);
+    result.info.lab_steps = lab.step_count();
+    lab.free();
   }
   return result;
 }

@@ -141,7 +141,31 @@ impl Conv3 {
         let cols = im2col(x);
         grad.k += &cols.t().dot(dy);
         grad.b += &dy.sum_axis(Axis(0));
+        if DIRECT {
+            return self.input_gradient(x, dy);
+        }
         col2im(&dy.dot(&self.k.t()), x.n, x.side, x.channels())
+    }
+
+    /// dx without unfolding dy: the adjoint of a "same" 3×3 convolution with zero padding is
+    /// the same convolution of dy with the kernel turned by 180° and its channels transposed
+    /// ([`Conv3::adjoint`]), so the forward kernels (simd128 direct and Winograd in wasm) do
+    /// it. The same sums as `col2im(dy·Kᵀ)` in another order.
+    pub fn input_gradient(&self, x: &Maps, dy: &Array2<f32>) -> Maps {
+        let dy = x.with(dy.as_standard_layout().into_owned());
+        self.adjoint().forward(&dy)
+    }
+
+    /// The convolution whose forward pass is this one's backward pass on the input: tap
+    /// (ky, kx) takes the weights of tap (2 − ky, 2 − kx), transposed (out ↔ in); no bias.
+    pub fn adjoint(&self) -> Conv3 {
+        let (cin, cout) = (self.k.nrows() / TAPS, self.k.ncols());
+        let mut k = Array2::zeros((TAPS * cout, cin));
+        for tap in 0..TAPS {
+            let from = self.k.slice(ndarray::s![(TAPS - 1 - tap) * cin..(TAPS - tap) * cin, ..]);
+            k.slice_mut(ndarray::s![tap * cout..(tap + 1) * cout, ..]).assign(&from.t());
+        }
+        Conv3 { k, b: Array1::zeros(cin) }
     }
 }
 
@@ -268,6 +292,23 @@ mod tests {
                 }
                 assert_close(&y, &want, &s, &format!("{name} n {n} side {side} {cin}→{cout} relu {relu}"));
             }
+        }
+    }
+
+    /// The input gradient as a convolution with the adjoint kernel (what the wasm build runs,
+    /// through the direct and Winograd kernels) against the unfolded product, natively.
+    #[test]
+    fn the_adjoint_convolution_is_the_input_gradient() {
+        let mut rng = Rng::new(14);
+        for (n, side, cin, cout) in [(2, 5, 3, 8), (1, 16, 32, 32), (1, 4, 8, 16), (3, 1, 4, 8)] {
+            let x = random_maps(n, side, cin, &mut rng);
+            let conv = random_conv(cin, cout, &mut rng);
+            let dy = Array2::from_shape_fn((x.x.nrows(), cout), |_| rng.normal());
+            let want = col2im(&dy.dot(&conv.k.t()), n, side, cin);
+            let got = conv.input_gradient(&x, &dy);
+            // Scale: the same sums over magnitudes.
+            let scale = col2im(&dy.mapv(f32::abs).dot(&conv.k.mapv(f32::abs).t()), n, side, cin);
+            assert_close(&got, &want, &scale, &format!("n {n} side {side} {cin}→{cout}"));
         }
     }
 

@@ -70,6 +70,11 @@ impl Pointwise {
         if let Some(gb) = &mut grad.b {
             *gb += &dy.sum_axis(Axis(0));
         }
+        if DIRECT && dy.is_standard_layout() && dy.ncols() > 0 {
+            // dx = dy·Wᵀ is the 1×1 map with weights Wᵀ and no bias: the forward's simd kernel.
+            let transposed = Pointwise { w: self.w.t().as_standard_layout().into_owned(), b: None };
+            return transposed.forward(dy);
+        }
         dy.dot(&self.w.t())
     }
 }

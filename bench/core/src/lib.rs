@@ -19,6 +19,20 @@ pub fn lgn_of(rgba: &[u8], width: usize, height: usize) -> Maps {
     retina::lgn(&input::from_rgba(rgba, width, height).expect("a valid image"))
 }
 
+/// The training step both builds time: the lab's default stream (d = 32, edge task, no
+/// pressure), seed 1, a schedule long enough never to end while timed.
+pub fn train_config() -> ventral_stream::lab::LabConfig {
+    ventral_stream::lab::LabConfig {
+        wiring: "stream".into(),
+        width: 32,
+        edge_task: true,
+        pressure: "none".into(),
+        strength: 0.0,
+        steps: 1_000_000,
+        seed: 1,
+    }
+}
+
 /// Multiply-adds × 2 of one forward pass on one image: the embedding, each station's read,
 /// 3×3 convolution and write, and the heads. Pooling and the additions are left out.
 pub fn forward_flops(model: &Model, lgn_side: usize) -> (f64, f64) {

@@ -1,12 +1,12 @@
 //! The native half of the harness:
 //!
-//!   stream-bench --out DIR [--warmup 20] [--runs 200]
+//!   stream-bench --out DIR [--warmup 20] [--runs 200] [--train-runs 20]
 //!
 //! writes into DIR
 //!   input.rgba       the 64×64 RGBA input every runtime starts from;
 //!   lgn.f32          its LGN maps (32·32·8 little-endian f32, pixel-major = NHWC);
 //!   reference.json   both wirings' outputs on it (logits and the L5 maps), FLOP counts;
-//!   native.json      native timings of the forward pass (samples in ms).
+//!   native.json      native timings of the forward pass and of one training step (samples in ms).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -44,7 +44,7 @@ mod native {
 
     pub fn main() -> Result<(), String> {
         let mut out: Option<PathBuf> = None;
-        let (mut warmup, mut runs) = (20usize, 200usize);
+        let (mut warmup, mut runs, mut train_runs) = (20usize, 200usize, 20usize);
         let mut args = std::env::args().skip(1);
         while let Some(a) = args.next() {
             let mut value = || args.next().ok_or_else(|| format!("{a} needs a value"));
@@ -52,6 +52,7 @@ mod native {
                 "--out" => out = Some(value()?.into()),
                 "--warmup" => warmup = value()?.parse().map_err(|e| format!("--warmup: {e}"))?,
                 "--runs" => runs = value()?.parse().map_err(|e| format!("--runs: {e}"))?,
+                "--train-runs" => train_runs = value()?.parse().map_err(|e| format!("--train-runs: {e}"))?,
                 other => return Err(format!("unknown argument {other:?}")),
             }
         }
@@ -88,6 +89,15 @@ mod native {
                 std::hint::black_box(lgn_of(std::hint::black_box(&rgba), SIDE, SIDE));
             })),
         );
+        // One full training step of the lab (stream, d = 32, batch 32, one thread: rendering
+        // the batch, forward, backward, Adam), as the page's Trainer.step(1) runs it.
+        let mut lab = ventral_stream::lab::Lab::new(stream_bench::train_config()).map_err(|e| e.to_string())?;
+        native.insert(
+            "train_step".into(),
+            json!(times(2, train_runs, || {
+                std::hint::black_box(lab.step(1));
+            })),
+        );
         let layout = json!({
             "category": 10, "orientation": 8,
             "l5": [[32, 32, 32], [16, 16, 32], [8, 8, 32], [4, 4, 32]],
@@ -99,7 +109,7 @@ mod native {
             "layout": layout, "wirings": reference,
         });
         write("reference.json", serde_json::to_string(&reference).expect("json").as_bytes())?;
-        let native = json!({ "warmup": warmup, "runs": runs, "samples_ms": native });
+        let native = json!({ "warmup": warmup, "runs": runs, "train_runs": train_runs, "samples_ms": native });
         write("native.json", serde_json::to_string(&native).expect("json").as_bytes())?;
         Ok(())
     }

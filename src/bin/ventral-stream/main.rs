@@ -1,7 +1,8 @@
 //! The native command line: run the model on an image, train, evaluate.
 //!
 //!   ventral-stream run --image FILE [--wiring stream|hierarchy|gated] [--weights FILE] [--json [--retina]]
-//!   ventral-stream train --wiring W [--seed N] [--steps N] [--edge-task on|off] --out FILE
+//!   ventral-stream train --wiring W [--seed N] [--steps N] [--edge-task on|off] [--width D] --out FILE
+//!   ventral-stream train-losses [--wiring W] [--seed N] [--steps N] [--width D]
 //!   ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]
 //!   ventral-stream init --wiring W [--seed N] --out FILE
 //!
@@ -27,15 +28,17 @@ mod cli {
     use std::io::Write;
     use std::process::ExitCode;
     use std::time::Instant;
-    use ventral_stream::model::{Model, Wiring};
+    use ventral_stream::model::{self, Model, Wiring};
     use ventral_stream::retina::Retina;
     use ventral_stream::{experiments, run, train, weights};
 
     const USAGE: &str = "usage:
       ventral-stream run --image FILE [--wiring stream|hierarchy|gated] [--weights FILE] [--json [--retina]]
       ventral-stream train --wiring W [--seed N] [--steps N] [--open-set-steps N] [--batch N] [--edge-task on|off]
-                           [--lgn full|centre-surround]
+                           [--lgn full|centre-surround] [--width 8|16|32]
                            [--init FILE] [--quantize] --out FILE
+      ventral-stream train-losses [--wiring W] [--seed N] [--steps N] [--width 8|16|32]
+                           (the loss of each of the first N steps, batch 32, one thread, as JSON)
       ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]
       ventral-stream init --wiring W [--seed N] --out FILE
   ventral-stream experiment NAME [--seed N] [--size quick|full] [--json]
@@ -101,6 +104,14 @@ mod cli {
         }
         fn number(&self, k: &str, default: u64) -> Result<u64, String> {
             self.get(k).map_or(Ok(default), |v| v.parse().map_err(|_| format!("--{k} takes a whole number, got {v:?}")))
+        }
+        /// --width: the stream's width d (default the shipped models').
+        fn width(&self) -> Result<usize, String> {
+            let d = self.number("width", model::D as u64)? as usize;
+            if !model::WIDTHS.contains(&d) {
+                return Err(format!("--width takes one of {:?}, got {d}", model::WIDTHS));
+            }
+            Ok(d)
         }
         fn wiring(&self) -> Result<Wiring, String> {
             Ok(Wiring::parse(self.get("wiring").unwrap_or("stream"))?)
@@ -171,6 +182,7 @@ mod cli {
         };
         cfg.open_set_steps = a.number("open-set-steps", cfg.open_set_steps as u64)? as usize;
         cfg.retina = Retina::parse(a.get("lgn").unwrap_or("full")).map_err(|e| e.to_string())?;
+        cfg.width = a.width()?;
         // --init FILE: skip the first phase and fine-tune these weights for the open set.
         let init = match a.get("init") {
             Some(path) => {
@@ -216,6 +228,11 @@ mod cli {
             ("energy_margins", format!("{} {}", cfg.energy_in, cfg.energy_out)),
             ("train_seconds", format!("{:.0}", start.elapsed().as_secs_f32())),
         ];
+        // The width is in the tensors' shapes; the metadata says it too, for a reader, on the
+        // narrow streams only (so the files of the shipped width stay as they were).
+        if cfg.width != model::D {
+            info.push(("width", cfg.width.to_string()));
+        }
         // The threshold is set on the model as it is stored (quantised or not), so the file
         // carries the threshold that fits its own weights.
         let quantize = a.flag("quantize");
@@ -229,6 +246,30 @@ mod cli {
             format!("{} of {} held-out sketches", train::RECOGNISED_SHARE, train::CALIBRATION_N),
         ));
         std::fs::write(&out, weights::save(&model, &info, quantize)).map_err(|e| format!("cannot write {out}: {e}"))
+    }
+
+    /// The loss of each of the first `--steps` steps of phase 1, one thread: the numbers
+    /// tests/fixtures/train20.json holds (`train-losses --steps 20 --seed 3`), which the native
+    /// and the wasm tests both recompute.
+    fn cmd_train_losses(a: &Args) -> Result<(), String> {
+        let mut cfg = train::Config::new(a.wiring()?, a.number("seed", 3)?);
+        cfg.width = a.width()?;
+        cfg.threads = 1;
+        let steps = a.number("steps", 20)? as usize;
+        let losses = train::first_losses(&cfg, steps);
+        let out = serde_json::json!({
+            "command": format!("ventral-stream train-losses --wiring {} --seed {} --steps {steps} --width {}",
+                cfg.wiring.name(), cfg.seed, cfg.width),
+            "wiring": cfg.wiring.name(),
+            "seed": cfg.seed,
+            "width": cfg.width,
+            "batch": cfg.batch,
+            "threads": cfg.threads,
+            "steps_of_schedule": cfg.steps,
+            "losses": losses,
+        });
+        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+        Ok(())
     }
 
     fn cmd_eval(a: &Args) -> Result<(), String> {
@@ -408,6 +449,7 @@ mod cli {
         let result = match args.command.as_str() {
             "run" => cmd_run(&args),
             "train" => cmd_train(&args),
+            "train-losses" => cmd_train_losses(&args),
             "eval" => cmd_eval(&args),
             "init" => cmd_init(&args),
             "experiment" => cmd_experiment(&args),

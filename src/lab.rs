@@ -1,0 +1,311 @@
+//! The lab (issue 13): a reader trains a model in the page, a few steps at a time, and looks
+//! at it as it learns. Pure Rust: `wasm::Trainer` only translates to and from JavaScript, and
+//! the tests drive this natively.
+//!
+//! A lab run is phase 1 of native training ([`train::Sketches`]): the same seeded data order,
+//! batch 32, the cosine schedule over the run's `steps`, on one thread (the page runs it in a
+//! Worker); the open-set phase is not run. The reader chooses the wiring, the stream's width,
+//! the edge task and a pressure on the writes ([`train::Pressure`]).
+
+use crate::layers::Maps;
+use crate::model::{Model, Wiring, M, WIDTHS};
+use crate::names::{Layer, Station};
+use crate::retina::{CHANNELS, LGN_SIDE};
+use crate::stimuli::CATEGORIES;
+use crate::train::{self, Pressure, Progress, Sketches};
+use crate::{input, weights};
+use serde::{Deserialize, Serialize};
+
+/// What the reader chose, as the page sends it.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+pub struct LabConfig {
+    /// "stream", "hierarchy" or "gated".
+    pub wiring: String,
+    /// The stream's width d: 8, 16 or 32.
+    #[serde(default = "default_width")]
+    pub width: usize,
+    #[serde(default = "yes")]
+    pub edge_task: bool,
+    /// "none", "l1" or "decay".
+    #[serde(default = "none")]
+    pub pressure: String,
+    /// The pressure's strength (e.g. 1e-4).
+    #[serde(default)]
+    pub strength: f32,
+    pub steps: u32,
+    pub seed: u32,
+}
+
+fn default_width() -> usize {
+    crate::model::D
+}
+fn yes() -> bool {
+    true
+}
+fn none() -> String {
+    "none".into()
+}
+
+/// Held-out accuracy of a lab model.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Accuracy {
+    pub category: f32,
+    pub orientation: f32,
+}
+
+/// How many held-out sketches the decision shares average over.
+pub const SHARE_SKETCHES: usize = 32;
+
+/// One lab run: the model, its optimiser, and where it is.
+pub struct Lab {
+    pub config: LabConfig,
+    cfg: train::Config,
+    pub model: Model,
+    phase: Sketches,
+    last: Option<Progress>,
+}
+
+impl Lab {
+    /// Checks the reader's choices and initialises the model from the seed.
+    pub fn new(config: LabConfig) -> Result<Lab, String> {
+        let wiring = Wiring::parse(&config.wiring).map_err(|e| e.to_string())?;
+        if !WIDTHS.contains(&config.width) {
+            return Err(format!("the stream's width must be one of {WIDTHS:?}, not {}", config.width));
+        }
+        if config.steps == 0 {
+            return Err("a run needs at least one step".into());
+        }
+        let mut cfg = train::Config::new(wiring, config.seed as u64);
+        cfg.width = config.width;
+        cfg.steps = config.steps as usize;
+        cfg.edge_task = config.edge_task;
+        cfg.pressure = Pressure::parse(&config.pressure, config.strength)?;
+        cfg.open_set_steps = 0;
+        cfg.threads = 1;
+        Ok(Lab { model: train::initial(&cfg), phase: Sketches::new(&cfg), cfg, config, last: None })
+    }
+
+    /// The training configuration the run follows.
+    pub fn train_config(&self) -> &train::Config {
+        &self.cfg
+    }
+
+    pub fn steps_done(&self) -> usize {
+        self.phase.step
+    }
+
+    /// One more step, if the run has one left: that step's own loss (not an average).
+    pub fn step_once(&mut self) -> Option<f32> {
+        if self.phase.step >= self.cfg.steps {
+            return None;
+        }
+        let (progress, loss) = self.phase.step(&mut self.model, &self.cfg);
+        self.last = Some(progress);
+        Some(loss)
+    }
+
+    /// Runs up to `n` more steps (none past the run's end); returns the running averages as
+    /// native training reports them (a run with no step yet reports zeros).
+    pub fn step(&mut self, n: usize) -> Progress {
+        for _ in 0..n {
+            if self.step_once().is_none() {
+                break;
+            }
+        }
+        self.last.clone().unwrap_or(Progress {
+            step: 0,
+            steps: self.cfg.steps,
+            loss: 0.0,
+            category_accuracy: 0.0,
+            orientation_accuracy: 0.0,
+        })
+    }
+
+    /// Accuracy on `n` held-out sketches and `n` held-out edges (those of `ventral-stream eval`).
+    pub fn evaluate(&self, n: usize) -> Accuracy {
+        let e = train::evaluate(&self.model, n, 1, |_, _| {});
+        Accuracy { category: e.category_accuracy, orientation: e.orientation_accuracy }
+    }
+
+    /// V1's read filters seen from the LGN: E·W (8 × M, row-major), the embedding and V1's
+    /// 1×1 read composed, so a column is what one L4 unit of V1 weighs in each LGN channel.
+    pub fn v1_filters(&self) -> Vec<f32> {
+        self.model.v1_read_from_lgn().w.iter().copied().collect()
+    }
+
+    /// The receptive fields of `count` L2/3 units of `station` (at most M): units
+    /// `i · M / count` at the centre of the station's map, each the gradient of its rate on the
+    /// LGN ([`Model::unit_gradient`]) summed over the eight channels and over four fixed
+    /// held-out sketches (a unit silent on one still shows on another). Each 32×32 field is
+    /// drawn on the 64×64 visual field, every LGN pixel over the 2×2 image pixels it pools:
+    /// `count` images of 64·64 values, row-major.
+    pub fn l23_fields(&self, station: Station, count: usize) -> Vec<f32> {
+        let count = count.min(M);
+        let probes = train::make_batch((0..4).map(|i| train::held_out(i).0).collect());
+        let side = input::SIDE;
+        let mut out = vec![0.0; count * side * side];
+        for image in 0..probes.lgn.n {
+            let trace = self.model.forward(probes.lgn.image(image));
+            let map_side = trace.stations[station.index()].l23.side;
+            let centre = map_side / 2;
+            for (i, field) in out.chunks_exact_mut(side * side).enumerate() {
+                let unit = i * M / count.max(1);
+                let g = self
+                    .model
+                    .unit_gradient(&trace, station, Layer::L23, unit, centre, centre)
+                    .expect("the centre unit of an L2/3 channel below M exists");
+                add_on_visual_field(&g, field);
+            }
+        }
+        out
+    }
+
+    /// The share of the category decision each path carries, in the order V1, V2, V4, IT,
+    /// thalamic input (the direct path): over [`SHARE_SKETCHES`] fixed held-out sketches, each
+    /// path's part of the true category's logit in the exact decomposition
+    /// ([`Model::contributions`]), centred on its mean over the categories (a part that lifts
+    /// every logit alike decides nothing) and summed over the sketches; each path's sum is
+    /// divided by the sum of the five sums' magnitudes. Signed: a path that argues against the
+    /// true category has a negative share; the magnitudes add up to 1. The bias is left out. Empty for the hierarchy, which has
+    /// no such decomposition.
+    pub fn decision_shares(&self) -> Vec<f32> {
+        if !self.model.wiring.residual() {
+            return Vec::new();
+        }
+        let batch = train::make_batch((0..SHARE_SKETCHES as u64).map(|i| train::held_out(i).0).collect());
+        let trace = self.model.forward(batch.lgn);
+        let mut sums = [0.0f32; 5];
+        for (b, label) in batch.categories.iter().enumerate() {
+            let (Some(y), Some(c)) = (label, self.model.contributions(&trace, b)) else { continue };
+            let centred = |v: &[f32]| v[*y] - v.iter().sum::<f32>() / CATEGORIES.len() as f32;
+            let parts = [
+                centred(&c.stations[0]),
+                centred(&c.stations[1]),
+                centred(&c.stations[2]),
+                centred(&c.stations[3]),
+                centred(&c.direct),
+            ];
+            for (s, p) in sums.iter_mut().zip(parts) {
+                *s += p;
+            }
+        }
+        let total: f32 = sums.iter().map(|s| s.abs()).sum();
+        sums.iter().map(|s| s / total.max(f32::MIN_POSITIVE)).collect()
+    }
+
+    /// The model as a safetensors file (F32), with what it was trained on in its metadata:
+    /// `ventral-stream eval --weights` and the page's loader read it.
+    pub fn weights(&self) -> Vec<u8> {
+        let c = &self.config;
+        let info = [
+            ("trained_by", "lab".to_string()),
+            ("seed", c.seed.to_string()),
+            ("steps", self.phase.step.to_string()),
+            ("width", c.width.to_string()),
+            ("edge_task", c.edge_task.to_string()),
+            ("pressure", c.pressure.clone()),
+            // The strength as its f32 bits in hex: printing the float would pull the float
+            // printer into the wasm, which sits at its size budget.
+            ("strength_f32_bits", format!("{:08x}", c.strength.to_bits())),
+        ];
+        weights::save(&self.model, &info, false)
+    }
+}
+
+/// Adds a 32×32 LGN gradient, summed over its channels, onto a 64×64 field: LGN pixel (y, x)
+/// pools image pixels (2y..2y+2, 2x..2x+2), so it is drawn over them.
+fn add_on_visual_field(g: &Maps, field: &mut [f32]) {
+    let side = input::SIDE;
+    for y in 0..side {
+        for x in 0..side {
+            let row = (y / 2) * LGN_SIDE + x / 2;
+            field[y * side + x] += (0..CHANNELS).map(|c| g.x[[row, c]]).sum::<f32>();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(wiring: &str, width: usize, steps: u32) -> LabConfig {
+        LabConfig {
+            wiring: wiring.into(),
+            width,
+            edge_task: true,
+            pressure: "none".into(),
+            strength: 0.0,
+            steps,
+            seed: 3,
+        }
+    }
+
+    #[test]
+    fn bad_choices_are_errors() {
+        assert!(Lab::new(config("ladder", 32, 5)).is_err());
+        assert!(Lab::new(config("stream", 12, 5)).is_err());
+        assert!(Lab::new(config("stream", 32, 0)).is_err());
+        let mut c = config("stream", 32, 5);
+        c.pressure = "l2".into();
+        assert!(Lab::new(c.clone()).is_err());
+        c.pressure = "l1".into();
+        c.strength = -1.0;
+        assert!(Lab::new(c).is_err());
+    }
+
+    #[test]
+    fn a_run_stops_at_its_steps_and_its_file_loads_with_its_width() {
+        let mut lab = Lab::new(config("stream", 16, 3)).unwrap();
+        assert_eq!(lab.step(0).step, 0);
+        let p = lab.step(2);
+        assert_eq!((p.step, p.steps, lab.steps_done()), (2, 3, 2));
+        assert!(p.loss.is_finite() && p.loss > 0.0);
+        assert_eq!(lab.step(10).step, 3);
+        assert_eq!(lab.steps_done(), 3);
+        let (back, info) = weights::load(&lab.weights(), None).unwrap();
+        assert_eq!(back, lab.model);
+        assert_eq!(back.width(), 16);
+        assert_eq!(info.0["steps"], "3");
+    }
+
+    #[test]
+    fn the_lab_takes_the_same_steps_as_native_training() {
+        let mut lab = Lab::new(config("hierarchy", 8, 4)).unwrap();
+        lab.step(4);
+        let cfg = lab.train_config().clone();
+        let native = train::train_sketches(train::initial(&cfg), &cfg, &mut |_| true);
+        assert_eq!(lab.model, native);
+    }
+
+    #[test]
+    fn the_views_have_their_documented_sizes() {
+        let lab = Lab::new(config("stream", 8, 1)).unwrap();
+        assert_eq!(lab.v1_filters().len(), CHANNELS * M);
+        let fields = lab.l23_fields(Station::V2, 3);
+        assert_eq!(fields.len(), 3 * 64 * 64);
+        assert!(fields.iter().any(|&v| v != 0.0));
+        let shares = lab.decision_shares();
+        assert_eq!(shares.len(), 5);
+        let magnitude: f32 = shares.iter().map(|s| s.abs()).sum();
+        assert!((magnitude - 1.0).abs() < 1e-4, "{shares:?}");
+        assert!(Lab::new(config("hierarchy", 8, 1)).unwrap().decision_shares().is_empty());
+    }
+
+    #[test]
+    fn pressure_shrinks_the_writes() {
+        // The same run with and without a strong pressure: each pressure leaves the writes
+        // smaller in L1 norm than no pressure does, and touches no other tensor's shape.
+        let write_norm = |pressure: &str, strength: f32| {
+            let mut c = config("stream", 8, 6);
+            c.pressure = pressure.into();
+            c.strength = strength;
+            let mut lab = Lab::new(c).unwrap();
+            lab.step(6);
+            lab.model.stations.iter().map(|s| s.write.w.iter().map(|v| v.abs()).sum::<f32>()).sum::<f32>()
+        };
+        let free = write_norm("none", 0.0);
+        assert!(write_norm("l1", 0.5) < free);
+        // Decay scales with the learning rate (2e-3): 20 shrinks the writes 4 % a step.
+        assert!(write_norm("decay", 20.0) < free);
+    }
+}

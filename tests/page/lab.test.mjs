@@ -12,9 +12,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { drawStroke, frames, pageFor, screenshotPath, showEach, startAll, until, WWW } from './harness.mjs';
 
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ROOT = process.env.LAB_WWW || WWW;
 const glue = readFileSync(join(ROOT, 'pkg', 'ventral_stream.js'), 'utf8');
 const HAS_TRAINER = /export\s+class\s+Trainer\b|export\s*\{[^}]*\bTrainer\b/.test(glue);
@@ -66,6 +68,24 @@ async function trainShort(page, { steps = 30, both = false } = {}) {
   await waitState(page, 'done');
 }
 
+test('the lab’s code is fetched only when its figure comes near, and no worker starts before Train', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  const requested = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  await page.goto(env.url, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000 });
+  await frames(page, 5);
+  assert.ok(!requested.includes('/js/lab/lab.js'), 'the lab is far below: its code is not fetched');
+  await page.locator('#fig-lab').scrollIntoViewIfNeeded();
+  await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.lab, BODY, { timeout: 30_000 });
+  assert.ok(requested.includes('/js/lab/lab.js'), 'it is fetched when the figure comes near');
+  assert.ok(!requested.includes('/js/lab/worker.js'), 'no training worker before the reader presses Train');
+  // Every control has a label.
+  const unlabelled = await page.$$eval(`${BODY} select, ${BODY} input`, (els) => els.filter((e) => !e.labels?.length).map((e) => e.outerHTML));
+  assert.deepEqual(unlabelled, []);
+  assert.deepEqual(problems, []);
+});
+
 test('the configuration is restored from the URL, and changes to it are written back', async (t) => {
   const { page, problems } = await pageFor(t, env);
   await openLab(page, '#lab-wiring=hierarchy&lab-d=8&lab-edge=off&lab-pressure=l1&lab-strength=0.001&lab-steps=120&lab-seed=7');
@@ -89,6 +109,17 @@ test('the configuration is restored from the URL, and changes to it are written 
   assert.equal(await p2.inputValue(`${BODY} [data-control="lab-width"]`), '32');
   assert.equal(await p2.inputValue(`${BODY} [data-control="lab-steps"]`), '300');
   assert.equal(await p2.inputValue(`${BODY} [data-control="lab-pressure"]`), 'none');
+  assert.deepEqual(problems, []);
+});
+
+test('embed.html#figure=lab builds the lab in its own shadow root, with its settings from the link', async (t) => {
+  const { page, problems } = await pageFor(t, env, { viewport: { width: 700, height: 900 } });
+  await page.goto(`${env.url}embed.html#figure=lab&lab-d=16`, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000 });
+  const body = page.locator('stream-figure figure[data-figure="lab"] .figure-body').last();
+  await until(async () => (await body.getAttribute('data-lab')) ?? false, { what: 'the embedded lab to be built' });
+  assert.equal(await body.locator('[data-control="lab-width"]').inputValue(), '16');
+  assert.equal(await body.getAttribute('data-lab'), HAS_TRAINER ? 'idle' : 'missing');
   assert.deepEqual(problems, []);
 });
 
@@ -193,6 +224,15 @@ test('while two workers train, the input panel still draws; screenshots mid-trai
   await page.waitForSelector(`${BODY} canvas[data-role="v1-filters"]`, { timeout: RUN_TIMEOUT });
   await page.waitForFunction((sel) => document.querySelectorAll(`${sel} [data-role="loss-curve"] polyline`).length === 2, BODY, { timeout: RUN_TIMEOUT });
   await page.locator('#fig-lab').screenshot({ path: screenshotPath('lab-training-desktop.png') });
+  // (through the DevTools protocol, not as a <script>, so the page's CSP is untouched)
+  await page.evaluate(AXE_SOURCE);
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run('#fig-lab', { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const serious = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(serious, [], 'axe finds no serious violation in the lab mid-training');
+  if (found.length) console.log('axe, lab, minor:', JSON.stringify(found));
   const view = () => page.evaluate(() => document.querySelector('#fig-input canvas[data-view="input"]').toDataURL());
   const before = await view();
   const stepsBefore = await runSteps(page);

@@ -78,15 +78,15 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
     const fields = h('div', { class: 'lab-pics', 'data-role': 'fields-box' });
     const shares = h('div', { 'data-role': 'shares-box' });
     const el = h('section', { class: 'lab-run', 'data-wiring': run.config.wiring, 'data-state': run.state, 'aria-label': `Run: ${describe(run.config)}` },
-      h('h4', { class: 'wiring-title' }, run.config.wiring),
+      h('h3', { class: 'wiring-title' }, run.config.wiring),
       h('p', { class: 'lab-config' }, describe(run.config)),
       h('div', { class: 'lab-progress' }, progress, left),
-      h('h5', {}, 'V1’s reads from the eight LGN channels'),
+      h('h4', { class: 'lab-subhead' }, 'V1’s reads from the eight LGN channels'),
       h('p', { class: 'lab-note' }, 'One tile per V1 unit: centre–surround channels above, edge channels below.'),
       filters,
-      h('h5', {}, 'A few L2/3 receptive fields (V1, then V2)'),
+      h('h4', { class: 'lab-subhead' }, 'A few L2/3 receptive fields (V1, then V2)'),
       fields,
-      h('h5', {}, 'Share of the decision'),
+      h('h4', { class: 'lab-subhead' }, 'Share of the decision'),
       shares);
     const v = { el, progress, left, filters, fields, shares };
     views.set(run, v);

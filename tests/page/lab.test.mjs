@@ -184,6 +184,8 @@ test('a finished run becomes the page’s model (a figure changes, every live fi
     const mark = await page.locator(`#${id} [data-role="model-mark"]`).textContent();
     assert.match(mark ?? '', /Your model/, `${id} carries the mark`);
   }
+  await page.locator('#fig-stations').scrollIntoViewIfNeeded();
+  await page.locator('#fig-stations').screenshot({ path: screenshotPath('lab-your-model-mark.png') });
   await page.locator('#fig-stations [data-action="shipped-model"]').click();
   assert.equal(await page.locator('[data-role="model-mark"]').count(), 0, 'the marks are gone');
   await frames(page, 3);
@@ -223,6 +225,7 @@ test('while two workers train, the input panel still draws; screenshots mid-trai
   await waitSteps(page, 1);
   await page.waitForSelector(`${BODY} canvas[data-role="v1-filters"]`, { timeout: RUN_TIMEOUT });
   await page.waitForFunction((sel) => document.querySelectorAll(`${sel} [data-role="loss-curve"] polyline`).length === 2, BODY, { timeout: RUN_TIMEOUT });
+  await frames(page, 3);
   await page.locator('#fig-lab').screenshot({ path: screenshotPath('lab-training-desktop.png') });
   // (through the DevTools protocol, not as a <script>, so the page's CSP is untouched)
   await page.evaluate(AXE_SOURCE);
@@ -251,6 +254,8 @@ test('while two workers train, the input panel still draws; screenshots mid-trai
   await waitSteps(phone, 1);
   await phone.waitForSelector(`${BODY} canvas[data-role="v1-filters"]`, { timeout: RUN_TIMEOUT });
   await phone.waitForSelector(`${BODY} [data-role="loss-curve"] polyline`, { timeout: RUN_TIMEOUT });
+  await phone.locator('#fig-lab').scrollIntoViewIfNeeded();
+  await frames(phone, 3);
   await phone.locator('#fig-lab').screenshot({ path: screenshotPath('lab-training-phone.png') });
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);

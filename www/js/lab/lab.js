@@ -77,6 +77,7 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
     const filters = h('div', { class: 'lab-pics', 'data-role': 'v1-filters-box' });
     const fields = h('div', { class: 'lab-pics', 'data-role': 'fields-box' });
     const shares = h('div', { 'data-role': 'shares-box' });
+    const warnings = h('p', { class: 'lab-note', 'data-role': 'lab-warnings' });
     const el = h('section', { class: 'lab-run', 'data-wiring': run.config.wiring, 'data-state': run.state, 'aria-label': `Run: ${describe(run.config)}` },
       h('h3', { class: 'wiring-title' }, run.config.wiring),
       h('p', { class: 'lab-config' }, describe(run.config)),
@@ -87,8 +88,9 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
       h('h4', { class: 'lab-subhead' }, 'A few L2/3 receptive fields (V1, then V2)'),
       fields,
       h('h4', { class: 'lab-subhead' }, 'Share of the decision'),
-      shares);
-    const v = { el, progress, left, filters, fields, shares };
+      shares,
+      warnings);
+    const v = { el, progress, left, filters, fields, shares, warnings };
     views.set(run, v);
     return v;
   }
@@ -106,9 +108,9 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
     const v = views.get(run);
     const l = run.latest;
     if (!l) return;
-    v.filters.replaceChildren(filterCanvas(l.filters, `V1's read filters of the ${run.config.wiring} wiring at step ${l.step}`));
+    if (l.filters.length) v.filters.replaceChildren(filterCanvas(l.filters, `V1's read filters of the ${run.config.wiring} wiring at step ${l.step}`));
     v.fields.replaceChildren(...l.fields.flatMap((f) => fieldCanvases(f.station, f.images)));
-    v.shares.replaceChildren(sharesList(l.shares));
+    if (l.shares) v.shares.replaceChildren(sharesList(l.shares));
   }
 
   // Curves at most once a frame, however many ticks arrive.
@@ -196,6 +198,9 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
       r.addEventListener('look', () => {
         drawLook(r);
         queueCurves();
+      });
+      r.addEventListener('warning', () => {
+        views.get(r).warnings.textContent = r.warnings.join(' ');
       });
       r.addEventListener('state', onState);
       r.start();

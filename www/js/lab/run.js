@@ -2,7 +2,8 @@
 // and pause, resume and cancel. Time left is the time spent running so far (pauses left out)
 // per step, times the steps left.
 //
-// Events: 'tick' (a few more steps), 'look' (held-out accuracy and pictures), 'state'
+// Events: 'tick' (a few more steps), 'look' (held-out accuracy and pictures), 'warning' (a
+// picture the core could not make; training goes on), 'state'
 // (running, paused, done, cancelled, error, missing).
 
 export class LabRun extends EventTarget {
@@ -25,6 +26,8 @@ export class LabRun extends EventTarget {
     /** @type {Uint8Array | null} the trained model, a safetensors file, once done */
     this.weights = null;
     this.message = '';
+    /** @type {string[]} views the core could not make (training goes on without them) */
+    this.warnings = [];
     this.activeMs = 0;
     this.since = 0;
     /** @type {Worker | null} */
@@ -100,6 +103,9 @@ export class LabRun extends EventTarget {
       this.#stopWorker();
       this.message = 'training needs a newer build of the model: this one has no Trainer';
       this.#set('missing');
+    } else if (m.type === 'warning') {
+      this.warnings.push(m.message);
+      this.dispatchEvent(new Event('warning'));
     } else if (m.type === 'error') {
       this.#fail(m.message);
     }

@@ -15,6 +15,7 @@
 //   {type: 'look', step, held_out: {category, orientation}, filters, fields, shares}
 //   {type: 'paused'} / {type: 'resumed'}
 //   {type: 'done', step, weights}               weights: the safetensors bytes
+//   {type: 'warning', message}                  one view failed (once); training goes on
 //   {type: 'error', message}
 
 import * as glue from '../../pkg/ventral_stream.js';
@@ -42,12 +43,27 @@ async function breathe() {
   while (paused) await new Promise((resolve) => (wake = resolve));
 }
 
+/**
+ * Call one of the Trainer's views; if it fails, say so once and go on without it, so that a
+ * picture the core cannot make never stops the training itself.
+ */
+const failed = new Set();
+function view(name, fn, fallback) {
+  try {
+    return fn();
+  } catch (err) {
+    if (!failed.has(name)) post({ type: 'warning', message: `${name} could not be drawn: ${err?.message ?? err}` });
+    failed.add(name);
+    return fallback;
+  }
+}
+
 /** What the reader watches form: held-out accuracy, V1's reads, a few L2/3 fields, the decision's split. */
 function look(trainer, step) {
-  const held = trainer.evaluate(HELD_OUT);
-  const filters = trainer.v1_filters();
-  const fields = FIELD_STATIONS.map((station) => ({ station, images: trainer.l23_fields(station, FIELDS) }));
-  const shares = trainer.decision_shares();
+  const held = view('held-out accuracy', () => trainer.evaluate(HELD_OUT), { category: NaN, orientation: NaN });
+  const filters = view('V1’s reads', () => trainer.v1_filters(), new Float32Array(0));
+  const fields = FIELD_STATIONS.map((station) => ({ station, images: view(`${station}’s L2/3 fields`, () => trainer.l23_fields(station, FIELDS), new Float32Array(0)) }));
+  const shares = view('the decision’s shares', () => trainer.decision_shares(), null);
   // Copied, not transferred: small, and a typed array from the core might view its memory.
   post({ type: 'look', step, held_out: { category: held.category, orientation: held.orientation }, filters, fields, shares });
 }

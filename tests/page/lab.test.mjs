@@ -140,8 +140,8 @@ test('a short run shows falling loss, pauses, resumes, finishes; another is canc
   await waitSteps(page, 2);
   await page.click(`${BODY} [data-action="lab-pause"]`);
   assert.equal(await labState(page), 'paused');
-  // A chunk in flight may still land; after that the step stays put while paused.
-  await frames(page, 20);
+  // A chunk in flight may still land; once the worker says it holds, the step stays put.
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .lab-run`).dataset.held === 'true', BODY, { timeout: RUN_TIMEOUT });
   const held = await runSteps(page);
   await frames(page, 30);
   assert.deepEqual(await runSteps(page), held, 'no steps while paused');

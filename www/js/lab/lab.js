@@ -99,6 +99,7 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
     const v = views.get(run);
     v.el.dataset.state = run.state;
     v.el.dataset.step = String(run.step);
+    v.el.dataset.held = String(run.held);
     v.progress.value = run.fraction;
     const left = run.state === 'running' ? formatSeconds(run.secondsLeft) : '';
     v.left.textContent = `step ${run.step} of ${run.config.steps}${left ? `, ${left} left` : ''}${run.state === 'paused' ? ' (paused)' : ''}`;

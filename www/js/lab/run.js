@@ -30,6 +30,8 @@ export class LabRun extends EventTarget {
     this.warnings = [];
     this.activeMs = 0;
     this.since = 0;
+    /** true once the worker says it has stopped for a pause (no step follows until resume) */
+    this.held = false;
     /** @type {Worker | null} */
     this.worker = null;
   }
@@ -103,6 +105,9 @@ export class LabRun extends EventTarget {
       this.#stopWorker();
       this.message = 'training needs a newer build of the model: this one has no Trainer';
       this.#set('missing');
+    } else if (m.type === 'paused' || m.type === 'resumed') {
+      this.held = m.type === 'paused';
+      this.dispatchEvent(new Event('tick'));
     } else if (m.type === 'warning') {
       this.warnings.push(m.message);
       this.dispatchEvent(new Event('warning'));

@@ -13,7 +13,7 @@
 //   {type: 'missing'}                          this build of the core has no Trainer
 //   {type: 'tick', step, steps, loss, category_accuracy, orientation_accuracy, busyMs}
 //   {type: 'look', step, held_out: {category, orientation}, filters, fields, shares}
-//   {type: 'paused'} / {type: 'resumed'}
+//   {type: 'paused'} / {type: 'resumed'}         the worker has stopped (after its chunk) / goes on
 //   {type: 'done', step, weights}               weights: the safetensors bytes
 //   {type: 'warning', message}                  one view failed (once); training goes on
 //   {type: 'error', message}
@@ -85,6 +85,8 @@ async function train(config, every) {
       nextLook = step + every;
     }
     if (step >= config.steps) break;
+    // Before every chunk: so once 'paused' has gone out, no tick follows it until resume.
+    await breathe();
     const t0 = performance.now();
     const r = trainer.step(chunk);
     post({
@@ -92,7 +94,6 @@ async function train(config, every) {
       category_accuracy: r.category_accuracy, orientation_accuracy: r.orientation_accuracy,
       busyMs: performance.now() - t0,
     });
-    await breathe();
   }
   const weights = trainer.weights();
   post({ type: 'done', step: trainer.step_count(), weights });

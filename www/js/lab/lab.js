@@ -111,7 +111,7 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
     if (!l) return;
     if (l.filters.length) v.filters.replaceChildren(filterCanvas(l.filters, `V1's read filters of the ${run.config.wiring} wiring at step ${l.step}`));
     v.fields.replaceChildren(...l.fields.flatMap((f) => fieldCanvases(f.station, f.images)));
-    if (l.shares) v.shares.replaceChildren(sharesList(l.shares));
+    if (l.shares) v.shares.replaceChildren(sharesList(l.shares, run.firstShares?.step < l.step ? run.firstShares : null));
   }
 
   // Curves at most once a frame, however many ticks arrive.

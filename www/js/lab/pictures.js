@@ -56,10 +56,12 @@ export const SHARE_NAMES = ['thalamic', 'V1', 'V2', 'V4', 'IT'];
 
 /**
  * The share of the decision each writer makes (thalamic input, V1 … IT), as bars with their
- * values in words; the hierarchy has no shares (only IT reaches its decision).
+ * values in words, and what each was at the first look (`start`, {step, shares}) so the shift
+ * shows; the hierarchy has no shares (only IT reaches its decision).
  * @param {Float32Array | number[]} shares
+ * @param {{step: number, shares: Float32Array | number[]} | null} [start]
  */
-export function sharesList(shares) {
+export function sharesList(shares, start = null) {
   if (!shares?.length) {
     return h('p', { class: 'lab-note', 'data-role': 'shares' }, 'No split: in the hierarchy only IT’s write reaches the decision.');
   }
@@ -73,6 +75,7 @@ export function sharesList(shares) {
       return h('li', { 'data-station': name, 'data-value': v.toFixed(4) },
         h('span', { class: 'lab-share-name' }, name),
         h('span', { class: 'lab-share-track' }, bar),
-        h('span', { class: 'lab-share-value' }, `${Math.round(v * 100)} %`));
+        h('span', { class: 'lab-share-value' }, `${Math.round(v * 100)} %`),
+        start?.shares?.length ? h('span', { class: 'lab-share-was' }, `${Math.round((start.shares[i] ?? 0) * 100)} % at step ${start.step}`) : null);
     }));
 }

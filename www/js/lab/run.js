@@ -22,6 +22,8 @@ export class LabRun extends EventTarget {
     this.heldOut = [];
     /** the latest pictures: {filters, fields, shares, step} */
     this.latest = null;
+    /** the decision's shares at the first look, to show how they shift */
+    this.firstShares = null;
     this.step = 0;
     /** @type {Uint8Array | null} the trained model, a safetensors file, once done */
     this.weights = null;
@@ -94,6 +96,7 @@ export class LabRun extends EventTarget {
     } else if (m.type === 'look') {
       this.heldOut.push({ step: m.step, category: m.held_out.category, orientation: m.held_out.orientation });
       this.latest = { step: m.step, filters: m.filters, fields: m.fields, shares: m.shares };
+      if (!this.firstShares && m.shares?.length) this.firstShares = { step: m.step, shares: m.shares };
       this.dispatchEvent(new Event('look'));
     } else if (m.type === 'done') {
       this.step = m.step;

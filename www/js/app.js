@@ -283,6 +283,23 @@ export class App extends EventTarget {
     this.requestRun();
   }
 
+  /**
+   * Back to the weights compiled into the module (for every wiring): a fresh Viewer with the
+   * same lesions; weights loaded from a file or the lab are forgotten.
+   */
+  useShippedWeights() {
+    const old = this.viewer;
+    this.viewer = newViewer();
+    try {
+      old?.free?.();
+    } catch {
+      // a Viewer still borrowed is simply dropped
+    }
+    this.weights.clear();
+    for (const key of this.lesions) this.#applyLesion(key, true);
+    this.requestRun();
+  }
+
   #changed() {
     this.dispatchEvent(new Event('statechange'));
   }

@@ -4,7 +4,7 @@
 //   <script type="module" src="https://example.org/stations/js/stream-figure.js"></script>
 //   <stream-figure figure="microcircuit"></stream-figure>
 //
-// Figures: input, pipeline, microcircuit, stations, stream, lesions, gallery. Optional
+// Figures: input, pipeline, microcircuit, stations, stream, lesions, gallery, lab. Optional
 // attribute station="V1|V2|V4|IT" for the microcircuit. Everything lives in the element's
 // shadow root (styles too, loaded from beside this file); the module defines no global but
 // the element itself, and fetches nothing outside its own directory tree.
@@ -14,7 +14,7 @@ import { FIGURES } from './figures/index.js';
 import { mountInputPanel } from './figures/inputpanel.js';
 import { h } from './dom.js';
 
-const STYLES = ['../css/base.css', '../css/figures.css', './stream-figure.css'].map((p) => new URL(p, import.meta.url).href);
+const STYLES = ['../css/base.css', '../css/figures.css', '../css/lab.css', './stream-figure.css'].map((p) => new URL(p, import.meta.url).href);
 
 class StreamFigure extends HTMLElement {
   #started = false;

@@ -6,6 +6,7 @@ import { mountWirings } from './wirings.js';
 import { mountStream } from './stream.js';
 import { mountLesions } from './lesions.js';
 import { mountGallery } from './gallery.js';
+import { mountLab } from '../lab/mount.js';
 
 /** name → {title, caption (what to look for), mount(root, app, opts)} */
 export const FIGURES = {
@@ -43,6 +44,11 @@ export const FIGURES = {
     title: 'What the model learned from',
     caption: 'Samples of every kind of stimulus: ten sketch categories that climb from lines to faces, edge stimuli (bars and gratings) at eight orientations, and the white noise used to map receptive fields. Choose one to make it the input.',
     mount: mountGallery,
+  },
+  lab: {
+    title: 'Train the stream yourself',
+    caption: 'Choose a wiring, a stream width, the edge task and a pressure on the writes, and train the whole model here, in a worker of its own. Watch the loss fall, V1’s reads and the L2/3 fields form, and the decision move between the stations; then make the result the page’s model, or download it.',
+    mount: mountLab,
   },
 };
 

@@ -1,0 +1,264 @@
+// The lab (js/lab/): a short run in a worker shows falling loss, pauses, resumes and is
+// cancelled; a finished run becomes the page's model (a figure changes and carries the "Your
+// model" mark) and the page goes back to the shipped one; the download loads back through the
+// weights loader; the configuration comes back from the URL; the page keeps drawing while two
+// workers train. Screenshots of the lab mid-training at desktop and phone width.
+//
+// Training needs the core's Trainer. When www/pkg has none, the tests that train are skipped
+// with a message saying so (the lab then says it needs a newer build, which one test checks).
+// LAB_WWW=DIR runs them against another copy of www/ (say, one whose pkg has a stand-in).
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { drawStroke, frames, pageFor, screenshotPath, showEach, startAll, until, WWW } from './harness.mjs';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const ROOT = process.env.LAB_WWW || WWW;
+const glue = readFileSync(join(ROOT, 'pkg', 'ventral_stream.js'), 'utf8');
+const HAS_TRAINER = /export\s+class\s+Trainer\b|export\s*\{[^}]*\bTrainer\b/.test(glue);
+const NEEDS_TRAINER = HAS_TRAINER ? false : 'www/pkg has no Trainer: build the core with the wasm training API (./build.sh build hooks), or set LAB_WWW';
+const LIVE = ['fig-input', 'fig-gallery', 'fig-pipeline', 'fig-microcircuit', 'fig-stations', 'fig-stream', 'fig-lesions', 'fig-lab'];
+const BODY = '#fig-lab .figure-body';
+/** Long tests: a real training run on a busy machine. */
+const SLOW = { timeout: 5 * 60_000 };
+const RUN_TIMEOUT = 180_000;
+
+let env;
+before(async () => {
+  env = await startAll({ root: ROOT });
+});
+after(async () => {
+  await env?.stop();
+});
+
+/** Open the page (with `hash`), wait for it, and bring the lab into view until it is built. */
+async function openLab(page, hash = '') {
+  await page.goto(`${env.url}${hash}`, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000 });
+  await page.locator('#fig-lab').scrollIntoViewIfNeeded();
+  await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.lab, BODY, { timeout: 30_000 });
+}
+
+const labState = (page) => page.evaluate((sel) => document.querySelector(sel).dataset.lab, BODY);
+const runSteps = (page) => page.$$eval(`${BODY} .lab-run`, (els) => els.map((e) => Number(e.dataset.step ?? 0)));
+const waitState = (page, state, timeout = RUN_TIMEOUT) =>
+  page.waitForFunction(([sel, s]) => document.querySelector(sel).dataset.lab === s, [BODY, state], { timeout });
+const waitSteps = (page, atLeast, timeout = RUN_TIMEOUT) =>
+  page.waitForFunction(([sel, n]) => {
+    const runs = [...document.querySelectorAll(`${sel} .lab-run`)];
+    return runs.length > 0 && runs.every((e) => Number(e.dataset.step ?? 0) >= n);
+  }, [BODY, atLeast], { timeout });
+
+/** A hash of every canvas and summary of the given figures, each brought up to date first. */
+async function figureHash(page, id) {
+  await showEach(page, `#${id}`);
+  const text = await page.evaluate((sel) => [...document.querySelectorAll(`${sel} canvas`)].map((c) => c.toDataURL()).join('|') +
+    [...document.querySelectorAll(`${sel} [data-role="summary"]`)].map((e) => e.textContent).join('|'), `#${id}`);
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** Train a short run to the end (or `both` wirings) and return the page. */
+async function trainShort(page, { steps = 30, both = false } = {}) {
+  await openLab(page, `#lab-steps=${steps}`);
+  await page.click(`${BODY} [data-action="${both ? 'lab-train-both' : 'lab-train'}"]`);
+  await waitState(page, 'done');
+}
+
+test('the lab’s code is fetched only when its figure comes near, and no worker starts before Train', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  const requested = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  await page.goto(env.url, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000 });
+  await frames(page, 5);
+  assert.ok(!requested.includes('/js/lab/lab.js'), 'the lab is far below: its code is not fetched');
+  await page.locator('#fig-lab').scrollIntoViewIfNeeded();
+  await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.lab, BODY, { timeout: 30_000 });
+  assert.ok(requested.includes('/js/lab/lab.js'), 'it is fetched when the figure comes near');
+  assert.ok(!requested.includes('/js/lab/worker.js'), 'no training worker before the reader presses Train');
+  // Every control has a label.
+  const unlabelled = await page.$$eval(`${BODY} select, ${BODY} input`, (els) => els.filter((e) => !e.labels?.length).map((e) => e.outerHTML));
+  assert.deepEqual(unlabelled, []);
+  assert.deepEqual(problems, []);
+});
+
+test('the configuration is restored from the URL, and changes to it are written back', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await openLab(page, '#lab-wiring=hierarchy&lab-d=8&lab-edge=off&lab-pressure=l1&lab-strength=0.001&lab-steps=120&lab-seed=7');
+  const values = await page.evaluate((sel) => Object.fromEntries(
+    [...document.querySelectorAll(`${sel} [data-control^="lab-"]`)].map((e) => [e.dataset.control, e.type === 'checkbox' ? e.checked : e.value])), BODY);
+  assert.deepEqual(values, {
+    'lab-wiring': 'hierarchy', 'lab-width': '8', 'lab-edge': false, 'lab-pressure': 'l1',
+    'lab-strength': '0.001', 'lab-steps': '120', 'lab-seed': '7',
+  });
+  await page.selectOption(`${BODY} [data-control="lab-width"]`, '16');
+  await until(async () => new URL(page.url()).hash.includes('lab-d=16'), { what: 'the new width in the URL' });
+  // A preset changes only what it names, and lands in the URL too.
+  await page.click(`${BODY} [data-action="lab-preset-narrow"]`);
+  await until(async () => new URL(page.url()).hash.includes('lab-d=8'), { what: 'the preset in the URL' });
+  await page.click(`${BODY} [data-action="lab-preset-edge-off"]`);
+  assert.equal(await page.isChecked(`${BODY} [data-control="lab-edge"]`), false);
+  assert.equal(await page.inputValue(`${BODY} [data-control="lab-wiring"]`), 'hierarchy', 'a preset leaves the wiring alone');
+  // Garbage falls back to the defaults instead of breaking the lab.
+  const p2 = (await pageFor(t, env)).page;
+  await openLab(p2, '#lab-d=7&lab-steps=abc&lab-pressure=<b>');
+  assert.equal(await p2.inputValue(`${BODY} [data-control="lab-width"]`), '32');
+  assert.equal(await p2.inputValue(`${BODY} [data-control="lab-steps"]`), '300');
+  assert.equal(await p2.inputValue(`${BODY} [data-control="lab-pressure"]`), 'none');
+  assert.deepEqual(problems, []);
+});
+
+test('embed.html#figure=lab builds the lab in its own shadow root, with its settings from the link', async (t) => {
+  const { page, problems } = await pageFor(t, env, { viewport: { width: 700, height: 900 } });
+  await page.goto(`${env.url}embed.html#figure=lab&lab-d=16`, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000 });
+  const body = page.locator('stream-figure figure[data-figure="lab"] .figure-body').last();
+  await until(async () => (await body.getAttribute('data-lab')) ?? false, { what: 'the embedded lab to be built' });
+  assert.equal(await body.locator('[data-control="lab-width"]').inputValue(), '16');
+  assert.equal(await body.getAttribute('data-lab'), HAS_TRAINER ? 'idle' : 'missing');
+  assert.deepEqual(problems, []);
+});
+
+test('without a Trainer in the core the lab says it needs a newer build, and the page works', { skip: HAS_TRAINER && 'this core has a Trainer' }, async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await openLab(page);
+  assert.equal(await labState(page), 'missing');
+  assert.match(await page.textContent(`${BODY} [data-role="lab-status"]`), /needs a newer build/);
+  assert.equal(await page.isDisabled(`${BODY} [data-action="lab-train"]`), true);
+  assert.deepEqual(problems, []);
+});
+
+test('a short run shows falling loss, pauses, resumes, finishes; another is cancelled', { ...SLOW, skip: NEEDS_TRAINER }, async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await openLab(page, '#lab-steps=40');
+  assert.equal(await page.locator(`${BODY} .lab-run`).count(), 0, 'nothing trains before the reader asks');
+  await page.click(`${BODY} [data-action="lab-train"]`);
+  await waitSteps(page, 2);
+  await page.click(`${BODY} [data-action="lab-pause"]`);
+  assert.equal(await labState(page), 'paused');
+  // A chunk in flight may still land; once the worker says it holds, the step stays put.
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .lab-run`).dataset.held === 'true', BODY, { timeout: RUN_TIMEOUT });
+  const held = await runSteps(page);
+  await frames(page, 30);
+  assert.deepEqual(await runSteps(page), held, 'no steps while paused');
+  assert.ok(held[0] < 40, 'paused before the end');
+  await page.click(`${BODY} [data-action="lab-resume"]`);
+  await waitState(page, 'done');
+  assert.deepEqual(await runSteps(page), [40]);
+  const rows = await page.$$eval(`${BODY} [data-role="curve-table"] tbody tr[data-loss]:not([data-loss=""])`, (trs) => trs.map((r) => Number(r.dataset.loss)));
+  assert.ok(rows.length >= 2, `${rows.length} rows of the loss curve`);
+  assert.ok(rows.at(-1) < rows[0], `the loss falls: ${rows[0]} at the start, ${rows.at(-1)} at the end`);
+  assert.equal(await page.locator(`${BODY} [data-role="loss-curve"] polyline`).count(), 1, 'the loss curve is drawn');
+  assert.ok(await page.locator(`${BODY} canvas[data-role="v1-filters"]`).count() >= 1, 'V1 filters are drawn');
+  assert.ok(await page.locator(`${BODY} canvas.lab-field`).count() >= 1, 'L2/3 fields are drawn');
+  assert.equal(await page.locator(`${BODY} [data-role="shares"]`).count(), 1, 'the decision shares are shown');
+
+  // Cancel: a longer run stops where it is and goes no further.
+  await page.fill(`${BODY} [data-control="lab-steps"]`, '2000');
+  await page.click(`${BODY} [data-action="lab-train"]`);
+  await waitSteps(page, 1);
+  await page.click(`${BODY} [data-action="lab-cancel"]`);
+  assert.equal(await labState(page), 'cancelled');
+  const stopped = await runSteps(page);
+  await frames(page, 30);
+  assert.deepEqual(await runSteps(page), stopped, 'no steps after Cancel');
+  assert.ok(stopped[0] < 2000);
+  assert.equal(await page.locator(`${BODY} [data-action="lab-use"]:visible`).count(), 0, 'a cancelled run offers no model');
+  assert.deepEqual(problems, []);
+});
+
+test('a finished run becomes the page’s model (a figure changes, every live figure is marked), then back to the shipped one', { ...SLOW, skip: NEEDS_TRAINER }, async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await trainShort(page, { steps: 30 });
+  const shipped = await figureHash(page, 'fig-stations');
+  await page.locator('#fig-lab').scrollIntoViewIfNeeded();
+  await page.click(`${BODY} [data-action="lab-use"]`);
+  await frames(page, 3);
+  const yours = await figureHash(page, 'fig-stations');
+  assert.notEqual(yours, shipped, 'the stations figure draws the trained model');
+  for (const id of LIVE) {
+    const mark = await page.locator(`#${id} [data-role="model-mark"]`).textContent();
+    assert.match(mark ?? '', /Your model/, `${id} carries the mark`);
+  }
+  await page.locator('#fig-stations').scrollIntoViewIfNeeded();
+  await page.locator('#fig-stations').screenshot({ path: screenshotPath('lab-your-model-mark.png') });
+  await page.locator('#fig-stations [data-action="shipped-model"]').click();
+  assert.equal(await page.locator('[data-role="model-mark"]').count(), 0, 'the marks are gone');
+  await frames(page, 3);
+  assert.equal(await figureHash(page, 'fig-stations'), shipped, 'the shipped model is drawn again');
+  assert.deepEqual(problems, []);
+});
+
+test('the downloaded model loads back through the weights loader', { ...SLOW, skip: NEEDS_TRAINER }, async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await trainShort(page, { steps: 20 });
+  const shipped = await figureHash(page, 'fig-stations');
+  await page.locator('#fig-lab').scrollIntoViewIfNeeded();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click(`${BODY} [data-action="lab-download"][data-wiring="stream"]`),
+  ]);
+  assert.match(download.suggestedFilename(), /^lab-stream-d32-20steps-seed1\.safetensors$/);
+  const bytes = readFileSync(await download.path());
+  // safetensors: an 8-byte little-endian header length, then a JSON header.
+  const headerLength = Number(bytes.readBigUInt64LE(0));
+  assert.ok(headerLength > 2 && headerLength < bytes.length);
+  assert.equal(String.fromCharCode(bytes[8]), '{');
+  await showEach(page, '[data-role="weights"]');
+  await page.selectOption('[data-control="weights-wiring"]', 'stream');
+  await page.setInputFiles('[data-control="weights-file"]', { name: 'mine.safetensors', mimeType: 'application/octet-stream', buffer: bytes });
+  await until(async () => /Loaded/.test(await page.textContent('[data-role="weights-status"]')), { what: 'the loader to say Loaded' });
+  await frames(page, 3);
+  assert.notEqual(await figureHash(page, 'fig-stations'), shipped, 'the loaded file changes the figure');
+  assert.deepEqual(problems, []);
+});
+
+test('while two workers train, the input panel still draws; screenshots mid-training (desktop, phone, dark)', { ...SLOW, skip: NEEDS_TRAINER }, async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await openLab(page, '#lab-steps=2000');
+  await page.click(`${BODY} [data-action="lab-train-both"]`);
+  assert.deepEqual(await page.$$eval(`${BODY} .lab-run`, (els) => els.map((e) => e.dataset.wiring)), ['stream', 'hierarchy']);
+  await waitSteps(page, 1);
+  await page.waitForSelector(`${BODY} canvas[data-role="v1-filters"]`, { timeout: RUN_TIMEOUT });
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} [data-role="loss-curve"] polyline`).length === 2, BODY, { timeout: RUN_TIMEOUT });
+  await frames(page, 3);
+  await page.locator('#fig-lab').screenshot({ path: screenshotPath('lab-training-desktop.png') });
+  // (through the DevTools protocol, not as a <script>, so the page's CSP is untouched)
+  await page.evaluate(AXE_SOURCE);
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run('#fig-lab', { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const serious = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(serious, [], 'axe finds no serious violation in the lab mid-training');
+  if (found.length) console.log('axe, lab, minor:', JSON.stringify(found));
+  const view = () => page.evaluate(() => document.querySelector('#fig-input canvas[data-view="input"]').toDataURL());
+  const before = await view();
+  const stepsBefore = await runSteps(page);
+  await drawStroke(page, [[0.15, 0.5], [0.85, 0.5], [0.5, 0.1]]);
+  await frames(page, 3);
+  assert.notEqual(await view(), before, 'the input panel drew the stroke');
+  assert.equal(await labState(page), 'running', 'while the workers were training');
+  await page.locator('#fig-lab').scrollIntoViewIfNeeded();
+  await waitSteps(page, Math.max(...stepsBefore) + 1);
+  await page.click(`${BODY} [data-action="lab-cancel"]`);
+
+  // Phone width, dark scheme: the lab fits the screen.
+  const phone = (await pageFor(t, env, { viewport: { width: 375, height: 800 }, colorScheme: 'dark', isMobile: true, hasTouch: true })).page;
+  await openLab(phone, '#lab-steps=2000');
+  await phone.click(`${BODY} [data-action="lab-train"]`);
+  await waitSteps(phone, 1);
+  await phone.waitForSelector(`${BODY} canvas[data-role="v1-filters"]`, { timeout: RUN_TIMEOUT });
+  await phone.waitForSelector(`${BODY} [data-role="loss-curve"] polyline`, { timeout: RUN_TIMEOUT });
+  await phone.locator('#fig-lab').scrollIntoViewIfNeeded();
+  await frames(phone, 3);
+  await phone.locator('#fig-lab').screenshot({ path: screenshotPath('lab-training-phone.png') });
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);
+  await phone.click(`${BODY} [data-action="lab-cancel"]`);
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,82 @@
+// What the reader chooses for a training run in the lab, its defaults and presets, and the one
+// rule that makes any half-valid configuration (from a form or from a link) a valid one.
+// Pure: no DOM, so the URL state, the form and the worker all share it.
+
+export const WIRINGS = ['stream', 'hierarchy', 'gated'];
+export const WIDTHS = [8, 16, 32];
+/** Pressure on the writes: none, an L1 penalty (sparse writes) or weight decay (small writes). */
+export const PRESSURES = ['none', 'l1', 'decay'];
+export const PRESSURE_LABELS = { none: 'none', l1: 'L1 on the writes', decay: 'weight decay' };
+export const MAX_STEPS = 5000;
+export const MIN_STEPS = 10;
+export const MAX_SEED = 1_000_000;
+
+/**
+ * The Trainer's constructor takes exactly these fields.
+ * @typedef {{wiring: string, width: number, edge_task: boolean, pressure: string, strength: number, steps: number, seed: number}} LabConfig
+ */
+
+/**
+ * A run short enough to watch: a few hundred steps of the full-width stream, edge task on.
+ * @type {Readonly<LabConfig>}
+ */
+export const DEFAULTS = Object.freeze({
+  wiring: 'stream',
+  width: 32,
+  edge_task: true,
+  pressure: 'none',
+  strength: 1e-4,
+  steps: 300,
+  seed: 1,
+});
+
+/**
+ * One click each: the settings the article says would test the post (a stream narrower than
+ * what it must carry; a model never asked about edges). A preset changes only what it names.
+ */
+export const PRESETS = {
+  narrow: { label: 'Narrow stream (d = 8)', set: { width: 8 } },
+  'edge-off': { label: 'Edge task off', set: { edge_task: false } },
+};
+
+const clampInt = (v, lo, hi, fallback) => {
+  const n = Math.round(Number(v));
+  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : fallback;
+};
+
+/**
+ * A valid configuration from anything: unknown or out-of-range values fall back to the defaults.
+ * @param {Record<string, any>} [raw]
+ * @returns {LabConfig}
+ */
+export function normalise(raw = {}) {
+  const c = { ...DEFAULTS };
+  if (WIRINGS.includes(raw.wiring)) c.wiring = raw.wiring;
+  const width = Number(raw.width);
+  if (WIDTHS.includes(width)) c.width = width;
+  if (typeof raw.edge_task === 'boolean') c.edge_task = raw.edge_task;
+  if (PRESSURES.includes(raw.pressure)) c.pressure = raw.pressure;
+  const strength = Number(raw.strength);
+  if (Number.isFinite(strength) && strength >= 0 && strength <= 1) c.strength = strength;
+  c.steps = clampInt(raw.steps, MIN_STEPS, MAX_STEPS, DEFAULTS.steps);
+  c.seed = clampInt(raw.seed, 1, MAX_SEED, DEFAULTS.seed);
+  return c;
+}
+
+export function sameConfig(a, b) {
+  return Object.keys(DEFAULTS).every((k) => a[k] === b[k]);
+}
+
+/** A short description of a run, for marks, file names' readers and summaries. */
+export function describe(c) {
+  const parts = [`${c.wiring}`, `d = ${c.width}`, c.edge_task ? 'edge task on' : 'edge task off'];
+  if (c.pressure !== 'none') parts.push(`${PRESSURE_LABELS[c.pressure]} ${c.strength}`);
+  parts.push(`${c.steps} steps`, `seed ${c.seed}`);
+  return parts.join(', ');
+}
+
+/** The file name a trained model downloads as. */
+export function fileName(c) {
+  const pressure = c.pressure === 'none' ? '' : `-${c.pressure}${c.strength}`;
+  return `lab-${c.wiring}-d${c.width}${c.edge_task ? '' : '-edge-off'}${pressure}-${c.steps}steps-seed${c.seed}.safetensors`;
+}

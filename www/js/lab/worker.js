@@ -1,0 +1,116 @@
+// One training run of the full model, in a Web Worker of its own (the page's thread never
+// trains). A module worker: new Worker(new URL('./worker.js', import.meta.url), {type: 'module'}).
+//
+// The run goes in chunks of a few steps; between chunks the worker yields, so it reads the
+// page's messages: pause holds it after the current chunk, resume lets it go on. Cancel is
+// the page terminating the worker.
+//
+// Messages in:
+//   {type: 'start', config, look}   config: js/lab/config.js; look: how often (in steps) to
+//                                   evaluate and send the pictures
+//   {type: 'pause'} / {type: 'resume'}
+// Messages out:
+//   {type: 'missing'}                          this build of the core has no Trainer
+//   {type: 'tick', step, steps, loss, category_accuracy, orientation_accuracy, busyMs}
+//   {type: 'look', step, held_out: {category, orientation}, filters, fields, shares}
+//   {type: 'paused'} / {type: 'resumed'}         the worker has stopped (after its chunk) / goes on
+//   {type: 'done', step, weights}               weights: the safetensors bytes
+//   {type: 'warning', message}                  one view failed (once); training goes on
+//   {type: 'error', message}
+
+import * as glue from '../../pkg/ventral_stream.js';
+
+/** (any: the glue's types name a Trainer only in builds that have one) */
+const core = /** @type {any} */ (glue);
+
+/** How many held-out images each look evaluates, and how many L2/3 fields it draws per station. */
+export const HELD_OUT = 64;
+export const FIELDS = 4;
+export const FIELD_STATIONS = ['V1', 'V2'];
+
+const ready = core.default({ module_or_path: new URL('../../pkg/ventral_stream_bg.wasm', import.meta.url) });
+
+let paused = false;
+let wake = null;
+
+function post(message) {
+  self.postMessage(message);
+}
+
+/** A turn for the message queue (pause, resume), then wait while paused. */
+async function breathe() {
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  while (paused) await new Promise((resolve) => (wake = resolve));
+}
+
+/**
+ * Call one of the Trainer's views; if it fails, say so once and go on without it, so that a
+ * picture the core cannot make never stops the training itself.
+ */
+const failed = new Set();
+function view(name, fn, fallback) {
+  try {
+    return fn();
+  } catch (err) {
+    if (!failed.has(name)) post({ type: 'warning', message: `${name} could not be drawn: ${err?.message ?? err}` });
+    failed.add(name);
+    return fallback;
+  }
+}
+
+/** What the reader watches form: held-out accuracy, V1's reads, a few L2/3 fields, the decision's split. */
+function look(trainer, step) {
+  const held = view('held-out accuracy', () => trainer.evaluate(HELD_OUT), { category: NaN, orientation: NaN });
+  const filters = view('V1’s reads', () => trainer.v1_filters(), new Float32Array(0));
+  const fields = FIELD_STATIONS.map((station) => ({ station, images: view(`${station}’s L2/3 fields`, () => trainer.l23_fields(station, FIELDS), new Float32Array(0)) }));
+  const shares = view('the decision’s shares', () => trainer.decision_shares(), null);
+  // Copied, not transferred: small, and a typed array from the core might view its memory.
+  post({ type: 'look', step, held_out: { category: held.category, orientation: held.orientation }, filters, fields, shares });
+}
+
+async function train(config, every) {
+  await ready;
+  if (typeof core.Trainer !== 'function') {
+    post({ type: 'missing' });
+    return;
+  }
+  const trainer = new core.Trainer(config);
+  // Small chunks keep pause and the live pictures prompt; a tick per chunk keeps the curve smooth.
+  const chunk = Math.max(1, Math.min(10, Math.round(config.steps / 100)));
+  let nextLook = 0;
+  for (;;) {
+    const step = trainer.step_count();
+    if (step >= nextLook || step >= config.steps) {
+      look(trainer, step);
+      nextLook = step + every;
+    }
+    if (step >= config.steps) break;
+    // Before every chunk: so once 'paused' has gone out, no tick follows it until resume.
+    await breathe();
+    const t0 = performance.now();
+    const r = trainer.step(chunk);
+    post({
+      type: 'tick', step: r.step, steps: r.steps, loss: r.loss,
+      category_accuracy: r.category_accuracy, orientation_accuracy: r.orientation_accuracy,
+      busyMs: performance.now() - t0,
+    });
+  }
+  const weights = trainer.weights();
+  post({ type: 'done', step: trainer.step_count(), weights });
+  trainer.free?.();
+}
+
+self.addEventListener('message', (event) => {
+  const msg = event.data ?? {};
+  if (msg.type === 'pause') {
+    paused = true;
+    post({ type: 'paused' });
+  } else if (msg.type === 'resume') {
+    paused = false;
+    wake?.();
+    wake = null;
+    post({ type: 'resumed' });
+  } else if (msg.type === 'start') {
+    train(msg.config, Math.max(1, msg.look ?? 10)).catch((err) => post({ type: 'error', message: String(err?.message ?? err) }));
+  }
+});

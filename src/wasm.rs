@@ -19,7 +19,9 @@ use crate::layers::Maps;
 use crate::model::{Model, Trace};
 use crate::names::{Layer, Station, Wiring};
 use crate::pixels::{self, Painter};
-use crate::{input, lab, retina, run, stimuli, weights};
+#[cfg(feature = "lab")]
+use crate::lab;
+use crate::{input, retina, run, stimuli, weights};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
@@ -302,9 +304,11 @@ impl DegradationTrainer {
 
 /// The lab (issue 13): one training run of the full model, a few steps per call, meant for a
 /// Web Worker. Everything it does is [`lab::Lab`]'s; this only translates.
+#[cfg(feature = "lab")]
 #[wasm_bindgen]
 pub struct Trainer(lab::Lab);
 
+#[cfg(feature = "lab")]
 #[wasm_bindgen]
 impl Trainer {
     /// `config = {wiring, width, edge_task, pressure, strength, steps, seed}` (see

@@ -4,23 +4,16 @@
 // weights loader; the configuration comes back from the URL; the page keeps drawing while two
 // workers train. Screenshots of the lab mid-training at desktop and phone width.
 //
-// Training needs the core's Trainer. When www/pkg has none, the tests that train are skipped
-// with a message saying so (the lab then says it needs a newer build, which one test checks).
-// LAB_WWW=DIR runs them against another copy of www/ (say, one whose pkg has a stand-in).
+// Training runs the core's Trainer from the lab module, www/pkg-lab (./build.sh build hooks).
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { drawStroke, frames, pageFor, screenshotPath, showEach, startAll, until, WWW } from './harness.mjs';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const ROOT = process.env.LAB_WWW || WWW;
-const glue = readFileSync(join(ROOT, 'pkg', 'ventral_stream.js'), 'utf8');
-const HAS_TRAINER = /export\s+class\s+Trainer\b|export\s*\{[^}]*\bTrainer\b/.test(glue);
-const NEEDS_TRAINER = HAS_TRAINER ? false : 'www/pkg has no Trainer: build the core with the wasm training API (./build.sh build hooks), or set LAB_WWW';
 const LIVE = ['fig-input', 'fig-gallery', 'fig-pipeline', 'fig-microcircuit', 'fig-stations', 'fig-stream', 'fig-lesions', 'fig-lab'];
 const BODY = '#fig-lab .figure-body';
 /** Long tests: a real training run on a busy machine. */
@@ -29,7 +22,7 @@ const RUN_TIMEOUT = 180_000;
 
 let env;
 before(async () => {
-  env = await startAll({ root: ROOT });
+  env = await startAll({ root: WWW });
 });
 after(async () => {
   await env?.stop();
@@ -119,20 +112,11 @@ test('embed.html#figure=lab builds the lab in its own shadow root, with its sett
   const body = page.locator('stream-figure figure[data-figure="lab"] .figure-body').last();
   await until(async () => (await body.getAttribute('data-lab')) ?? false, { what: 'the embedded lab to be built' });
   assert.equal(await body.locator('[data-control="lab-width"]').inputValue(), '16');
-  assert.equal(await body.getAttribute('data-lab'), HAS_TRAINER ? 'idle' : 'missing');
+  assert.equal(await body.getAttribute('data-lab'), 'idle');
   assert.deepEqual(problems, []);
 });
 
-test('without a Trainer in the core the lab says it needs a newer build, and the page works', { skip: HAS_TRAINER && 'this core has a Trainer' }, async (t) => {
-  const { page, problems } = await pageFor(t, env);
-  await openLab(page);
-  assert.equal(await labState(page), 'missing');
-  assert.match(await page.textContent(`${BODY} [data-role="lab-status"]`), /needs a newer build/);
-  assert.equal(await page.isDisabled(`${BODY} [data-action="lab-train"]`), true);
-  assert.deepEqual(problems, []);
-});
-
-test('a short run shows falling loss, pauses, resumes, finishes; another is cancelled', { ...SLOW, skip: NEEDS_TRAINER }, async (t) => {
+test('a short run shows falling loss, pauses, resumes, finishes; another is cancelled', { ...SLOW }, async (t) => {
   const { page, problems } = await pageFor(t, env);
   await openLab(page, '#lab-steps=40');
   assert.equal(await page.locator(`${BODY} .lab-run`).count(), 0, 'nothing trains before the reader asks');
@@ -171,7 +155,7 @@ test('a short run shows falling loss, pauses, resumes, finishes; another is canc
   assert.deepEqual(problems, []);
 });
 
-test('a finished run becomes the page’s model (a figure changes, every live figure is marked), then back to the shipped one', { ...SLOW, skip: NEEDS_TRAINER }, async (t) => {
+test('a finished run becomes the page’s model (a figure changes, every live figure is marked), then back to the shipped one', { ...SLOW }, async (t) => {
   const { page, problems } = await pageFor(t, env);
   await trainShort(page, { steps: 30 });
   const shipped = await figureHash(page, 'fig-stations');
@@ -193,7 +177,7 @@ test('a finished run becomes the page’s model (a figure changes, every live fi
   assert.deepEqual(problems, []);
 });
 
-test('the downloaded model loads back through the weights loader', { ...SLOW, skip: NEEDS_TRAINER }, async (t) => {
+test('the downloaded model loads back through the weights loader', { ...SLOW }, async (t) => {
   const { page, problems } = await pageFor(t, env);
   await trainShort(page, { steps: 20 });
   const shipped = await figureHash(page, 'fig-stations');
@@ -217,7 +201,7 @@ test('the downloaded model loads back through the weights loader', { ...SLOW, sk
   assert.deepEqual(problems, []);
 });
 
-test('while two workers train, the input panel still draws; screenshots mid-training (desktop, phone, dark)', { ...SLOW, skip: NEEDS_TRAINER }, async (t) => {
+test('while two workers train, the input panel still draws; screenshots mid-training (desktop, phone, dark)', { ...SLOW }, async (t) => {
   const { page, problems } = await pageFor(t, env);
   await openLab(page, '#lab-steps=2000');
   await page.click(`${BODY} [data-action="lab-train-both"]`);

@@ -12,17 +12,6 @@ import { LabRun, formatSeconds } from './run.js';
 import { modelSwitch } from './model-switch.js';
 import { hasLabConfig, readLabConfig, writeLabConfig } from './url.js';
 
-/** Whether this build of the core can train (H5's Trainer); the page's glue is already loaded. */
-async function coreCanTrain() {
-  try {
-    // (any: the glue's types name a Trainer only in builds that have one)
-    const glue = /** @type {any} */ (await import('../../pkg/ventral_stream.js'));
-    return typeof glue.Trainer === 'function';
-  } catch {
-    return false;
-  }
-}
-
 /**
  * @param {HTMLElement} root  the figure's body
  * @param {any} app
@@ -56,14 +45,6 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
     });
   }
 
-  const canTrain = await coreCanTrain();
-  if (!canTrain) {
-    ui.train.disabled = true;
-    ui.trainBoth.disabled = true;
-    root.dataset.lab = 'missing';
-    say('Training needs a newer build of the model: this one has no Trainer (rebuild with ./build.sh build). The rest of the page works as before.', 'error');
-    return { update() {} };
-  }
   root.dataset.lab = 'idle';
 
   /** @type {LabRun[]} */
@@ -129,7 +110,7 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
     if (runs.some((r) => r.state === 'running' || r.state === 'starting')) return 'running';
     if (runs.some((r) => r.state === 'paused')) return 'paused';
     if (runs.length && runs.every((r) => r.state === 'done')) return 'done';
-    if (runs.some((r) => r.state === 'error' || r.state === 'missing')) return 'error';
+    if (runs.some((r) => r.state === 'error')) return 'error';
     if (runs.some((r) => r.state === 'cancelled')) return 'cancelled';
     return 'idle';
   }
@@ -152,7 +133,7 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
     ui.resume.disabled = state !== 'paused';
     ui.cancel.disabled = !active;
     for (const r of runs) drawRun(r);
-    const failed = runs.find((r) => r.state === 'error' || r.state === 'missing');
+    const failed = runs.find((r) => r.state === 'error');
     if (state === 'done') {
       showAfter();
       const last = runs.map((r) => `${r.config.wiring}: loss ${r.ticks.at(-1)?.loss.toFixed(3) ?? '–'}, held-out category ${Math.round((r.heldOut.at(-1)?.category ?? NaN) * 100)} %`).join('; ');

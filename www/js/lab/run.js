@@ -4,7 +4,7 @@
 //
 // Events: 'tick' (a few more steps), 'look' (held-out accuracy and pictures), 'warning' (a
 // picture the core could not make; training goes on), 'state'
-// (running, paused, done, cancelled, error, missing).
+// (running, paused, done, cancelled, error).
 
 export class LabRun extends EventTarget {
   /**
@@ -104,10 +104,6 @@ export class LabRun extends EventTarget {
       this.activeMs += performance.now() - this.since;
       this.#stopWorker();
       this.#set('done');
-    } else if (m.type === 'missing') {
-      this.#stopWorker();
-      this.message = 'training needs a newer build of the model: this one has no Trainer';
-      this.#set('missing');
     } else if (m.type === 'paused' || m.type === 'resumed') {
       this.held = m.type === 'paused';
       this.dispatchEvent(new Event('tick'));

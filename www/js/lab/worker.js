@@ -10,7 +10,6 @@
 //                                   evaluate and send the pictures
 //   {type: 'pause'} / {type: 'resume'}
 // Messages out:
-//   {type: 'missing'}                          this build of the core has no Trainer
 //   {type: 'tick', step, steps, loss, category_accuracy, orientation_accuracy, busyMs}
 //   {type: 'look', step, held_out: {category, orientation}, filters, fields, shares}
 //   {type: 'paused'} / {type: 'resumed'}         the worker has stopped (after its chunk) / goes on
@@ -18,17 +17,15 @@
 //   {type: 'warning', message}                  one view failed (once); training goes on
 //   {type: 'error', message}
 
-import * as glue from '../../pkg/ventral_stream.js';
-
-/** (any: the glue's types name a Trainer only in builds that have one) */
-const core = /** @type {any} */ (glue);
+// The lab module (www/pkg-lab): the trainers live there, out of the module the page opens with.
+import init, { Trainer } from '../../pkg-lab/ventral_stream_lab.js';
 
 /** How many held-out images each look evaluates, and how many L2/3 fields it draws per station. */
 export const HELD_OUT = 64;
 export const FIELDS = 4;
 export const FIELD_STATIONS = ['V1', 'V2'];
 
-const ready = core.default({ module_or_path: new URL('../../pkg/ventral_stream_bg.wasm', import.meta.url) });
+const ready = init({ module_or_path: new URL('../../pkg-lab/ventral_stream_lab_bg.wasm', import.meta.url) });
 
 let paused = false;
 let wake = null;
@@ -70,11 +67,7 @@ function look(trainer, step) {
 
 async function train(config, every) {
   await ready;
-  if (typeof core.Trainer !== 'function') {
-    post({ type: 'missing' });
-    return;
-  }
-  const trainer = new core.Trainer(config);
+  const trainer = new Trainer(config);
   // Small chunks keep pause and the live pictures prompt; a tick per chunk keeps the curve smooth.
   const chunk = Math.max(1, Math.min(10, Math.round(config.steps / 100)));
   let nextLook = 0;
@@ -97,7 +90,7 @@ async function train(config, every) {
   }
   const weights = trainer.weights();
   post({ type: 'done', step: trainer.step_count(), weights });
-  trainer.free?.();
+  trainer.free();
 }
 
 self.addEventListener('message', (event) => {

@@ -62,7 +62,7 @@ fn the_results_do_not_depend_on_the_number_of_threads() {
         seeds: vec![1, 2, 3],
         size: Size::Quick,
         conditions: vec![Condition::Trained, Condition::Untrained],
-        experiments: vec![Experiment::EdgeProbe, Experiment::Lesion],
+        experiments: vec![Experiment::EdgeProbe],
     };
     // Untrained models stand in for the trained ones here: what matters is the runner.
     let (one, _) = run(&plan, 1, None);
@@ -81,7 +81,8 @@ fn the_results_do_not_depend_on_the_number_of_threads() {
     let p1 = &a["verdicts"]["P1"];
     assert!(["supported", "built in", "not supported", "inconclusive"].contains(&p1["word"].as_str().unwrap()));
     assert_eq!(p1["excess"]["per_seed"].as_array().unwrap().len(), 3);
-    assert!(a["verdicts"].get("LE").is_none(), "no verdict until the lesion states its claim");
+    let judged: Vec<&String> = a["verdicts"].as_object().unwrap().keys().collect();
+    assert_eq!(judged, ["P1"], "a verdict only for the experiments that ran");
 }
 
 #[test]

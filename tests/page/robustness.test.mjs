@@ -232,8 +232,17 @@ test('a drawing in a link is read up to the points the page itself writes, and a
   for (const [n, cut] of [[MAX_POINTS, false], [MAX_POINTS + 1, true], [20_000, true]]) {
     const { context, page, problems } = await openPage(env);
     try {
+      // Every text the status line shows, kept: a notice clears itself after 10 s, and on a
+      // busy machine the page can take longer than that to become ready.
+      await page.addInitScript(() => {
+        const said = (window.__statusSaid = []);
+        new MutationObserver(() => {
+          const text = document.querySelector('[data-role="status"]')?.textContent;
+          if (text && said.at(-1) !== text) said.push(text);
+        }).observe(document, { subtree: true, childList: true, characterData: true });
+      });
       await loadReady(page, `${env.url}#strokes=${zigzag(n)}`);
-      const status = await page.evaluate(() => document.querySelector('[data-role="status"]').textContent);
+      const status = (await page.evaluate(() => window.__statusSaid)).join('\n');
       if (cut) assert.match(status, new RegExp(`more than ${MAX_POINTS} points .*only the first ${MAX_POINTS} are shown`), `${n} points`);
       else assert.doesNotMatch(status, /points/, `${n} points`);
       // The page writes back what it drew (a cut link is rewritten): every point up to the cap.

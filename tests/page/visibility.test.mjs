@@ -7,11 +7,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WWW, drawStroke, frames, loadReady, pageFor, showEach, startAll } from './harness.mjs';
 
 const HAVE_RESULTS = existsSync(join(WWW, 'data', 'results', 'index.json'));
+/** How many seeds the results file is over (0 without one). */
+const SEEDS = HAVE_RESULTS ? JSON.parse(readFileSync(join(WWW, 'data', 'results.json'), 'utf8')).seeds?.length ?? 1 : 0;
 const STROKE = [[0.2, 0.3], [0.5, 0.8], [0.8, 0.3]];
 /** Live figures that print a text summary of what they show ([data-role="summary"]). */
 const WITH_SUMMARY = ['pipeline', 'microcircuit', 'stations', 'stream', 'lesions'];
@@ -215,7 +217,8 @@ test('every figure shows its caption and its summary when scrolled to', async (t
       if (WITH_SUMMARY.includes(info.name)) assert.ok(info.summary.length > 20, `${id} has its text summary`);
     } else if (HAVE_RESULTS) {
       assert.equal(info.state, 'file', `${id} is drawn from the results`);
-      assert.match(info.sentence, /In this run/, `${id}'s caption says how it came out`);
+      // A file over several seeds gives means and intervals; one seed, that run's numbers.
+      assert.match(info.sentence, SEEDS > 1 ? new RegExp(`^Over ${SEEDS} seeds \\(mean \\[95\u2009% interval\\]\\)`) : /^In this run/, `${id}'s caption says how it came out`);
       assert.ok(info.summary.length > 20, `${id} has its text summary`);
     } else {
       assert.equal(info.state, 'none', `${id} says there are no results yet`);

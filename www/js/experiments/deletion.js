@@ -40,8 +40,7 @@ export default {
     const chart = h('div', {},
       h('div', { class: 'exp-legends' }, legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control }), { cls: 'exp-null-band', label: 'shuffled-pair null (grey band)', kind: 'swatch' }])),
       h('div', { class: 'exp-multiples exp-two' },
-        panel(null, barChart({
-          title: 'δ against D^k·s₀, mean over sketches',
+        panel('δ against D^k·s₀, mean over sketches', barChart({
           label: 'Mean delta against the thalamic component per station, stream and hierarchy, with the shuffled-pair null',
           categories: STATIONS,
           series: delta,
@@ -50,8 +49,7 @@ export default {
           width: 220,
           height: 160,
         })),
-        panel(null, lineChart({
-          title: 'edge amplitude ÷ stream growth',
+        panel('edge amplitude ÷ stream growth', lineChart({
           label: 'Amplitude of the input edge direction at each L5 over the stream size there, relative to the thalamic input, log scale',
           xLabels: STATIONS,
           series: amp,

@@ -8,7 +8,10 @@ import { CELL_LAYERS as LAYERS, LAYER_LABELS, STATIONS, WIRINGS } from '../names
 import { pct } from './format.js';
 
 
-/** The three layers' panels; `m` gives each mark its interval and control, `prefix` where in the results it sits. */
+/**
+ * The three layers' panels and V1's decoder carried on, in one grid (so none stretches alone);
+ * `m` gives each mark its interval and control, `prefix` where in the results it sits.
+ */
 function panels(m, prefix, chance, label) {
   return h('div', { class: 'exp-multiples exp-three' },
     LAYERS.map((l) => panel(null, lineChart({
@@ -23,13 +26,14 @@ function panels(m, prefix, chance, label) {
       width: 170,
       height: 140,
       chance,
-    }))));
+    }))),
+    carried(m, prefix, chance, label));
 }
 
 /** V1's L5 decoder applied unchanged at each later station's L5: does the same code carry the edge on? */
 function carried(m, prefix, chance, label) {
   return panel(null, lineChart({
-    title: 'V1 L5’s decoder, carried on',
+    title: 'V1 L5’s decoder',
     label: `${label}: accuracy of the probe trained at V1 L5, applied unchanged to L5 at V2, V4 and IT`,
     xLabels: STATIONS,
     series: WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(STATIONS.map((s) => `${prefix}v1_decoder.${w}.${s}.l5`)) })),
@@ -78,9 +82,8 @@ export default {
       legend([...WIRING_LEGEND, ...statsLegend(m, { control: m.hasControl(paths) })]),
       h('p', { class: 'exp-subhead' }, 'Edge task on (the shipped models)'),
       panels(m, '', chance, 'Edge task on'),
-      h('div', { class: 'exp-multiples exp-three' }, carried(m, '', chance, 'Edge task on')),
       off
-        ? [h('p', { class: 'exp-subhead' }, `Edge task off (control models trained without the orientation loss${offFromFile ? '; from the results file, seed 1, as these models are not in the browser' : ''})`), panels(mOff, 'edge_task_off.', chance, 'Edge task off'), h('div', { class: 'exp-multiples exp-three' }, carried(mOff, 'edge_task_off.', chance, 'Edge task off'))]
+        ? [h('p', { class: 'exp-subhead' }, `Edge task off (control models trained without the orientation loss${offFromFile ? '; from the results file, seed 1, as these models are not in the browser' : ''})`), panels(mOff, 'edge_task_off.', chance, 'Edge task off')]
         : h('p', { class: 'exp-note' }, 'Edge task off: the control models are trained natively and are not in the browser; their numbers appear here once the results file has them.'));
     let sentence = `${m.lead} the stream’s IT L5 decodes edge orientation at ${m.say('stream.IT.l5', pct)}, the hierarchy’s at ${m.say('hierarchy.IT.l5', pct)}`;
     const diff = m.sayDifference('IT.l5', points);

@@ -45,7 +45,7 @@ export default {
           h('div', { class: 'exp-kernels' },
             conds.map((c) => h('figure', { class: 'exp-kernel' },
               signedImage(spatial(c.kernel, channels), ky, `Effective kernel for ${c.input}, summed over ${channels} input channels`, 'exp-image exp-kernel-image'),
-              h('figcaption', {}, c.input, h('br'), h('span', { class: 'exp-banks' }, `banks on: ${c.banks_open.map((b, i) => (b ? i + 1 : null)).filter(Boolean).join(', ') || 'none'}`))))),
+              h('figcaption', {}, c.input, h('br'), h('span', { class: 'exp-banks' }, `selects kernel ${c.banks_open.map((b, i) => (b ? i + 1 : null)).filter(Boolean).join(', ') || 'none'}`))))),
           heatmap({
             label: 'Correlation between the effective kernels under the four inputs',
             rows: conds.map((c) => c.input.replace('a sketch ', '').replace('(tiger)', 'tiger')),

@@ -576,7 +576,7 @@ async function main() {
       if (name === 'lab_step') continue;
       row(`train_${name}`, `one training step, degradation net ${name.replace('_', ', ')} (batch 32)`, s, { trust: trusted.train });
     }
-    row('train_step_wasm', 'one training step of the lab\'s stream (d 32, batch 32: data, forward, backward, Adam; www/pkg Trainer, wasm)', results.train.samples.lab_step, { trust: trusted.train });
+    row('train_step_wasm', 'one training step of the lab\'s stream (d 32, batch 32: data, forward, backward, Adam; www/pkg-lab Trainer, wasm)', results.train.samples.lab_step, { trust: trusted.train });
   }
   if (native?.samples_ms?.train_step) {
     row('train_step_native', 'the same training step natively (one thread, x86-64)', native.samples_ms.train_step);

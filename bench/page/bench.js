@@ -349,11 +349,12 @@ async function suiteOrt({ warmup, runs, tolerance, threads = 1 }) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// One training step of the degradation experiment's small networks (the page's module).
+// One training step of the degradation experiment's small networks and of the lab's model
+// (the lab module, www/pkg-lab, where the trainers live).
 
 async function suiteTrain({ warmup, runs, depths, labRuns = 20 }) {
-  const www = await import('/www/pkg/ventral_stream.js');
-  await www.default({ module_or_path: '/www/pkg/ventral_stream_bg.wasm' });
+  const www = await import('/www/pkg-lab/ventral_stream_lab.js');
+  await www.default({ module_or_path: '/www/pkg-lab/ventral_stream_lab_bg.wasm' });
   const result = { samples: {}, checks: {}, info: {} };
   for (const depth of depths) {
     for (const residual of [true, false]) {
@@ -369,14 +370,12 @@ async function suiteTrain({ warmup, runs, depths, labRuns = 20 }) {
   // One full training step of the lab's model (stream, d = 32, batch 32, one thread:
   // rendering the batch, forward, backward, Adam), as the page's lab runs it in a Worker;
   // the native harness times the same step (bench/core: train_config).
-  if (typeof www.Trainer === 'function') {
-    const lab = new www.Trainer({ wiring: 'stream', width: 32, edge_task: true, pressure: 'none', strength: 0, steps: 1000000, seed: 1 });
-    const first = lab.step(1);
-    result.checks.lab_step = { ok: Number.isFinite(first.loss) && first.step === 1, loss: first.loss, values: 1 };
-    result.samples.lab_step = timeSync(() => lab.step(1), 2, labRuns);
-    result.info.lab_steps = lab.step_count();
-    lab.free();
-  }
+  const lab = new www.Trainer({ wiring: 'stream', width: 32, edge_task: true, pressure: 'none', strength: 0, steps: 1000000, seed: 1 });
+  const first = lab.step(1);
+  result.checks.lab_step = { ok: Number.isFinite(first.loss) && first.step === 1, loss: first.loss, values: 1 };
+  result.samples.lab_step = timeSync(() => lab.step(1), 2, labRuns);
+  result.info.lab_steps = lab.step_count();
+  lab.free();
   return result;
 }
 

@@ -9,34 +9,15 @@ import { pct } from './format.js';
 
 
 /**
- * The three layers' panels and V1's decoder carried on, in one grid (so none stretches alone);
- * `m` gives each mark its interval and control, `prefix` where in the results it sits.
+ * One small chart of probe accuracy along the stations: `key(w, s)` is where a wiring's value at
+ * a station sits in the results.
  */
-function panels(m, prefix, chance, label) {
-  return h('div', { class: 'exp-multiples exp-three' },
-    LAYERS.map((l) => panel(null, lineChart({
-      title: LAYER_LABELS[l],
-      label: `${label}: probe accuracy in ${LAYER_LABELS[l]} at V1, V2, V4 and IT`,
-      xLabels: STATIONS,
-      series: WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(STATIONS.map((s) => `${prefix}${w}.${s}.${l}`)) })),
-      y: [0, 1],
-      yTicks: [0, 0.25, 0.5, 0.75, 1],
-      yFormat: (v) => `${Math.round(v * 100)}`,
-      left: 26,
-      width: 170,
-      height: 140,
-      chance,
-    }))),
-    carried(m, prefix, chance, label));
-}
-
-/** V1's L5 decoder applied unchanged at each later station's L5: does the same code carry the edge on? */
-function carried(m, prefix, chance, label) {
+function probeChart(m, key, chance, title, label) {
   return panel(null, lineChart({
-    title: 'V1 L5’s decoder',
-    label: `${label}: accuracy of the probe trained at V1 L5, applied unchanged to L5 at V2, V4 and IT`,
+    title,
+    label,
     xLabels: STATIONS,
-    series: WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(STATIONS.map((s) => `${prefix}v1_decoder.${w}.${s}.l5`)) })),
+    series: WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(STATIONS.map((s) => key(w, s))) })),
     y: [0, 1],
     yTicks: [0, 0.25, 0.5, 0.75, 1],
     yFormat: (v) => `${Math.round(v * 100)}`,
@@ -45,6 +26,19 @@ function carried(m, prefix, chance, label) {
     height: 140,
     chance,
   }));
+}
+
+/**
+ * The three layers' panels and V1's L5 decoder applied unchanged at each later L5 (does the same
+ * code carry the edge on?), in one grid so none stretches alone; `m` gives each mark its interval
+ * and control, `prefix` where in the results it sits.
+ */
+function panels(m, prefix, chance, label) {
+  return h('div', { class: 'exp-multiples exp-three' },
+    LAYERS.map((l) => probeChart(m, (w, s) => `${prefix}${w}.${s}.${l}`, chance, LAYER_LABELS[l],
+      `${label}: probe accuracy in ${LAYER_LABELS[l]} at V1, V2, V4 and IT`)),
+    probeChart(m, (w, s) => `${prefix}v1_decoder.${w}.${s}.l5`, chance, 'V1 L5’s decoder',
+      `${label}: accuracy of the probe trained at V1 L5, applied unchanged to L5 at V2, V4 and IT`));
 }
 
 /** The ceiling, the probe on the model's own input (LGN and s₀), and V1's decoder carried on, in words. */

@@ -15,12 +15,12 @@
 use crate::experiments;
 #[cfg(feature = "lab")]
 use crate::experiments::{degradation, Experiment, Size};
-#[cfg(feature = "lab")]
-use crate::lab;
 use crate::layers::Maps;
 use crate::model::{Model, Trace};
 use crate::names::{Layer, Station, Wiring};
 use crate::pixels::{self, Painter};
+#[cfg(feature = "lab")]
+use crate::lab;
 use crate::{input, retina, run, stimuli, weights};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

@@ -6,12 +6,14 @@
 use serde_json::Value;
 use std::path::Path;
 use ventral_stream::experiments::results::{self, Done, Plan};
-use ventral_stream::experiments::{Condition, Experiment, Failure, Models, Size};
+use ventral_stream::experiments::{self, deletion, Condition, Experiment, Failure, Models, Size};
+use ventral_stream::model::{Model, Wiring};
 use ventral_stream::retina::Retina;
+use ventral_stream::weights;
 
 /// Untrained models for every condition; the retina control's see only the centre–surround channels.
 fn untrained(c: Condition, seed: u64) -> Result<Models, Failure> {
-    let models = Models::untrained(seed);
+    let models = Models::untrained_with(seed, c.width());
     Ok(match c {
         Condition::RetinaControl => models.with_retina(Retina::CentreSurround),
         _ => models,
@@ -114,5 +116,92 @@ fn kept_runs_are_read_back_instead_of_run_again() {
     assert!(done[0].3, "a kept full-size run is reused by a full-size plan");
     let (_, done) = run(&Plan { seeds: vec![2], ..plan }, 1, Some(&dir));
     assert!(!done[0].3, "a kept full-size run is not reused by a quick plan");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Writes `model` as seed `seed` of `name` in a weights directory laid out like `weights/`.
+fn write_model(dir: &Path, name: &str, seed: u64, model: &Model) {
+    let path = experiments::weights_file(dir, name, seed);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, weights::save(model, &[("trained", "no".into())], false)).unwrap();
+}
+
+#[test]
+fn the_narrow_and_edge_off_pairs_run_deletion_from_their_files_and_a_missing_width_is_left_out() {
+    let dir = std::env::temp_dir().join(format!("ventral-stream-narrow-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let seeds = vec![1, 2, 3];
+    // Untrained stand-ins, from seeds no condition draws itself, so a run on them shows it read
+    // the files: the shipped models (the main verdict, beside which the others sit), an 8-wide
+    // pair and an edge-off pair, and no 16-wide pair at all.
+    for &s in &seeds {
+        for wiring in [Wiring::Stream, Wiring::Hierarchy, Wiring::Gated] {
+            write_model(&dir, wiring.name(), s, &Model::init(wiring, 300 + s));
+        }
+        write_model(&dir, "stream-d8", s, &Model::init_with(Wiring::Stream, 100 + s, 8));
+        write_model(&dir, "hierarchy-d8", s, &Model::init_with(Wiring::Hierarchy, 100 + s, 8));
+        write_model(&dir, "stream-edge-off", s, &Model::init(Wiring::Stream, 200 + s));
+        write_model(&dir, "hierarchy-edge-off", s, &Model::init(Wiring::Hierarchy, 200 + s));
+    }
+    let asked = [
+        Condition::Trained,
+        Condition::Untrained,
+        Condition::NarrowD8,
+        Condition::NarrowD16,
+        Condition::EdgeOff,
+        Condition::UntrainedD8,
+        Condition::UntrainedD16,
+    ];
+    let (kept, left_out) = experiments::available_conditions(&dir, &asked, &seeds);
+    let expected =
+        [Condition::Trained, Condition::Untrained, Condition::NarrowD8, Condition::EdgeOff, Condition::UntrainedD8];
+    assert_eq!(kept, expected);
+    let left: Vec<Condition> = left_out.iter().map(|(c, _)| *c).collect();
+    assert_eq!(left, [Condition::NarrowD16, Condition::UntrainedD16], "a control goes with its pair");
+    let missing = &left_out[0].1;
+    assert_eq!(missing.len(), 2 * seeds.len(), "{missing:?}");
+    assert!(missing.contains(&experiments::weights_file(&dir, "hierarchy-d16", 3)), "{missing:?}");
+
+    // Deletion alone: the only experiment these conditions run (the untrained one's others are run above).
+    let plan =
+        Plan { seeds: seeds.clone(), size: Size::Quick, conditions: kept, experiments: vec![Experiment::Deletion] };
+    let done = std::sync::Mutex::new(Vec::new());
+    let report = |d: &Done| done.lock().unwrap().push((d.condition, d.experiment));
+    let load = |c, s| Models::of(c, &dir, s);
+    let outputs = results::run_all(&plan, &load, 2, None, &report).unwrap();
+    let done = done.into_inner().unwrap();
+    for c in expected {
+        assert_eq!(done.iter().filter(|d| d.0 == c).count(), seeds.len(), "{} {done:?}", c.name());
+    }
+    let first = |c: Condition| &outputs[&(c, Experiment::Deletion)][0];
+    // Each pair at its own width, with that width's chance rate of a deleting cosine.
+    for (c, d) in [(Condition::NarrowD8, 8), (Condition::UntrainedD8, 8), (Condition::EdgeOff, 32)] {
+        assert_eq!(first(c)["stream_width"], d, "{}", c.name());
+        let chance = first(c)["cosine_chance_below_minus_half"].as_f64().unwrap();
+        assert_eq!(chance, deletion::chance_cosine_below(deletion::DELETING_COSINE, d), "{}", c.name());
+    }
+    // The narrow condition ran on the files' models, not on ones it made itself.
+    let from_file = Models::untrained_with(101, 8);
+    let again = experiments::run(Experiment::Deletion, &from_file, 1, Size::Quick, &mut |_| true).unwrap();
+    assert_eq!(first(Condition::NarrowD8)["stream"], again["stream"]);
+    assert_ne!(first(Condition::UntrainedD8)["stream"], again["stream"]);
+
+    // Each condition's verdict beside P3's main one, judged on its three seeds.
+    let whole = results::results(&plan, &outputs);
+    let conditions = whole["verdicts"]["P3"]["conditions"].as_object().unwrap();
+    let names: Vec<&str> = conditions.keys().map(|k| k.as_str()).collect();
+    assert_eq!(names, ["edge_off", "narrow_d8"]);
+    for v in conditions.values() {
+        let word = v["word"].as_str().unwrap();
+        assert!(["supported", "built in", "not supported", "inconclusive"].contains(&word), "{word}");
+        assert_eq!(v["excess"]["per_seed"].as_array().unwrap().len(), 3);
+        assert!(v["untrained"]["mean"].is_number(), "judged against its untrained control");
+    }
+    assert!(whole["experiments"]["deletion"]["narrow_d8"]["summary"]["stream"]["stream_width"]["mean"] == 8.0);
+
+    // A file of the wrong width is refused by name rather than read as the narrow stream.
+    write_model(&dir, "stream-d8", 2, &Model::init_with(Wiring::Stream, 102, 16));
+    let err = Models::of(Condition::NarrowD8, &dir, 2).err().unwrap().to_string();
+    assert!(err.contains("stream-d8") && err.contains("16 wide, not 8"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }

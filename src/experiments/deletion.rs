@@ -30,7 +30,7 @@ use super::verdict::{each, Claim, Runs};
 use super::{for_each_trace, tick, Failure, Models, Size};
 use crate::layers::pool::{avg_pool2, global_avg};
 use crate::layers::Maps;
-use crate::model::{Model, D};
+use crate::model::Model;
 use crate::names::STATION_NAMES;
 use crate::rng::Rng;
 use crate::stimuli::{self, Stimulus, N_ORIENTATIONS};
@@ -182,7 +182,10 @@ fn one(
                    "above_null": mean(d) - null_mean})
         })
         .collect();
+    let d = model.width();
     Ok(json!({
+        "stream_width": d,
+        "cosine_chance_below_minus_half": chance_cosine_below(DELETING_COSINE, d),
         "delta": delta,
         "delta_thalamic": delta_thalamic,
         "read_write_cosine": cos,
@@ -194,16 +197,23 @@ fn one(
 
 pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
     let n = size.pick(256, 1024);
+    let d = models.stream.width();
+    if models.hierarchy.width() != d {
+        return Err(Failure::Missing(format!(
+            "deletion compares a pair of one width: the stream is {d} wide, the hierarchy {}",
+            models.hierarchy.width()
+        )));
+    }
     let stream = one(&models.stream, seed, n, progress, (0.0, 0.5))?;
     let hierarchy = one(&models.hierarchy, seed, n, progress, (0.5, 1.0))?;
     tick(progress, 1.0)?;
     Ok(json!({
         "stations": STATION_NAMES,
-        "stream_width": D,
+        "stream_width": d,
         "n": n,
         "stream": stream,
         "hierarchy": hierarchy,
-        "cosine_chance_below_minus_half": chance_cosine_below(DELETING_COSINE, D),
+        "cosine_chance_below_minus_half": chance_cosine_below(DELETING_COSINE, d),
         "note": "delta > 0: the write cancels part of the whole stream it read (its mean and the biases included). \
                  delta_thalamic: the same against the thalamic component D^k s0 (the embedded LGN input pooled to \
                  the station), per station; null_mean pairs each image's write with another image's thalamic \
@@ -253,27 +263,55 @@ mod tests {
     use super::*;
     use crate::rng::Rng;
 
-    #[test]
-    fn the_chance_rate_of_a_deleting_cosine_matches_random_vectors() {
-        let d = 32;
-        let analytic = chance_cosine_below(DELETING_COSINE, d);
-        let mut rng = Rng::new(3);
-        let draws = 200_000;
+    /// The fraction of `draws` pairs of random Gaussian directions in R^d with cosine below `c`.
+    fn sampled_below(c: f64, d: usize, draws: usize, seed: u64) -> f64 {
+        let mut rng = Rng::new(seed);
         let below = (0..draws)
             .filter(|_| {
                 let a: Vec<f64> = (0..d).map(|_| rng.normal() as f64).collect();
                 let b: Vec<f64> = (0..d).map(|_| rng.normal() as f64).collect();
                 let dot: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
                 let norm = (a.iter().map(|x| x * x).sum::<f64>() * b.iter().map(|x| x * x).sum::<f64>()).sqrt();
-                dot / norm < DELETING_COSINE
+                dot / norm < c
             })
-            .count() as f64
-            / draws as f64;
+            .count();
+        below as f64 / draws as f64
+    }
+
+    #[test]
+    fn the_chance_rate_of_a_deleting_cosine_matches_random_vectors() {
+        let d = 32;
+        let analytic = chance_cosine_below(DELETING_COSINE, d);
+        let below = sampled_below(DELETING_COSINE, d, 200_000, 3);
         // Binomial sd at p ≈ 0.002 and 200k draws is about 0.0001.
         assert!((below - analytic).abs() < 0.0004, "sampled {below} vs analytic {analytic}");
         // Sanity of the integral: half the cosines are negative; in 3 dimensions the cosine is uniform.
         assert!((chance_cosine_below(0.0, d) - 0.5).abs() < 1e-9);
         assert!((chance_cosine_below(-0.5, 3) - 0.25).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_chance_rate_in_a_narrow_stream_matches_random_vectors_of_its_width() {
+        // In 8 dimensions a deleting cosine is far more common by chance than in 32: a narrow
+        // stream's measured fraction must be read against its own width's rate.
+        let analytic = chance_cosine_below(DELETING_COSINE, 8);
+        let below = sampled_below(DELETING_COSINE, 8, 100_000, 5);
+        // Binomial sd at p < 0.1 and 100k draws is under 0.001: four of them.
+        assert!((below - analytic).abs() < 0.004, "sampled {below} vs analytic {analytic}");
+        assert!(analytic > 5.0 * chance_cosine_below(DELETING_COSINE, 32), "the rate depends on the width");
+    }
+
+    #[test]
+    fn a_narrow_pair_reports_the_chance_rate_of_its_own_width() {
+        let models = Models::untrained_with(4, 8);
+        let out = run(&models, 4, Size::Quick, &mut |_| true).unwrap();
+        assert_eq!(out["stream_width"], 8);
+        assert_eq!(out["hierarchy"]["stream_width"], 8);
+        let chance = out["cosine_chance_below_minus_half"].as_f64().unwrap();
+        assert!((chance - chance_cosine_below(DELETING_COSINE, 8)).abs() < 1e-12);
+        // A pair of two widths is refused rather than given one width's chance rate.
+        let mixed = Models { hierarchy: Model::init(crate::model::Wiring::Hierarchy, 4), ..models };
+        assert!(matches!(run(&mixed, 4, Size::Quick, &mut |_| true), Err(Failure::Missing(_))));
     }
 
     #[test]

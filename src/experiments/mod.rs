@@ -21,7 +21,7 @@ pub mod verdict;
 pub mod virtual_weights;
 
 use crate::layers::Maps;
-use crate::model::{Model, Wiring};
+use crate::model::{Model, Wiring, D};
 use crate::names::{parse_among, UnknownName};
 use crate::retina::Retina;
 use crate::weights;
@@ -144,7 +144,8 @@ pub struct Models {
     pub hierarchy_edge_off: Option<Model>,
 }
 
-/// The conditions every seed is run in (issue 11).
+/// The conditions every seed is run in (issue 11), and the other trainings of the pair that
+/// answer the article's open questions about deletion (issue 13).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Condition {
     /// The trained models of a seed.
@@ -154,21 +155,70 @@ pub enum Condition {
     Untrained,
     /// Stream and hierarchy trained on an LGN of the four centre–surround channels only.
     RetinaControl,
+    /// Stream and hierarchy with a stream 8 wide (d = 8), trained like the shipped pair.
+    NarrowD8,
+    /// The same with d = 16.
+    NarrowD16,
+    /// The pair trained without the orientation loss (stream-edge-off, hierarchy-edge-off).
+    EdgeOff,
+    /// Both wirings 8 wide, initialised from the seed and never trained: the control of [`Condition::NarrowD8`].
+    UntrainedD8,
+    /// The same 16 wide: the control of [`Condition::NarrowD16`].
+    UntrainedD16,
 }
 
 impl Condition {
-    pub const ALL: [Condition; 3] = [Condition::Trained, Condition::Untrained, Condition::RetinaControl];
+    pub const ALL: [Condition; 8] = [
+        Condition::Trained,
+        Condition::Untrained,
+        Condition::RetinaControl,
+        Condition::NarrowD8,
+        Condition::NarrowD16,
+        Condition::EdgeOff,
+        Condition::UntrainedD8,
+        Condition::UntrainedD16,
+    ];
+    /// The other trainings of the pair, each reported beside the trained models' verdict.
+    pub const VARIANTS: [Condition; 3] = [Condition::NarrowD8, Condition::NarrowD16, Condition::EdgeOff];
     /// The name in the results file and in a reuse directory.
     pub fn name(self) -> &'static str {
         match self {
             Condition::Trained => "trained",
             Condition::Untrained => "untrained",
             Condition::RetinaControl => "retina_control",
+            Condition::NarrowD8 => "narrow_d8",
+            Condition::NarrowD16 => "narrow_d16",
+            Condition::EdgeOff => "edge_off",
+            Condition::UntrainedD8 => "untrained_d8",
+            Condition::UntrainedD16 => "untrained_d16",
         }
+    }
+    /// The width d of the stream in this condition's models.
+    pub fn width(self) -> usize {
+        match self {
+            Condition::NarrowD8 | Condition::UntrainedD8 => 8,
+            Condition::NarrowD16 | Condition::UntrainedD16 => 16,
+            _ => D,
+        }
+    }
+    /// The untrained models of the same width, which the verdict's control is measured on.
+    pub fn control(self) -> Condition {
+        match self {
+            Condition::NarrowD8 | Condition::UntrainedD8 => Condition::UntrainedD8,
+            Condition::NarrowD16 | Condition::UntrainedD16 => Condition::UntrainedD16,
+            _ => Condition::Untrained,
+        }
+    }
+    /// Whether the run may go without this condition when its files are missing: the narrow
+    /// streams (and their untrained controls, which mean nothing without them) are an open
+    /// question the article answers when their weights exist, not a part of every verdict.
+    pub fn optional(self) -> bool {
+        self.width() != D
     }
     /// The experiments run in this condition. Degradation trains its own networks, so it has
     /// no untrained or retina variant; the retina control matters where the hand-built edge
-    /// cells could carry the result by themselves.
+    /// cells could carry the result by themselves; the narrow and edge-off pairs (and the
+    /// narrow controls) answer the questions the article asks about deletion.
     pub fn experiments(self) -> Vec<Experiment> {
         match self {
             Condition::Trained => Experiment::ALL.to_vec(),
@@ -176,6 +226,11 @@ impl Condition {
             Condition::RetinaControl => {
                 vec![Experiment::EdgeProbe, Experiment::ReceptiveFields, Experiment::Tuning]
             }
+            Condition::NarrowD8
+            | Condition::NarrowD16
+            | Condition::EdgeOff
+            | Condition::UntrainedD8
+            | Condition::UntrainedD16 => vec![Experiment::Deletion],
         }
     }
 }
@@ -194,14 +249,18 @@ impl Models {
     /// Every wiring initialised from `seed` and never trained. Its edge-off pair is the same
     /// untrained stream and hierarchy: with no training there is no edge task to switch off.
     pub fn untrained(seed: u64) -> Self {
-        let stream = Model::init(Wiring::Stream, seed);
-        let hierarchy = Model::init(Wiring::Hierarchy, seed);
+        Models::untrained_with(seed, D)
+    }
+    /// The same with a stream `d` wide (the narrow conditions' control).
+    pub fn untrained_with(seed: u64, d: usize) -> Self {
+        let stream = Model::init_with(Wiring::Stream, seed, d);
+        let hierarchy = Model::init_with(Wiring::Hierarchy, seed, d);
         Models {
             stream_edge_off: Some(stream.clone()),
             hierarchy_edge_off: Some(hierarchy.clone()),
             stream,
             hierarchy,
-            gated: Model::init(Wiring::Gated, seed),
+            gated: Model::init_with(Wiring::Gated, seed, d),
         }
     }
     /// The same models, each seeing the LGN through `retina` (a test builds an untrained
@@ -228,7 +287,7 @@ pub use files::*;
 #[cfg(not(target_arch = "wasm32"))]
 mod files {
     use super::{Condition, Failure, Models};
-    use crate::model::{Model, Wiring};
+    use crate::model::{Model, Wiring, D};
     use crate::retina::Retina;
     use crate::weights;
     use std::path::{Path, PathBuf};
@@ -252,12 +311,45 @@ mod files {
     pub fn model_names(condition: Condition) -> &'static [&'static str] {
         match condition {
             Condition::Trained => &["stream", "hierarchy", "gated", "stream-edge-off", "hierarchy-edge-off"],
-            Condition::Untrained => &[],
             Condition::RetinaControl => &["stream-retina", "hierarchy-retina"],
+            Condition::NarrowD8 => &["stream-d8", "hierarchy-d8"],
+            Condition::NarrowD16 => &["stream-d16", "hierarchy-d16"],
+            Condition::EdgeOff => &["stream-edge-off", "hierarchy-edge-off"],
+            Condition::Untrained | Condition::UntrainedD8 | Condition::UntrainedD16 => &[],
         }
     }
 
-    fn read(dir: &Path, name: &str, seed: u64, wiring: Wiring, retina: Retina) -> Result<Model, Failure> {
+    /// The files of `condition` missing for some seed of `seeds` in `dir`, by path.
+    pub fn missing_files(dir: &Path, condition: Condition, seeds: &[u64]) -> Vec<PathBuf> {
+        let names = model_names(condition).iter();
+        names.flat_map(|n| seeds.iter().map(move |&s| weights_file(dir, n, s))).filter(|p| !p.is_file()).collect()
+    }
+
+    /// Which of `conditions` can run on `seeds` from `dir`: every required one (a missing file
+    /// of those stops the run, by name, when the models are read), and each optional one whose
+    /// files, and those of the condition whose control it is, exist for every seed. The
+    /// optional conditions left out come second, each with the files it misses.
+    pub fn available_conditions(
+        dir: &Path,
+        conditions: &[Condition],
+        seeds: &[u64],
+    ) -> (Vec<Condition>, Vec<(Condition, Vec<PathBuf>)>) {
+        let mut kept = Vec::new();
+        let mut left_out = Vec::new();
+        for &c in conditions {
+            // An untrained narrow control goes with the trained narrow pair of its width.
+            let pair = Condition::VARIANTS.into_iter().find(|v| v.width() == c.width());
+            let missing = if c.optional() { missing_files(dir, pair.unwrap_or(c), seeds) } else { Vec::new() };
+            if !missing.is_empty() {
+                left_out.push((c, missing));
+            } else {
+                kept.push(c);
+            }
+        }
+        (kept, left_out)
+    }
+
+    fn read(dir: &Path, name: &str, seed: u64, wiring: Wiring, retina: Retina, d: usize) -> Result<Model, Failure> {
         let path = weights_file(dir, name, seed);
         let bytes = std::fs::read(&path).map_err(|e| {
             Failure::Missing(format!(
@@ -275,6 +367,9 @@ mod files {
                 retina.name()
             )));
         }
+        if model.width() != d {
+            return Err(Failure::Missing(format!("{} holds a stream {} wide, not {d}", path.display(), model.width())));
+        }
         Ok(model)
     }
 
@@ -287,11 +382,11 @@ mod files {
         pub fn trained_in(dir: &Path, seed: u64) -> Result<Self, Failure> {
             let full = Retina::Full;
             Ok(Models {
-                stream: read(dir, "stream", seed, Wiring::Stream, full)?,
-                hierarchy: read(dir, "hierarchy", seed, Wiring::Hierarchy, full)?,
-                gated: read(dir, "gated", seed, Wiring::Gated, full)?,
-                stream_edge_off: Some(read(dir, "stream-edge-off", seed, Wiring::Stream, full)?),
-                hierarchy_edge_off: Some(read(dir, "hierarchy-edge-off", seed, Wiring::Hierarchy, full)?),
+                stream: read(dir, "stream", seed, Wiring::Stream, full, D)?,
+                hierarchy: read(dir, "hierarchy", seed, Wiring::Hierarchy, full, D)?,
+                gated: read(dir, "gated", seed, Wiring::Gated, full, D)?,
+                stream_edge_off: Some(read(dir, "stream-edge-off", seed, Wiring::Stream, full, D)?),
+                hierarchy_edge_off: Some(read(dir, "hierarchy-edge-off", seed, Wiring::Hierarchy, full, D)?),
             })
         }
         /// The retina control of `seed`: stream-retina and hierarchy-retina as the pair.
@@ -306,24 +401,47 @@ mod files {
         pub fn retina_control_in(dir: &Path, seed: u64) -> Result<Self, Failure> {
             let cs = Retina::CentreSurround;
             Ok(Models {
-                stream: read(dir, "stream-retina", seed, Wiring::Stream, cs)?,
-                hierarchy: read(dir, "hierarchy-retina", seed, Wiring::Hierarchy, cs)?,
+                stream: read(dir, "stream-retina", seed, Wiring::Stream, cs, D)?,
+                hierarchy: read(dir, "hierarchy-retina", seed, Wiring::Hierarchy, cs, D)?,
                 gated: Model { retina: cs, ..Model::init(Wiring::Gated, seed) },
+                stream_edge_off: None,
+                hierarchy_edge_off: None,
+            })
+        }
+        /// A pair read from `dir` as the stream and the hierarchy (full retina, a stream `d`
+        /// wide). Only deletion runs on these conditions and it reads only the pair, so `gated`
+        /// is the untrained gated model of that width (never reported) and the edge-off pair
+        /// is absent.
+        fn pair_in(dir: &Path, seed: u64, [stream, hierarchy]: [&str; 2], d: usize) -> Result<Self, Failure> {
+            let full = Retina::Full;
+            Ok(Models {
+                stream: read(dir, stream, seed, Wiring::Stream, full, d)?,
+                hierarchy: read(dir, hierarchy, seed, Wiring::Hierarchy, full, d)?,
+                gated: Model::init_with(Wiring::Gated, seed, d),
                 stream_edge_off: None,
                 hierarchy_edge_off: None,
             })
         }
         /// The models of `condition` at `seed`, from `dir`.
         pub fn of(condition: Condition, dir: &Path, seed: u64) -> Result<Self, Failure> {
+            let d = condition.width();
             match condition {
                 Condition::Trained => Models::trained_in(dir, seed),
-                Condition::Untrained => Ok(Models::untrained(seed)),
+                Condition::Untrained | Condition::UntrainedD8 | Condition::UntrainedD16 => {
+                    Ok(Models::untrained_with(seed, d))
+                }
                 Condition::RetinaControl => Models::retina_control_in(dir, seed),
+                Condition::NarrowD8 | Condition::NarrowD16 | Condition::EdgeOff => {
+                    let [stream, hierarchy] = model_names(condition) else {
+                        unreachable!("a variant names its stream and its hierarchy")
+                    };
+                    Models::pair_in(dir, seed, [stream, hierarchy], d)
+                }
             }
         }
     }
 
-    /// The seeds whose files are all in `dir` for every condition that reads files: seed 1
+    /// The seeds whose files are all in `dir` for every required condition: seed 1
     /// always (its missing files are then reported by name), and every `seeds/N` complete.
     /// The seeds with only some files are returned second, to say so.
     pub fn available_seeds(dir: &Path) -> (Vec<u64>, Vec<u64>) {
@@ -332,8 +450,9 @@ mod files {
             .unwrap_or_default();
         found.retain(|&s| s >= 2);
         found.sort_unstable();
-        let complete =
-            |s: u64| Condition::ALL.iter().flat_map(|&c| model_names(c)).all(|n| weights_file(dir, n, s).is_file());
+        let required = Condition::ALL.into_iter().filter(|c| !c.optional());
+        let names: Vec<&str> = required.flat_map(model_names).copied().collect();
+        let complete = |s: u64| names.iter().all(|n| weights_file(dir, n, s).is_file());
         let (mut ok, partial): (Vec<u64>, Vec<u64>) = found.into_iter().partition(|&s| complete(s));
         ok.insert(0, 1);
         (ok, partial)

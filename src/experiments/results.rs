@@ -269,7 +269,29 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
             untrained: get(Condition::Untrained, e),
             retina: get(Condition::RetinaControl, e),
         };
-        verdicts.insert(e.claim_id().into(), claim(e, &runs).to_json());
+        let mut verdict = claim(e, &runs).to_json();
+        // The other trainings of the pair (narrow streams, edge task off): each aggregated
+        // under its own name with its untrained control of the same width, and judged by the
+        // same claim and rule, beside the main verdict (which they leave as it is).
+        let mut conditions = Map::new();
+        for c in Condition::VARIANTS {
+            let runs = get(c, e);
+            if runs.is_empty() {
+                continue;
+            }
+            let control = get(c.control(), e);
+            let mut aggregated = aggregate(runs);
+            if !control.is_empty() {
+                aggregated["untrained"] = aggregate(control);
+            }
+            entry.insert(c.name().into(), aggregated);
+            let runs = verdict::Runs { seeds: &plan.seeds, trained: runs, untrained: control, retina: &[] };
+            conditions.insert(c.name().into(), claim(e, &runs).to_json());
+        }
+        if !conditions.is_empty() {
+            verdict["conditions"] = Value::Object(conditions);
+        }
+        verdicts.insert(e.claim_id().into(), verdict);
         experiments.insert(e.name().into(), Value::Object(entry));
     }
     json!({
@@ -395,11 +417,63 @@ mod tests {
         assert!(split(&json!({"experiments": {"telepathy": {}}})).unwrap_err().contains("telepathy"));
     }
 
+    /// A made-up deletion output whose stream's δ against the thalamic component exceeds its
+    /// null by `cancels` at every station (spread a little by `seed`).
+    fn deletion_output(seed: u64, cancels: f64) -> Value {
+        let jitter = 0.004 * (seed as f64 - 3.0);
+        let station = json!({"mean": 0.1 + cancels + jitter, "null_mean": 0.1, "above_null": cancels + jitter});
+        json!({"experiment": "deletion", "seed": seed, "stream_width": 8,
+               "stream": {"delta_thalamic": [station, station, station, station]},
+               "hierarchy": {"delta_thalamic": [station, station, station, station]}})
+    }
+
+    #[test]
+    fn each_condition_s_p3_verdict_sits_beside_the_main_one_where_the_page_reads_it() {
+        let seeds = vec![1, 2, 3, 4, 5];
+        let plan = Plan { conditions: Condition::ALL.to_vec(), ..Plan::new(seeds.clone(), Size::Quick) };
+        let runs = |cancels: f64| -> Vec<Value> { seeds.iter().map(|&s| deletion_output(s, cancels)).collect() };
+        let mut outputs = Outputs::new();
+        let d = Experiment::Deletion;
+        // The shipped pair and its untrained control cancel nothing; the 8-wide stream cancels
+        // a third of its thalamic input and its untrained control nothing; the 16-wide one
+        // cancels as much as its own untrained control (whereas the 32-wide untrained model
+        // cancels nothing, so only the right control makes it "built in"); no edge-off runs.
+        outputs.insert((Condition::Trained, d), runs(0.0));
+        outputs.insert((Condition::Untrained, d), runs(0.0));
+        outputs.insert((Condition::NarrowD8, d), runs(0.3));
+        outputs.insert((Condition::UntrainedD8, d), runs(0.0));
+        outputs.insert((Condition::NarrowD16, d), runs(0.3));
+        outputs.insert((Condition::UntrainedD16, d), runs(0.3));
+        let whole = results(&plan, &outputs);
+        let p3 = &whole["verdicts"]["P3"];
+        assert_eq!(p3["word"], "not supported", "the main verdict is the shipped pair's");
+        assert_eq!(p3["conditions"]["narrow_d8"]["word"], "supported");
+        assert_eq!(p3["conditions"]["narrow_d16"]["word"], "built in");
+        assert!(p3["conditions"].get("edge_off").is_none(), "no runs, no verdict");
+        let excess = &p3["conditions"]["narrow_d8"]["excess"];
+        assert!((excess["mean"].as_f64().unwrap() - 0.3).abs() < 1e-9, "{excess}");
+        assert_eq!(excess["per_seed"].as_array().unwrap().len(), 5);
+        assert!(p3["conditions"]["narrow_d8"]["untrained"]["mean"].as_f64().unwrap().abs() < 1e-9);
+        // Each condition's measures under its own name, with its untrained control.
+        let entry = &whole["experiments"]["deletion"];
+        let mean = |c: &str| entry[c]["summary"]["stream"]["delta_thalamic"][0]["above_null"]["mean"].as_f64();
+        assert!((mean("narrow_d8").unwrap() - 0.3).abs() < 1e-9);
+        assert!(entry["narrow_d16"]["untrained"]["summary"]["stream"]["delta_thalamic"][0]["mean"]["ci"].is_array());
+        assert!(entry.get("edge_off").is_none() && entry.get("untrained_d8").is_none());
+        // The page reads the verdict from the experiment's own file.
+        let files: BTreeMap<String, Value> = split(&whole).unwrap().into_iter().collect();
+        assert_eq!(files["deletion.json"]["verdict"]["conditions"]["narrow_d8"]["word"], "supported");
+        assert_eq!(files["deletion.json"]["narrow_d8"], entry["narrow_d8"]);
+    }
+
     #[test]
     fn the_plan_runs_each_condition_s_experiments_at_every_seed() {
         let plan = Plan::new(vec![1, 2], Size::Quick);
         let runs = plan.runs();
-        assert_eq!(runs.len(), 2 * (10 + 9 + 3));
+        // Deletion alone runs in the narrow, edge-off and narrow untrained conditions.
+        assert_eq!(runs.len(), 2 * (10 + 9 + 3 + 5));
+        assert!(runs.contains(&(Condition::NarrowD8, Experiment::Deletion, 2)));
+        assert!(!runs.contains(&(Condition::EdgeOff, Experiment::EdgeProbe, 1)));
         assert!(!runs.contains(&(Condition::Untrained, Experiment::Degradation, 1)));
         assert!(runs.contains(&(Condition::RetinaControl, Experiment::Tuning, 2)));
     }

@@ -231,3 +231,69 @@ test('a figure given an older results file (one output, no summary, no controls)
   assert.match(gated.sentence, /In this run each unit selects 2\.3 \(V1\)/, 'drawn from the output itself, not from its example unit');
   assert.deepEqual(problems, []);
 });
+
+/** A made-up deletion output of one wiring (seed 1's shape). */
+function deletionWiring(above) {
+  const station = (k) => ({ mean: 0.1 + above + 0.01 * k, median: 0.1, fraction_cancelling: 0.5, null_mean: 0.1, above_null: above + 0.01 * k });
+  return {
+    delta: [0, 1, 2, 3].map(() => ({ mean: -0.2, median: -0.2, fraction_cancelling: 0.3 })),
+    delta_thalamic: [0, 1, 2, 3].map(station),
+    read_write_cosine: [0, 1, 2, 3].map(() => ({ mean: 0, median: 0, min: -0.6, fraction_below_minus_half: 0.002 })),
+    edge_amplitude: [1, 2, 3, 4], stream_size: [1, 2, 4, 8], edge_amplitude_normalised: [1, 1, 0.75, 0.5],
+    stream_width: 32, cosine_chance_below_minus_half: 0.002,
+  };
+}
+
+/** A made-up P3 verdict with the given word, excess around `mean`. */
+function p3(word, mean, untrained) {
+  return { claim: 'P3', says: 'made-up claim', measure: 'made-up measure', word, excess: est(mean, 5, 0.02), effect: est(0.1 + mean, 5), null: est(0.1, 5, 0), untrained: est(untrained, 5, 0.01), margin: 0.05, rule: 'made-up rule' };
+}
+
+test('the P3 paragraph and the deletion figure give each narrow or edge-off training in the file its own computed word', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  // The 8-wide stream and the edge-off pair are in the file, with words other than the main one; d = 16 is not.
+  const verdict = { ...p3('not supported', 0.001, 0.0), conditions: { narrow_d8: p3('supported', 0.2, 0.01), edge_off: p3('inconclusive', 0.04, 0.0) } };
+  const example = { experiment: 'deletion', seed: 1, size: 'full', stations: ['V1', 'V2', 'V4', 'IT'], stream_width: 32, n: 1024, cosine_chance_below_minus_half: 0.002, stream: deletionWiring(0.001), hierarchy: deletionWiring(-0.5) };
+  await serveResults(page, { deletion: { seeds: [1, 2, 3, 4, 5], size: 'full', claim: 'P3', verdict, example } });
+  await page.goto(env.url, { waitUntil: 'load' });
+  const article = page.locator('[data-verdict="deletion"]');
+  await article.scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelector('[data-verdict="deletion"]')?.dataset.word === 'not supported', null, { timeout: 30_000 });
+  const said = await article.evaluate(async (el) => {
+    const { CONDITIONS } = await import('./js/experiments/claims.js');
+    const { renderVerdict } = await import('./js/experiments/verdict.js');
+    const rows = [...el.querySelectorAll('[data-role="verdict-conditions"] li')].map((li) => {
+      const key = li.dataset.condition;
+      const word = li.querySelector('[data-role="verdict-word"]').dataset.word;
+      return { key, word, badge: li.querySelector('[data-role="verdict-word"]').textContent, sentence: li.querySelector('[data-role="verdict-sentence"]')?.textContent ?? '', expected: CONDITIONS.P3.find((c) => c.key === key)?.sentences[word], numbers: li.querySelector('[data-role="verdict-numbers"]').textContent };
+    });
+    const plain = renderVerdict({ claim: 'P3', word: 'supported', excess: { mean: 0.1, ci: [0.05, 0.15], per_seed: [0.1, 0.1, 0.1] }, margin: 0.05 });
+    return { rows, main: el.querySelector('[data-role="verdict-sentence"]').textContent, mainExpected: (await import('./js/experiments/claims.js')).sentenceFor('P3', 'not supported'), plain: plain.querySelector('[data-role="verdict-conditions"]') === null };
+  });
+  assert.equal(said.main, said.mainExpected, 'the main verdict keeps its own word and sentence');
+  assert.deepEqual(said.rows.map((r) => [r.key, r.word]), [['narrow_d8', 'supported'], ['edge_off', 'inconclusive']], 'one word per condition in the file, none for a condition it lacks');
+  for (const r of said.rows) {
+    assert.ok(r.badge.includes(r.word), `the word "${r.word}" is written for ${r.key}`);
+    assert.ok(r.expected && r.sentence === r.expected, `${r.key} shows the sentence written for "${r.word}"`);
+    assert.match(r.numbers, /effect − null .* over 5 seeds/);
+  }
+  assert.match(said.rows[0].numbers, /0\.200 \[0\.180, 0\.220\]/, 'the narrow stream’s own interval');
+  assert.ok(said.plain, 'a verdict without conditions shows none');
+
+  // The figure draws one row per training: the shipped pair, d = 8 and edge off, each with its interval and untrained mark.
+  const fig = page.locator('figure[data-experiment="deletion"]');
+  await fig.scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelector('figure[data-experiment="deletion"]')?.dataset.state === 'file', null, { timeout: 30_000 });
+  const drawnRows = await fig.evaluate((f) => {
+    const panel = f.querySelector('[data-role="trainings"]');
+    return panel && { bars: panel.querySelectorAll('.exp-bar').length, ci: panel.querySelectorAll('[data-mark="ci"]').length, untrained: panel.querySelectorAll('[data-mark="untrained"]').length, labels: [...panel.querySelectorAll('text.exp-tick')].map((t) => t.textContent), sentence: f.querySelector('[data-role="sentence"]').textContent };
+  });
+  assert.ok(drawnRows, 'the figure has the trainings panel');
+  assert.equal(drawnRows.bars, 3);
+  assert.equal(drawnRows.ci, 3);
+  assert.equal(drawnRows.untrained, 3);
+  assert.ok(['d = 8', 'edge task off'].every((l) => drawnRows.labels.includes(l)) && !drawnRows.labels.includes('d = 16'), drawnRows.labels.join('|'));
+  assert.match(drawnRows.sentence, /d = 8 0\.200 \[0\.180, 0\.220\]/);
+  assert.deepEqual(await seriousAxe(page, ['figure[data-experiment="deletion"]', '[data-verdict="deletion"]']), []);
+  assert.deepEqual(problems, []);
+});

@@ -44,7 +44,8 @@ mod cli {
   ventral-stream experiment NAME [--seed N] [--size quick|full] [--json]
   ventral-stream experiments [--seeds 1,2,3] [--jobs N] [--reuse DIR] [--size quick|full] [--weights-dir DIR]
                 [--only NAME,NAME] --out FILE
-                (every experiment on every seed, trained, untrained and retina control, into one results
+                (every experiment on every seed, trained, untrained and retina control, and deletion on
+                the narrow (d = 8, 16; left out when their files are missing) and edge-off pairs, into one results
                 file, and one file per experiment beside it: FILE.json -> FILE/NAME.json and FILE/index.json;
                 default seeds: every seed whose weights files exist; --reuse keeps each run's output in
                 DIR/CONDITION/seed-N/NAME.json and reads it back when present)
@@ -374,6 +375,21 @@ mod cli {
         if let Some(only) = a.get("only") {
             plan.experiments = only.split(',').map(experiments::Experiment::parse).collect::<Result<_, _>>()?;
         }
+        // The narrow streams are run when their files exist for every seed, and otherwise left
+        // out with the files they miss: a fresh clone runs without them.
+        let (conditions, left_out) = experiments::available_conditions(&dir, &plan.conditions, &plan.seeds);
+        for (c, missing) in left_out {
+            let shown: Vec<String> = missing.iter().take(4).map(|p| p.display().to_string()).collect();
+            let more = missing.len().saturating_sub(shown.len());
+            eprintln!(
+                "{}: left out, {} weights files missing ({}{}); `./build.sh train` makes them",
+                c.name(),
+                missing.len(),
+                shown.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            );
+        }
+        plan.conditions = conditions;
         let jobs = a.number("jobs", 2)?.max(1) as usize;
         let reuse = a.get("reuse").map(std::path::Path::new);
         let total = plan.runs().len();

@@ -125,6 +125,59 @@ export const CLAIMS = [
   },
 ];
 
+/**
+ * The other trainings of the pair that a claim's verdict also reports, each judged by the same
+ * claim and rule on its own seeds against the untrained models of its own width (the results
+ * file's verdicts.ID.conditions.KEY; src/experiments/mod.rs, Condition::VARIANTS). Deletion
+ * alone has them: they are the article's open questions about it. One sentence per word, as
+ * for the claims.
+ * @type {Record<string, {key: string, label: string, sentences: Record<string, string>}[]>}
+ */
+export const CONDITIONS = {
+  P3: [
+    {
+      key: 'narrow_d16',
+      label: 'A stream 16 wide (d = 16)',
+      sentences: {
+        supported: 'With half the room, the stream’s writes cancel part of the thalamic component beyond the margin: narrowing the stream is enough to make this model delete.',
+        'built in': 'With half the room the writes cancel part of the thalamic component, but untrained models 16 wide cancel about as much: at this width the cancelling comes from the random maps, not from learning to make room.',
+        'not supported': 'With half the room, the stream’s writes still do not cancel the thalamic component beyond the margin: at d = 16 the stream has room enough not to delete.',
+        inconclusive: 'With half the room, the seeds disagree about whether the writes cancel part of the thalamic component: the interval spans both no cancelling and the margin.',
+      },
+    },
+    {
+      key: 'narrow_d8',
+      label: 'A stream 8 wide (d = 8)',
+      sentences: {
+        supported: 'With a quarter of the room, the stream’s writes cancel part of the thalamic component beyond the margin: a stream narrower than what it must carry deletes, as the post’s memory management expects.',
+        'built in': 'With a quarter of the room the writes cancel part of the thalamic component, but untrained models 8 wide cancel about as much: the cancelling comes with the narrow random maps, not from learning to make room.',
+        'not supported': 'With a quarter of the room, the stream’s writes do not cancel the thalamic component beyond the margin: even this narrow, our stream keeps its input rather than deleting it.',
+        inconclusive: 'With a quarter of the room, the seeds disagree about whether the writes cancel part of the thalamic component: the interval spans both no cancelling and the margin.',
+      },
+    },
+    {
+      key: 'edge_off',
+      label: 'Trained without the edge task',
+      sentences: {
+        supported: 'Trained without the edge task, the stream’s writes cancel part of the thalamic component beyond the margin: once nothing asks for the edges, the stations delete part of what the thalamus sent.',
+        'built in': 'Trained without the edge task the writes cancel part of the thalamic component, but untrained models cancel about as much: the cancelling is not something this training taught.',
+        'not supported': 'Trained without the edge task, the stream’s writes do not cancel the thalamic component beyond the margin: keeping the edges is not what stops this model from deleting.',
+        inconclusive: 'Trained without the edge task, the seeds disagree about whether the writes cancel part of the thalamic component: the interval spans both no cancelling and the margin.',
+      },
+    },
+  ],
+};
+
+/** The conditions known for a claim, in the article's order ([] for most claims). */
+export function conditionsFor(claimId) {
+  return CONDITIONS[claimId] ?? [];
+}
+
+/** The article's sentence for a claim's condition and word, or '' when any is unknown. */
+export function conditionSentence(claimId, key, word) {
+  return conditionsFor(claimId).find((c) => c.key === key)?.sentences[word] ?? '';
+}
+
 /** The claim with this id or experiment name, or undefined. */
 export function claimFor(key) {
   return CLAIMS.find((c) => c.id === key || c.experiment === key);

@@ -1,12 +1,53 @@
 // P3: does L5 delete part of its input? δ against the thalamic component D^k·s₀ (the fraction
 // of it a station's write cancels) beside a shuffled-pair null, the cosine of read and write
 // directions beside the chance rate, and the edge direction's amplitude over the stream's size.
+// Where the results file has them, the verdict's measure on the other trainings of the pair
+// (narrow streams, edge task off) as one row each beside the shipped models'.
 
 import { h } from '../dom.js';
-import { WIRING_BAR_LEGEND, barChart, dataTable, extent, legend, lineChart, panel, statsLegend } from './charts.js';
+import { WIRING_BAR_LEGEND, barChart, dataTable, extent, hbarChart, legend, lineChart, panel, statsLegend } from './charts.js';
+import { conditionsFor } from './claims.js';
+import { estimateText } from './verdict.js';
 import { Marks } from './interval.js';
 import { STATIONS, WIRINGS } from '../names.js';
 import { fixed, pct, sig, signedFixed } from './format.js';
+
+/** Short row labels for the chart (claims.js holds the long ones). */
+const ROW_LABELS = { trained: 'shipped', narrow_d16: 'd = 16', narrow_d8: 'd = 8', edge_off: 'edge task off' };
+
+/**
+ * The P3 verdict's effect − null (the stream's δ against D^k·s₀ above its null, mean over the
+ * stations) for the shipped pair and each other training the file has: [{key, label, v}].
+ */
+function trainings(verdict) {
+  if (!verdict || typeof verdict !== 'object') return [];
+  const rows = [{ key: 'trained', label: ROW_LABELS.trained, v: verdict }];
+  for (const c of conditionsFor('P3')) {
+    const v = verdict.conditions?.[c.key];
+    if (v?.excess) rows.push({ key: c.key, label: ROW_LABELS[c.key] ?? c.key, v });
+  }
+  return rows;
+}
+
+/** The verdict's measure across trainings as horizontal bars with intervals, untrained marks and the margin. */
+function trainingsChart(rows) {
+  const values = rows.map((r) => r.v.excess?.mean ?? NaN);
+  const ci = rows.map((r) => (Array.isArray(r.v.excess?.ci) ? r.v.excess.ci : null));
+  const control = rows.map((r) => (Number.isFinite(r.v.untrained?.mean) ? r.v.untrained.mean : null));
+  const margin = rows[0].v.margin;
+  const [lo, hi] = extent([...values, ...ci.flat(), ...control].filter((v) => v !== null), [0, Number.isFinite(margin) ? margin : 0]);
+  const pad = 0.1 * (hi - lo || 1);
+  return hbarChart({
+    label: 'The deletion verdict’s measure, the stream’s delta against the thalamic component above its null averaged over the stations, for the shipped models and each other training, with intervals, untrained controls and the margin',
+    rows: rows.map((r) => r.label),
+    series: [{ cls: 'exp-stream', values, ci, control }],
+    x: [lo - pad, hi + pad],
+    chance: margin,
+    tickFormat: (v) => fixed(v, 2),
+    left: 84,
+    width: 340,
+  });
+}
 
 export default {
   name: 'deletion',
@@ -37,6 +78,8 @@ export default {
     });
     const [alo, ahi] = extent(amp.flatMap((ser) => ser.values), [0]);
     const control = WIRINGS.some((w) => m.hasControl(deltaPaths(w)));
+    // Only from the results file: a live run is one seed of the shipped models.
+    const others = m.file ? trainings(m.file.verdict) : [];
     const chart = h('div', {},
       h('div', { class: 'exp-legends' }, legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control }), { cls: 'exp-null-band', label: 'shuffled-pair null (grey band)', kind: 'swatch' }])),
       h('div', { class: 'exp-multiples exp-two' },
@@ -59,18 +102,26 @@ export default {
           width: 220,
           height: 160,
         }))),
-      h('p', { class: 'exp-note' }, 'Lines: stream solid with round markers, hierarchy dashed with square markers.'));
+      h('p', { class: 'exp-note' }, 'Lines: stream solid with round markers, hierarchy dashed with square markers.'),
+      others.length > 1
+        ? h('div', { class: 'exp-trainings', 'data-role': 'trainings' },
+          panel('The verdict’s measure by training (shipped and edge task off: d = 32): stream δ above its null, mean over stations; dotted line: the margin', trainingsChart(others)))
+        : null);
     const above = (w) => STATIONS.filter((_, k) => m.value(`${w}.delta_thalamic.${k}.above_null`) > 0);
     const list = (a) => (a.length ? `at ${a.join(', ')}` : 'at no station');
     const chance = r.cosine_chance_below_minus_half;
     const below = (w) => m.say(`${w}.read_write_cosine.3.fraction_below_minus_half`, (v) => pct(v, 2));
-    const sentence = `${m.lead} δ against the thalamic component lies above its shuffled-pair null ${list(above('stream'))} in the stream and ${list(above('hierarchy'))} in the hierarchy; at IT it is ${m.say('stream.delta_thalamic.3.mean', (v) => signedFixed(v))} in the stream (null ${signedFixed(m.value('stream.delta_thalamic.3.null_mean'))}, cancelling on ${pct(m.value('stream.delta_thalamic.3.fraction_cancelling'))} of sketches) and ${m.say('hierarchy.delta_thalamic.3.mean', (v) => signedFixed(v))} in the hierarchy (null ${signedFixed(m.value('hierarchy.delta_thalamic.3.null_mean'))}). At IT, ${below('stream')} of the stream’s read–write pairs have cosine below −0.5${Number.isFinite(chance) ? `, where random directions of the stream’s width give ${pct(chance, 2)}` : ''}. The edge direction, over the stream’s growth, is ${m.say('stream.edge_amplitude_normalised.3', (v) => sig(v))} of the input’s at IT.`;
+    const sentence = `${m.lead} δ against the thalamic component lies above its shuffled-pair null ${list(above('stream'))} in the stream and ${list(above('hierarchy'))} in the hierarchy; at IT it is ${m.say('stream.delta_thalamic.3.mean', (v) => signedFixed(v))} in the stream (null ${signedFixed(m.value('stream.delta_thalamic.3.null_mean'))}, cancelling on ${pct(m.value('stream.delta_thalamic.3.fraction_cancelling'))} of sketches) and ${m.say('hierarchy.delta_thalamic.3.mean', (v) => signedFixed(v))} in the hierarchy (null ${signedFixed(m.value('hierarchy.delta_thalamic.3.null_mean'))}). At IT, ${below('stream')} of the stream’s read–write pairs have cosine below −0.5${Number.isFinite(chance) ? `, where random directions of the stream’s width give ${pct(chance, 2)}` : ''}. The edge direction, over the stream’s growth, is ${m.say('stream.edge_amplitude_normalised.3', (v) => sig(v))} of the input’s at IT.${others.length > 1 ? ` The verdict’s measure (stream δ above its null, mean over stations) by training: ${others.map((o) => `${o.label} ${estimateText(o.v.excess)}`).join(', ')}.` : ''}`;
     const tables = WIRINGS.map((w) => dataTable(`${w}: deletion measures per station`, ['station', 'mean δ (thalamic)', 'median δ', 'sketches cancelling', 'null mean', 'above null', 'δ (whole stream)', 'mean read–write cosine', 'pairs below −0.5 (chance)', 'stream size', 'edge amplitude ÷ growth'],
       STATIONS.map((s, k) => {
         const d = r[w]?.delta_thalamic?.[k] ?? {};
         const c = r[w]?.read_write_cosine?.[k] ?? {};
         return [s, m.say(`${w}.delta_thalamic.${k}.mean`, (v) => signedFixed(v)), signedFixed(d.median), pct(d.fraction_cancelling), signedFixed(m.value(`${w}.delta_thalamic.${k}.null_mean`)), m.say(`${w}.delta_thalamic.${k}.above_null`, (v) => signedFixed(v)), m.say(`${w}.delta.${k}.mean`, (v) => signedFixed(v)), signedFixed(c.mean, 3), `${m.say(`${w}.read_write_cosine.${k}.fraction_below_minus_half`, (v) => pct(v, 2))} (${pct(chance, 2)})`, m.say(`${w}.stream_size.${k}`, (v) => sig(v)), m.say(`${w}.edge_amplitude_normalised.${k}`, (v) => sig(v))];
       })));
+    if (others.length > 1) {
+      tables.push(dataTable('The deletion verdict by training', ['training', 'δ above null, mean over stations [95 % interval]', 'untrained, same width', 'word'],
+        others.map((o) => [o.label, estimateText(o.v.excess), estimateText(o.v.untrained), o.v.word ?? '–'])));
+    }
     return { chart, sentence, tables };
   },
 };

@@ -1,11 +1,12 @@
 // One claim's verdict, as the results file states it (src/experiments/verdict.rs writes it):
-//   {claim, says, measure, word, excess: E, effect: E, null: E, untrained: E | null, margin, rule}
+//   {claim, says, measure, word, excess: E, effect: E, null: E, untrained: E | null, margin, rule,
+//    conditions?: {KEY: the same for another training of the pair (P3: narrow streams, edge task off)}}
 // with E = {mean, ci: [lo, hi], per_seed}. Written as: the word (a sign and a border style of
 // its own, so it reads without colour), the numbers it came from, and the rule in a <details>.
 // The article's sentence for the claim is chosen by the word (claims.js).
 
 import { h } from '../dom.js';
-import { WORDS, claimFor, sentenceFor } from './claims.js';
+import { WORDS, claimFor, conditionSentence, conditionsFor, sentenceFor } from './claims.js';
 import { isEstimate, overSeeds } from './interval.js';
 import { fixed } from './format.js';
 
@@ -23,11 +24,14 @@ export function estimateText(e, digits = 3) {
   return `${fixed(e.mean, digits)} [${fixed(e.ci[0], digits)}, ${fixed(e.ci[1], digits)}]`;
 }
 
-/** The numbers a verdict came from, in one sentence. */
-export function numbersText(v) {
+/**
+ * The numbers a verdict came from, in one sentence (without what the measure is, for a
+ * condition whose measure its claim's verdict has just named).
+ */
+export function numbersText(v, { measure = true } = {}) {
   const d = digitsFor(v.margin);
   const n = v.excess?.per_seed?.length ?? 0;
-  const parts = [`${v.measure ? `${v.measure}: ` : ''}effect − null ${estimateText(v.excess, d)} ${overSeeds(n)}`];
+  const parts = [`${measure && v.measure ? `${v.measure}: ` : ''}effect − null ${estimateText(v.excess, d)} ${overSeeds(n)}`];
   if (isEstimate(v.effect) && isEstimate(v.null)) parts.push(`effect ${estimateText(v.effect, d)}, null ${estimateText(v.null, d)}`);
   parts.push(isEstimate(v.untrained) ? `untrained ${estimateText(v.untrained, d)}` : 'no untrained control for this claim');
   if (Number.isFinite(v.margin)) parts.push(`margin ${fixed(v.margin, d)}`);
@@ -39,6 +43,32 @@ export function wordBadge(word) {
   const known = WORDS.includes(/** @type {any} */ (word));
   return h('span', { class: 'verdict-word', 'data-word': known ? word : 'inconclusive', 'data-role': 'verdict-word' },
     h('span', { 'aria-hidden': 'true' }, `${SIGNS[word] ?? '?'} `), known ? word : `unknown word “${word}”`);
+}
+
+/**
+ * The verdicts of the claim on the other trainings of the pair, one line each: what the
+ * training is, its word, the sentence that word chooses (not when compact) and its numbers.
+ * Known conditions come in the article's order; one the page does not know still shows its word.
+ */
+function renderConditions(v, compact) {
+  const given = v.conditions && typeof v.conditions === 'object' ? v.conditions : {};
+  const known = conditionsFor(v.claim).filter((c) => given[c.key]);
+  const unknown = Object.keys(given).filter((k) => !known.some((c) => c.key === k)).map((key) => ({ key, label: key }));
+  const items = [...known, ...unknown].filter((c) => given[c.key] && typeof given[c.key] === 'object');
+  if (!items.length) return null;
+  return h('div', { class: 'verdict-conditions', 'data-role': 'verdict-conditions' },
+    h('p', {}, 'The same claim, measure and rule on other trainings of the pair, each against untrained models of its own width:'),
+    h('ul', {}, items.map((c) => {
+      const cv = given[c.key];
+      const sentence = compact ? '' : conditionSentence(v.claim, c.key, cv.word);
+      return h('li', { 'data-condition': c.key, 'data-word': cv.word ?? '' },
+        h('span', { class: 'verdict-label' }, `${c.label}: `),
+        wordBadge(cv.word),
+        sentence ? ' ' : null,
+        sentence ? h('span', { 'data-role': 'verdict-sentence' }, sentence) : null,
+        ' ',
+        h('span', { class: 'verdict-numbers', 'data-role': 'verdict-numbers' }, numbersText(cv, { measure: false })));
+    })));
 }
 
 /**
@@ -57,6 +87,7 @@ export function renderVerdict(v, { compact = false } = {}) {
       sentence ? ' ' : null,
       sentence ? h('span', { 'data-role': 'verdict-sentence' }, sentence) : null),
     h('p', { class: 'verdict-numbers', 'data-role': 'verdict-numbers' }, numbersText(v)),
+    renderConditions(v, compact),
     h('details', {},
       h('summary', {}, 'How the word is computed'),
       v.says ? h('p', {}, h('strong', {}, 'Claim: '), v.says) : null,

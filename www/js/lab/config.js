@@ -2,7 +2,10 @@
 // rule that makes any half-valid configuration (from a form or from a link) a valid one.
 // Pure: no DOM, so the URL state, the form and the worker all share it.
 
-export const WIRINGS = ['stream', 'hierarchy', 'gated'];
+import { WIRINGS as PAIR } from '../names.js';
+
+/** The lab trains the pair the article compares and the gated variant. */
+export const WIRINGS = [...PAIR, 'gated'];
 export const WIDTHS = [8, 16, 32];
 /** Pressure on the writes: none, an L1 penalty (sparse writes) or weight decay (small writes). */
 export const PRESSURES = ['none', 'l1', 'decay'];

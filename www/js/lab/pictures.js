@@ -3,6 +3,7 @@
 // each station writes. Blue below zero, red above, on one symmetric scale per picture.
 
 import { h } from '../dom.js';
+import { STATIONS } from '../names.js';
 import { diverging, signedImage } from '../experiments/charts.js';
 
 /** The LGN's eight channels, laid out as the input panel shows them: centre-surround above, edges below. */
@@ -52,7 +53,7 @@ export function fieldCanvases(station, images) {
   return out;
 }
 
-export const SHARE_NAMES = ['thalamic', 'V1', 'V2', 'V4', 'IT'];
+export const SHARE_NAMES = ['thalamic', ...STATIONS];
 
 /**
  * The share of the decision each writer makes (thalamic input, V1 … IT), as bars with their

@@ -253,6 +253,13 @@ function tfjsModel(tf, w, wiring) {
 async function suiteTfjs({ warmup, runs, tolerance, threads = 1 }) {
   const { lgn, reference } = await shared();
   const t0 = performance.now();
+  // TF.js's threaded build sizes its worker pool once, as half the logical cores (it assumes
+  // two per physical core; tensorflow/tfjs#4957): on a 2-core machine that is one worker, and
+  // setThreadsCount(2) is silently capped at 1. Tell it of enough cores for the pool the row
+  // names; the count it then reports is checked below.
+  if (threads > 1 && (navigator.hardwareConcurrency ?? 1) < 2 * threads) {
+    Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+  }
   await loadScript(NM + '@tensorflow/tfjs-core/dist/tf-core.min.js');
   await loadScript(NM + '@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js');
   const tf = window.tf;

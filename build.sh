@@ -212,10 +212,8 @@ weights_file() { # NAME SEED
 # ./build.sh train [NAME...]: all the models above for every seed, or only those named.
 train() {
     local only=" $* " spec name wiring edge lgn width steps seed out start t0
+    # (ventral-stream keeps the memory a step frees for the next: train::keep_freed_memory.)
     cargo build --release
-    # Training allocates the same large arrays every step; glibc's default hands them back
-    # to the kernel each time, and the page faults cost ~40 % of a step. Keep them instead.
-    export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=2000000000 MALLOC_TOP_PAD_=268435456
     start=$(date +%s)
     for seed in $TRAIN_SEEDS; do
         for spec in $TRAINED_MODELS; do

@@ -303,7 +303,7 @@ fn the_strongest_unit_is_the_layers_maximum_and_has_a_receptive_field() {
 }
 
 /// In the wasm build the 3×3 convolutions and 1×1 maps run the simd128
-/// direct kernel: it must agree with the unfolded matrix product (im2col,
+/// direct kernels, forward and for the weight gradient: they must agree with the unfolded matrix product (im2col,
 /// sgemm) within 1e-5 relative, borders, odd sizes and channel counts the
 /// kernel leaves to its portable loop included. Relative to the sum of the
 /// terms' magnitudes (|cols|·|k| + |b|): the two add the same terms in a
@@ -350,6 +350,20 @@ fn direct_kernels_match_the_unfolded_product() {
         scale += &pw.b.as_ref().unwrap().mapv(f32::abs);
         close(&pw.forward(&x.x), &want, &scale, &format!("1×1 {} rows {cin}→{cout}", x.x.nrows()));
         close(&pw.forward_relu(&x.x), &want.mapv(|v| v.max(0.0)), &scale, "1×1 + ReLU");
+
+        // The weight gradients (simd128 where the outputs are a multiple of 8) against sgemm's
+        // xᵀ·dy, added onto a gradient that already holds something.
+        let dy = Array2::from_shape_fn((x.x.nrows(), cout), |_| rng.normal());
+        let mut grad = Pointwise::zeros(cin, cout, true);
+        grad.w.fill(1.0);
+        pw.backward(&x.x, &dy, &mut grad);
+        let scale = abs(&x.x).t().dot(&abs(&dy)) + 1.0;
+        close(&grad.w, &(x.x.t().dot(&dy) + 1.0), &scale, &format!("1×1 dW {} rows {cin}→{cout}", x.x.nrows()));
+        let mut grad = Conv3::zeros(cin, cout);
+        grad.k.fill(1.0);
+        conv.backward(&x, &dy, &mut grad);
+        let scale = abs(&cols).t().dot(&abs(&dy)) + 1.0;
+        close(&grad.k, &(cols.t().dot(&dy) + 1.0), &scale, &format!("3×3 dK n {n} side {side} {cin}→{cout}"));
     }
 }
 

@@ -9,7 +9,9 @@
 //! keeps nothing but its output.
 
 use super::{direct, Maps};
-use ndarray::{Array1, Array2, Axis};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{s, Array1, Array2, Axis};
+use std::ops::Range;
 
 /// Does the forward pass use the direct kernels (direct and Winograd)? Where
 /// simd128 is on; natively im2col + sgemm measured 4–5× faster than the
@@ -26,13 +28,32 @@ pub struct Conv3 {
     pub b: Array1<f32>,
 }
 
+/// Floats in one unfolded block (4 MB). A 3×3 layer unfolds its batch a few images at a
+/// time: unfolded whole, a batch of 32 at V1 is 38 MB, which glibc maps and unmaps on every
+/// call and the kernel zeroes page by page (half of a native training step's time, measured),
+/// and a block this size stays in cache between the unfolding and the product.
+const BLOCK_FLOATS: usize = 1 << 20;
+
+/// The images of `x` in blocks whose unfolded rows fit [`BLOCK_FLOATS`] (at least one image).
+pub fn blocks(x: &Maps) -> impl Iterator<Item = Range<usize>> {
+    let per = (BLOCK_FLOATS / (x.pixels() * TAPS * x.channels()).max(1)).max(1);
+    let n = x.n;
+    (0..n).step_by(per).map(move |first| first..(first + per).min(n))
+}
+
 /// Every pixel's 3×3 neighbourhood as one row: (n·side²) × (9·channels).
 pub fn im2col(x: &Maps) -> Array2<f32> {
+    im2col_images(x, 0..x.n)
+}
+
+/// The rows of [`im2col`] for the images `images` only.
+pub fn im2col_images(x: &Maps, images: Range<usize>) -> Array2<f32> {
     let (side, c) = (x.side as isize, x.channels());
-    let mut cols = Array2::<f32>::zeros((x.x.nrows(), TAPS * c));
+    let first = images.start as isize;
+    let mut cols = Array2::<f32>::zeros((images.len() * x.pixels(), TAPS * c));
     let src = x.x.as_slice().expect("maps are contiguous");
     let dst = cols.as_slice_mut().expect("fresh array");
-    for b in 0..x.n as isize {
+    for b in 0..images.len() as isize {
         for y in 0..side {
             for xx in 0..side {
                 let row = ((b * side + y) * side + xx) as usize;
@@ -47,7 +68,7 @@ pub fn im2col(x: &Maps) -> Array2<f32> {
                         if sx < 0 || sx >= side {
                             continue;
                         }
-                        let from = ((b * side + sy) * side + sx) as usize * c;
+                        let from = (((first + b) * side + sy) * side + sx) as usize * c;
                         let tap = (ky * 3 + kx) as usize;
                         out[tap * c..(tap + 1) * c].copy_from_slice(&src[from..from + c]);
                     }
@@ -62,9 +83,16 @@ pub fn im2col(x: &Maps) -> Array2<f32> {
 /// they were read from.
 pub fn col2im(cols: &Array2<f32>, n: usize, side: usize, channels: usize) -> Maps {
     let mut dx = Maps::zeros(n, side, channels);
-    let (s, c) = (side as isize, channels);
+    col2im_add(cols, side, dx.x.as_slice_mut().expect("fresh array"));
+    dx
+}
+
+/// [`col2im`] of whole images' rows, added onto `dx`: those images' rows of the maps.
+fn col2im_add(cols: &Array2<f32>, side: usize, dst: &mut [f32]) {
+    let c = cols.ncols() / TAPS;
+    let n = cols.nrows() / (side * side);
+    let s = side as isize;
     let src = cols.as_slice().expect("contiguous");
-    let dst = dx.x.as_slice_mut().expect("fresh array");
     for b in 0..n as isize {
         for y in 0..s {
             for xx in 0..s {
@@ -90,7 +118,6 @@ pub fn col2im(cols: &Array2<f32>, n: usize, side: usize, channels: usize) -> Map
             }
         }
     }
-    dx
 }
 
 impl Conv3 {
@@ -125,7 +152,12 @@ impl Conv3 {
             );
             y
         } else {
-            let mut y = im2col(x).dot(&self.k);
+            let mut y = Array2::zeros((x.x.nrows(), self.b.len()));
+            let p = x.pixels();
+            for images in blocks(x) {
+                let rows = s![images.start * p..images.end * p, ..];
+                general_mat_mul(1.0, &im2col_images(x, images), &self.k, 0.0, &mut y.slice_mut(rows));
+            }
             y += &self.b;
             if relu {
                 super::relu(&mut y);
@@ -137,14 +169,26 @@ impl Conv3 {
 
     /// Given the input `x` of the forward pass, accumulates dK and db into
     /// `grad`; returns dx.
+    /// Block by block ([`blocks`]): dK += colsᵀ·dy (in wasm [`direct::weight_gradient`],
+    /// natively sgemm), and natively dx += col2im(dy·Kᵀ).
     pub fn backward(&self, x: &Maps, dy: &Array2<f32>, grad: &mut Conv3) -> Maps {
-        let cols = im2col(x);
-        grad.k += &cols.t().dot(dy);
         grad.b += &dy.sum_axis(Axis(0));
-        if DIRECT {
-            return self.input_gradient(x, dy);
+        let p = x.pixels();
+        let mut dx = if DIRECT { None } else { Some(Maps::zeros(x.n, x.side, x.channels())) };
+        for images in blocks(x) {
+            let rows = images.start * p..images.end * p;
+            let dy = dy.slice(s![rows.clone(), ..]);
+            let cols = im2col_images(x, images);
+            match (cols.as_slice(), dy.as_slice(), grad.k.as_slice_mut()) {
+                (Some(c), Some(d), Some(dk)) if DIRECT => direct::weight_gradient(c, cols.ncols(), d, dk),
+                _ => general_mat_mul(1.0, &cols.t(), &dy, 1.0, &mut grad.k),
+            }
+            if let Some(dx) = &mut dx {
+                let dst = dx.x.as_slice_mut().expect("fresh array");
+                col2im_add(&dy.dot(&self.k.t()), x.side, &mut dst[rows.start * x.channels()..rows.end * x.channels()]);
+            }
         }
-        col2im(&dy.dot(&self.k.t()), x.n, x.side, x.channels())
+        dx.unwrap_or_else(|| self.input_gradient(x, dy))
     }
 
     /// dx without unfolding dy: the adjoint of a "same" 3×3 convolution with zero padding is

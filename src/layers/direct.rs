@@ -21,6 +21,11 @@
 //! weights: 16 vector operations per 6 loads, all in registers. Elsewhere a
 //! plain loop does the same sums in the same order (so both give the same
 //! bits); natively the callers may prefer matrixmultiply's sgemm.
+//!
+//! The backward pass: the input gradient of both is the forward kernel again (with the
+//! weights transposed, and turned for the 3×3), and the weight gradient dW += xᵀ·dy is
+//! [`weight_gradient`], the same register blocking turned around (4 input channels × 8
+//! outputs held, one row of x and dy read at a time).
 
 /// One tap of a run: where its input pixel lies relative to the output pixel
 /// (in pixels, signed) and which block of `in` weight rows it multiplies.
@@ -198,6 +203,103 @@ mod simd {
                 store(yp, activate(a0, relu));
                 store(yp.add(4), activate(a1, relu));
                 p += 1;
+            }
+        }
+    }
+
+    /// [`super::weight_gradient`]: `cout` a multiple of 8.
+    pub(super) unsafe fn weight_gradient(x: *const f32, cin: usize, dy: *const f32, cout: usize, rows: usize, dw: *mut f32) {
+        let add_into = |p: *mut f32, v: v128| store(p, f32x4_add(load(p), v));
+        for first in (0..rows).step_by(super::GRADIENT_ROWS) {
+            let last = (first + super::GRADIENT_ROWS).min(rows);
+            for ob in (0..cout).step_by(8) {
+                let mut i = 0;
+                while i + 4 <= cin {
+                    let z = f32x4_splat(0.0);
+                    let (mut a00, mut a01, mut a10, mut a11) = (z, z, z, z);
+                    let (mut a20, mut a21, mut a30, mut a31) = (z, z, z, z);
+                    for r in first..last {
+                        let dp = dy.add(r * cout + ob);
+                        let (d0, d1) = (load(dp), load(dp.add(4)));
+                        let xp = x.add(r * cin + i);
+                        let v = splat(xp);
+                        a00 = mad(a00, v, d0);
+                        a01 = mad(a01, v, d1);
+                        let v = splat(xp.add(1));
+                        a10 = mad(a10, v, d0);
+                        a11 = mad(a11, v, d1);
+                        let v = splat(xp.add(2));
+                        a20 = mad(a20, v, d0);
+                        a21 = mad(a21, v, d1);
+                        let v = splat(xp.add(3));
+                        a30 = mad(a30, v, d0);
+                        a31 = mad(a31, v, d1);
+                    }
+                    let wp = dw.add(i * cout + ob);
+                    add_into(wp, a00);
+                    add_into(wp.add(4), a01);
+                    add_into(wp.add(cout), a10);
+                    add_into(wp.add(cout + 4), a11);
+                    add_into(wp.add(2 * cout), a20);
+                    add_into(wp.add(2 * cout + 4), a21);
+                    add_into(wp.add(3 * cout), a30);
+                    add_into(wp.add(3 * cout + 4), a31);
+                    i += 4;
+                }
+                while i < cin {
+                    let (mut a0, mut a1) = (f32x4_splat(0.0), f32x4_splat(0.0));
+                    for r in first..last {
+                        let dp = dy.add(r * cout + ob);
+                        let v = splat(x.add(r * cin + i));
+                        a0 = mad(a0, v, load(dp));
+                        a1 = mad(a1, v, load(dp.add(4)));
+                    }
+                    let wp = dw.add(i * cout + ob);
+                    add_into(wp, a0);
+                    add_into(wp.add(4), a1);
+                    i += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Rows of x and dy per block of [`weight_gradient`]: a block of dy (64 × 32 floats) stays in
+/// L1 while every input channel of x's block is multiplied into it.
+const GRADIENT_ROWS: usize = 64;
+
+/// dW += xᵀ·dy, with x rows × cin, dy rows × cout and dW cin × cout, all row-major: the
+/// weight gradient of a 1×1 map, and of a 3×3 convolution when x is its unfolded input
+/// ([`im2col`](super::conv::im2col)). Summed over blocks of [`GRADIENT_ROWS`] rows, each
+/// block's partial sum added to dW; the simd kernel (outputs a multiple of 8, in wasm) and
+/// the plain loop add the same terms in the same order.
+pub fn weight_gradient(x: &[f32], cin: usize, dy: &[f32], dw: &mut [f32]) {
+    assert!(cin > 0, "at least one input channel");
+    let cout = dw.len() / cin;
+    assert_eq!(dw.len(), cin * cout, "dW is cin·cout");
+    let rows = x.len() / cin;
+    assert_eq!(x.len(), rows * cin, "x holds whole rows");
+    assert_eq!(dy.len(), rows * cout, "dy has x's rows");
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if cout.is_multiple_of(8) {
+        // SAFETY: the lengths are checked above; the kernel reads rows < `rows` of x and dy
+        // and writes dW's cin × cout.
+        unsafe { simd::weight_gradient(x.as_ptr(), cin, dy.as_ptr(), cout, rows, dw.as_mut_ptr()) };
+        return;
+    }
+    let mut partial = vec![0.0f32; cout];
+    for first in (0..rows).step_by(GRADIENT_ROWS) {
+        let last = (first + GRADIENT_ROWS).min(rows);
+        for i in 0..cin {
+            partial.fill(0.0);
+            for r in first..last {
+                let v = x[r * cin + i];
+                for (p, &d) in partial.iter_mut().zip(&dy[r * cout..(r + 1) * cout]) {
+                    *p += v * d;
+                }
+            }
+            for (w, p) in dw[i * cout..(i + 1) * cout].iter_mut().zip(&partial) {
+                *w += p;
             }
         }
     }

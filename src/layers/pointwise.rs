@@ -64,9 +64,13 @@ impl Pointwise {
         y
     }
 
-    /// Accumulates dW = xᵀ·dy and db = Σ dy into `grad`; returns dx = dy·Wᵀ.
+    /// Accumulates dW = xᵀ·dy and db = Σ dy into `grad`; returns dx = dy·Wᵀ. In the wasm
+    /// build both products are simd kernels of [`direct`]; natively sgemm.
     pub fn backward(&self, x: &Array2<f32>, dy: &Array2<f32>, grad: &mut Pointwise) -> Array2<f32> {
-        grad.w += &x.t().dot(dy);
+        match (x.as_slice(), dy.as_slice(), grad.w.as_slice_mut()) {
+            (Some(xs), Some(dys), Some(dw)) if DIRECT && x.ncols() > 0 => direct::weight_gradient(xs, x.ncols(), dys, dw),
+            _ => grad.w += &x.t().dot(dy),
+        }
         if let Some(gb) = &mut grad.b {
             *gb += &dy.sum_axis(Axis(0));
         }
@@ -103,6 +107,24 @@ mod tests {
     /// Sizes that the simd kernel takes (outputs a multiple of 8, rows not a
     /// multiple of 4) and that it leaves to the portable loop; with and
     /// without bias and ReLU; the direct kernel called outright as well.
+    /// The weight-gradient kernel (the plain loop natively, simd128 in wasm: tests/browser.rs)
+    /// against xᵀ·dy, added onto what dW held: rows across several blocks and not a whole
+    /// one, inputs not a multiple of 4, outputs that are and are not a multiple of 8.
+    #[test]
+    fn weight_gradient_kernel_matches_the_product() {
+        let mut rng = Rng::new(4);
+        for (rows, cin, cout) in [(1, 1, 1), (7, 5, 8), (200, 32, 32), (129, 6, 10), (64, 288, 16)] {
+            let (x, dy) = (random(rows, cin, &mut rng), random(rows, cout, &mut rng));
+            let mut dw = random(cin, cout, &mut rng);
+            let want = &dw + &x.t().dot(&dy);
+            let scale = dw.mapv(f32::abs) + x.mapv(f32::abs).t().dot(&dy.mapv(f32::abs));
+            direct::weight_gradient(x.as_slice().unwrap(), cin, dy.as_slice().unwrap(), dw.as_slice_mut().unwrap());
+            for ((a, b), s) in dw.iter().zip(&want).zip(&scale) {
+                assert!((a - b).abs() <= 1e-5 * s.max(1e-3), "{rows} rows {cin}→{cout}: {a} vs {b}");
+            }
+        }
+    }
+
     #[test]
     fn forward_matches_loops() {
         let mut rng = Rng::new(3);

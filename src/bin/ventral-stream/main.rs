@@ -462,6 +462,7 @@ mod cli {
     }
 
     pub fn main() -> ExitCode {
+        train::keep_freed_memory();
         let args = match parse_args() {
             Ok(a) => a,
             Err(e) => {

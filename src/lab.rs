@@ -85,6 +85,13 @@ impl Lab {
         Ok(Lab { model: train::initial(&cfg), phase: Sketches::new(&cfg), cfg, config, last: None })
     }
 
+    /// Natively: the batch split over `threads` threads, as `ventral-stream train` runs it (the
+    /// page runs one per Worker). The same steps and losses up to rounding.
+    pub fn with_threads(mut self, threads: usize) -> Lab {
+        self.cfg.threads = threads.max(1);
+        self
+    }
+
     /// The training configuration the run follows.
     pub fn train_config(&self) -> &train::Config {
         &self.cfg

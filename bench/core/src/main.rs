@@ -43,6 +43,8 @@ mod native {
     }
 
     pub fn main() -> Result<(), String> {
+        // As the native commands run (ventral-stream's main).
+        ventral_stream::train::keep_freed_memory();
         let mut out: Option<PathBuf> = None;
         let (mut warmup, mut runs, mut train_runs) = (20usize, 200usize, 20usize);
         let mut args = std::env::args().skip(1);
@@ -94,6 +96,14 @@ mod native {
         let mut lab = ventral_stream::lab::Lab::new(stream_bench::train_config()).map_err(|e| e.to_string())?;
         native.insert(
             "train_step".into(),
+            json!(times(2, train_runs, || {
+                std::hint::black_box(lab.step(1));
+            })),
+        );
+        // The same step natively with the batch split over two threads (ventral-stream train).
+        let mut lab = ventral_stream::lab::Lab::new(stream_bench::train_config()).map_err(|e| e.to_string())?.with_threads(2);
+        native.insert(
+            "train_step_threads2".into(),
             json!(times(2, train_runs, || {
                 std::hint::black_box(lab.step(1));
             })),

@@ -54,6 +54,16 @@ async function figureHash(page, id) {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
+/** A page with a short run trained to the end, the stations figure's hash with the shipped
+ * model, and the lab back in view. */
+async function trainedBesideShipped(t, steps) {
+  const { page, problems } = await pageFor(t, env);
+  await trainShort(page, { steps });
+  const shipped = await figureHash(page, 'fig-stations');
+  await page.locator('#fig-lab').scrollIntoViewIfNeeded();
+  return { page, problems, shipped };
+}
+
 /** Train a short run to the end (or `both` wirings) and return the page. */
 async function trainShort(page, { steps = 30, both = false } = {}) {
   await openLab(page, `#lab-steps=${steps}`);
@@ -156,10 +166,7 @@ test('a short run shows falling loss, pauses, resumes, finishes; another is canc
 });
 
 test('a finished run becomes the page’s model (a figure changes, every live figure is marked), then back to the shipped one', { ...SLOW }, async (t) => {
-  const { page, problems } = await pageFor(t, env);
-  await trainShort(page, { steps: 30 });
-  const shipped = await figureHash(page, 'fig-stations');
-  await page.locator('#fig-lab').scrollIntoViewIfNeeded();
+  const { page, problems, shipped } = await trainedBesideShipped(t, 30);
   await page.click(`${BODY} [data-action="lab-use"]`);
   await frames(page, 3);
   const yours = await figureHash(page, 'fig-stations');
@@ -178,10 +185,7 @@ test('a finished run becomes the page’s model (a figure changes, every live fi
 });
 
 test('the downloaded model loads back through the weights loader', { ...SLOW }, async (t) => {
-  const { page, problems } = await pageFor(t, env);
-  await trainShort(page, { steps: 20 });
-  const shipped = await figureHash(page, 'fig-stations');
-  await page.locator('#fig-lab').scrollIntoViewIfNeeded();
+  const { page, problems, shipped } = await trainedBesideShipped(t, 20);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.click(`${BODY} [data-action="lab-download"][data-wiring="stream"]`),

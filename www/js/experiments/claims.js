@@ -42,7 +42,7 @@ export const CLAIMS = [
     sentences: {
       supported: 'Across the seeds, the stations’ writes cancel part of the thalamic component of what they read, by more than the margin. This is what the post calls memory management; in our model it appears without any task that asks for room in the stream.',
       'built in': 'The writes cancel part of the thalamic component, but untrained models cancel about as much: the cancelling is a property of random read and write maps, not something the stations learned, so it is no evidence of deletion as the post means it.',
-      'not supported': 'Across the seeds, the stations’ writes do not cancel the thalamic component of their input beyond the margin: our model does not delete. Nothing in its training asked it to free room in the stream; a wider task, or a stream narrower than what it must carry, would test this better.',
+      'not supported': 'Across the seeds, the stations’ writes do not cancel the thalamic component of their input beyond the margin: our model does not delete. Nothing in its training asked it to free room in the stream; the streams 16 and 8 wide and the model trained without the edge task, below, ask whether less room or a lighter task makes it delete.',
       inconclusive: 'The seeds disagree about whether the writes cancel part of the thalamic component: the interval spans both no cancelling and cancelling of the size we set as the margin.',
     },
   },

@@ -88,7 +88,7 @@ pub fn col2im(cols: &Array2<f32>, n: usize, side: usize, channels: usize) -> Map
 }
 
 /// [`col2im`] of whole images' rows, added onto `dx`: those images' rows of the maps.
-fn col2im_add(cols: &Array2<f32>, side: usize, dst: &mut [f32]) {
+pub(crate) fn col2im_add(cols: &Array2<f32>, side: usize, dst: &mut [f32]) {
     let c = cols.ncols() / TAPS;
     let n = cols.nrows() / (side * side);
     let s = side as isize;

@@ -208,7 +208,14 @@ mod simd {
     }
 
     /// [`super::weight_gradient`]: `cout` a multiple of 8.
-    pub(super) unsafe fn weight_gradient(x: *const f32, cin: usize, dy: *const f32, cout: usize, rows: usize, dw: *mut f32) {
+    pub(super) unsafe fn weight_gradient(
+        x: *const f32,
+        cin: usize,
+        dy: *const f32,
+        cout: usize,
+        rows: usize,
+        dw: *mut f32,
+    ) {
         let add_into = |p: *mut f32, v: v128| store(p, f32x4_add(load(p), v));
         for first in (0..rows).step_by(super::GRADIENT_ROWS) {
             let last = (first + super::GRADIENT_ROWS).min(rows);

@@ -68,7 +68,9 @@ impl Pointwise {
     /// build both products are simd kernels of [`direct`]; natively sgemm.
     pub fn backward(&self, x: &Array2<f32>, dy: &Array2<f32>, grad: &mut Pointwise) -> Array2<f32> {
         match (x.as_slice(), dy.as_slice(), grad.w.as_slice_mut()) {
-            (Some(xs), Some(dys), Some(dw)) if DIRECT && x.ncols() > 0 => direct::weight_gradient(xs, x.ncols(), dys, dw),
+            (Some(xs), Some(dys), Some(dw)) if DIRECT && x.ncols() > 0 => {
+                direct::weight_gradient(xs, x.ncols(), dys, dw)
+            }
             _ => grad.w += &x.t().dot(dy),
         }
         if let Some(gb) = &mut grad.b {

@@ -101,7 +101,8 @@ mod native {
             })),
         );
         // The same step natively with the batch split over two threads (ventral-stream train).
-        let mut lab = ventral_stream::lab::Lab::new(stream_bench::train_config()).map_err(|e| e.to_string())?.with_threads(2);
+        let mut lab =
+            ventral_stream::lab::Lab::new(stream_bench::train_config()).map_err(|e| e.to_string())?.with_threads(2);
         native.insert(
             "train_step_threads2".into(),
             json!(times(2, train_runs, || {

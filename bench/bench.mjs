@@ -490,19 +490,22 @@ async function main() {
       console.log('==> bench: the page\'s frame, first screen in view and every figure in view');
       results.visible = await visibleSuite(browser, www, opts);
     }
-    if (want.has('labrun')) {
-      console.log('==> bench: the lab\'s default run in the page (default browser flags)');
+    // A reader's browser: default V8 flags, a fresh one per suite.
+    const withPlainBrowser = async (work) => {
       const plain = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
       try {
-        results.labrun = await labRunSuite(plain, www);
+        return await work(plain);
       } finally {
         await plain.close().catch(() => {});
       }
+    };
+    if (want.has('labrun')) {
+      console.log('==> bench: the lab\'s default run in the page (default browser flags)');
+      results.labrun = await withPlainBrowser((plain) => labRunSuite(plain, www));
     }
     if (want.has('cold')) {
       console.log('==> bench: cold start (the page, default browser flags)');
-      const plain = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
-      try {
+      await withPlainBrowser(async (plain) => {
         results.cold = await coldSuite(plain, www, o.cold);
         // Each runtime's load + instantiate + build and first forward, with default flags too.
         const runtimes = ['ours', 'tfjs', 'ort'].filter((n) => want.has(n));
@@ -510,9 +513,7 @@ async function main() {
           const r = await runSuite(plain, root, 'forward', { warmup: 1, runs: 1, blocks: 1, tolerance: TOLERANCE, runtimes });
           results.cold.runtimes = r.suites ?? {};
         }
-      } finally {
-        await plain.close().catch(() => {});
-      }
+      });
     }
   } finally {
     await browser.close().catch(() => {});

@@ -131,12 +131,14 @@ export const CLAIMS = [
  * file's verdicts.ID.conditions.KEY; src/experiments/mod.rs, Condition::VARIANTS). Deletion
  * alone has them: they are the article's open questions about it. One sentence per word, as
  * for the claims.
- * @type {Record<string, {key: string, label: string, sentences: Record<string, string>}[]>}
+ * `short` labels the condition's row in a chart.
+ * @type {Record<string, {key: string, label: string, short: string, sentences: Record<string, string>}[]>}
  */
 export const CONDITIONS = {
   P3: [
     {
       key: 'narrow_d16',
+      short: 'd = 16',
       label: 'A stream 16 wide (d = 16)',
       sentences: {
         supported: 'With half the room, the stream’s writes cancel part of the thalamic component beyond the margin: narrowing the stream is enough to make this model delete.',
@@ -147,6 +149,7 @@ export const CONDITIONS = {
     },
     {
       key: 'narrow_d8',
+      short: 'd = 8',
       label: 'A stream 8 wide (d = 8)',
       sentences: {
         supported: 'With a quarter of the room, the stream’s writes cancel part of the thalamic component beyond the margin: a stream narrower than what it must carry deletes, as the post’s memory management expects.',
@@ -157,6 +160,7 @@ export const CONDITIONS = {
     },
     {
       key: 'edge_off',
+      short: 'edge task off',
       label: 'Trained without the edge task',
       sentences: {
         supported: 'Trained without the edge task, the stream’s writes cancel part of the thalamic component beyond the margin: once nothing asks for the edges, the stations delete part of what the thalamus sent.',
@@ -171,11 +175,6 @@ export const CONDITIONS = {
 /** The conditions known for a claim, in the article's order ([] for most claims). */
 export function conditionsFor(claimId) {
   return CONDITIONS[claimId] ?? [];
-}
-
-/** The article's sentence for a claim's condition and word, or '' when any is unknown. */
-export function conditionSentence(claimId, key, word) {
-  return conditionsFor(claimId).find((c) => c.key === key)?.sentences[word] ?? '';
 }
 
 /** The claim with this id or experiment name, or undefined. */

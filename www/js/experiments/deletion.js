@@ -12,19 +12,16 @@ import { Marks } from './interval.js';
 import { STATIONS, WIRINGS } from '../names.js';
 import { fixed, pct, sig, signedFixed } from './format.js';
 
-/** Short row labels for the chart (claims.js holds the long ones). */
-const ROW_LABELS = { trained: 'shipped', narrow_d16: 'd = 16', narrow_d8: 'd = 8', edge_off: 'edge task off' };
-
 /**
  * The P3 verdict's effect − null (the stream's δ against D^k·s₀ above its null, mean over the
  * stations) for the shipped pair and each other training the file has: [{key, label, v}].
  */
 function trainings(verdict) {
   if (!verdict || typeof verdict !== 'object') return [];
-  const rows = [{ key: 'trained', label: ROW_LABELS.trained, v: verdict }];
+  const rows = [{ key: 'trained', label: 'shipped', v: verdict }];
   for (const c of conditionsFor('P3')) {
     const v = verdict.conditions?.[c.key];
-    if (v?.excess) rows.push({ key: c.key, label: ROW_LABELS[c.key] ?? c.key, v });
+    if (v?.excess) rows.push({ key: c.key, label: c.short, v });
   }
   return rows;
 }

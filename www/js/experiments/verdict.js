@@ -6,7 +6,7 @@
 // The article's sentence for the claim is chosen by the word (claims.js).
 
 import { h } from '../dom.js';
-import { WORDS, claimFor, conditionSentence, conditionsFor, sentenceFor } from './claims.js';
+import { WORDS, claimFor, conditionsFor, sentenceFor } from './claims.js';
 import { isEstimate, overSeeds } from './interval.js';
 import { fixed } from './format.js';
 
@@ -53,14 +53,14 @@ export function wordBadge(word) {
 function renderConditions(v, compact) {
   const given = v.conditions && typeof v.conditions === 'object' ? v.conditions : {};
   const known = conditionsFor(v.claim).filter((c) => given[c.key]);
-  const unknown = Object.keys(given).filter((k) => !known.some((c) => c.key === k)).map((key) => ({ key, label: key }));
+  const unknown = Object.keys(given).filter((k) => !known.some((c) => c.key === k)).map((key) => ({ key, label: key, short: key, sentences: /** @type {Record<string, string>} */ ({}) }));
   const items = [...known, ...unknown].filter((c) => given[c.key] && typeof given[c.key] === 'object');
   if (!items.length) return null;
   return h('div', { class: 'verdict-conditions', 'data-role': 'verdict-conditions' },
     h('p', {}, 'The same claim, measure and rule on other trainings of the pair, each against untrained models of its own width:'),
     h('ul', {}, items.map((c) => {
       const cv = given[c.key];
-      const sentence = compact ? '' : conditionSentence(v.claim, c.key, cv.word);
+      const sentence = compact ? '' : (c.sentences[cv.word] ?? '');
       return h('li', { 'data-condition': c.key, 'data-word': cv.word ?? '' },
         h('span', { class: 'verdict-label' }, `${c.label}: `),
         wordBadge(cv.word),

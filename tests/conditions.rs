@@ -81,7 +81,8 @@ fn the_results_do_not_depend_on_the_number_of_threads() {
     assert!(ep.get("retina_control").is_none());
     assert_eq!(ep["claim"], "P1");
     let p1 = &a["verdicts"]["P1"];
-    assert!(["supported", "built in", "not supported", "inconclusive"].contains(&p1["word"].as_str().unwrap()));
+    // No positive control in these runs: the preregistration leaves P1 unjudged, with its numbers.
+    assert_eq!(p1["word"], "not judged");
     assert_eq!(p1["excess"]["per_seed"].as_array().unwrap().len(), 3);
     let judged: Vec<&String> = a["verdicts"].as_object().unwrap().keys().collect();
     assert_eq!(judged, ["P1"], "a verdict only for the experiments that ran");
@@ -192,8 +193,7 @@ fn the_narrow_and_edge_off_pairs_run_deletion_from_their_files_and_a_missing_wid
     let names: Vec<&str> = conditions.keys().map(|k| k.as_str()).collect();
     assert_eq!(names, ["edge_off", "narrow_d8"]);
     for v in conditions.values() {
-        let word = v["word"].as_str().unwrap();
-        assert!(["supported", "built in", "not supported", "inconclusive"].contains(&word), "{word}");
+        assert_eq!(v["word"], "not judged", "no positive control ran");
         assert_eq!(v["excess"]["per_seed"].as_array().unwrap().len(), 3);
         assert!(v["untrained"]["mean"].is_number(), "judged against its untrained control");
     }

@@ -3,9 +3,10 @@
 //! sparseness, and the claims built from made-up runs.
 
 use serde_json::json;
+use ventral_stream::experiments::preregistration::plan;
 use ventral_stream::experiments::sparseness::{measures, single_units};
 use ventral_stream::experiments::tuning::{ks_similarity, Published};
-use ventral_stream::experiments::verdict::{judge, Runs, Word};
+use ventral_stream::experiments::verdict::{judge, judge_planned, Claim, Positive, Runs, Word};
 use ventral_stream::experiments::{degradation, gating};
 use ventral_stream::layers::Maps;
 
@@ -118,9 +119,11 @@ fn the_degradation_claim_compares_plain_and_residual_at_the_deepest_depth() {
     let degraded: Vec<_> = [0.2, 0.25, 0.22, 0.18, 0.21].iter().map(|&g| out(g)).collect();
     let c = degradation::claim(&runs(&seeds, &degraded, &[]));
     assert!(c.measure.contains("16"));
-    assert_eq!(judge(&c).word, Word::Supported);
+    // Against a positive control of 0.5 (a plain network that learns nothing), the SESOI is 0.05.
+    let planned = |c: &Claim| judge_planned(c, Some(&Positive::steady(0.5, 5))).word;
+    assert_eq!(planned(&c), Word::Supported);
     let same: Vec<_> = [0.001, -0.002, 0.0, 0.002, -0.001].iter().map(|&g| out(g)).collect();
-    assert_eq!(judge(&degradation::claim(&runs(&seeds, &same, &[]))).word, Word::NotSupported);
+    assert_eq!(planned(&degradation::claim(&runs(&seeds, &same, &[]))), Word::Absent);
 }
 
 #[test]
@@ -128,8 +131,14 @@ fn gating_that_the_untrained_model_shares_is_built_in() {
     let seeds = [1, 2, 3];
     let out = |k: f64| json!({"stations": [{"mean_kernels_used": k}, {"mean_kernels_used": k + 0.1}]});
     let trained: Vec<_> = [1.8, 1.85, 1.9].iter().map(|&k| out(k)).collect();
-    // Fixed gates: the untrained model of each seed selects exactly alike.
-    assert_eq!(judge(&gating::claim(&runs(&seeds, &trained, &trained))).word, Word::BuiltIn);
+    // The plan does not judge GA while its gates are fixed ...
+    let positive = Positive::steady(0.5, 3);
+    assert_eq!(judge_planned(&gating::claim(&runs(&seeds, &trained, &trained)), Some(&positive)).word, Word::NotJudged);
+    // ... and were it judged, fixed gates would make the untrained model select exactly alike.
+    let learned =
+        ventral_stream::experiments::preregistration::ClaimPlan { not_judged: None, ..plan().claim("GA").clone() };
+    let word = |c: &Claim| judge(c, &learned, Some(&positive)).word;
+    assert_eq!(word(&gating::claim(&runs(&seeds, &trained, &trained))), Word::BuiltIn);
     let one_kernel: Vec<_> = [1.0, 1.0, 1.0].iter().map(|&k| out(k - 0.05)).collect();
-    assert_eq!(judge(&gating::claim(&runs(&seeds, &trained, &one_kernel))).word, Word::Supported);
+    assert_eq!(word(&gating::claim(&runs(&seeds, &trained, &one_kernel))), Word::Supported);
 }

@@ -319,6 +319,7 @@ mod tests {
         }
         assert_eq!(c.null, vec![0.0; 3]);
         assert_eq!(c.control.as_ref().unwrap().0.len(), 3);
-        assert_eq!(crate::experiments::verdict::judge(&c).word, crate::experiments::verdict::Word::Supported);
+        use crate::experiments::verdict::{judge_planned, Positive, Word};
+        assert_eq!(judge_planned(&c, Some(&Positive::steady(0.2, 3))).word, Word::Supported);
     }
 }

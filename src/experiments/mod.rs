@@ -10,12 +10,14 @@ pub mod edge_probe;
 pub mod gating;
 pub mod lesion;
 pub mod linalg;
+pub mod preregistration;
 pub mod receptive_fields;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod results;
 pub mod sparseness;
 pub mod stats;
 pub mod tuning;
+pub mod usage;
 pub mod variability;
 pub mod verdict;
 pub mod virtual_weights;

@@ -269,7 +269,7 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
             untrained: get(Condition::Untrained, e),
             retina: get(Condition::RetinaControl, e),
         };
-        let mut verdict = claim(e, &runs).to_json();
+        let mut verdict = claim(e, &runs).to_json(None);
         // The other trainings of the pair (narrow streams, edge task off): each aggregated
         // under its own name with its untrained control of the same width, and judged by the
         // same claim and rule, beside the main verdict (which they leave as it is).
@@ -286,7 +286,7 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
             }
             entry.insert(c.name().into(), aggregated);
             let runs = verdict::Runs { seeds: &plan.seeds, trained: runs, untrained: control, retina: &[] };
-            conditions.insert(c.name().into(), claim(e, &runs).to_json());
+            conditions.insert(c.name().into(), claim(e, &runs).to_json(None));
         }
         if !conditions.is_empty() {
             verdict["conditions"] = Value::Object(conditions);
@@ -297,9 +297,90 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
     json!({
         "seeds": plan.seeds,
         "size": plan.size.pick("quick", "full"),
+        "interval_method": stats::INTERVAL_METHOD,
+        "preregistration_sha256": super::preregistration::sha256(),
         "verdicts": verdicts,
         "experiments": experiments,
     })
+}
+
+/// A results file made before its verdicts' plan, judged again under the current plan and rule
+/// from the numbers it stores, without rerunning anything: every estimate ({mean, ci, per_seed})
+/// is recomputed from its per-seed values by [`stats::estimate`], and every verdict (and each
+/// condition's beside it) from its effect, null and untrained per-seed values. The file then says
+/// so in `judged_after_measuring`, since its measures ran before the plan was written.
+pub fn rejudge(whole: &Value) -> Result<Value, String> {
+    let mut out = whole.clone();
+    reestimate(&mut out);
+    let verdicts = out["verdicts"].as_object_mut().ok_or("the results file has no \"verdicts\" object")?;
+    for (id, v) in verdicts.iter_mut() {
+        *v = rejudge_one(id, v)?;
+        if let Some(Value::Object(conditions)) = whole["verdicts"][id].get("conditions") {
+            let mut again = Map::new();
+            for (key, c) in conditions {
+                again.insert(key.clone(), rejudge_one(id, c).map_err(|e| format!("{id}, {key}: {e}"))?);
+            }
+            v["conditions"] = Value::Object(again);
+        }
+    }
+    out["interval_method"] = stats::INTERVAL_METHOD.into();
+    out["preregistration_sha256"] = super::preregistration::sha256().into();
+    out["judged_after_measuring"] = "The measures in this file ran before data/preregistration.json was written; \
+their intervals and verdicts were computed again from the stored per-seed numbers under it (ventral-stream rejudge)."
+        .into();
+    Ok(out)
+}
+
+/// Every {mean, ci, per_seed} in `v`, recomputed from its per-seed values.
+fn reestimate(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            let per_seed: Option<Vec<f64>> =
+                o.get("per_seed").and_then(Value::as_array).and_then(|a| a.iter().map(Value::as_f64).collect());
+            match per_seed {
+                Some(xs) if o.len() == 3 && o.contains_key("mean") && o.contains_key("ci") && !xs.is_empty() => {
+                    *v = stats::estimate(&xs).to_json();
+                }
+                _ => o.values_mut().for_each(reestimate),
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(reestimate),
+        _ => {}
+    }
+}
+
+fn per_seed(v: &Value, key: &str) -> Result<Vec<f64>, String> {
+    v[key]["per_seed"]
+        .as_array()
+        .and_then(|a| a.iter().map(Value::as_f64).collect())
+        .ok_or_else(|| format!("no per-seed numbers at {key:?}"))
+}
+
+fn rejudge_one(id: &str, v: &Value) -> Result<Value, String> {
+    let e = Experiment::ALL.into_iter().find(|e| e.claim_id() == id).ok_or_else(|| format!("{id} is not a claim"))?;
+    let control = match v.get("untrained") {
+        Some(Value::Null) | None => None,
+        Some(_) => {
+            let c = per_seed(v, "untrained")?;
+            let zeros = vec![0.0; c.len()];
+            Some((c, zeros))
+        }
+    };
+    let c = verdict::Claim {
+        id: e.claim_id(),
+        says: "",
+        measure: v["measure"].as_str().unwrap_or_default().to_string(),
+        effect: per_seed(v, "effect")?,
+        null: per_seed(v, "null")?,
+        control,
+        margin: 0.0,
+    };
+    let mut judged = c.to_json(None);
+    judged["says"] = v["says"].clone();
+    // The stored measure predates the plan's definition of it: whether it is a paired
+    // stream − hierarchy difference is what its own `measure` text says, not the plan.
+    judged["paired"] = Value::Null;
+    Ok(judged)
 }
 
 /// The split files the page loads: NAME.json = {seeds, size, verdict, ...the experiment's
@@ -340,8 +421,13 @@ mod tests {
         let s = summary(&seeds(&runs)).unwrap();
         assert!((s["acc"]["mean"].as_f64().unwrap() - 0.6).abs() < 1e-12);
         assert_eq!(s["acc"]["per_seed"], json!([0.5, 0.7, 0.6]));
+        // The Student-t interval of 0.5, 0.7, 0.6: 0.6 ± 4.303 · 0.1 / √3.
+        let half = 4.302_652_73 * 0.1 / 3f64.sqrt();
         let ci = &s["acc"]["ci"];
-        assert!(ci[0].as_f64().unwrap() >= 0.5 && ci[1].as_f64().unwrap() <= 0.7);
+        assert!(
+            (ci[0].as_f64().unwrap() - (0.6 - half)).abs() < 1e-6
+                && (ci[1].as_f64().unwrap() - (0.6 + half)).abs() < 1e-6
+        );
         assert_eq!(s["rows"][1]["per_seed"], json!([2.0, 4.0, 6.0]));
         assert_eq!(s["name"], "a");
         assert_eq!(s["ok"], true);
@@ -446,10 +532,16 @@ mod tests {
         outputs.insert((Condition::UntrainedD16, d), runs(0.3));
         let whole = results(&plan, &outputs);
         let p3 = &whole["verdicts"]["P3"];
-        assert_eq!(p3["word"], "not supported", "the main verdict is the shipped pair's");
-        assert_eq!(p3["conditions"]["narrow_d8"]["word"], "supported");
-        assert_eq!(p3["conditions"]["narrow_d16"]["word"], "built in");
+        // No positive control ran, so the plan judges none of them; each is stated with its
+        // own numbers and its own control beside the main one.
+        assert_eq!(p3["word"], "not judged", "the main verdict is the shipped pair's");
+        assert_eq!(p3["conditions"]["narrow_d8"]["word"], "not judged");
         assert!(p3["conditions"].get("edge_off").is_none(), "no runs, no verdict");
+        let control = |c: &str| p3["conditions"][c]["untrained"]["mean"].as_f64().unwrap();
+        assert!((control("narrow_d16") - 0.3).abs() < 1e-9, "the 16-wide stream's control is its own width's");
+        assert!(control("narrow_d8").abs() < 1e-9);
+        assert_eq!(whole["preregistration_sha256"], crate::experiments::preregistration::sha256());
+        assert_eq!(whole["interval_method"], stats::INTERVAL_METHOD);
         let excess = &p3["conditions"]["narrow_d8"]["excess"];
         assert!((excess["mean"].as_f64().unwrap() - 0.3).abs() < 1e-9, "{excess}");
         assert_eq!(excess["per_seed"].as_array().unwrap().len(), 5);
@@ -462,7 +554,7 @@ mod tests {
         assert!(entry.get("edge_off").is_none() && entry.get("untrained_d8").is_none());
         // The page reads the verdict from the experiment's own file.
         let files: BTreeMap<String, Value> = split(&whole).unwrap().into_iter().collect();
-        assert_eq!(files["deletion.json"]["verdict"]["conditions"]["narrow_d8"]["word"], "supported");
+        assert_eq!(files["deletion.json"]["verdict"]["conditions"]["narrow_d8"]["excess"], *excess);
         assert_eq!(files["deletion.json"]["narrow_d8"], entry["narrow_d8"]);
     }
 
@@ -476,5 +568,29 @@ mod tests {
         assert!(!runs.contains(&(Condition::EdgeOff, Experiment::EdgeProbe, 1)));
         assert!(!runs.contains(&(Condition::Untrained, Experiment::Degradation, 1)));
         assert!(runs.contains(&(Condition::RetinaControl, Experiment::Tuning, 2)));
+    }
+
+    #[test]
+    fn a_file_judged_again_gets_t_intervals_the_plan_s_hash_and_the_plan_s_words() {
+        let est = |xs: &[f64]| json!({"mean": 0.0, "ci": [0.0, 0.0], "per_seed": xs});
+        let verdict = json!({"claim": "LE", "says": "paths", "measure": "m", "word": "supported",
+            "effect": est(&[0.5, 0.6, 0.55]), "null": est(&[0.1, 0.1, 0.1]), "untrained": est(&[0.0, 0.01, -0.01]),
+            "margin": 0.03, "conditions": {"other": {"claim": "LE", "measure": "m", "word": "supported",
+                "effect": est(&[0.5, 0.6, 0.55]), "null": est(&[0.1, 0.1, 0.1]), "untrained": null}}});
+        let whole = json!({"seeds": [1, 2, 3], "size": "full", "verdicts": {"LE": verdict},
+            "experiments": {"lesion": {"summary": {"x": est(&[1.0, 2.0, 3.0])}}}});
+        let again = rejudge(&whole).unwrap();
+        let le = &again["verdicts"]["LE"];
+        assert_eq!(le["word"], "not judged", "no positive control ran");
+        assert_eq!(le["says"], "paths");
+        assert!((le["excess"]["mean"].as_f64().unwrap() - 0.45).abs() < 1e-12);
+        assert!(le["margin"].is_null(), "the old margin is gone");
+        assert_eq!(le["conditions"]["other"]["word"], "not judged");
+        // Every stored estimate is recomputed: mean 2, t interval 2 ± 4.303 · 1/√3.
+        let x = &again["experiments"]["lesion"]["summary"]["x"];
+        assert!((x["mean"].as_f64().unwrap() - 2.0).abs() < 1e-12);
+        assert!((x["ci"][1].as_f64().unwrap() - (2.0 + 4.302_652_73 / 3f64.sqrt())).abs() < 1e-6);
+        assert_eq!(again["preregistration_sha256"], crate::experiments::preregistration::sha256());
+        assert!(again["judged_after_measuring"].is_string());
     }
 }

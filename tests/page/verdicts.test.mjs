@@ -59,7 +59,7 @@ const LESION_EXAMPLE = {
 function lesionFile(word) {
   return {
     seeds: [1, 2, 3], size: 'full', claim: 'LE',
-    verdict: { claim: 'LE', says: 'made-up claim', measure: 'made-up measure', word, excess: est(0.031, 3, 0.019), effect: est(0.5), null: est(0.47, 3, 0), untrained: est(-0.002, 3, 0.008), margin: 0.02, rule: 'made-up rule' },
+    verdict: { claim: 'LE', says: 'made-up claim', measure: 'made-up measure', word, excess: est(0.031, 3, 0.019), effect: est(0.5), null: est(0.47, 3, 0), untrained: est(-0.002, 3, 0.008), smallest_effect: 0.02, rule: 'made-up rule' },
     example: LESION_EXAMPLE,
     // Five numbers drawn as bars have an estimate: bypassed none, V1 and V2 of the stream, none and V1 of the
     // hierarchy (the intact `none` beside the kinds is quoted in the sentence, not drawn).
@@ -77,13 +77,13 @@ test('the verdict module gives every claim its sentence for each word, the word\
   await serveResults(page, {});
   await page.goto(env.url, { waitUntil: 'load' });
   const out = await page.evaluate(async () => {
-    const { CLAIMS, WORDS } = await import('./js/experiments/claims.js');
+    const { CLAIMS, JUDGED_WORDS: WORDS, notJudgedSentence } = await import('./js/experiments/claims.js');
     const { renderVerdict, fillVerdict } = await import('./js/experiments/verdict.js');
     const e = (mean, lo, hi) => ({ mean, ci: [lo, hi], per_seed: [mean, mean, mean, mean, mean] });
     const rows = [];
     for (const c of CLAIMS) {
       for (const word of WORDS) {
-        const el = renderVerdict({ claim: c.id, says: 's', measure: 'stream − hierarchy', word, excess: e(0.031, 0.012, 0.05), effect: e(0.5, 0.49, 0.51), null: e(0.469, 0.469, 0.469), untrained: word === 'built in' ? e(0.02, 0.01, 0.03) : null, margin: 0.02, rule: 'the rule' });
+        const el = renderVerdict({ claim: c.id, says: 's', measure: 'stream − hierarchy', word, excess: e(0.031, 0.012, 0.05), effect: e(0.5, 0.49, 0.51), null: e(0.469, 0.469, 0.469), untrained: word === 'built in' ? e(0.02, 0.01, 0.03) : null, smallest_effect: 0.02, positive_control: { word: 'supported', effect: e(0.08, 0.07, 0.09) }, rule: 'the rule' });
         document.body.append(el);
         const badge = el.querySelector('[data-role="verdict-word"]');
         rows.push({
@@ -103,11 +103,20 @@ test('the verdict module gives every claim its sentence for each word, the word\
     const box = document.createElement('div');
     const filled = fillVerdict(box, { example: {} });
     const none = box.textContent;
-    const unknown = renderVerdict({ claim: 'P1', word: 'proven', excess: e(1, 0, 2), margin: 0.02 });
-    return { rows, claims: CLAIMS.map((c) => c.id), filled, none, unknown: { text: unknown.textContent, word: unknown.querySelector('[data-role="verdict-word"]').dataset.word } };
+    const unknown = renderVerdict({ claim: 'P1', word: 'proven', excess: e(1, 0, 2), smallest_effect: 0.02 });
+    const unjudged = renderVerdict({ claim: 'P2', word: 'not judged', reason: 'its positive control has not been run', excess: e(0.031, 0.012, 0.05), positive_control: null, rule: 'the rule' });
+    document.body.append(unjudged);
+    const notJudged = {
+      shown: unjudged.querySelector('[data-role="verdict-sentence"]')?.textContent ?? '',
+      expected: notJudgedSentence('its positive control has not been run'),
+      positive: unjudged.querySelector('[data-role="verdict-positive"]')?.textContent ?? '',
+      border: getComputedStyle(unjudged.querySelector('[data-role="verdict-word"]')).borderTopStyle,
+    };
+    unjudged.remove();
+    return { rows, claims: CLAIMS.map((c) => c.id), filled, none, notJudged, unknown: { text: unknown.textContent, word: unknown.querySelector('[data-role="verdict-word"]').dataset.word } };
   });
   assert.deepEqual(out.claims, ['P1', 'P2', 'P3', 'RF', 'SP', 'TU', 'LE', 'DG', 'VW', 'GA'], 'one entry per claim the issue names');
-  assert.equal(out.rows.length, 40);
+  assert.equal(out.rows.length, 50);
   for (const r of out.rows) {
     assert.ok(r.wrote && r.wrote.length > 40, `${r.id} has a sentence for "${r.word}"`);
     assert.equal(r.shown, r.wrote, `${r.id} "${r.word}" shows its own sentence`);
@@ -116,12 +125,18 @@ test('the verdict module gives every claim its sentence for each word, the word\
     assert.ok(r.badgeText.includes(r.word), `the word "${r.word}" is written, not only coloured`);
     assert.match(r.numbers, /effect − null 0\.031 \[0\.012, 0\.050\] over 5 seeds/);
     assert.match(r.numbers, r.word === 'built in' ? /untrained 0\.020 \[0\.010, 0\.030\]/ : /no untrained control/);
-    assert.match(r.numbers, /margin 0\.020/);
+    assert.match(r.numbers, /smallest effect of interest 0\.020/);
+    assert.match(r.rule, /Positive control: supported, effect − null 0\.080/);
     assert.match(r.rule, /the rule/);
   }
   // Each word has a border style of its own (so it does not rest on colour alone).
   const styles = new Map(out.rows.filter((r) => r.id === 'P1').map((r) => [r.word, r.border]));
-  assert.equal(new Set(styles.values()).size, 4, `border styles ${JSON.stringify([...styles])}`);
+  assert.equal(new Set(styles.values()).size, 5, `border styles ${JSON.stringify([...styles])}`);
+  // "not judged" says why, in the one sentence all claims share, and that no positive control ran.
+  assert.equal(out.notJudged.shown, out.notJudged.expected);
+  assert.match(out.notJudged.shown, /its positive control has not been run/);
+  assert.match(out.notJudged.positive, /not run/);
+  assert.ok(!styles.has('not judged') && !Array.from(styles.values()).includes(out.notJudged.border), 'not judged looks like no judged word');
   assert.equal(out.filled, false);
   assert.match(out.none, /no computed verdict/);
   assert.match(out.unknown.text, /unknown word “proven”/);
@@ -147,7 +162,7 @@ async function drawn(page, name) {
 
 test('a figure given a results file with intervals draws them and the untrained control; the article shows the computed word', async (t) => {
   const { page, problems } = await pageFor(t, env);
-  await serveResults(page, { lesion: lesionFile('not supported') });
+  await serveResults(page, { lesion: lesionFile('absent') });
   await page.goto(env.url, { waitUntil: 'load' });
   const fig = await drawn(page, 'lesion');
   assert.equal(fig.state, 'file');
@@ -157,7 +172,7 @@ test('a figure given a results file with intervals draws them and the untrained 
   assert.match(fig.source, /mean and 95\u2009% interval over 3 seeds/);
   assert.match(fig.sentence, /Over 3 seeds/);
   assert.match(fig.sentence, /88\u2009% \[83\u2009%, 93\u2009%\]/, 'the sentence quotes the mean over seeds and its interval');
-  assert.equal(fig.verdict, 'not supported');
+  assert.equal(fig.verdict, 'absent');
   // The error bar spans the interval: its ends sit where the axis puts 0.83 and 0.93.
   const span = await page.evaluate(() => {
     const f = document.querySelector('figure[data-experiment="lesion"]');
@@ -176,9 +191,9 @@ test('a figure given a results file with intervals draws them and the untrained 
   await page.waitForFunction(() => document.querySelector('[data-verdict="lesion"]')?.dataset.word !== undefined, null, { timeout: 30_000 });
   const said = await article.evaluate(async (el) => {
     const { CLAIMS } = await import('./js/experiments/claims.js');
-    return { word: el.dataset.word, sentence: el.querySelector('[data-role="verdict-sentence"]')?.textContent, expected: CLAIMS.find((c) => c.id === 'LE').sentences['not supported'] };
+    return { word: el.dataset.word, sentence: el.querySelector('[data-role="verdict-sentence"]')?.textContent, expected: CLAIMS.find((c) => c.id === 'LE').sentences.absent };
   });
-  assert.equal(said.word, 'not supported');
+  assert.equal(said.word, 'absent');
   assert.equal(said.sentence, said.expected);
   assert.deepEqual(await seriousAxe(page, ['figure[data-experiment="lesion"]', '[data-verdict="lesion"]']), []);
   assert.deepEqual(problems, []);
@@ -246,19 +261,19 @@ function deletionWiring(above) {
 
 /** A made-up P3 verdict with the given word, excess around `mean`. */
 function p3(word, mean, untrained) {
-  return { claim: 'P3', says: 'made-up claim', measure: 'made-up measure', word, excess: est(mean, 5, 0.02), effect: est(0.1 + mean, 5), null: est(0.1, 5, 0), untrained: est(untrained, 5, 0.01), margin: 0.05, rule: 'made-up rule' };
+  return { claim: 'P3', says: 'made-up claim', measure: 'made-up measure', word, excess: est(mean, 5, 0.02), effect: est(0.1 + mean, 5), null: est(0.1, 5, 0), untrained: est(untrained, 5, 0.01), smallest_effect: 0.05, rule: 'made-up rule' };
 }
 
 test('the P3 paragraph and the deletion figure give each narrow or edge-off training in the file its own computed word', async (t) => {
   const { page, problems } = await pageFor(t, env);
   // The 8-wide stream and the edge-off pair are in the file, with words other than the main one; d = 16 is not.
-  const verdict = { ...p3('not supported', 0.001, 0.0), conditions: { narrow_d8: p3('supported', 0.2, 0.01), edge_off: p3('inconclusive', 0.04, 0.0) } };
+  const verdict = { ...p3('absent', 0.001, 0.0), conditions: { narrow_d8: p3('supported', 0.2, 0.01), edge_off: p3('inconclusive', 0.04, 0.0) } };
   const example = { experiment: 'deletion', seed: 1, size: 'full', stations: ['V1', 'V2', 'V4', 'IT'], stream_width: 32, n: 1024, cosine_chance_below_minus_half: 0.002, stream: deletionWiring(0.001), hierarchy: deletionWiring(-0.5) };
   await serveResults(page, { deletion: { seeds: [1, 2, 3, 4, 5], size: 'full', claim: 'P3', verdict, example } });
   await page.goto(env.url, { waitUntil: 'load' });
   const article = page.locator('[data-verdict="deletion"]');
   await article.scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => document.querySelector('[data-verdict="deletion"]')?.dataset.word === 'not supported', null, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector('[data-verdict="deletion"]')?.dataset.word === 'absent', null, { timeout: 30_000 });
   const said = await article.evaluate(async (el) => {
     const { CONDITIONS } = await import('./js/experiments/claims.js');
     const { renderVerdict } = await import('./js/experiments/verdict.js');
@@ -267,8 +282,8 @@ test('the P3 paragraph and the deletion figure give each narrow or edge-off trai
       const word = li.querySelector('[data-role="verdict-word"]').dataset.word;
       return { key, word, badge: li.querySelector('[data-role="verdict-word"]').textContent, sentence: li.querySelector('[data-role="verdict-sentence"]')?.textContent ?? '', expected: CONDITIONS.P3.find((c) => c.key === key)?.sentences[word], numbers: li.querySelector('[data-role="verdict-numbers"]').textContent };
     });
-    const plain = renderVerdict({ claim: 'P3', word: 'supported', excess: { mean: 0.1, ci: [0.05, 0.15], per_seed: [0.1, 0.1, 0.1] }, margin: 0.05 });
-    return { rows, main: el.querySelector('[data-role="verdict-sentence"]').textContent, mainExpected: (await import('./js/experiments/claims.js')).sentenceFor('P3', 'not supported'), plain: plain.querySelector('[data-role="verdict-conditions"]') === null };
+    const plain = renderVerdict({ claim: 'P3', word: 'supported', excess: { mean: 0.1, ci: [0.05, 0.15], per_seed: [0.1, 0.1, 0.1] }, smallest_effect: 0.05 });
+    return { rows, main: el.querySelector('[data-role="verdict-sentence"]').textContent, mainExpected: (await import('./js/experiments/claims.js')).sentenceFor('P3', 'absent'), plain: plain.querySelector('[data-role="verdict-conditions"]') === null };
   });
   assert.equal(said.main, said.mainExpected, 'the main verdict keeps its own word and sentence');
   assert.deepEqual(said.rows.map((r) => [r.key, r.word]), [['narrow_d8', 'supported'], ['edge_off', 'inconclusive']], 'one word per condition in the file, none for a condition it lacks');

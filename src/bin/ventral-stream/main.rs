@@ -49,7 +49,8 @@ mod cli {
                 file, and one file per experiment beside it: FILE.json -> FILE/NAME.json and FILE/index.json;
                 default seeds: every seed whose weights files exist; --reuse keeps each run's output in
                 DIR/CONDITION/seed-N/NAME.json and reads it back when present)
-  ventral-stream split-results FILE   (rewrite an existing results file compact, with its per-experiment files)";
+  ventral-stream split-results FILE   (rewrite an existing results file compact, with its per-experiment files)
+  ventral-stream rejudge FILE         (judge a results file again under data/preregistration.json from its stored numbers)";
 
     /// The usage, with the experiments' names from the one list of them.
     fn usage() -> String {
@@ -453,6 +454,16 @@ mod cli {
         write_results(std::path::Path::new(file), &whole).map_err(|e| format!("{file}: {e}"))
     }
 
+    /// Judges a results file again under data/preregistration.json from the numbers it stores
+    /// (no experiment is rerun), and rewrites it and its split files.
+    fn cmd_rejudge(a: &Args) -> Result<(), String> {
+        let file = a.positional.as_deref().ok_or("name the results file to judge again")?;
+        let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+        let whole = serde_json::from_str(&text).map_err(|e| format!("{file} is not JSON: {e}"))?;
+        let again = experiments::results::rejudge(&whole).map_err(|e| format!("{file}: {e}"))?;
+        write_results(std::path::Path::new(file), &again).map_err(|e| format!("{file}: {e}"))
+    }
+
     fn cmd_init(a: &Args) -> Result<(), String> {
         let out = a.need("out")?;
         let seed = a.number("seed", 1)?;
@@ -479,6 +490,7 @@ mod cli {
             "experiment" => cmd_experiment(&args),
             "experiments" => cmd_experiments(&args),
             "split-results" => cmd_split_results(&args),
+            "rejudge" => cmd_rejudge(&args),
             "help" | "--help" | "-h" => {
                 println!("{}", usage());
                 Ok(())

@@ -1,15 +1,20 @@
 // What the article says about each of the post's claims, one sentence for each verdict word.
-// The word is computed natively from the seeds (src/experiments/verdict.rs) and read from the
-// results file; the page only chooses the sentence. Nothing here says which way a result went:
-// that is the word's job. Every claim has all four words, so a rerun that flips a result
-// flips the prose with it.
+// The word is computed natively from the seeds by the rule in data/preregistration.json
+// (src/experiments/verdict.rs) and read from the results file; the page only chooses the
+// sentence. Nothing here says which way a result went: that is the word's job. Every claim has
+// a sentence for every word it can get, written before the runs, so a rerun that flips a
+// result flips the prose with it. "not judged" has one sentence for all claims, completed by
+// the reason the results file gives.
 
 /** The verdict words, as the results file spells them. */
-export const WORDS = /** @type {const} */ (['supported', 'built in', 'not supported', 'inconclusive']);
+export const WORDS = /** @type {const} */ (['supported', 'built in', 'opposite', 'absent', 'inconclusive', 'not judged']);
+
+/** The words a claim has its own sentence for ("not judged" is stated with its computed reason). */
+export const JUDGED_WORDS = WORDS.filter((w) => w !== 'not judged');
 
 /**
  * One entry per claim, in the article's order: the claim's id in the results file, the
- * experiment that measures it, a short title, and a sentence per word.
+ * experiment that measures it, a short title, and a sentence per judged word.
  * @type {{id: string, experiment: string, title: string, sentences: Record<string, string>}[]}
  */
 export const CLAIMS = [
@@ -18,10 +23,11 @@ export const CLAIMS = [
     experiment: 'edge-probe',
     title: 'Edges (prediction 1)',
     sentences: {
-      supported: 'Across the seeds the stream keeps edge orientation more decodable in layer 5 than the hierarchy, by more than the margin. In this model, then, the residual wiring carries edges further; it says nothing yet about whether cortex does.',
-      'built in': 'The stream keeps edge orientation more decodable in layer 5, but untrained models with the same wiring and the same fixed retina already do so by at least half as much: the difference comes from the wiring and the hand-built edge cells, not from learning, so it is weak evidence for the post’s point.',
-      'not supported': 'Across the seeds the stream does not keep edge orientation more decodable in layer 5 than the hierarchy by the margin we set: both wirings keep edges about equally well, or the hierarchy keeps them better. A difference of degree, if there is one, is too small for this model to show.',
-      inconclusive: 'The seeds disagree about whether the stream keeps edge orientation more decodable in layer 5 than the hierarchy: the interval of the difference includes both no effect and an effect of the size we set as the margin. More seeds, or a harder edge task, would be needed to say.',
+      supported: 'With the edge task on and a V1 that had to learn orientation itself, a decoder fitted on V1 reads the later stations’ layer 5 better in the stream than in the hierarchy, by at least a quarter of what a stream that carries V1’s code untouched achieves. In this model the residual wiring keeps edges readable along layer 5, as the post predicts.',
+      'built in': 'V1’s edge decoder reads later layer 5 better in the stream, but untrained models of the same wiring already show at least half that advantage: it comes with the wiring, not from anything the stations learned.',
+      opposite: 'V1’s edge decoder reads later layer 5 better in the hierarchy than in the stream, across the seeds: in this model the writes bury V1’s orientation code rather than keep it, the other way from the post’s prediction.',
+      absent: 'V1’s edge decoder reads later layer 5 about equally in the two wirings: the difference lies within a quarter of what a stream that carries V1’s code achieves. Edges stay about as readable, or as unreadable, whichever way the stations are wired.',
+      inconclusive: 'The seeds disagree about whether V1’s edge decoder reads later layer 5 better in the stream: the interval of the paired difference is too wide to say.',
     },
   },
   {
@@ -29,10 +35,11 @@ export const CLAIMS = [
     experiment: 'variability',
     title: 'Variability (prediction 2)',
     sentences: {
-      supported: 'Across the seeds, the stations before the previous one explain more of a station’s layer-5 variability than a permutation null does, by more than the margin. In this model variability does arrive from earlier stations directly; which layer of the previous station serves as the regressor (and so which definition of “preceding area” this answers) is named with the numbers below.',
-      'built in': 'Earlier stations explain more of a station’s layer-5 variability than the permutation null, but untrained models with the same wiring do so almost as much: the extra variance is carried by the skip connections themselves, before any learning, so the wiring answers the question rather than what the stations learned.',
-      'not supported': 'Across the seeds, the stations before the previous one add no more to a station’s layer-5 variability than the permutation null, within the margin: in this model, what the previous station carries accounts for the variability.',
-      inconclusive: 'The seeds disagree about whether earlier stations add to a station’s layer-5 variability beyond the permutation null: the interval spans both no effect and the margin. The question stays open for this model.',
+      supported: 'Units sampled from stations before the previous one explain more of a station’s layer-5 fluctuations in the stream than in the hierarchy, by at least a fifth of what a stream that routes all variability past the previous station shows. In this model variability does arrive from every earlier station, as the post predicts.',
+      'built in': 'Earlier stations’ units explain more of a station’s layer-5 fluctuations in the stream, but untrained models of the same wiring show at least half that: the skip connections carry it before any learning.',
+      opposite: 'Units of earlier stations explain more of a station’s layer-5 fluctuations in the hierarchy than in the stream: the other way from the post’s prediction.',
+      absent: 'Beyond the previous station, earlier stations’ units explain about as much of a station’s layer-5 fluctuations in the stream as in the hierarchy: in this model the previous station accounts for the variability in both wirings.',
+      inconclusive: 'The seeds disagree about whether earlier stations add to a station’s layer-5 fluctuations in the stream more than in the hierarchy: the interval is too wide to say.',
     },
   },
   {
@@ -40,10 +47,11 @@ export const CLAIMS = [
     experiment: 'deletion',
     title: 'Deletion (prediction 3)',
     sentences: {
-      supported: 'Across the seeds, the stations’ writes cancel part of the thalamic component of what they read, by more than the margin. This is what the post calls memory management; in our model it appears without any task that asks for room in the stream.',
-      'built in': 'The writes cancel part of the thalamic component, but untrained models cancel about as much: the cancelling is a property of random read and write maps, not something the stations learned, so it is no evidence of deletion as the post means it.',
-      'not supported': 'Across the seeds, the stations’ writes do not cancel the thalamic component of their input beyond the margin: our model does not delete. Nothing in its training asked it to free room in the stream; the streams 16 and 8 wide and the model trained without the edge task, below, ask whether less room or a lighter task makes it delete.',
-      inconclusive: 'The seeds disagree about whether the writes cancel part of the thalamic component: the interval spans both no cancelling and cancelling of the size we set as the margin.',
+      supported: 'The trained stream’s stations cancel more of the thalamic directions they meet than of other directions, by at least a quarter of what a station built to cancel half of them shows: a portion of the thalamic input is deleted, as the post predicts, without any task that asks for room.',
+      'built in': 'The stations cancel more thalamic directions than other directions, but untrained stations do at least half as much: the cancelling comes with random read and write maps, not from learning.',
+      opposite: 'The stations preserve the thalamic directions they meet better than other directions: far from deleting the thalamic input, this model protects it, the other way from the post’s prediction.',
+      absent: 'The stations cancel thalamic directions about as often as any other: within a quarter of what a station built to delete shows, this model does not delete its thalamic input.',
+      inconclusive: 'The seeds disagree about whether the stations cancel the thalamic directions more than other directions: the interval is too wide to say.',
     },
   },
   {
@@ -51,10 +59,11 @@ export const CLAIMS = [
     experiment: 'receptive-fields',
     title: 'Receptive fields',
     sentences: {
-      supported: 'Across the seeds, receptive fields measured twice with independent noise agree better early in the stream than late, by more than the margin. Early units have stable maps; later ones are less well described by a single map.',
-      'built in': 'Receptive fields are more reliable early than late, but untrained models show the same fall: any deep stack of random filters blurs its maps with depth, so this says little about what the trained stations do.',
-      'not supported': 'Across the seeds, receptive fields are not more reliable early than late by the margin: in this model single maps describe late units about as well, or as badly, as early ones.',
-      inconclusive: 'The seeds disagree about whether receptive fields are more reliable early than late: the interval spans both no difference and the margin.',
+      supported: 'Receptive fields fall in reliability from V1 to IT more in the stream than in the hierarchy, by at least a quarter of what unbinding IT from its input entirely gives: the stream reading explains the postdiction better than a ladder does.',
+      'built in': 'Receptive fields fall in reliability more in the stream, but untrained models show at least half that difference: it follows from the wiring, not from learning.',
+      opposite: 'Receptive fields fall in reliability from V1 to IT less in the stream than in the hierarchy: the stream carries the input to IT’s layer 5, which keeps late maps stable. The postdiction fits a ladder better than this stream.',
+      absent: 'Receptive fields fall in reliability from V1 to IT about equally in both wirings: the postdiction is true of this model but does not favour one reading over the other.',
+      inconclusive: 'The seeds disagree about whether receptive fields fall more in the stream than in the hierarchy: the interval is too wide to say.',
     },
   },
   {
@@ -62,10 +71,11 @@ export const CLAIMS = [
     experiment: 'sparseness',
     title: 'No grandmother cells',
     sentences: {
-      supported: 'Across the seeds, the last station’s units are each driven by several categories, beyond the margin: a combinatorial code rather than grandmother cells, in this model.',
-      'built in': 'The last station’s units are each driven by several categories, but so are the untrained models’ units: a code spread over several categories is what an untrained network gives too, so the finding does not speak for the stream reading.',
-      'not supported': 'Across the seeds, the last station’s units are not driven by more categories than the null by the margin: their code is closer to one category per unit than the post expects.',
-      inconclusive: 'The seeds disagree about how many categories drive the last station’s units: the interval spans both the null and the margin.',
+      supported: 'Single units grow sparser from V1 to IT more in the stream than in the hierarchy, by at least a fifth of what grandmother-like units would add: later stations read as a sparse code, as the post says, and more so in the stream.',
+      'built in': 'Units grow sparser from V1 to IT more in the stream, but untrained models show at least half that: the wiring gives it before learning.',
+      opposite: 'Single units grow sparser from V1 to IT more in the hierarchy than in the stream (or the stream’s later units grow denser): the other way from what the post’s picture expects.',
+      absent: 'Single units change in sparseness from V1 to IT about equally in both wirings: whatever the code is, it does not tell the two readings apart.',
+      inconclusive: 'The seeds disagree about whether units grow sparser along the stream than along the hierarchy: the interval is too wide to say.',
     },
   },
   {
@@ -73,10 +83,11 @@ export const CLAIMS = [
     experiment: 'tuning',
     title: 'Does V1 look like V1?',
     sentences: {
-      supported: 'Across the seeds, the first station’s orientation tuning resembles the published macaque V1 distributions more than the null does, by more than the margin. The similarity scores are in the tuning figure.',
-      'built in': 'The first station’s tuning resembles macaque V1, but the untrained models’ tuning does nearly as well: the resemblance comes mostly from the fixed retina and LGN, not from learning.',
-      'not supported': 'Across the seeds, the first station’s tuning does not resemble the published macaque V1 distributions more than the null, within the margin: our V1 is not a good model of macaque V1 on these measures.',
-      inconclusive: 'The seeds disagree about how well the first station’s tuning resembles macaque V1: the interval spans both the null and the margin.',
+      supported: 'The first station’s units match the published macaque V1 distributions better than an uninformed guess does, by at least a quarter of what Gabor filters drawn from those distributions achieve.',
+      'built in': 'The first station’s units match macaque V1, but untrained units match at least half as well: the resemblance comes mostly from the fixed retina and LGN.',
+      opposite: 'The first station’s units match the published macaque V1 distributions worse than an uninformed guess: on these measures our V1 is unlike macaque V1.',
+      absent: 'The first station’s units match macaque V1 about as well as an uninformed guess: on these measures training made V1 neither more nor less like macaque V1.',
+      inconclusive: 'The seeds disagree about how well the first station matches macaque V1: the interval is too wide to say.',
     },
   },
   {
@@ -84,10 +95,11 @@ export const CLAIMS = [
     experiment: 'lesion',
     title: 'Paths',
     sentences: {
-      supported: 'Across the seeds, removing one station costs the stream less category accuracy than removing one costs the hierarchy, by more than the margin, under the lesion named with the numbers below (a fair one lets the signal bypass the hierarchy’s station rather than zeroing it). Four stations are still too few to show the near-immunity Veit and colleagues saw in deep residual networks.',
-      'built in': 'Removing one station costs the stream less than the hierarchy, but untrained models show the same gap: it follows from the wiring, not from what training made of it.',
-      'not supported': 'Across the seeds, removing one station does not cost the stream less than bypassing one in the hierarchy, within the margin: under this lesion the two wirings lose about equally, or the stream loses more.',
-      inconclusive: 'The seeds disagree about whether the stream loses less than the hierarchy when a station is removed: the interval spans both no difference and the margin.',
+      supported: 'Bypassing one station leaves the stream with more of its accuracy than the hierarchy keeps, by at least a quarter of what a stream with no writes keeps: the stream behaves more like an ensemble of paths.',
+      'built in': 'The stream keeps more accuracy when a station is bypassed, but untrained models show at least half that advantage: it follows from the wiring, not from what training made of it.',
+      opposite: 'Bypassing one station costs the stream more than it costs the hierarchy: this stream depends on each of its stations more than a ladder does.',
+      absent: 'Bypassing one station costs the two wirings about the same: in this model the shortcut does not make an ensemble of paths.',
+      inconclusive: 'The seeds disagree about whether the stream survives a bypassed station better than the hierarchy: the interval is too wide to say.',
     },
   },
   {
@@ -95,10 +107,11 @@ export const CLAIMS = [
     experiment: 'degradation',
     title: 'Depth',
     sentences: {
-      supported: 'Across the seeds, deep plain networks end training with a higher training error than residual networks of the same depth, by more than the margin: the degradation He et al. describe, here in small networks on a small task. Whether it comes from depth itself or from the scale of the signal depends on the normalisation named with the numbers below.',
-      'built in': 'Deep plain networks end with a higher training error than residual ones, but the gap is already there before training: it reflects the two wirings’ starting points more than what they learn.',
-      'not supported': 'Across the seeds, deep plain networks do not end training with a higher error than residual ones by the margin: in these small networks and this training budget, we do not see degradation.',
-      inconclusive: 'The seeds disagree about whether deep plain networks train worse than residual ones: the interval spans both no difference and the margin.',
+      supported: 'The deepest plain networks end training with a higher training error than residual networks of the same depth, by at least a tenth of the gap a network that learns nothing would leave: the degradation He et al. describe, here in small networks on a small task.',
+      'built in': 'Deep plain networks end with a higher training error than residual ones, but the gap is there before training: it reflects the starting points more than learning.',
+      opposite: 'The deepest plain networks end training with a lower training error than residual ones: no degradation here, the other way from He et al.’s figure.',
+      absent: 'The deepest plain and residual networks end training with about the same error: at these depths and this budget there is no degradation to see.',
+      inconclusive: 'The seeds disagree about whether deep plain networks train worse than residual ones: the interval is too wide to say.',
     },
   },
   {
@@ -106,10 +119,11 @@ export const CLAIMS = [
     experiment: 'virtual-weights',
     title: 'Reading from all earlier stations',
     sentences: {
-      supported: 'Across the seeds, the stream’s stations read earlier stations’ writes more strongly than a null that keeps each weight matrix’s singular values and randomises its rotation, by more than the margin: the trained read and write maps are aligned, so later stations do read what earlier ones wrote.',
-      'built in': 'The read and write maps are aligned beyond the rotation null, but the untrained models’ maps are too: the alignment is there before learning and says nothing about what the stations chose to read.',
-      'not supported': 'Across the seeds, the stream’s read and write maps are not aligned beyond the rotation null, within the margin: the stations can read every earlier write, but their weights show no sign that they do.',
-      inconclusive: 'The seeds disagree about whether the read and write maps are aligned beyond the rotation null: the interval spans both no alignment and the margin.',
+      supported: 'Reads that skip a station are aligned with the earlier writes more in the stream than in the hierarchy, by at least a fifth of what a read built aligned shows: later stations do read what earlier ones wrote.',
+      'built in': 'Skipping reads are aligned with earlier writes more in the stream, but untrained models show at least half that: the alignment is there before learning.',
+      opposite: 'Reads that skip a station are less aligned with the earlier writes in the stream than in the hierarchy: the stream’s stations look away from what earlier ones wrote.',
+      absent: 'Reads that skip a station are aligned with earlier writes about as much in the stream as in the hierarchy, where they can carry nothing: the stations could read every earlier write, but their weights show no sign that they do.',
+      inconclusive: 'The seeds disagree about whether skipping reads are aligned with earlier writes: the interval is too wide to say.',
     },
   },
   {
@@ -117,10 +131,11 @@ export const CLAIMS = [
     experiment: 'gating',
     title: 'One cell, several roles',
     sentences: {
-      supported: 'Across the seeds, the gated model’s units select more distinct weight sets across inputs than the null, by more than the margin: after training, the same cell computes different things under different input statistics.',
-      'built in': 'The gated units use several weight sets across inputs, but the untrained gated model’s units do so about as much: the count comes from the fixed gating hyperplanes and the statistics of the inputs, not from learning.',
-      'not supported': 'Across the seeds, the gated units do not use more weight sets than the null, within the margin: in this model each cell keeps to about one role.',
-      inconclusive: 'The seeds disagree about how many weight sets the gated units use beyond the null: the interval spans both the null and the margin.',
+      supported: 'The gated units select more distinct weight sets across inputs than with shuffled side information, by at least a quarter of what gates built to switch show: the same cell takes different roles under different input statistics.',
+      'built in': 'The gated units use several weight sets across inputs, but untrained gated units do at least half as much: the count comes from the gates, not from learning.',
+      opposite: 'The gated units select fewer distinct weight sets than with shuffled side information: the statistics of the input narrow each cell’s roles.',
+      absent: 'The gated units use about as many weight sets as with shuffled side information: the input’s statistics do not change which role a cell takes.',
+      inconclusive: 'The seeds disagree about how many weight sets the gated units use: the interval is too wide to say.',
     },
   },
 ];
@@ -141,10 +156,11 @@ export const CONDITIONS = {
       short: 'd = 16',
       label: 'A stream 16 wide (d = 16)',
       sentences: {
-        supported: 'With half the room, the stream’s writes cancel part of the thalamic component beyond the margin: narrowing the stream is enough to make this model delete.',
-        'built in': 'With half the room the writes cancel part of the thalamic component, but untrained models 16 wide cancel about as much: at this width the cancelling comes from the random maps, not from learning to make room.',
-        'not supported': 'With half the room, the stream’s writes still do not cancel the thalamic component beyond the margin: at d = 16 the stream has room enough not to delete.',
-        inconclusive: 'With half the room, the seeds disagree about whether the writes cancel part of the thalamic component: the interval spans both no cancelling and the margin.',
+        supported: 'With half the room, the stations cancel more thalamic directions than other directions, beyond the smallest effect: narrowing the stream is enough to make this model delete.',
+        'built in': 'With half the room the stations cancel thalamic directions, but untrained models 16 wide do at least half as much: at this width the cancelling comes from the random maps.',
+        opposite: 'With half the room, the stations preserve the thalamic directions better than others: less room does not make this model delete.',
+        absent: 'With half the room, the stations cancel thalamic directions about as often as any other: at d = 16 the stream does not delete.',
+        inconclusive: 'With half the room, the seeds disagree about whether the stations cancel thalamic directions.',
       },
     },
     {
@@ -152,10 +168,11 @@ export const CONDITIONS = {
       short: 'd = 8',
       label: 'A stream 8 wide (d = 8)',
       sentences: {
-        supported: 'With a quarter of the room, the stream’s writes cancel part of the thalamic component beyond the margin: a stream narrower than what it must carry deletes, as the post’s memory management expects.',
-        'built in': 'With a quarter of the room the writes cancel part of the thalamic component, but untrained models 8 wide cancel about as much: the cancelling comes with the narrow random maps, not from learning to make room.',
-        'not supported': 'With a quarter of the room, the stream’s writes do not cancel the thalamic component beyond the margin: even this narrow, our stream keeps its input rather than deleting it.',
-        inconclusive: 'With a quarter of the room, the seeds disagree about whether the writes cancel part of the thalamic component: the interval spans both no cancelling and the margin.',
+        supported: 'With a quarter of the room, the stations cancel more thalamic directions than other directions, beyond the smallest effect: a stream narrower than what it must carry deletes, as the post’s memory management expects.',
+        'built in': 'With a quarter of the room the stations cancel thalamic directions, but untrained models 8 wide do at least half as much: the cancelling comes with narrow random maps.',
+        opposite: 'With a quarter of the room, the stations preserve the thalamic directions better than others: even this narrow, the stream protects its input.',
+        absent: 'With a quarter of the room, the stations cancel thalamic directions about as often as any other: even this narrow, the stream does not delete.',
+        inconclusive: 'With a quarter of the room, the seeds disagree about whether the stations cancel thalamic directions.',
       },
     },
     {
@@ -163,10 +180,11 @@ export const CONDITIONS = {
       short: 'edge task off',
       label: 'Trained without the edge task',
       sentences: {
-        supported: 'Trained without the edge task, the stream’s writes cancel part of the thalamic component beyond the margin: once nothing asks for the edges, the stations delete part of what the thalamus sent.',
-        'built in': 'Trained without the edge task the writes cancel part of the thalamic component, but untrained models cancel about as much: the cancelling is not something this training taught.',
-        'not supported': 'Trained without the edge task, the stream’s writes do not cancel the thalamic component beyond the margin: keeping the edges is not what stops this model from deleting.',
-        inconclusive: 'Trained without the edge task, the seeds disagree about whether the writes cancel part of the thalamic component: the interval spans both no cancelling and the margin.',
+        supported: 'Trained without the edge task, the stations cancel more thalamic directions than other directions, beyond the smallest effect: once nothing asks for the edges, they delete part of what the thalamus sent.',
+        'built in': 'Trained without the edge task the stations cancel thalamic directions, but untrained models do at least half as much: this training did not teach it.',
+        opposite: 'Trained without the edge task, the stations preserve the thalamic directions better than others.',
+        absent: 'Trained without the edge task, the stations cancel thalamic directions about as often as any other: keeping the edges is not what stops this model from deleting.',
+        inconclusive: 'Trained without the edge task, the seeds disagree about whether the stations cancel thalamic directions.',
       },
     },
   ],
@@ -182,7 +200,19 @@ export function claimFor(key) {
   return CLAIMS.find((c) => c.id === key || c.experiment === key);
 }
 
-/** The article's sentence for a claim and word, or '' when either is unknown. */
-export function sentenceFor(key, word) {
+/**
+ * The article's sentence for a claim and word, or '' when either is unknown. "not judged" is
+ * the same sentence for every claim, with the reason the results file computed for it.
+ * @param {string} key  a claim id or experiment name
+ * @param {string} word
+ * @param {string} [reason]  the verdict's reason, for "not judged"
+ */
+export function sentenceFor(key, word, reason = '') {
+  if (word === 'not judged') return notJudgedSentence(reason);
   return claimFor(key)?.sentences[word] ?? '';
+}
+
+/** The sentence for a claim the model cannot judge, with its reason. */
+export function notJudgedSentence(reason = '') {
+  return `This model cannot answer the question yet${reason ? `: ${reason}` : ''}. The numbers below are measured, but no verdict is drawn from them.`;
 }

@@ -26,16 +26,16 @@ function trainings(verdict) {
   return rows;
 }
 
-/** The verdict's measure across trainings as horizontal bars with intervals, untrained marks and the margin. */
+/** The verdict's measure across trainings as horizontal bars with intervals, untrained marks and the smallest effect of interest. */
 function trainingsChart(rows) {
   const values = rows.map((r) => r.v.excess?.mean ?? NaN);
   const ci = rows.map((r) => (Array.isArray(r.v.excess?.ci) ? r.v.excess.ci : null));
   const control = rows.map((r) => (Number.isFinite(r.v.untrained?.mean) ? r.v.untrained.mean : null));
-  const margin = rows[0].v.margin;
+  const margin = rows[0].v.smallest_effect;
   const [lo, hi] = extent([...values, ...ci.flat(), ...control].filter((v) => v !== null), [0, Number.isFinite(margin) ? margin : 0]);
   const pad = 0.1 * (hi - lo || 1);
   return hbarChart({
-    label: 'The deletion verdict’s measure, the stream’s delta against the thalamic component above its null averaged over the stations, for the shipped models and each other training, with intervals, untrained controls and the margin',
+    label: 'The deletion verdict’s measure, the stream’s delta against the thalamic component above its null averaged over the stations, for the shipped models and each other training, with intervals, untrained controls and the smallest effect of interest',
     rows: rows.map((r) => r.label),
     series: [{ cls: 'exp-stream', values, ci, control }],
     x: [lo - pad, hi + pad],
@@ -102,7 +102,7 @@ export default {
       h('p', { class: 'exp-note' }, 'Lines: stream solid with round markers, hierarchy dashed with square markers.'),
       others.length > 1
         ? h('div', { class: 'exp-trainings', 'data-role': 'trainings' },
-          panel('The verdict’s measure by training (shipped and edge task off: d = 32): stream δ above its null, mean over stations; dotted line: the margin', trainingsChart(others)))
+          panel('The verdict’s measure by training (shipped and edge task off: d = 32): stream δ above its null, mean over stations; dotted line: the smallest effect of interest, where the positive control gives one', trainingsChart(others)))
         : null);
     const above = (w) => STATIONS.filter((_, k) => m.value(`${w}.delta_thalamic.${k}.above_null`) > 0);
     const list = (a) => (a.length ? `at ${a.join(', ')}` : 'at no station');

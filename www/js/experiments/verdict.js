@@ -1,21 +1,23 @@
 // One claim's verdict, as the results file states it (src/experiments/verdict.rs writes it):
-//   {claim, says, measure, word, excess: E, effect: E, null: E, untrained: E | null, margin, rule,
+//   {claim, says, measure, word, reason, excess: E, paired: E | null, effect: E, null: E,
+//    untrained: E | null, positive_control: {word, effect: E} | null, smallest_effect: number | null,
+//    smallest_effect_rule, rule,
 //    conditions?: {KEY: the same for another training of the pair (P3: narrow streams, edge task off)}}
 // with E = {mean, ci: [lo, hi], per_seed}. Written as: the word (a sign and a border style of
 // its own, so it reads without colour), the numbers it came from, and the rule in a <details>.
 // The article's sentence for the claim is chosen by the word (claims.js).
 
 import { h } from '../dom.js';
-import { WORDS, claimFor, conditionsFor, sentenceFor } from './claims.js';
+import { WORDS, claimFor, conditionsFor, notJudgedSentence, sentenceFor } from './claims.js';
 import { isEstimate, overSeeds } from './interval.js';
 import { fixed } from './format.js';
 
 /** A sign per word, beside the word itself. */
-const SIGNS = { supported: '✓', 'built in': '≡', 'not supported': '✗', inconclusive: '?' };
+const SIGNS = { supported: '✓', 'built in': '≡', opposite: '↯', absent: '∅', inconclusive: '?', 'not judged': '–' };
 
-/** Enough decimals to see a difference of a tenth of the margin (at least 2, at most 4). */
-function digitsFor(margin) {
-  return Number.isFinite(margin) && margin > 0 ? Math.min(4, Math.max(2, Math.ceil(-Math.log10(margin)) + 1)) : 3;
+/** Enough decimals to see a difference of a tenth of the smallest effect (at least 2, at most 4). */
+function digitsFor(smallest) {
+  return Number.isFinite(smallest) && smallest > 0 ? Math.min(4, Math.max(2, Math.ceil(-Math.log10(smallest)) + 1)) : 3;
 }
 
 /** "0.031 [0.012, 0.050]" for an estimate, or '–'. */
@@ -29,12 +31,13 @@ export function estimateText(e, digits = 3) {
  * condition whose measure its claim's verdict has just named).
  */
 export function numbersText(v, { measure = true } = {}) {
-  const d = digitsFor(v.margin);
+  const d = digitsFor(v.smallest_effect);
   const n = v.excess?.per_seed?.length ?? 0;
-  const parts = [`${measure && v.measure ? `${v.measure}: ` : ''}effect − null ${estimateText(v.excess, d)} ${overSeeds(n)}`];
+  const what = isEstimate(v.paired) ? 'stream − hierarchy' : 'effect − null';
+  const parts = [`${measure && v.measure ? `${v.measure}: ` : ''}${what} ${estimateText(v.excess, d)} ${overSeeds(n)}`];
   if (isEstimate(v.effect) && isEstimate(v.null)) parts.push(`effect ${estimateText(v.effect, d)}, null ${estimateText(v.null, d)}`);
   parts.push(isEstimate(v.untrained) ? `untrained ${estimateText(v.untrained, d)}` : 'no untrained control for this claim');
-  if (Number.isFinite(v.margin)) parts.push(`margin ${fixed(v.margin, d)}`);
+  if (Number.isFinite(v.smallest_effect)) parts.push(`smallest effect of interest ${fixed(v.smallest_effect, d)}`);
   return `${parts.join('; ')}.`;
 }
 
@@ -60,7 +63,7 @@ function renderConditions(v, compact) {
     h('p', {}, 'The same claim, measure and rule on other trainings of the pair, each against untrained models of its own width:'),
     h('ul', {}, items.map((c) => {
       const cv = given[c.key];
-      const sentence = compact ? '' : (c.sentences[cv.word] ?? '');
+      const sentence = compact ? '' : (cv.word === 'not judged' ? notJudgedSentence(cv.reason) : (c.sentences[cv.word] ?? ''));
       return h('li', { 'data-condition': c.key, 'data-word': cv.word ?? '' },
         h('span', { class: 'verdict-label' }, `${c.label}: `),
         wordBadge(cv.word),
@@ -79,7 +82,7 @@ function renderConditions(v, compact) {
  */
 export function renderVerdict(v, { compact = false } = {}) {
   const claim = claimFor(v.claim);
-  const sentence = compact ? '' : sentenceFor(v.claim, v.word);
+  const sentence = compact ? '' : sentenceFor(v.claim, v.word, v.reason);
   return h('div', { class: 'verdict-block', 'data-claim': v.claim ?? '', 'data-word': v.word ?? '' },
     h('p', {},
       h('span', { class: 'verdict-label' }, `Verdict${v.claim ? ` (${v.claim}${claim ? `, ${claim.title}` : ''})` : ''}: `),
@@ -91,7 +94,16 @@ export function renderVerdict(v, { compact = false } = {}) {
     h('details', {},
       h('summary', {}, 'How the word is computed'),
       v.says ? h('p', {}, h('strong', {}, 'Claim: '), v.says) : null,
+      h('p', { 'data-role': 'verdict-positive' }, h('strong', {}, 'Positive control: '), positiveText(v)),
+      v.smallest_effect_rule ? h('p', {}, h('strong', {}, 'Smallest effect of interest: '), v.smallest_effect_rule) : null,
       h('p', {}, v.rule ?? 'The results file gives no rule.')));
+}
+
+/** The positive control's word and effect, or why there is none. */
+function positiveText(v) {
+  const p = v.positive_control;
+  if (!p || typeof p !== 'object') return 'not run: nothing yet shows that this measure can find the property, so the claim is not judged.';
+  return `${p.word}, effect − null ${estimateText(p.effect, digitsFor(v.smallest_effect))} (a model built to have the property, measured by the same code).`;
 }
 
 /**

@@ -1,0 +1,168 @@
+//! The usage index (issue 24, DESIGN §9): whether a model uses its stream as a
+//! residual stream in how it works, measured as the preregistration defines it
+//! (`data/preregistration.json`, `usage_index`), from the machine-learning
+//! literature and never from P1–P3. Each component is a number for one model;
+//! over seeds it becomes an estimate, and it is met when its mean reaches the
+//! threshold the plan fixed before any variant was trained.
+
+use super::linalg::cv_r2;
+use super::{for_each_trace, lesion, pooled_features, Failure};
+use crate::model::Model;
+use crate::train::held_out;
+use crate::wiring::Lesion;
+use serde::{Deserialize, Serialize};
+
+/// The four components, in the plan's names.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub bypass_retention: f64,
+    pub early_share: f64,
+    pub early_write_readback: f64,
+    pub skip_to_write_cost: f64,
+}
+
+impl Usage {
+    /// The components by their names in the plan.
+    pub fn components(&self) -> [(&'static str, f64); 4] {
+        [
+            ("bypass_retention", self.bypass_retention),
+            ("early_share", self.early_share),
+            ("early_write_readback", self.early_write_readback),
+            ("skip_to_write_cost", self.skip_to_write_cost),
+        ]
+    }
+}
+
+/// Images per component: accuracy to about ±1.5 points, and enough rows for a
+/// 512-feature ridge probe.
+pub const IMAGES: usize = 1000;
+/// Grid the readback pools V1's write to: IT's.
+const GRID: usize = 4;
+const FOLDS: usize = 4;
+const LAMBDA: f64 = 1.0;
+
+/// The usage index of a residual `model` on `n` held-out sketches.
+pub fn measure(model: &Model, n: usize, progress: &mut dyn FnMut(f32) -> bool) -> Result<Usage, Failure> {
+    assert!(model.wiring.residual(), "the usage index is measured on a stream, not a hierarchy");
+    let stations = model.stations.len();
+    let acc = |removed: &[usize], kind: Lesion, progress: &mut dyn FnMut(f32) -> bool, span| {
+        lesion::accuracy(model, removed, kind, n, progress, span).map(f64::from)
+    };
+    let steps = (2 * stations + 2) as f32;
+    let span = |i: usize| (i as f32 / steps, (i + 1) as f32 / steps);
+    let intact = acc(&[], Lesion::Intact, progress, span(0))?;
+    let (mut bypassed, mut skip_cost, mut write_cost) = (0.0, 0.0, 0.0);
+    for k in 0..stations {
+        let without_write = acc(&[k], Lesion::Bypassed, progress, span(1 + 2 * k))?;
+        let without_skip = acc(&[k], Lesion::SkipRemoved, progress, span(2 + 2 * k))?;
+        bypassed += without_write / stations as f64;
+        write_cost += (intact - without_write) / stations as f64;
+        skip_cost += (intact - without_skip) / stations as f64;
+    }
+    let (early_share, early_write_readback) = decomposition_and_readback(model, n, progress, span(2 * stations + 1))?;
+    Ok(Usage {
+        bypass_retention: if intact > 0.0 { bypassed / intact } else { 0.0 },
+        early_share,
+        early_write_readback,
+        skip_to_write_cost: ratio(skip_cost, write_cost),
+    })
+}
+
+/// skip cost / write cost, with a write that costs nothing (a stream that does not need the
+/// station) read as a skip that carries everything: the ratio is then capped at 1 when the skip
+/// costs something, and 0 when neither does.
+fn ratio(skip: f64, write: f64) -> f64 {
+    if write > 1e-9 {
+        (skip / write).max(0.0)
+    } else if skip > 1e-9 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// The share of the chosen category's centred logit carried by the direct path, V1 and V2
+/// (mean over images), and the readback of V1's write from IT's stream beyond IT's own write.
+fn decomposition_and_readback(
+    model: &Model,
+    n: usize,
+    progress: &mut dyn FnMut(f32) -> bool,
+    span: (f32, f32),
+) -> Result<(f64, f64), Failure> {
+    let last = model.stations.len() - 1;
+    let mut share = 0.0;
+    let (mut v1_write, mut it_stream, mut it_write) = (Vec::new(), Vec::new(), Vec::new());
+    for_each_trace(model, n, &|i| held_out(i as u64).0, progress, span, &mut |t, _| {
+        for b in 0..t.category_logits.nrows() {
+            let c = model.contributions(t, b).expect("a stream splits its logits");
+            let l = t.category_logits.row(b);
+            let chosen = (0..l.len()).max_by(|&i, &j| l[i].total_cmp(&l[j])).unwrap_or(0);
+            let centred = |path: &[f32]| {
+                let mean = path.iter().map(|&v| v as f64).sum::<f64>() / path.len() as f64;
+                (path[chosen] as f64 - mean).abs()
+            };
+            let paths: Vec<f64> = std::iter::once(&c.direct).chain(&c.stations).map(|p| centred(p)).collect();
+            let total: f64 = paths.iter().sum();
+            if total > 0.0 {
+                share += paths[..3].iter().sum::<f64>() / total;
+            }
+            v1_write.push(pooled_features(&t.stations[0].write, b, GRID));
+            it_stream.push(pooled_features(&t.stations[last].l5, b, GRID));
+            it_write.push(pooled_features(&t.stations[last].write, b, GRID));
+        }
+    })?;
+    let readback =
+        cv_r2(&it_stream, &v1_write, FOLDS, LAMBDA) as f64 - cv_r2(&it_write, &v1_write, FOLDS, LAMBDA) as f64;
+    Ok((share / n.max(1) as f64, readback))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiments::preregistration::plan;
+    use crate::model::{Model, Wiring};
+
+    fn quiet() -> impl FnMut(f32) -> bool {
+        |_| true
+    }
+
+    /// The trained stream with every station's write scaled by `gain` (0: the stations write nothing).
+    fn scaled_writes(gain: f32) -> Model {
+        let mut m = crate::weights::shipped(Wiring::Stream);
+        for s in &mut m.stations {
+            s.write.w.mapv_inplace(|v| v * gain);
+            if let Some(b) = &mut s.write.b {
+                b.mapv_inplace(|v| v * gain);
+            }
+        }
+        m
+    }
+
+    #[test]
+    fn a_stream_whose_stations_write_nothing_retains_everything_when_one_is_bypassed() {
+        let u = measure(&scaled_writes(0.0), 64, &mut quiet()).unwrap();
+        assert!((u.bypass_retention - 1.0).abs() < 1e-9, "{u:?}");
+        // Only the direct path speaks: the direct path and the first two stations carry all of it.
+        assert!((u.early_share - 1.0).abs() < 1e-9, "{u:?}");
+        // No write costs anything, while cutting a skip leaves the stream empty: the skip carries all.
+        assert_eq!(u.skip_to_write_cost, 1.0);
+    }
+
+    #[test]
+    fn the_components_are_the_plan_s_and_the_shipped_stream_is_measured_against_them() {
+        let names: Vec<&str> = plan().usage_index.components.keys().map(String::as_str).collect();
+        let u = measure(&crate::weights::shipped(Wiring::Stream), 200, &mut quiet()).unwrap();
+        let mut ours: Vec<&str> = u.components().iter().map(|c| c.0).collect();
+        ours.sort_unstable();
+        assert_eq!(names, ours, "the plan and the code name the same components");
+        // The review measured the shipped stream as a chain: bypassing one station loses most of it.
+        assert!(u.bypass_retention < 0.6, "{u:?}");
+        assert!(u.early_write_readback.is_finite() && u.early_share > 0.0 && u.early_share < 1.0, "{u:?}");
+    }
+
+    #[test]
+    fn the_index_refuses_a_hierarchy() {
+        let h = Model::init(Wiring::Hierarchy, 1);
+        assert!(std::panic::catch_unwind(|| measure(&h, 10, &mut |_| true)).is_err());
+    }
+}

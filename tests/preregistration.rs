@@ -1,0 +1,35 @@
+//! The plan comes before the results (issue 23): the shipped results record the SHA-256 of
+//! the data/preregistration.json they were judged under, and it must be the file as it is now.
+//! Changing the plan after the results were made fails here until they are judged again
+//! (`ventral-stream rejudge`) or rerun.
+#![cfg(not(target_arch = "wasm32"))]
+
+use ventral_stream::experiments::preregistration;
+use ventral_stream::experiments::stats::INTERVAL_METHOD;
+
+fn shipped_results() -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/www/data/results.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("www/data/results.json")).expect("JSON")
+}
+
+#[test]
+fn the_shipped_results_were_judged_under_the_plan_as_committed() {
+    let whole = shipped_results();
+    assert_eq!(
+        whole["preregistration_sha256"].as_str(),
+        Some(preregistration::sha256().as_str()),
+        "data/preregistration.json changed after www/data/results.json was judged"
+    );
+    assert_eq!(whole["interval_method"], INTERVAL_METHOD);
+}
+
+#[test]
+fn every_shipped_verdict_word_is_one_the_plan_defines() {
+    let whole = shipped_results();
+    let plan = preregistration::plan();
+    for (id, v) in whole["verdicts"].as_object().unwrap() {
+        let word = v["word"].as_str().unwrap();
+        assert!(plan.words.contains_key(word), "{id}: {word:?} is not a word of the plan");
+        assert!(plan.claims.contains_key(id), "{id} has no plan");
+    }
+}

@@ -41,7 +41,8 @@ pub fn auroc(inliers: &[f32], outliers: &[f32]) -> f32 {
     let mut i = 0;
     while i < all.len() {
         let mut j = i;
-        while j < all.len() && all[j].0 == all[i].0 {
+        // Ties by total order, so a NaN ties with itself and the loop always moves on.
+        while j < all.len() && all[j].0.total_cmp(&all[i].0).is_eq() {
             j += 1;
         }
         let mid = (i + j + 1) as f64 / 2.0;
@@ -158,5 +159,14 @@ mod tests {
         assert_eq!(auroc(&[1.0, 1.0], &[1.0, 1.0]), 0.5);
         // One of the four pairs is in the wrong order.
         assert_eq!(auroc(&[1.0, 3.0], &[2.0, 4.0]), 0.75);
+    }
+
+    #[test]
+    fn auroc_ends_on_nan_scores() {
+        // Overflowing weights give NaN energies; the tie loop must still finish.
+        let nan = f32::NAN;
+        let a = auroc(&[nan, 1.0, nan], &[nan, 2.0]);
+        assert!((0.0..=1.0).contains(&a), "{a}");
+        assert_eq!(auroc(&[nan, nan], &[nan]), 0.5);
     }
 }

@@ -127,7 +127,7 @@ fn f32s(bytes: &[u8]) -> Vec<f32> {
 /// weights that cannot give an answer: the model must run two probe images ([`probe`]) to
 /// finite numbers in every layer.
 pub fn load(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), WeightsError> {
-    let (model, info) = decode(bytes, wiring)?;
+    let (model, info) = read(bytes, wiring)?;
     probe(&model)?;
     Ok((model, info))
 }
@@ -161,9 +161,10 @@ pub fn probe(model: &Model) -> Result<(), WeightsError> {
     }
 }
 
-/// Reads a file's tensors into a model without the probe (the shipped files, which the tests
-/// probe, load at every page start).
-fn decode(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), WeightsError> {
+/// Reads a file's tensors into a model with every check but the probe: what [`load`] starts
+/// with, what the shipped files take at every page start (their test probes them), and what
+/// the weights fuzz target runs fast.
+pub fn read(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), WeightsError> {
     let st = match SafeTensors::deserialize(bytes) {
         Ok(st) => st,
         Err(e) => return err(format!("not a readable safetensors file ({e})")),
@@ -253,7 +254,7 @@ pub fn shipped(wiring: Wiring) -> Model {
 /// The shipped model of one wiring and what its file says (its open-set threshold among it).
 pub fn shipped_with_info(wiring: Wiring) -> (Model, Info) {
     let bytes = SHIPPED.iter().find(|(w, _)| *w == wiring).expect("every wiring is shipped").1;
-    decode(bytes, Some(wiring)).expect("shipped weights are checked by the tests")
+    read(bytes, Some(wiring)).expect("shipped weights are checked by the tests")
 }
 
 #[cfg(test)]

@@ -17,10 +17,18 @@ pub const SIDE: usize = 64;
 /// Added to the standard deviation so near-uniform images are not blown up.
 pub const ADAPT_EPS: f32 = 0.02;
 
+/// The most pixels (width × height) an image may have, checked from a file's header before
+/// anything is decoded, by the command line and the page alike (the page reads it through the
+/// wasm module's `max_pixels()`): 2²⁶ = 67,108,864, 64 megapixels, 8192 × 8192. Every phone's
+/// full-resolution photo passes (48 MP 8064 × 6048, 50 MP 8160 × 6144); the 108 and 200 MP
+/// modes and decompression bombs (a few bytes declaring 2,147,483,647 × 1) do not.
+pub const MAX_PIXELS: usize = 1 << 26;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum InputError {
     Empty,
     WrongLength { width: usize, height: usize, len: usize },
+    TooLarge { width: usize, height: usize },
 }
 
 impl std::fmt::Display for InputError {
@@ -29,6 +37,9 @@ impl std::fmt::Display for InputError {
             InputError::Empty => write!(f, "the image has no pixels (width or height is 0)"),
             InputError::WrongLength { width, height, len } => {
                 write!(f, "an RGBA image of {width}×{height} needs {} bytes, got {len}", width * height * 4)
+            }
+            InputError::TooLarge { width, height } => {
+                write!(f, "too large: {width}×{height}, at most {MAX_PIXELS} pixels")
             }
         }
     }
@@ -86,11 +97,20 @@ fn border_mean(rgba: &[u8], width: usize, height: usize) -> f32 {
     (sum / n as f64) as f32
 }
 
-/// Letterboxed, area-averaged 64×64 luminance in [0, 1], row-major.
-pub fn letterbox(rgba: &[u8], width: usize, height: usize) -> Result<Vec<f32>, InputError> {
+/// The one size rule: no side 0, at most [`MAX_PIXELS`] pixels.
+pub fn check_size(width: usize, height: usize) -> Result<(), InputError> {
     if width == 0 || height == 0 {
         return Err(InputError::Empty);
     }
+    match width.checked_mul(height) {
+        Some(n) if n <= MAX_PIXELS => Ok(()),
+        _ => Err(InputError::TooLarge { width, height }),
+    }
+}
+
+/// Letterboxed, area-averaged 64×64 luminance in [0, 1], row-major.
+pub fn letterbox(rgba: &[u8], width: usize, height: usize) -> Result<Vec<f32>, InputError> {
+    check_size(width, height)?;
     if width.checked_mul(height).and_then(|n| n.checked_mul(4)) != Some(rgba.len()) {
         return Err(InputError::WrongLength { width, height, len: rgba.len() });
     }
@@ -237,6 +257,20 @@ mod tests {
         let sd = (img.iter().map(|v| (v - mean).powi(2)).sum::<f32>() / n).sqrt();
         assert!(mean.abs() < 1e-4);
         assert!((sd - 1.0).abs() < 0.1, "{sd}");
+    }
+
+    #[test]
+    fn the_pixel_limit_is_one_rule_with_one_message() {
+        assert_eq!(check_size(8192, 8192), Ok(()));
+        assert_eq!(check_size(MAX_PIXELS, 1), Ok(()));
+        for (w, h) in [(8193, 8192), (MAX_PIXELS + 1, 1), (2_147_483_647, 1), (usize::MAX, 2)] {
+            let e = check_size(w, h).unwrap_err();
+            assert_eq!(e, InputError::TooLarge { width: w, height: h });
+            assert_eq!(e.to_string(), format!("too large: {w}×{h}, at most 67108864 pixels"));
+        }
+        assert_eq!(check_size(0, 9), Err(InputError::Empty));
+        // The RGBA path refuses it before looking at the buffer.
+        assert!(matches!(letterbox(&[], 9000, 9000), Err(InputError::TooLarge { .. })));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! stream of a ResNet or transformer, as a small model you can run.
 //!
 //! The map of the crate, in the order an image travels:
+//! - `decode` (native only): PNG and JPEG files → RGBA, under one size rule;
 //! - [`input`]: RGBA pixels of any size → one light-adapted 64×64 image;
 //! - [`retina`]: fixed centre–surround and edge cells, the LGN relay;
 //! - [`layers`]: 1×1 maps, 3×3 convolutions (plain and gated), pooling —
@@ -20,6 +21,8 @@
 //! - [`pixels`]: colour ramps and channel maps as RGBA tiles (what the page draws);
 //! - `wasm`: the only module that knows JavaScript, and only translates.
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod decode;
 pub mod experiments;
 pub mod input;
 pub mod lab;

@@ -32,6 +32,12 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// The most pixels an uploaded image may declare ([`input::MAX_PIXELS`], the command line's rule).
+#[wasm_bindgen]
+pub fn max_pixels() -> u32 {
+    input::MAX_PIXELS as u32
+}
+
 #[wasm_bindgen]
 pub struct Viewer {
     /// The wirings the page shows, in the order of [`Wiring::SHOWN`].

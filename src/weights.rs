@@ -8,14 +8,22 @@
 //!
 //! Loading checks everything and returns an error, never panics: not a
 //! safetensors file, truncated, another wiring, a missing or extra tensor,
-//! a wrong shape or dtype, a non-finite value.
+//! a wrong shape or dtype, a non-finite value or one beyond [`MAX_MAGNITUDE`],
+//! and weights whose forward pass on two probe images is not finite somewhere
+//! (finite numbers can still overflow on the way: values near 3e38 do).
 
-use crate::model::{Model, Wiring, WIDTHS};
+use crate::model::{Model, Trace, Wiring, WIDTHS};
 use crate::retina::{Retina, CHANNELS};
+use crate::{input, retina, stimuli};
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use std::collections::HashMap;
 
 pub const FORMAT: &str = "ventral-stream/1";
+
+/// No weight a file holds may be larger than this in magnitude. Adam moves a weight by about
+/// its learning rate a step, so the shipped schedule (3,400 steps at 2e-3 or less) cannot take
+/// one past about 7, and the shipped files stay below 2: a value past 10,000 was not trained.
+pub const MAX_MAGNITUDE: f32 = 1e4;
 
 /// The shipped, trained weights, compiled in so one module is all an embed needs.
 pub const SHIPPED: [(Wiring, &[u8]); 3] = [
@@ -115,8 +123,48 @@ fn f32s(bytes: &[u8]) -> Vec<f32> {
     bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
 }
 
-/// Decodes a file into a model of `wiring` (None: the wiring the file names).
+/// Decodes a file into a model of `wiring` (None: the wiring the file names), and refuses
+/// weights that cannot give an answer: the model must run two probe images ([`probe`]) to
+/// finite numbers in every layer.
 pub fn load(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), WeightsError> {
+    let (model, info) = read(bytes, wiring)?;
+    probe(&model)?;
+    Ok((model, info))
+}
+
+/// The probe images: a held-out sketch, and one bright dot on black, the input that light
+/// adaptation turns into the largest value a picture can give (64 at one pixel).
+fn probe_images() -> Vec<Vec<f32>> {
+    let sketch = stimuli::sample(0x0B0E_5EED, 0, false).pixels;
+    let mut dot = vec![0.0; input::SIDE * input::SIDE];
+    dot[input::SIDE * input::SIDE / 2 + input::SIDE / 2] = 1.0;
+    vec![input::from_gray(&sketch), input::from_gray(&dot)]
+}
+
+/// Runs the probe images through `model` and names the first layer with a non-finite value.
+pub fn probe(model: &Model) -> Result<(), WeightsError> {
+    let t: Trace = model.forward(retina::lgn_batch(&probe_images()));
+    let finite = |a: &ndarray::Array2<f32>| a.iter().all(|x| x.is_finite());
+    let mut layers: Vec<(String, bool)> = vec![("the embedding".into(), finite(&t.s0.x))];
+    for (st, s) in model.stations.iter().zip(&t.stations) {
+        for (layer, m) in [("L4", &s.l4), ("L2/3", &s.l23), ("L5's write", &s.write), ("L5", &s.l5)] {
+            layers.push((format!("{} {layer}", st.name), finite(&m.x)));
+        }
+    }
+    layers.push(("the category logits".into(), finite(&t.category_logits)));
+    layers.push(("the orientation logits".into(), finite(&t.orientation_logits)));
+    match layers.into_iter().find(|(_, ok)| !ok) {
+        Some((layer, _)) => err(format!(
+            "the weights overflow: {layer} is not a finite number on a probe image, so the model cannot give an answer"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Reads a file's tensors into a model with every check but the probe: what [`load`] starts
+/// with, what the shipped files take at every page start (their test probes them), and what
+/// the weights fuzz target runs fast.
+pub fn read(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), WeightsError> {
     let st = match SafeTensors::deserialize(bytes) {
         Ok(st) => st,
         Err(e) => return err(format!("not a readable safetensors file ({e})")),
@@ -180,6 +228,10 @@ pub fn load(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), Weigh
         if let Some(i) = values.iter().position(|v| !v.is_finite()) {
             return problem = Some(format!("tensor {name} holds a non-finite value at {i}"));
         }
+        // No float in the message: formatting one would pull the float printer into the wasm.
+        if let Some(i) = values.iter().position(|v| v.abs() > MAX_MAGNITUDE) {
+            return problem = Some(format!("tensor {name} holds a value beyond ±10000 at {i}: no training makes it"));
+        }
         dst.copy_from_slice(&values);
     });
     if let Some(p) = problem {
@@ -202,7 +254,7 @@ pub fn shipped(wiring: Wiring) -> Model {
 /// The shipped model of one wiring and what its file says (its open-set threshold among it).
 pub fn shipped_with_info(wiring: Wiring) -> (Model, Info) {
     let bytes = SHIPPED.iter().find(|(w, _)| *w == wiring).expect("every wiring is shipped").1;
-    load(bytes, Some(wiring)).expect("shipped weights are checked by the tests")
+    read(bytes, Some(wiring)).expect("shipped weights are checked by the tests")
 }
 
 #[cfg(test)]
@@ -263,8 +315,10 @@ mod tests {
 
     #[test]
     fn every_shipped_file_loads() {
-        for (wiring, _) in SHIPPED {
-            let m = shipped(wiring);
+        for (wiring, bytes) in SHIPPED {
+            // Through `load`, the probe and the bound included (the page skips them).
+            let m = load(bytes, Some(wiring)).unwrap().0;
+            assert_eq!(m, shipped(wiring));
             assert_eq!(m.wiring, wiring);
             assert_eq!(m.width(), crate::model::D);
         }
@@ -307,5 +361,24 @@ mod tests {
         let mut nan = model.clone();
         nan.embed.w[[0, 0]] = f32::NAN;
         assert!(load(&save(&nan, &[], false), None).unwrap_err().0.contains("non-finite"));
+    }
+
+    #[test]
+    fn finite_weights_that_overflow_are_refused() {
+        // Every weight at the bound: each layer multiplies by about 10⁴ × its fan-in, and
+        // thirteen of them overflow f32.
+        let mut big = Model::init(Wiring::Stream, 1);
+        big.visit_mut(&mut |_, _, v, _| v.fill(MAX_MAGNITUDE));
+        let e = load(&save(&big, &[], false), None).unwrap_err();
+        assert!(e.0.contains("overflow") && e.0.contains("not a finite number"), "{e}");
+        // Values near f32::MAX are beyond the bound, in F32 and as an I8 scale alike.
+        let mut huge = Model::init(Wiring::Hierarchy, 1);
+        huge.category.w.fill(3e38);
+        for quantize in [false, true] {
+            let e = load(&save(&huge, &[], quantize), None).unwrap_err();
+            assert!(e.0.contains("beyond ±10000"), "{e}");
+        }
+        // The same model within bounds loads.
+        assert!(load(&save(&Model::init(Wiring::Hierarchy, 1), &[], true), None).is_ok());
     }
 }

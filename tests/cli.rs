@@ -100,9 +100,10 @@ fn run_reads_a_jpeg_photograph() {
     let cut = scratch("cut.jpg");
     std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
     let out = bin(&["run", "--image", cut.to_str().unwrap()]);
-    // A JPEG cut short either decodes partially (the decoder fills the rest)
-    // or fails with a message; it never panics.
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    // A JPEG cut short is refused, as the page refuses it, never filled in.
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("JPEG data is cut short") && !err.contains("panicked"), "{err}");
 }
 
 #[test]
@@ -170,34 +171,93 @@ fn tiny_blank_and_huge_images_run() {
         assert!(v["logits"].as_array().unwrap().iter().all(|x| x.as_f64().unwrap().is_finite()), "{path:?}");
     }
 
-    // 10,000 × 10,000 (100 megapixels), a grey ramp with a dark square, decoded under an
-    // address-space cap of 200 MB: holding it at full size (400 MB as RGBA) fails.
-    let huge = scratch("huge.png");
-    let side = 10_000usize;
-    {
-        let file = std::io::BufWriter::new(std::fs::File::create(&huge).unwrap());
-        let mut enc = png::Encoder::new(file, side as u32, side as u32);
-        enc.set_color(png::ColorType::Grayscale);
-        enc.set_compression(png::Compression::Fast);
-        let mut w = enc.write_header().unwrap().into_stream_writer().unwrap();
-        let mut row = vec![0u8; side];
-        for y in 0..side {
-            for (x, v) in row.iter_mut().enumerate() {
-                let square = (3000..7000).contains(&x) && (3000..7000).contains(&y);
-                *v = if square { 20 } else { (x * 255 / side) as u8 };
-            }
-            std::io::Write::write_all(&mut w, &row).unwrap();
+    // 8192 × 8192, the most pixels accepted (64 megapixels), a grey ramp with a dark square,
+    // decoded under an address-space cap of 200 MB: holding it at full size (256 MB as RGBA)
+    // fails. A row more is refused from the header.
+    let side = 8192usize;
+    let ramp = |x: usize, y: usize| {
+        let square = (2500..5500).contains(&x) && (2500..5500).contains(&y);
+        if square {
+            20
+        } else {
+            (x * 255 / side) as u8
         }
-        w.finish().unwrap();
-    }
-    let exe = env!("CARGO_BIN_EXE_ventral-stream");
-    let out = Command::new("sh")
-        .args(["-c", "ulimit -v 200000 && exec \"$0\" run --image \"$1\" --json", exe, huge.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let v = json(&out);
+    };
+    let huge = scratch("huge.png");
+    write_grey_png(&huge, side, side, false, ramp);
+    let v = json(&capped(200_000, &["run", "--image", huge.to_str().unwrap(), "--json"]));
     assert!(v["logits"].as_array().unwrap().iter().all(|x| x.as_f64().unwrap().is_finite()));
+    // The same picture interlaced is read pass by pass under the same cap (decoding it whole
+    // takes 64 MB for the frame and 256 MB as RGBA), and gives the same answer.
+    write_grey_png(&huge, side, side, true, ramp);
+    let interlaced = json(&capped(200_000, &["run", "--image", huge.to_str().unwrap(), "--json"]));
+    assert_eq!(interlaced["logits"], v["logits"]);
     std::fs::remove_file(&huge).unwrap();
+    let over = scratch("over.png");
+    write_grey_png(&over, side, side + 1, false, |_, _| 0);
+    let out = bin(&["run", "--image", over.to_str().unwrap()]);
+    refused(&out, 1, "too large: 8192×8193, at most 67108864 pixels");
+    std::fs::remove_file(&over).unwrap();
+}
+
+/// The binary under `ulimit -v KB` (address space, kilobytes).
+fn capped(kb: usize, args: &[&str]) -> Output {
+    let script = format!("ulimit -v {kb} && exec \"$0\" \"$@\"");
+    Command::new("sh").arg("-c").arg(script).arg(env!("CARGO_BIN_EXE_ventral-stream")).args(args).output().unwrap()
+}
+
+/// The run failed with `code`, said `expect` on stderr, and did not panic.
+fn refused(out: &Output, code: i32, expect: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "expected exit {code} and {expect:?}; stderr: {err}");
+    assert!(err.contains(expect), "expected {expect:?} in {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// One PNG chunk: length, type, data, CRC.
+fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(kind);
+    crc.update(data);
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    out.extend_from_slice(&crc.finalize().to_be_bytes());
+}
+
+/// An 8-bit grey PNG written by hand, so that it can be interlaced (Adam7: seven passes, each
+/// a sparse grid of the image, row by row), which the png crate's encoder does not write. The
+/// pixel data is made and compressed a row at a time.
+fn write_grey_png(path: &PathBuf, w: usize, h: usize, interlaced: bool, px: impl Fn(usize, usize) -> u8) {
+    use std::io::Write;
+    let passes: Vec<(usize, usize, usize, usize)> = if interlaced {
+        vec![(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+    } else {
+        vec![(0, 0, 1, 1)]
+    };
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    let mut row = Vec::new();
+    for (x0, y0, dx, dy) in passes {
+        if x0 >= w || y0 >= h {
+            continue;
+        }
+        for y in (y0..h).step_by(dy) {
+            row.clear();
+            row.push(0); // filter: none
+            row.extend((x0..w).step_by(dx).map(|x| px(x, y)));
+            z.write_all(&row).unwrap();
+        }
+    }
+    let data = z.finish().unwrap();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&(w as u32).to_be_bytes());
+    ihdr.extend_from_slice(&(h as u32).to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, interlaced as u8]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(&mut png, b"IDAT", &data);
+    chunk(&mut png, b"IEND", &[]);
+    std::fs::write(path, png).unwrap();
 }
 
 #[test]
@@ -354,4 +414,218 @@ fn a_weights_file_without_a_threshold_loads_and_recognises_everything() {
     assert!(v["threshold"].is_null());
     assert_eq!(v["recognised"], true);
     assert!(v["score"].as_f64().unwrap().is_finite());
+}
+
+/// The photograph fixture with its frame header (SOF0) declaring `w`×`h`.
+fn jpeg_declaring(name: &str, w: u16, h: u16) -> PathBuf {
+    let mut bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/photo.jpg")).unwrap();
+    // Walk the marker segments to the frame header: FF C0, length, precision, height, width.
+    let mut at = 2;
+    while bytes[at + 1] != 0xC0 {
+        at += 2 + u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]) as usize;
+    }
+    bytes[at + 5..at + 7].copy_from_slice(&h.to_be_bytes());
+    bytes[at + 7..at + 9].copy_from_slice(&w.to_be_bytes());
+    let path = scratch(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn decompression_bombs_are_refused_from_the_header() {
+    // 69 bytes: a PNG header declaring 2,147,483,647 × 1 and a few bytes of data.
+    let mut tiny = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = 2_147_483_647u32.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&1u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    chunk(&mut tiny, b"IHDR", &ihdr);
+    chunk(&mut tiny, b"IDAT", &[0x78, 0x9C, 0x63, 0, 0, 0, 1, 0, 1, 0, 0, 0]);
+    chunk(&mut tiny, b"IEND", &[]);
+    assert_eq!(tiny.len(), 69);
+    let bomb = scratch("bomb.png");
+    std::fs::write(&bomb, &tiny).unwrap();
+    refused(&bin(&["run", "--image", bomb.to_str().unwrap()]), 1, "too large: 2147483647×1, at most 67108864 pixels");
+
+    // A real interlaced 16384 × 16384 PNG (zeros compress to a few hundred KB; decoded whole
+    // it is 256 MB of grey, 1 GB as RGBA).
+    let big = scratch("big-interlaced.png");
+    write_grey_png(&big, 16384, 16384, true, |_, _| 0);
+    assert!(std::fs::metadata(&big).unwrap().len() < 2 << 20);
+    let out = capped(200_000, &["run", "--image", big.to_str().unwrap()]);
+    refused(&out, 1, "too large: 16384×16384, at most 67108864 pixels");
+    std::fs::remove_file(&big).unwrap();
+
+    // The 5.7 KB photograph declaring 65500 × 65500.
+    let jpeg = jpeg_declaring("bomb.jpg", 65500, 65500);
+    refused(&bin(&["run", "--image", jpeg.to_str().unwrap()]), 1, "too large: 65500×65500, at most 67108864 pixels");
+    // Within the limit, 2000 × 2000 from 4.9 KB of coded data is data cut short (at least a
+    // bit an 8×8 block), not a picture the decoder may fill with grey.
+    let short = jpeg_declaring("short.jpg", 2000, 2000);
+    refused(&bin(&["run", "--image", short.to_str().unwrap()]), 1, "JPEG data is cut short");
+}
+
+#[test]
+fn file_arguments_are_read_up_to_a_cap() {
+    let photo = scratch("cap.png");
+    write_png(&photo, 16, 16, png::ColorType::Rgb);
+    // /dev/zero has no size to stat; the read stops past 64 MiB.
+    refused(&bin(&["run", "--image", "/dev/zero"]), 1, "cannot read /dev/zero: larger than 67108864 bytes");
+    refused(
+        &bin(&["run", "--image", photo.to_str().unwrap(), "--weights", "/dev/zero"]),
+        1,
+        "cannot read /dev/zero: larger than 67108864 bytes",
+    );
+    // A regular file over the cap is refused from its size (sparse: nothing is written).
+    let sparse = scratch("sparse.png");
+    std::fs::File::create(&sparse).unwrap().set_len(65 << 20).unwrap();
+    refused(&bin(&["run", "--image", sparse.to_str().unwrap()]), 1, "larger than 67108864 bytes");
+    // A folder.
+    refused(&bin(&["run", "--image", std::env::temp_dir().to_str().unwrap()]), 1, "it is a folder");
+}
+
+#[test]
+fn weights_that_overflow_are_refused_by_load_run_and_eval() {
+    use ventral_stream::model::{Model, Wiring};
+    use ventral_stream::weights;
+    let photo = scratch("overflow.png");
+    write_png(&photo, 32, 32, png::ColorType::Rgb);
+    // Finite values near f32::MAX (the issue's file), F32 and as an I8 scale.
+    let mut near_max = Model::init(Wiring::Stream, 1);
+    near_max.visit_mut(&mut |_, _, v, _| v.iter_mut().for_each(|x| *x = x.signum() * 3e38));
+    // Every weight at the bound (10,000): finite and allowed, but the stream overflows.
+    let mut at_bound = Model::init(Wiring::Stream, 1);
+    at_bound.visit_mut(&mut |_, _, v, _| v.fill(weights::MAX_MAGNITUDE));
+    for (label, model, quantize, expect) in [
+        ("3e38, F32", &near_max, false, "beyond ±10000"),
+        ("3e38, I8", &near_max, true, "beyond ±10000"),
+        ("at the bound", &at_bound, false, "the weights overflow"),
+    ] {
+        let path = scratch(&format!("overflow-{}.safetensors", label.replace([' ', ','], "")));
+        std::fs::write(&path, weights::save(model, &[], quantize)).unwrap();
+        let w = path.to_str().unwrap();
+        let load = weights::load(&std::fs::read(&path).unwrap(), None).unwrap_err();
+        assert!(load.0.contains(expect), "{label}: {load}");
+        refused(&bin(&["run", "--image", photo.to_str().unwrap(), "--weights", w]), 1, expect);
+        // eval used to loop for ever on the NaN scores such weights give.
+        let start = std::time::Instant::now();
+        refused(&bin(&["eval", "--weights", w, "--n", "50"]), 1, expect);
+        assert!(start.elapsed().as_secs() < 20, "{label}: eval took {:?}", start.elapsed());
+    }
+}
+
+#[test]
+fn arguments_are_strict_and_name_what_is_accepted() {
+    let photo = scratch("args.png");
+    write_png(&photo, 16, 16, png::ColorType::Rgb);
+    let p = photo.to_str().unwrap();
+    let weights = concat!(env!("CARGO_MANIFEST_DIR"), "/weights/stream.safetensors");
+    for (args, expect) in [
+        (vec!["run", "--image", p, "--wieghts", weights], "unknown option --wieghts for run"),
+        (vec!["run", "--image", p, "--json=yes"], "--json"),
+        (vec!["run", "--image", p, "--image", p], "--image is given twice"),
+        (vec!["run", "--image", p, "extra"], "extra"),
+        (vec!["run", "--image"], "--image needs a value"),
+        (vec!["run"], "--image is required"),
+        (vec!["train", "--steps", "0", "--out", "x"], "--steps takes a whole number from 1 to 100000, got \"0\""),
+        (vec!["train", "--batch", "0", "--out", "x"], "--batch takes a whole number from 1 to 256, got \"0\""),
+        (vec!["train", "--batch", "100000", "--out", "x"], "--batch takes a whole number from 1 to 256"),
+        (vec!["train", "--open-set-steps", "-1", "--out", "x"], "--open-set-steps takes a whole number from 0"),
+        (vec!["train", "--seed", "0", "--out", "x"], "--seed takes a whole number from 1 to 4294967295"),
+        (vec!["train", "--seed", "99999999999", "--out", "x"], "--seed takes a whole number from 1 to 4294967295"),
+        (vec!["train", "--width", "12", "--out", "x"], "--width takes one of [8, 16, 32], got \"12\""),
+        (vec!["train", "--edge-task", "maybe", "--out", "x"], "--edge-task takes on or off"),
+        (vec!["train-losses", "--steps", "0"], "--steps takes a whole number from 1 to 3000"),
+        (vec!["eval", "--n", "0"], "--n takes a whole number from 1 to 100000, got \"0\""),
+        (vec!["eval", "--n", "1e9"], "--n takes a whole number"),
+        (vec!["init", "--seed", "x", "--out", "x"], "--seed takes a whole number"),
+        (vec!["experiments", "--jobs", "0", "--out", "x.json"], "--jobs takes a whole number from 1 to 64"),
+        (vec!["experiments", "--seeds", "1,0", "--out", "x.json"], "--seeds takes whole numbers like 1,2,3"),
+        (vec!["experiment", "lesion", "--size", "huge"], "size must be quick or full"),
+        (vec!["--steps", "3"], "--steps"),
+        (vec![], "no command given"),
+    ] {
+        let out = bin(&args);
+        refused(&out, 2, expect);
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn train_checks_its_out_file_before_training() {
+    let start = std::time::Instant::now();
+    // The full schedule would take minutes: refused in well under a second of work.
+    refused(
+        &bin(&["train", "--wiring", "stream", "--out", "/nonexistent/x.safetensors"]),
+        1,
+        "cannot write /nonexistent/x.safetensors: the folder /nonexistent does not exist",
+    );
+    let folder = scratch("a-folder");
+    std::fs::create_dir_all(&folder).unwrap();
+    refused(&bin(&["train", "--out", folder.to_str().unwrap()]), 1, "it is a folder");
+    refused(&bin(&["init", "--out", "/nonexistent/w.safetensors"]), 1, "does not exist");
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    // A good folder still takes the file.
+    let ok = scratch("init-ok.safetensors");
+    let out = bin(&["init", "--wiring", "gated", "--seed", "2", "--out", ok.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(ventral_stream::weights::load(&std::fs::read(&ok).unwrap(), None).is_ok());
+}
+
+#[test]
+fn paths_need_not_be_utf8_and_text_must_be() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("non-utf8");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(OsStr::from_bytes(b"photo-\xff.png"));
+    write_png(&path, 40, 30, png::ColorType::Rgb);
+    let exe = env!("CARGO_BIN_EXE_ventral-stream");
+    let out = Command::new(exe).arg("run").arg("--image").arg(&path).arg("--json").output().unwrap();
+    let v = json(&out);
+    assert_eq!(v["wiring"], "stream");
+    // A missing file with such a name is a message that shows it as well as it can.
+    let missing = dir.join(OsStr::from_bytes(b"gone-\xfe.png"));
+    let out = Command::new(exe).arg("run").arg("--image").arg(&missing).output().unwrap();
+    refused(&out, 1, "cannot read");
+    // A name (not a path) that is not UTF-8 is a usage error.
+    let out = Command::new(exe)
+        .args(["run", "--image"])
+        .arg(&path)
+        .arg("--wiring")
+        .arg(OsStr::from_bytes(b"str\xffeam"))
+        .output()
+        .unwrap();
+    refused(&out, 2, "--wiring takes plain text");
+}
+
+#[test]
+fn a_closed_or_full_stdout_ends_the_program_without_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let photo = scratch("pipe.png");
+    write_png(&photo, 64, 48, png::ColorType::Rgb);
+    let exe = env!("CARGO_BIN_EXE_ventral-stream");
+    // `… --json --retina | head -c 10`: more than a pipe holds (about 80 KB), so the program
+    // is still writing when the reader goes away.
+    let mut child = Command::new(exe)
+        .args(["run", "--image", photo.to_str().unwrap(), "--json", "--retina"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 10];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(&head[..2], b"{\"");
+    assert_eq!(out.status.code(), Some(141), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "quietly: {}", String::from_utf8_lossy(&out.stderr));
+
+    // `> /dev/full`: a message and exit 1.
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out =
+        Command::new(exe).args(["run", "--image", photo.to_str().unwrap(), "--json"]).stdout(full).output().unwrap();
+    refused(&out, 1, "cannot write the output: No space left on device");
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = Command::new(exe).arg("help").stdout(full).output().unwrap();
+    refused(&out, 1, "cannot write the output");
 }

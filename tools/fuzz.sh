@@ -7,6 +7,8 @@
 # for. Debug assertions and overflow checks are on (fuzz/Cargo.toml, profile.release), so an
 # overflow in the code under test is a crash too.
 #
+# The decode target starts from the photograph fixture (tests/fixtures/photo.jpg) and also
+# rewrites its header, and a PNG's, to declare sizes around the pixel limit.
 # The weights target starts from the shipped weights/*.safetensors, copied into a fresh corpus
 # at run time, with libFuzzer's input size limit raised above the largest of them: from those,
 # mutations reach the checks after the header (shapes, dtypes, scales, values, extra tensors).
@@ -18,7 +20,7 @@ cd "$ROOT"
 seconds="${1:-60}"
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(weights image stimuli)
+[ "${#targets[@]}" -gt 0 ] || targets=(weights weights_values image decode stimuli)
 have cargo-fuzz || die "cargo-fuzz is missing: run ./build.sh setup"
 
 export RUSTC_BOOTSTRAP=1
@@ -37,6 +39,9 @@ for t in "${targets[@]}"; do
     corpus="fuzz/corpus/$t"
     mkdir -p "$corpus"
     flags=(-max_total_time="$seconds" -rss_limit_mb=4096 -print_final_stats=1)
+    if [ "$t" = decode ]; then
+        cp tests/fixtures/photo.jpg "$corpus/"
+    fi
     if [ "$t" = weights ]; then
         cp weights/*.safetensors "$corpus/"
         largest="$(for f in weights/*.safetensors; do wc -c <"$f"; done | sort -n | tail -1)"

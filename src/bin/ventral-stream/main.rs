@@ -1,12 +1,16 @@
-//! The native command line: run the model on an image, train, evaluate.
+//! The native command line: run the model on an image, train, evaluate, run the experiments.
+//! `ventral-stream help` prints the usage (below, `USAGE`).
 //!
-//!   ventral-stream run --image FILE [--wiring stream|hierarchy|gated] [--weights FILE] [--json [--retina]]
-//!   ventral-stream train --wiring W [--seed N] [--steps N] [--edge-task on|off] [--width D] --out FILE
-//!   ventral-stream train-losses [--wiring W] [--seed N] [--steps N] [--width D]
-//!   ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]
-//!   ventral-stream init --wiring W [--seed N] --out FILE
+//! Strict and quiet about it: arguments are read by `lexopt` (see `parse`); an unknown option,
+//! a value out of its range or a name given twice is a usage error that names what is
+//! accepted. Paths are taken as the OS gives them (not necessarily UTF-8). Every file argument
+//! is read up to a size cap ([`MAX_FILE_BYTES`]), so /dev/zero or a FIFO cannot fill memory.
 //!
-//! Every failure is a message on stderr and exit code 1 (2 for usage).
+//! Exit status: 0 done; 1 a failure, one line on stderr; 2 a usage error, with the command's
+//! usage; 141 when the reader of stdout went away (`… | head -c 10`): the program stops
+//! writing and ends quietly with the status a shell reports for a program that SIGPIPE ended
+//! (128 + 13), as `cat` does, so a pipeline under `set -o pipefail` treats it the same. Any
+//! other write error (`> /dev/full`) is a failure with its message. Nothing panics on input.
 
 // The command line is native only (it reads files); the wasm build of the
 // crate's targets gets an empty main.
@@ -19,177 +23,413 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-mod decode;
-
-#[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use crate::decode::decode_image;
-    use std::collections::HashMap;
-    use std::io::Write;
+    use std::ffi::OsString;
+    use std::io::{Read, Write};
+    use std::ops::RangeInclusive;
+    use std::path::{Path, PathBuf};
     use std::process::ExitCode;
     use std::time::Instant;
     use ventral_stream::model::{self, Model, Wiring};
     use ventral_stream::retina::Retina;
-    use ventral_stream::{experiments, run, train, weights};
+    use ventral_stream::{decode, experiments, run, train, weights};
 
-    const USAGE: &str = "usage:
-      ventral-stream run --image FILE [--wiring stream|hierarchy|gated] [--weights FILE] [--json [--retina]]
-      ventral-stream train --wiring W [--seed N] [--steps N] [--open-set-steps N] [--batch N] [--edge-task on|off]
-                           [--lgn full|centre-surround] [--width 8|16|32]
-                           [--init FILE] [--quantize] --out FILE
-      ventral-stream train-losses [--wiring W] [--seed N] [--steps N] [--width 8|16|32]
-                           (the loss of each of the first N steps, batch 32, one thread, as JSON)
-      ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]
-      ventral-stream init --wiring W [--seed N] --out FILE
-  ventral-stream experiment NAME [--seed N] [--size quick|full] [--json]
-  ventral-stream experiments [--seeds 1,2,3] [--jobs N] [--reuse DIR] [--size quick|full] [--weights-dir DIR]
-                [--only NAME,NAME] --out FILE
-                (every experiment on every seed, trained, untrained and retina control, and deletion on
-                the narrow (d = 8, 16; left out when their files are missing) and edge-off pairs, into one results
-                file, and one file per experiment beside it: FILE.json -> FILE/NAME.json and FILE/index.json;
-                default seeds: every seed whose weights files exist; --reuse keeps each run's output in
-                DIR/CONDITION/seed-N/NAME.json and reads it back when present)
-  ventral-stream split-results FILE   (rewrite an existing results file compact, with its per-experiment files)
-  ventral-stream rejudge FILE         (judge a results file again under data/preregistration.json from its stored numbers)";
+    /// A line on stderr (progress, notes). A failure to write it is ignored: stderr is where a
+    /// failure would be reported, and the work goes on.
+    macro_rules! note {
+        ($($t:tt)*) => {{
+            let _ = write!(std::io::stderr(), $($t)*);
+        }};
+    }
+    macro_rules! noteln {
+        ($($t:tt)*) => {{
+            let _ = writeln!(std::io::stderr(), $($t)*);
+        }};
+    }
 
-    /// The usage, with the experiments' names from the one list of them.
+    /// The largest file any argument may name, the page's upload limit too: 64 MiB. The
+    /// largest weights file (F32, gated) is 346 KB and a full results file 1.3 MB.
+    const MAX_FILE_BYTES: u64 = 64 << 20;
+
+    /// The accepted ranges of the numbers. Seeds are the page's 32-bit ones, from 1 (seed s of
+    /// every model is reproducible in the browser). Steps: up to 33 times the shipped 3,000.
+    /// A batch of 256 (8 times the shipped 32) needs about 2 GB natively; more is refused rather
+    /// than left to fail in the allocator.
+    const SEEDS: RangeInclusive<u64> = 1..=u32::MAX as u64;
+    const STEPS: RangeInclusive<u64> = 1..=100_000;
+    const OPEN_SET_STEPS: RangeInclusive<u64> = 0..=100_000;
+    const BATCH: RangeInclusive<u64> = 1..=256;
+    const EVAL_N: RangeInclusive<u64> = 1..=100_000;
+    const JOBS: RangeInclusive<u64> = 1..=64;
+
+    /// One command: its name, the options that take a value, the flags, whether it takes one
+    /// bare word (and what it is), and its usage.
+    struct Spec {
+        name: &'static str,
+        options: &'static [&'static str],
+        flags: &'static [&'static str],
+        positional: Option<&'static str>,
+        usage: &'static str,
+    }
+
+    const COMMANDS: [Spec; 10] = [
+        Spec {
+            name: "run",
+            options: &["image", "wiring", "weights"],
+            flags: &["json", "retina"],
+            positional: None,
+            usage: "ventral-stream run --image FILE [--wiring stream|hierarchy|gated] [--weights FILE] [--json [--retina]]",
+        },
+        Spec {
+            name: "train",
+            options: &["wiring", "seed", "steps", "open-set-steps", "batch", "edge-task", "lgn", "width", "init", "out"],
+            flags: &["quantize"],
+            positional: None,
+            usage: "ventral-stream train --wiring W [--seed N] [--steps N] [--open-set-steps N] [--batch N] [--edge-task on|off]
+                     [--lgn full|centre-surround] [--width 8|16|32] [--init FILE] [--quantize] --out FILE",
+        },
+        Spec {
+            name: "train-losses",
+            options: &["wiring", "seed", "steps", "width"],
+            flags: &[],
+            positional: None,
+            usage: "ventral-stream train-losses [--wiring W] [--seed N] [--steps N] [--width 8|16|32]
+                     (the loss of each of the first N steps, batch 32, one thread, as JSON)",
+        },
+        Spec {
+            name: "eval",
+            options: &["wiring", "weights", "n"],
+            flags: &["json"],
+            positional: None,
+            usage: "ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]",
+        },
+        Spec {
+            name: "init",
+            options: &["wiring", "seed", "out"],
+            flags: &["quantize"],
+            positional: None,
+            usage: "ventral-stream init --wiring W [--seed N] [--quantize] --out FILE",
+        },
+        Spec {
+            name: "experiment",
+            options: &["seed", "size"],
+            flags: &["json"],
+            positional: Some("the experiment's name"),
+            usage: "ventral-stream experiment NAME [--seed N] [--size quick|full] [--json]",
+        },
+        Spec {
+            name: "experiments",
+            options: &["seeds", "jobs", "reuse", "size", "weights-dir", "only", "out"],
+            flags: &[],
+            positional: None,
+            usage: "ventral-stream experiments [--seeds 1,2,3] [--jobs N] [--reuse DIR] [--size quick|full] [--weights-dir DIR]
+                     [--only NAME,NAME] --out FILE
+                     (every experiment on every seed, trained, untrained and retina control, and deletion on
+                     the narrow (d = 8, 16; left out when their files are missing) and edge-off pairs, into one results
+                     file, and one file per experiment beside it: FILE.json -> FILE/NAME.json and FILE/index.json;
+                     default seeds: every seed whose weights files exist; --reuse keeps each run's output in
+                     DIR/CONDITION/seed-N/NAME.json and reads it back when present)",
+        },
+        Spec {
+            name: "split-results",
+            options: &[],
+            flags: &[],
+            positional: Some("the results file"),
+            usage: "ventral-stream split-results FILE   (rewrite an existing results file compact, with its per-experiment files)",
+        },
+        Spec {
+            name: "rejudge",
+            options: &[],
+            flags: &[],
+            positional: Some("the results file"),
+            usage: "ventral-stream rejudge FILE   (judge a results file again under data/preregistration.json from its stored numbers)",
+        },
+        Spec { name: "help", options: &[], flags: &[], positional: None, usage: "ventral-stream help" },
+    ];
+
+    /// The whole usage, with the ranges and the experiments' names from their one list.
     fn usage() -> String {
+        let lines: Vec<String> = COMMANDS.iter().map(|c| format!("  {}", c.usage)).collect();
         let names: Vec<&str> = experiments::Experiment::ALL.iter().map(|e| e.name()).collect();
-        format!("{USAGE}\nexperiments: {}", names.join(" "))
+        format!(
+            "usage:\n{}\nranges: --seed {} (and each of --seeds), --steps {}, --open-set-steps {}, --batch {}, \
+             --n {}, --jobs {}, --width one of {:?}\nexperiments: {}",
+            lines.join("\n"),
+            range(&SEEDS),
+            range(&STEPS),
+            range(&OPEN_SET_STEPS),
+            range(&BATCH),
+            range(&EVAL_N),
+            range(&JOBS),
+            model::WIDTHS,
+            names.join(" ")
+        )
+    }
+
+    fn range(r: &RangeInclusive<u64>) -> String {
+        format!("{} to {}", r.start(), r.end())
+    }
+
+    /// Why a command did not finish.
+    enum Failure {
+        /// The arguments are wrong: exit 2, with the command's usage.
+        Usage(String),
+        /// Something failed: exit 1.
+        Error(String),
+        /// Nobody reads stdout any more: exit 141, quietly.
+        Closed,
+    }
+
+    impl From<String> for Failure {
+        fn from(e: String) -> Self {
+            Failure::Error(e)
+        }
+    }
+
+    type Done = Result<(), Failure>;
+
+    /// Writes `text` and a newline to stdout, the one way any command prints its result.
+    fn print(text: &str) -> Done {
+        let mut out = std::io::stdout().lock();
+        match writeln!(out, "{text}").and_then(|_| out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::Closed),
+            Err(e) => Err(Failure::Error(format!("cannot write the output: {e}"))),
+        }
     }
 
     struct Args {
-        command: String,
-        options: HashMap<String, String>,
-        flags: Vec<String>,
-        /// A bare word after the command (the experiment's name).
-        positional: Option<String>,
+        spec: &'static Spec,
+        values: Vec<(&'static str, OsString)>,
+        flags: Vec<&'static str>,
+        /// The bare word after the command (an experiment's name, a results file).
+        positional: Option<OsString>,
     }
 
-    fn parse_args() -> Result<Args, String> {
-        let mut it = std::env::args().skip(1);
-        let command = it.next().ok_or("no command given")?;
-        let (mut options, mut flags, mut positional) = (HashMap::new(), Vec::new(), None);
-        let rest: Vec<String> = it.collect();
-        let mut i = 0;
-        while i < rest.len() {
-            let a = &rest[i];
-            let Some(name) = a.strip_prefix("--") else {
-                if positional.is_some() {
-                    return Err(format!("unexpected argument {a:?}"));
+    /// Reads the command line: the command, then only the options and flags it takes, each
+    /// once (`--name value` or `--name=value`), and its one bare word if it takes one.
+    fn parse(mut p: lexopt::Parser) -> Result<Args, (Option<&'static Spec>, String)> {
+        use lexopt::Arg::{Long, Short, Value};
+        let bare = |e: lexopt::Error| (None, e.to_string());
+        let command = match p.next().map_err(bare)? {
+            Some(Value(v)) => v.to_string_lossy().into_owned(),
+            Some(Long("help") | Short('h')) => "help".into(),
+            Some(other) => return Err((None, other.unexpected().to_string())),
+            None => return Err((None, "no command given".into())),
+        };
+        let spec = COMMANDS.iter().find(|c| c.name == command).ok_or((None, format!("unknown command {command:?}")))?;
+        let fail = |msg: String| (Some(spec), msg);
+        let mut args = Args { spec, values: Vec::new(), flags: Vec::new(), positional: None };
+        while let Some(arg) = p.next().map_err(|e| fail(e.to_string()))? {
+            match arg {
+                Long("help") | Short('h') => {
+                    return Ok(Args { spec: &COMMANDS[COMMANDS.len() - 1], ..args });
                 }
-                positional = Some(a.clone());
-                i += 1;
-                continue;
-            };
-            if matches!(name, "json" | "quantize" | "retina") {
-                flags.push(name.to_string());
-                i += 1;
-            } else {
-                let v = rest.get(i + 1).ok_or(format!("--{name} needs a value"))?;
-                options.insert(name.to_string(), v.clone());
-                i += 2;
+                Long(name) => {
+                    let name = name.to_string();
+                    if let Some(&flag) = spec.flags.iter().find(|f| **f == name) {
+                        if args.flags.contains(&flag) {
+                            return Err(fail(format!("--{flag} is given twice")));
+                        }
+                        args.flags.push(flag);
+                    } else if let Some(&option) = spec.options.iter().find(|o| **o == name) {
+                        if args.values.iter().any(|(k, _)| *k == option) {
+                            return Err(fail(format!("--{option} is given twice")));
+                        }
+                        let value = p.value().map_err(|_| fail(format!("--{option} needs a value")))?;
+                        args.values.push((option, value));
+                    } else {
+                        return Err(fail(format!("unknown option --{name} for {command}")));
+                    }
+                }
+                Value(v) if spec.positional.is_some() && args.positional.is_none() => args.positional = Some(v),
+                other => return Err(fail(format!("{} for {command}", other.unexpected()))),
             }
         }
-        Ok(Args { command, options, flags, positional })
+        Ok(args)
     }
 
     impl Args {
-        fn get(&self, k: &str) -> Option<&str> {
-            self.options.get(k).map(|s| s.as_str())
+        fn raw(&self, k: &str) -> Option<&OsString> {
+            self.values.iter().find(|(name, _)| *name == k).map(|(_, v)| v)
         }
-        fn need(&self, k: &str) -> Result<&str, String> {
-            self.get(k).ok_or(format!("--{k} is required"))
+        /// An option's value as text (names, numbers: UTF-8 or refused).
+        fn text(&self, k: &str) -> Result<Option<&str>, Failure> {
+            match self.raw(k) {
+                None => Ok(None),
+                Some(v) => v.to_str().map(Some).ok_or_else(|| {
+                    Failure::Usage(format!("--{k} takes plain text, got {:?} (not UTF-8)", v.to_string_lossy()))
+                }),
+            }
+        }
+        fn text_or<'a>(&'a self, k: &str, default: &'a str) -> Result<&'a str, Failure> {
+            Ok(self.text(k)?.unwrap_or(default))
+        }
+        /// An option's value as a path, as the OS gave it.
+        fn path(&self, k: &str) -> Option<PathBuf> {
+            self.raw(k).map(PathBuf::from)
+        }
+        fn need_path(&self, k: &str) -> Result<PathBuf, Failure> {
+            self.path(k).ok_or(Failure::Usage(format!("--{k} is required")))
         }
         fn flag(&self, k: &str) -> bool {
-            self.flags.iter().any(|f| f == k)
+            self.flags.contains(&k)
         }
-        fn number(&self, k: &str, default: u64) -> Result<u64, String> {
-            self.get(k).map_or(Ok(default), |v| v.parse().map_err(|_| format!("--{k} takes a whole number, got {v:?}")))
+        /// A whole number within `range` (or `default` when the option is absent).
+        fn number(&self, k: &str, default: u64, accepted: &RangeInclusive<u64>) -> Result<u64, Failure> {
+            let Some(v) = self.text(k)? else { return Ok(default) };
+            match v.parse::<u64>() {
+                Ok(n) if accepted.contains(&n) => Ok(n),
+                _ => Err(Failure::Usage(format!("--{k} takes a whole number from {}, got {v:?}", range(accepted)))),
+            }
+        }
+        fn seed(&self, default: u64) -> Result<u64, Failure> {
+            self.number("seed", default, &SEEDS)
         }
         /// --width: the stream's width d (default the shipped models').
-        fn width(&self) -> Result<usize, String> {
-            let d = self.number("width", model::D as u64)? as usize;
-            if !model::WIDTHS.contains(&d) {
-                return Err(format!("--width takes one of {:?}, got {d}", model::WIDTHS));
+        fn width(&self) -> Result<usize, Failure> {
+            let Some(v) = self.text("width")? else { return Ok(model::D) };
+            match v.parse::<usize>() {
+                Ok(d) if model::WIDTHS.contains(&d) => Ok(d),
+                _ => Err(Failure::Usage(format!("--width takes one of {:?}, got {v:?}", model::WIDTHS))),
             }
-            Ok(d)
         }
-        fn wiring(&self) -> Result<Wiring, String> {
-            Ok(Wiring::parse(self.get("wiring").unwrap_or("stream"))?)
+        fn wiring(&self) -> Result<Wiring, Failure> {
+            Wiring::parse(self.text_or("wiring", "stream")?).map_err(|e| Failure::Usage(e.to_string()))
+        }
+        fn size(&self) -> Result<experiments::Size, Failure> {
+            experiments::Size::parse(self.text_or("size", "full")?).map_err(Failure::Usage)
         }
         /// The model to use, and what its file says: a weights file if given, else the shipped one.
-        fn model(&self) -> Result<(Model, weights::Info), String> {
+        fn model(&self) -> Result<(Model, weights::Info), Failure> {
             let wiring = self.wiring()?;
-            match self.get("weights") {
+            match self.path("weights") {
                 Some(path) => {
-                    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-                    let want = self.get("wiring").map(|_| wiring);
-                    weights::load(&bytes, want).map_err(|e| format!("{path}: {e}"))
+                    let bytes = read_file(&path)?;
+                    let want = self.raw("wiring").map(|_| wiring);
+                    Ok(weights::load(&bytes, want).map_err(|e| format!("{}: {e}", path.display()))?)
                 }
                 None => Ok(weights::shipped_with_info(wiring)),
             }
         }
+        /// `--out FILE`, checked before any work: its folder exists and takes a new file.
+        fn out(&self) -> Result<PathBuf, Failure> {
+            let path = self.need_path("out")?;
+            writable(&path)?;
+            Ok(path)
+        }
     }
 
-    fn cmd_run(a: &Args) -> Result<(), String> {
-        let path = a.need("image")?;
+    /// Reads a whole file of at most [`MAX_FILE_BYTES`]: the size is checked before reading
+    /// (stat), and the read itself stops past the cap (for what stat cannot size: /dev/zero,
+    /// a FIFO).
+    fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+        let shown = path.display();
+        let cannot = |e: std::io::Error| format!("cannot read {shown}: {e}");
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        let meta = file.metadata().map_err(cannot)?;
+        if meta.is_dir() {
+            return Err(format!("cannot read {shown}: it is a folder"));
+        }
+        let too_big =
+            || format!("cannot read {shown}: larger than {MAX_FILE_BYTES} bytes, the most a file may hold here");
+        if meta.is_file() && meta.len() > MAX_FILE_BYTES {
+            return Err(too_big());
+        }
+        let expect = if meta.is_file() { meta.len() } else { MAX_FILE_BYTES } + 1;
+        let mut bytes = Vec::with_capacity(expect as usize);
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(cannot)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(too_big());
+        }
+        Ok(bytes)
+    }
+
+    /// A file can be made at `path`: its folder exists and takes a new file (tried, since
+    /// permission bits do not tell for root or a read-only mount), and it is not a folder.
+    fn writable(path: &Path) -> Result<(), String> {
+        let shown = path.display();
+        if path.is_dir() {
+            return Err(format!("cannot write {shown}: it is a folder"));
+        }
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !folder.is_dir() {
+            return Err(format!("cannot write {shown}: the folder {} does not exist", folder.display()));
+        }
+        let probe = folder.join(format!(".ventral-stream-probe-{}", std::process::id()));
+        std::fs::OpenOptions::new().write(true).create_new(true).open(&probe).map_err(|e| {
+            format!("cannot write {shown}: the folder {} does not take a new file ({e})", folder.display())
+        })?;
+        let _ = std::fs::remove_file(&probe);
+        Ok(())
+    }
+
+    fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+        std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+
+    fn cmd_run(a: &Args) -> Done {
+        let path = a.need_path("image")?;
         let (model, info) = a.model()?;
-        let (rgba, w, h) = decode_image(path)?;
-        let trace = run::run_rgba(&model, &rgba, w, h).map_err(|e| format!("{path}: {e}"))?;
+        let shown = path.display();
+        let (rgba, w, h) = decode::decode(&read_file(&path)?).map_err(|e| format!("{shown}: {e}"))?;
+        let trace = run::run_rgba(&model, &rgba, w, h).map_err(|e| format!("{shown}: {e}"))?;
         let s = run::summary(&model, &trace, 0, info.threshold());
         if a.flag("json") {
             let mut v = serde_json::to_value(&s).map_err(|e| e.to_string())?;
             if a.flag("retina") {
                 // The letterboxed 64×64 luminance before light adaptation, row-major: what the
                 // page test compares with the page's own.
-                let lum = ventral_stream::input::letterbox(&rgba, w, h).map_err(|e| format!("{path}: {e}"))?;
+                let lum = ventral_stream::input::letterbox(&rgba, w, h).map_err(|e| format!("{shown}: {e}"))?;
                 v["retina"] = serde_json::json!(lum);
             }
-            println!("{}", serde_json::to_string(&v).map_err(|e| e.to_string())?);
-        } else {
-            let answer = if s.recognised {
-                format!("{} ({:.1} %)", s.category, 100.0 * s.probability)
-            } else {
-                format!("none of the ten kinds (closest: {})", s.category)
-            };
-            let threshold = s.threshold.map_or("none in the file".into(), |t| format!("{t:.2}"));
-            println!("{} wiring: {answer} → {}", s.wiring, s.behaviour);
-            println!("  open-set score {:.2} (threshold {threshold})", s.score);
-            for st in &s.stations {
-                println!(
-                    "  {:<3} L4 mean {:.3}  L2/3 mean {:.3}  L5 mean {:+.3}",
-                    st.name, st.l4.mean, st.l23.mean, st.l5.mean
-                );
-            }
+            return print(&serde_json::to_string(&v).map_err(|e| e.to_string())?);
         }
-        Ok(())
+        let answer = if s.recognised {
+            format!("{} ({:.1} %)", s.category, 100.0 * s.probability)
+        } else {
+            format!("none of the ten kinds (closest: {})", s.category)
+        };
+        let threshold = s.threshold.map_or("none in the file".into(), |t| format!("{t:.2}"));
+        let mut text = format!("{} wiring: {answer} → {}\n", s.wiring, s.behaviour);
+        text += &format!("  open-set score {:.2} (threshold {threshold})", s.score);
+        for st in &s.stations {
+            text += &format!(
+                "\n  {:<3} L4 mean {:.3}  L2/3 mean {:.3}  L5 mean {:+.3}",
+                st.name, st.l4.mean, st.l23.mean, st.l5.mean
+            );
+        }
+        print(&text)
     }
 
     fn bar(done: usize, total: usize) -> String {
         let w = 24;
-        let f = done * w / total.max(1);
+        let f = (done * w / total.max(1)).min(w);
         format!("[{}{}]", "#".repeat(f), ".".repeat(w - f))
     }
 
-    fn cmd_train(a: &Args) -> Result<(), String> {
-        let out = a.need("out")?.to_string();
-        let mut cfg = train::Config::new(a.wiring()?, a.number("seed", 1)?);
-        cfg.steps = a.number("steps", cfg.steps as u64)? as usize;
-        cfg.batch = a.number("batch", cfg.batch as u64)? as usize;
-        cfg.edge_task = match a.get("edge-task").unwrap_or("on") {
+    fn cmd_train(a: &Args) -> Done {
+        let mut cfg = train::Config::new(a.wiring()?, a.seed(1)?);
+        cfg.steps = a.number("steps", cfg.steps as u64, &STEPS)? as usize;
+        cfg.batch = a.number("batch", cfg.batch as u64, &BATCH)? as usize;
+        cfg.edge_task = match a.text_or("edge-task", "on")? {
             "on" => true,
             "off" => false,
-            v => return Err(format!("--edge-task takes on or off, got {v:?}")),
+            v => return Err(Failure::Usage(format!("--edge-task takes on or off, got {v:?}"))),
         };
-        cfg.open_set_steps = a.number("open-set-steps", cfg.open_set_steps as u64)? as usize;
-        cfg.retina = Retina::parse(a.get("lgn").unwrap_or("full")).map_err(|e| e.to_string())?;
+        cfg.open_set_steps = a.number("open-set-steps", cfg.open_set_steps as u64, &OPEN_SET_STEPS)? as usize;
+        cfg.retina = Retina::parse(a.text_or("lgn", "full")?).map_err(|e| Failure::Usage(e.to_string()))?;
         cfg.width = a.width()?;
+        // Before any training: a run of hours must not end in a folder that is not there.
+        let out = a.out()?;
         // --init FILE: skip the first phase and fine-tune these weights for the open set.
-        let init = match a.get("init") {
+        let init = match a.path("init") {
             Some(path) => {
-                let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-                Some(weights::load(&bytes, Some(cfg.wiring)).map_err(|e| format!("{path}: {e}"))?.0)
+                let bytes = read_file(&path)?;
+                Some(weights::load(&bytes, Some(cfg.wiring)).map_err(|e| format!("{}: {e}", path.display()))?.0)
             }
             None => None,
         };
@@ -198,7 +438,7 @@ mod cli {
             if p.step.is_multiple_of(10) || p.step == p.steps {
                 let el = start.elapsed().as_secs_f32();
                 let left = el / p.step as f32 * (p.steps - p.step) as f32;
-                eprint!(
+                note!(
                     "\r{} {}/{} loss {:.3} category {:.3} orientation {:.3} {:.0}s left   ",
                     bar(p.step, p.steps),
                     p.step,
@@ -215,7 +455,10 @@ mod cli {
             Some(m) => train::fine_tune_open_set(m, &cfg, &mut report),
             None => train::train(&cfg, report),
         };
-        eprintln!("\ntrained in {:.1} s", start.elapsed().as_secs_f32());
+        noteln!("\ntrained in {:.1} s", start.elapsed().as_secs_f32());
+        let init_name = a.path("init").map_or("none".to_string(), |p| {
+            p.file_name().map_or(p.display().to_string(), |n| n.to_string_lossy().into_owned())
+        });
         let mut info = vec![
             ("seed", cfg.seed.to_string()),
             ("steps", cfg.steps.to_string()),
@@ -226,7 +469,7 @@ mod cli {
             ("open_set_steps", cfg.open_set_steps.to_string()),
             ("open_set_learning_rate", cfg.open_set_learning_rate.to_string()),
             ("outliers_per_batch", cfg.outliers.to_string()),
-            ("init", a.get("init").map_or("none".to_string(), |p| p.rsplit('/').next().unwrap_or(p).to_string())),
+            ("init", init_name),
             ("energy_margins", format!("{} {}", cfg.energy_in, cfg.energy_out)),
             ("train_seconds", format!("{:.0}", start.elapsed().as_secs_f32())),
         ];
@@ -241,23 +484,24 @@ mod cli {
         let (stored, _) = weights::load(&weights::save(&model, &info, quantize), Some(model.wiring))
             .map_err(|e| format!("the trained model does not read back: {e}"))?;
         let threshold = train::calibrate(&stored, cfg.threads);
-        eprintln!("open-set threshold (energy) {threshold:.3}");
+        noteln!("open-set threshold (energy) {threshold:.3}");
         info.push((weights::THRESHOLD_KEY, format!("{threshold}")));
         info.push((
             "open_set_rule",
             format!("{} of {} held-out sketches", train::RECOGNISED_SHARE, train::CALIBRATION_N),
         ));
-        std::fs::write(&out, weights::save(&model, &info, quantize)).map_err(|e| format!("cannot write {out}: {e}"))
+        Ok(write_file(&out, &weights::save(&model, &info, quantize))?)
     }
 
     /// The loss of each of the first `--steps` steps of phase 1, one thread: the numbers
     /// tests/fixtures/train20.json holds (`train-losses --steps 20 --seed 3`), which the native
     /// and the wasm tests both recompute.
-    fn cmd_train_losses(a: &Args) -> Result<(), String> {
-        let mut cfg = train::Config::new(a.wiring()?, a.number("seed", 3)?);
+    fn cmd_train_losses(a: &Args) -> Done {
+        let mut cfg = train::Config::new(a.wiring()?, a.seed(3)?);
         cfg.width = a.width()?;
         cfg.threads = 1;
-        let steps = a.number("steps", 20)? as usize;
+        // At most the schedule's own length: the losses are those of its first steps.
+        let steps = a.number("steps", 20, &(1..=cfg.steps as u64))? as usize;
         let losses = train::first_losses(&cfg, steps);
         let out = serde_json::json!({
             "command": format!("ventral-stream train-losses --wiring {} --seed {} --steps {steps} --width {}",
@@ -270,97 +514,97 @@ mod cli {
             "steps_of_schedule": cfg.steps,
             "losses": losses,
         });
-        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
-        Ok(())
+        print(&serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?)
     }
 
-    fn cmd_eval(a: &Args) -> Result<(), String> {
+    fn cmd_eval(a: &Args) -> Done {
+        let n = a.number("n", 5000, &EVAL_N)? as usize;
         let (model, info) = a.model()?;
-        let n = a.number("n", 5000)? as usize;
-        let ev = train::evaluate(&model, n, 2, |done, total| {
-            eprint!("\r{} {done}/{total}", bar(done, total));
-            let _ = std::io::stderr().flush();
-        });
-        eprintln!();
+        let ev = train::evaluate(&model, n, 2, |done, total| note!("\r{} {done}/{total}", bar(done, total)));
+        noteln!();
         let open = train::evaluate_open_set(&model, info.threshold(), n, 2);
         if a.flag("json") {
             let mut v = serde_json::to_value(&ev).map_err(|e| e.to_string())?;
             v["open_set"] = serde_json::to_value(&open).map_err(|e| e.to_string())?;
-            println!("{}", serde_json::to_string(&v).map_err(|e| e.to_string())?);
-        } else {
-            println!(
-                "{}: category {:.4}, orientation {:.4} (n = {})",
-                ev.wiring, ev.category_accuracy, ev.orientation_accuracy, ev.n
-            );
-            let threshold = open.threshold.map_or("none in the file".into(), |t| format!("{t:.3}"));
-            println!(
-                "  open set: threshold {threshold}; recognised: sketches {:.4}, outliers {:.4}; AUROC {:.4}; \
-                 category among recognised {:.4}",
-                open.sketches_recognised, open.outliers_recognised, open.auroc, open.category_accuracy_among_recognised
-            );
+            return print(&serde_json::to_string(&v).map_err(|e| e.to_string())?);
         }
-        Ok(())
+        let threshold = open.threshold.map_or("none in the file".into(), |t| format!("{t:.3}"));
+        print(&format!(
+            "{}: category {:.4}, orientation {:.4} (n = {})\n  open set: threshold {threshold}; recognised: \
+             sketches {:.4}, outliers {:.4}; AUROC {:.4}; category among recognised {:.4}",
+            ev.wiring,
+            ev.category_accuracy,
+            ev.orientation_accuracy,
+            ev.n,
+            open.sketches_recognised,
+            open.outliers_recognised,
+            open.auroc,
+            open.category_accuracy_among_recognised
+        ))
     }
 
     fn run_experiment(
         experiment: experiments::Experiment,
         models: &experiments::Models,
         a: &Args,
-    ) -> Result<serde_json::Value, String> {
+    ) -> Result<serde_json::Value, Failure> {
         let name = experiment.name();
-        let seed = a.number("seed", 1)?;
-        let size = experiments::Size::parse(a.get("size").unwrap_or("full"))?;
+        let seed = a.seed(1)?;
+        let size = a.size()?;
         let start = Instant::now();
         let mut progress = |f: f32| {
-            eprint!(
+            note!(
                 "\r{name:<17} {} {:>3.0} % {:.0} s ",
                 bar((f * 1000.0) as usize, 1000),
                 100.0 * f,
                 start.elapsed().as_secs_f32()
             );
-            let _ = std::io::stderr().flush();
             true
         };
         let mut v = experiments::run(experiment, models, seed, size, &mut progress).map_err(|e| e.to_string())?;
-        eprintln!();
+        noteln!();
         if let serde_json::Value::Object(m) = &mut v {
             m.insert("seconds".into(), serde_json::json!((start.elapsed().as_secs_f32() * 10.0).round() / 10.0));
         }
         Ok(v)
     }
 
-    fn cmd_experiment(a: &Args) -> Result<(), String> {
-        let name = a.positional.as_deref().ok_or("name an experiment")?;
-        let v = run_experiment(experiments::Experiment::parse(name)?, &experiments::Models::shipped(), a)?;
+    fn cmd_experiment(a: &Args) -> Done {
+        let name = a.positional.as_ref().ok_or(Failure::Usage("name an experiment".into()))?;
+        let experiment =
+            experiments::Experiment::parse(&name.to_string_lossy()).map_err(|e| Failure::Usage(e.into()))?;
+        let v = run_experiment(experiment, &experiments::Models::shipped(), a)?;
         if a.flag("json") {
-            println!("{}", serde_json::to_string(&v).map_err(|e| e.to_string())?);
+            print(&serde_json::to_string(&v).map_err(|e| e.to_string())?)
         } else {
-            println!("{}", serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+            print(&serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?)
         }
-        Ok(())
     }
 
     /// The seeds to run: --seeds 1,2,3, or every seed whose files are all in the weights directory.
-    fn seeds(a: &Args, dir: &std::path::Path) -> Result<Vec<u64>, String> {
-        if let Some(list) = a.get("seeds") {
+    fn seeds(a: &Args, dir: &Path) -> Result<Vec<u64>, Failure> {
+        if let Some(list) = a.text("seeds")? {
             let seeds: Vec<u64> = list
                 .split(',')
-                .map(|s| s.trim().parse().map_err(|_| format!("--seeds takes whole numbers like 1,2,3, got {list:?}")))
+                .map(|s| match s.trim().parse::<u64>() {
+                    Ok(n) if SEEDS.contains(&n) => Ok(n),
+                    _ => Err(Failure::Usage(format!(
+                        "--seeds takes whole numbers like 1,2,3, each from {}, got {list:?}",
+                        range(&SEEDS)
+                    ))),
+                })
                 .collect::<Result<_, _>>()?;
-            if seeds.is_empty() || seeds.contains(&0) {
-                return Err(format!("--seeds takes seeds from 1 on, got {list:?}"));
-            }
             let mut sorted = seeds.clone();
             sorted.sort_unstable();
             sorted.dedup();
             if sorted.len() != seeds.len() {
-                return Err(format!("--seeds names a seed twice: {list:?}"));
+                return Err(Failure::Usage(format!("--seeds names a seed twice: {list:?}")));
             }
             return Ok(seeds);
         }
         let (seeds, partial) = experiments::available_seeds(dir);
         for s in partial {
-            eprintln!(
+            noteln!(
                 "seed {s}: some weights files are missing in {}; left out (`./build.sh train` makes them)",
                 dir.display()
             );
@@ -368,13 +612,17 @@ mod cli {
         Ok(seeds)
     }
 
-    fn cmd_experiments(a: &Args) -> Result<(), String> {
+    fn cmd_experiments(a: &Args) -> Done {
         use experiments::results::{self, Plan};
-        let out = a.need("out")?;
-        let dir = a.get("weights-dir").map_or_else(experiments::weights_dir, std::path::PathBuf::from);
-        let mut plan = Plan::new(seeds(a, &dir)?, experiments::Size::parse(a.get("size").unwrap_or("full"))?);
-        if let Some(only) = a.get("only") {
-            plan.experiments = only.split(',').map(experiments::Experiment::parse).collect::<Result<_, _>>()?;
+        let out = a.out()?;
+        let dir = a.path("weights-dir").unwrap_or_else(experiments::weights_dir);
+        let mut plan = Plan::new(seeds(a, &dir)?, a.size()?);
+        if let Some(only) = a.text("only")? {
+            plan.experiments = only
+                .split(',')
+                .map(experiments::Experiment::parse)
+                .collect::<Result<_, _>>()
+                .map_err(|e| Failure::Usage(e.into()))?;
         }
         // The narrow streams are run when their files exist for every seed, and otherwise left
         // out with the files they miss: a fresh clone runs without them.
@@ -382,7 +630,7 @@ mod cli {
         for (c, missing) in left_out {
             let shown: Vec<String> = missing.iter().take(4).map(|p| p.display().to_string()).collect();
             let more = missing.len().saturating_sub(shown.len());
-            eprintln!(
+            noteln!(
                 "{}: left out, {} weights files missing ({}{}); `./build.sh train` makes them",
                 c.name(),
                 missing.len(),
@@ -391,17 +639,17 @@ mod cli {
             );
         }
         plan.conditions = conditions;
-        let jobs = a.number("jobs", 2)?.max(1) as usize;
-        let reuse = a.get("reuse").map(std::path::Path::new);
+        let jobs = a.number("jobs", 2, &JOBS)? as usize;
+        let reuse = a.path("reuse");
         let total = plan.runs().len();
         let seeds: Vec<String> = plan.seeds.iter().map(|s| s.to_string()).collect();
-        eprintln!("{total} runs: seeds {}, {} size, {jobs} jobs", seeds.join(","), a.get("size").unwrap_or("full"));
+        noteln!("{total} runs: seeds {}, {} size, {jobs} jobs", seeds.join(","), a.text_or("size", "full")?);
         let start = Instant::now();
         let finished = std::sync::atomic::AtomicUsize::new(0);
         let report = |d: &results::Done| {
             let k = finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
             let how = if d.reused { "reused" } else { "" };
-            eprintln!(
+            noteln!(
                 "[{k:>3}/{total}] {:<14} seed {:<2} {:<17} {:>7.1} s {how}",
                 d.condition.name(),
                 d.seed,
@@ -410,18 +658,18 @@ mod cli {
             );
         };
         let load = |c, s| experiments::Models::of(c, &dir, s);
-        let outputs = results::run_all(&plan, &load, jobs, reuse, &report).map_err(|e| e.to_string())?;
+        let outputs = results::run_all(&plan, &load, jobs, reuse.as_deref(), &report).map_err(|e| e.to_string())?;
         let whole = results::results(&plan, &outputs);
-        eprintln!("all {total} runs in {:.1} s", start.elapsed().as_secs_f32());
-        write_results(std::path::Path::new(out), &whole)
+        noteln!("all {total} runs in {:.1} s", start.elapsed().as_secs_f32());
+        Ok(write_results(&out, &whole)?)
     }
 
     /// The whole results file, compact (with every seed's raw numbers it is 3.5 MB
     /// pretty-printed, 1.3 MB compact; only tests and readers of the data open it), and beside
     /// it the split files the page loads.
-    fn write_results(path: &std::path::Path, whole: &serde_json::Value) -> Result<(), String> {
+    fn write_results(path: &Path, whole: &serde_json::Value) -> Result<(), String> {
         let text = serde_json::to_string(whole).map_err(|e| e.to_string())?;
-        std::fs::write(path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        write_file(path, (text + "\n").as_bytes())?;
         write_split(path, whole)
     }
 
@@ -429,7 +677,7 @@ mod cli {
     /// that nobody parses the receptive-field maps who never scrolls to them: beside
     /// `results.json`, a directory `results/` with one `NAME.json` per experiment and an
     /// `index.json` that names them.
-    fn write_split(whole_path: &std::path::Path, whole: &serde_json::Value) -> Result<(), String> {
+    fn write_split(whole_path: &Path, whole: &serde_json::Value) -> Result<(), String> {
         let dir = whole_path.with_extension("");
         if dir == whole_path {
             return Err(format!(
@@ -440,48 +688,52 @@ mod cli {
         let files = experiments::results::split(whole)?;
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;
         for (name, v) in files {
-            let path = dir.join(name);
             let text = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
-            std::fs::write(&path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            write_file(&dir.join(name), (text + "\n").as_bytes())?;
         }
         Ok(())
     }
 
-    fn cmd_split_results(a: &Args) -> Result<(), String> {
-        let file = a.positional.as_deref().ok_or("name the results file to split")?;
-        let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-        let whole = serde_json::from_str(&text).map_err(|e| format!("{file} is not JSON: {e}"))?;
-        write_results(std::path::Path::new(file), &whole).map_err(|e| format!("{file}: {e}"))
+    fn cmd_split_results(a: &Args) -> Done {
+        let file = PathBuf::from(a.positional.as_ref().ok_or(Failure::Usage("name the results file to split".into()))?);
+        let shown = file.display();
+        let text = String::from_utf8(read_file(&file)?).map_err(|_| format!("{shown} is not UTF-8 text"))?;
+        let whole = serde_json::from_str(&text).map_err(|e| format!("{shown} is not JSON: {e}"))?;
+        Ok(write_results(&file, &whole).map_err(|e| format!("{shown}: {e}"))?)
     }
 
     /// Judges a results file again under data/preregistration.json from the numbers it stores
     /// (no experiment is rerun), and rewrites it and its split files.
-    fn cmd_rejudge(a: &Args) -> Result<(), String> {
-        let file = a.positional.as_deref().ok_or("name the results file to judge again")?;
-        let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-        let whole = serde_json::from_str(&text).map_err(|e| format!("{file} is not JSON: {e}"))?;
-        let again = experiments::results::rejudge(&whole).map_err(|e| format!("{file}: {e}"))?;
-        write_results(std::path::Path::new(file), &again).map_err(|e| format!("{file}: {e}"))
+    fn cmd_rejudge(a: &Args) -> Done {
+        let file =
+            PathBuf::from(a.positional.as_ref().ok_or(Failure::Usage("name the results file to judge again".into()))?);
+        let shown = file.display();
+        let text = String::from_utf8(read_file(&file)?).map_err(|_| format!("{shown} is not UTF-8 text"))?;
+        let whole = serde_json::from_str(&text).map_err(|e| format!("{shown} is not JSON: {e}"))?;
+        let again = experiments::results::rejudge(&whole).map_err(|e| format!("{shown}: {e}"))?;
+        Ok(write_results(&file, &again).map_err(|e| format!("{shown}: {e}"))?)
     }
 
-    fn cmd_init(a: &Args) -> Result<(), String> {
-        let out = a.need("out")?;
-        let seed = a.number("seed", 1)?;
-        let model = Model::init(a.wiring()?, seed);
+    fn cmd_init(a: &Args) -> Done {
+        let seed = a.seed(1)?;
+        let wiring = a.wiring()?;
+        let out = a.out()?;
+        let model = Model::init(wiring, seed);
         let bytes = weights::save(&model, &[("seed", seed.to_string()), ("trained", "no".into())], a.flag("quantize"));
-        std::fs::write(out, bytes).map_err(|e| format!("cannot write {out}: {e}"))
+        Ok(write_file(&out, &bytes)?)
     }
 
     pub fn main() -> ExitCode {
         train::keep_freed_memory();
-        let args = match parse_args() {
+        let args = match parse(lexopt::Parser::from_env()) {
             Ok(a) => a,
-            Err(e) => {
-                eprintln!("{e}\n{}", usage());
+            Err((spec, e)) => {
+                let how = spec.map_or_else(usage, |s| format!("usage: {}", s.usage));
+                noteln!("error: {e}\n{how}");
                 return ExitCode::from(2);
             }
         };
-        let result = match args.command.as_str() {
+        let result = match args.spec.name {
             "run" => cmd_run(&args),
             "train" => cmd_train(&args),
             "train-losses" => cmd_train_losses(&args),
@@ -491,21 +743,19 @@ mod cli {
             "experiments" => cmd_experiments(&args),
             "split-results" => cmd_split_results(&args),
             "rejudge" => cmd_rejudge(&args),
-            "help" | "--help" | "-h" => {
-                println!("{}", usage());
-                Ok(())
-            }
-            other => {
-                eprintln!("unknown command {other:?}\n{}", usage());
-                return ExitCode::from(2);
-            }
+            _ => print(&usage()),
         };
         match result {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {e}");
+            Err(Failure::Usage(e)) => {
+                noteln!("error: {e}\nusage: {}", args.spec.usage);
+                ExitCode::from(2)
+            }
+            Err(Failure::Error(e)) => {
+                noteln!("error: {e}");
                 ExitCode::FAILURE
             }
+            Err(Failure::Closed) => ExitCode::from(141),
         }
     }
 }

@@ -99,7 +99,7 @@ export function mountVerdictTable(table) {
   const rows = CLAIMS.map((c) => {
     const fig = document.getElementById(`fig-${c.experiment}`);
     const n = fig?.dataset.number;
-    const row = h('tr', { id: rowId(c.id), 'data-claim': c.id, 'data-experiment': c.experiment },
+    const row = h('tr', { id: rowId(c.id), 'data-claim': c.id },
       h('th', { scope: 'row' }, c.title, n ? h('span', { class: 'verdict-fig' }, ' ', h('a', { href: `#${fig.id}`, class: 'fig-ref' }, `Figure ${n}`)) : null),
       h('td', { 'data-role': 'origin', 'data-label': 'From' }, ORIGINS[c.id] ?? 'other'),
       h('td', { 'data-label': 'Separates the wirings' }, '…'),

@@ -21,6 +21,7 @@ use crate::layers::Maps;
 use crate::model::{Model, Trace};
 use crate::names::{Layer, Station, Wiring};
 use crate::pixels::{self, Painter};
+use crate::wiring::Lesion;
 use crate::{input, retina, run, stimuli, weights};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -130,9 +131,12 @@ impl Viewer {
         to_js(&both)
     }
 
-    /// Removes (`on` = true) or restores one station's write.
+    /// Removes (`on` = true) or restores one station. A removed station is bypassed
+    /// (s_k = D(s_{k−1})): the fair lesion of a hierarchy, and the one the lesion figure's
+    /// held-out accuracies come from; in the stream it is the same as silencing the write.
     pub fn set_lesion(&mut self, wiring: &str, station: &str, on: bool) -> Result<(), JsError> {
         let (w, k) = (shown(wiring)?, station_id(station)?);
+        self.models[w].lesion_kind = Lesion::Bypassed;
         self.models[w].lesions[k.index()] = on;
         self.traces = None;
         Ok(())
@@ -143,6 +147,7 @@ impl Viewer {
         let w = shown(wiring)?;
         let (mut model, info) = weights::load(bytes, Some(Wiring::SHOWN[w])).map_err(js_err)?;
         model.lesions = self.models[w].lesions;
+        model.lesion_kind = self.models[w].lesion_kind;
         self.models[w] = model;
         // A file without a threshold loads too; that wiring then recognises every picture.
         self.thresholds[w] = info.threshold();

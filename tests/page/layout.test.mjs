@@ -1,5 +1,5 @@
 // How the page looks and reads: no horizontal scroll on a 375 px phone, the two wirings side
-// by side on a desktop and stacked on a phone, light and dark schemes, visible focus, and an
+// by side on a desktop and, on a phone, one at a time in the same place with a switch between them, light and dark schemes, visible focus, and an
 // axe-core audit. Screenshots go to tests/page/screenshots/ (not committed) for a person to look at.
 
 import { after, before, test } from 'node:test';
@@ -41,6 +41,7 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
       const layout = await page.evaluate(() => {
         const box = (sel) => document.querySelector(sel).getBoundingClientRect();
         return {
+          scrollY,
           scrollWidth: document.documentElement.scrollWidth,
           clientWidth: document.documentElement.clientWidth,
           stream: box('[data-wiring="stream"]').toJSON(),
@@ -58,14 +59,28 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
         assert.ok(layout.hierarchy.left >= layout.stream.right - 1, 'the wirings stand side by side');
         assert.ok(Math.abs(layout.hierarchy.top - layout.stream.top) < 2, 'the wirings start at the same height');
       } else {
-        assert.ok(layout.hierarchy.top >= layout.stream.bottom - 1, 'the wirings are stacked');
+        // One wiring at a time: the switch shows the other in the same place.
+        assert.ok(layout.stream.height > 0 && layout.hierarchy.height === 0, 'the phone shows one wiring, the stream first');
+        await page.locator('#fig-stations [data-show-wiring="hierarchy"]').click();
+        const flipped = await page.evaluate(() => ({
+          scrollY,
+          stream: document.querySelector('[data-wiring="stream"]').getBoundingClientRect().toJSON(),
+          hierarchy: document.querySelector('[data-wiring="hierarchy"]').getBoundingClientRect().toJSON(),
+          pressed: document.querySelector('#fig-stations [data-show-wiring="hierarchy"]').getAttribute('aria-pressed'),
+        }));
+        assert.ok(flipped.stream.height === 0 && flipped.hierarchy.height > 0, 'the switch shows the hierarchy instead');
+        assert.equal(flipped.pressed, 'true');
+        assert.ok(Math.abs(flipped.hierarchy.top + flipped.scrollY - (layout.stream.top + layout.scrollY)) < 2, 'in the same place the stream was');
+        await page.locator('#fig-stations [data-show-wiring="stream"]').click();
         assert.ok(layout.paper.width >= 200, `the paper is big enough to draw on (${layout.paper.width} px)`);
       }
       const dark = (rgb) => rgb.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b) < 3 * 100;
       assert.equal(dark(layout.bg), colorScheme === 'dark', `the ${colorScheme} scheme is followed (${layout.bg})`);
       assert.equal(layout.paperBg, 'rgb(255, 255, 255)', 'the paper stays white');
 
-      await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}.png`), fullPage: true });
+      // The whole page is painted now (no prose skipped by content-visibility): a tall phone page
+      // at twice the pixels takes its time on a busy machine.
+      await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}.png`), fullPage: true, timeout: 180_000 });
       await page.screenshot({ path: screenshotPath(`${name}-${colorScheme}-top.png`) });
       assert.deepEqual(problems, []);
     });

@@ -156,7 +156,8 @@ async function drawn(page, name) {
     untrained: f.querySelectorAll('.exp-body [data-mark="untrained"]').length,
     source: f.querySelector('[data-role="source"]').textContent,
     sentence: f.querySelector('[data-role="sentence"]').textContent,
-    verdict: f.querySelector('[data-role="verdict"] [data-role="verdict-word"]')?.dataset.word ?? null,
+    // The word itself is printed once, in the table of verdicts; the figure links to its row.
+    verdict: f.querySelector('[data-role="verdict-link"]')?.getAttribute('href') ?? null,
   }));
 }
 
@@ -172,7 +173,7 @@ test('a figure given a results file with intervals draws them and the untrained 
   assert.match(fig.source, /mean and 95\u2009% interval over 3 seeds/);
   assert.match(fig.sentence, /Over 3 seeds/);
   assert.match(fig.sentence, /88\u2009% \[83\u2009%, 93\u2009%\]/, 'the sentence quotes the mean over seeds and its interval');
-  assert.equal(fig.verdict, 'absent');
+  assert.equal(fig.verdict, '#verdict-LE');
   // The error bar spans the interval: its ends sit where the axis puts 0.83 and 0.93.
   const span = await page.evaluate(() => {
     const f = document.querySelector('figure[data-experiment="lesion"]');
@@ -185,17 +186,20 @@ test('a figure given a results file with intervals draws them and the untrained 
   const px = (v) => x0 + ((v - v0) / (v1 - v0)) * (x1 - x0);
   assert.ok(Math.abs(span.lo - px(0.83)) < 1 && Math.abs(span.hi - px(0.93)) < 1, `error bar ${span.lo}–${span.hi}, expected ${px(0.83)}–${px(0.93)}`);
 
-  // The article's verdict for the claim: the word from the file and the sentence for that word.
-  const article = page.locator('[data-verdict="lesion"]');
+  // The article's verdict for the claim, in its row of the table: the word from the file and
+  // the sentence for that word (its first sentence shown, the rest under the row's disclosure).
+  const article = page.locator('tr[data-claim="LE"]');
   await article.scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => document.querySelector('[data-verdict="lesion"]')?.dataset.word !== undefined, null, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector('tr[data-claim="LE"]')?.dataset.word, null, { timeout: 30_000 });
   const said = await article.evaluate(async (el) => {
     const { CLAIMS } = await import('./js/experiments/claims.js');
-    return { word: el.dataset.word, sentence: el.querySelector('[data-role="verdict-sentence"]')?.textContent, expected: CLAIMS.find((c) => c.id === 'LE').sentences.absent };
+    return { word: el.dataset.word, badge: el.querySelector('[data-role="verdict-word"]')?.dataset.word, sentence: el.querySelector('[data-role="verdict-sentence"]')?.textContent, text: el.textContent.replace(/\s+/g, ' '), expected: CLAIMS.find((c) => c.id === 'LE').sentences.absent };
   });
   assert.equal(said.word, 'absent');
-  assert.equal(said.sentence, said.expected);
-  assert.deepEqual(await seriousAxe(page, ['figure[data-experiment="lesion"]', '[data-verdict="lesion"]']), []);
+  assert.equal(said.badge, 'absent');
+  assert.ok(said.sentence && said.expected.startsWith(said.sentence), `the row begins the sentence for its word: “${said.sentence}”`);
+  assert.ok(said.text.includes(said.expected.slice(said.sentence.length).trim()), 'and holds the rest of it');
+  assert.deepEqual(await seriousAxe(page, ['figure[data-experiment="lesion"]', 'table[data-role="verdicts"]']), []);
   assert.deepEqual(problems, []);
 });
 
@@ -204,9 +208,9 @@ test('the verdict and the interval marks pass axe-core in the dark scheme too', 
   await serveResults(page, { lesion: lesionFile('built in') });
   await page.goto(env.url, { waitUntil: 'load' });
   await drawn(page, 'lesion');
-  await page.locator('[data-verdict="lesion"]').scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => document.querySelector('[data-verdict="lesion"]')?.dataset.word === 'built in', null, { timeout: 30_000 });
-  assert.deepEqual(await seriousAxe(page, ['figure[data-experiment="lesion"]', '[data-verdict="lesion"]']), []);
+  await page.locator('tr[data-claim="LE"]').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelector('tr[data-claim="LE"]')?.dataset.word === 'built in', null, { timeout: 30_000 });
+  assert.deepEqual(await seriousAxe(page, ['figure[data-experiment="lesion"]', 'table[data-role="verdicts"]']), []);
   assert.deepEqual(problems, []);
 });
 
@@ -271,9 +275,9 @@ test('the P3 paragraph and the deletion figure give each narrow or edge-off trai
   const example = { experiment: 'deletion', seed: 1, size: 'full', stations: ['V1', 'V2', 'V4', 'IT'], stream_width: 32, n: 1024, cosine_chance_below_minus_half: 0.002, stream: deletionWiring(0.001), hierarchy: deletionWiring(-0.5) };
   await serveResults(page, { deletion: { seeds: [1, 2, 3, 4, 5], size: 'full', claim: 'P3', verdict, example } });
   await page.goto(env.url, { waitUntil: 'load' });
-  const article = page.locator('[data-verdict="deletion"]');
+  const article = page.locator('tr[data-claim="P3"]');
   await article.scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => document.querySelector('[data-verdict="deletion"]')?.dataset.word === 'absent', null, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector('tr[data-claim="P3"]')?.dataset.word === 'absent', null, { timeout: 30_000 });
   const said = await article.evaluate(async (el) => {
     const { CONDITIONS } = await import('./js/experiments/claims.js');
     const { renderVerdict } = await import('./js/experiments/verdict.js');
@@ -285,7 +289,7 @@ test('the P3 paragraph and the deletion figure give each narrow or edge-off trai
     const plain = renderVerdict({ claim: 'P3', word: 'supported', excess: { mean: 0.1, ci: [0.05, 0.15], per_seed: [0.1, 0.1, 0.1] }, smallest_effect: 0.05 });
     return { rows, main: el.querySelector('[data-role="verdict-sentence"]').textContent, mainExpected: (await import('./js/experiments/claims.js')).sentenceFor('P3', 'absent'), plain: plain.querySelector('[data-role="verdict-conditions"]') === null };
   });
-  assert.equal(said.main, said.mainExpected, 'the main verdict keeps its own word and sentence');
+  assert.ok(said.main && said.mainExpected.startsWith(said.main), 'the main verdict keeps its own word and sentence');
   assert.deepEqual(said.rows.map((r) => [r.key, r.word]), [['narrow_d8', 'supported'], ['edge_off', 'inconclusive']], 'one word per condition in the file, none for a condition it lacks');
   for (const r of said.rows) {
     assert.ok(r.badge.includes(r.word), `the word "${r.word}" is written for ${r.key}`);
@@ -309,6 +313,6 @@ test('the P3 paragraph and the deletion figure give each narrow or edge-off trai
   assert.equal(drawnRows.untrained, 3);
   assert.ok(['d = 8', 'edge task off'].every((l) => drawnRows.labels.includes(l)) && !drawnRows.labels.includes('d = 16'), drawnRows.labels.join('|'));
   assert.match(drawnRows.sentence, /d = 8 0\.200 \[0\.180, 0\.220\]/);
-  assert.deepEqual(await seriousAxe(page, ['figure[data-experiment="deletion"]', '[data-verdict="deletion"]']), []);
+  assert.deepEqual(await seriousAxe(page, ['figure[data-experiment="deletion"]', 'table[data-role="verdicts"]']), []);
   assert.deepEqual(problems, []);
 });

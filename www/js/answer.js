@@ -5,13 +5,87 @@
 // category says it through answerWords(), so a picture of none of the kinds reads the same
 // everywhere: "none of the ten kinds I know; closest: a cube".
 
-import { article } from './dom.js';
+import { article, h, percent } from './dom.js';
+import { WIRINGS } from './names.js';
 
 /** "a tiger", or "none of the ten kinds I know; closest: a cube". */
 export function answerWords(r) {
   const cat = r?.category ?? '?';
   const named = `${article(cat)} ${cat}`;
   return r?.recognised === false ? `none of the ten kinds I know; closest: ${named}` : named;
+}
+
+/**
+ * answerWords with the probability of the kind named, "a tiger (97 %)", but never beside a
+ * refusal: the softmax of a picture of none of the kinds still sums to one, so its largest
+ * share says nothing about how sure the model is.
+ */
+export function answerWithProbability(r) {
+  return r?.recognised === false ? answerWords(r) : `${answerWords(r)} (${percent(r?.probability)})`;
+}
+
+/**
+ * The gauge's scale, in units of the open-set score (energy; lower means more familiar): it
+ * runs from SPAN_SURE below the cut-off to SPAN_UNSURE above it, clamped at both ends. Training
+ * pushed other pictures' energy up towards −6 (the weights' energy_margins), about 4 above the
+ * shipped cut-offs near −10.4, and presets of the ten kinds sit between −12 and −36: the bar
+ * spans the refusals' side and the nearer part of the sketches', and fills up beyond it.
+ */
+export const SPAN_SURE = 14;
+export const SPAN_UNSURE = 6;
+
+/** Where a score sits on the gauge, 0 (at or past SPAN_UNSURE above the cut-off) to 1 (sure). */
+export function gaugeFraction(score, threshold) {
+  const f = (threshold + SPAN_UNSURE - score) / (SPAN_SURE + SPAN_UNSURE);
+  return Math.max(0, Math.min(1, f));
+}
+
+/**
+ * The answer beside the drawing ([data-role="answer"]): for each wiring its kind, its
+ * behaviour, and how familiar the picture is, drawn as a bar against the cut-off that decides
+ * "one of the ten kinds". The words are for everyone; the bar is hidden from screen readers,
+ * which hear the same thing from the page's announcer.
+ */
+export function buildAnswer() {
+  const rows = new Map();
+  const el = h('div', { class: 'answer', 'data-role': 'answer' },
+    WIRINGS.map((w) => {
+      const kind = h('strong', { class: 'answer-kind', 'data-role': 'answer-kind' }, '…');
+      const prob = h('span', { class: 'answer-prob', 'data-role': 'answer-probability' });
+      const action = h('span', { class: 'answer-action', 'data-role': 'answer-action' });
+      const fill = h('span', { class: 'gauge-fill' });
+      const cut = h('span', { class: 'gauge-cut' });
+      const gauge = h('span', { class: 'gauge', 'aria-hidden': 'true' }, fill, cut);
+      const row = h('p', { class: 'answer-row', 'data-wiring-answer': w },
+        h('span', { class: 'answer-wiring' }, w === 'stream' ? 'Stream' : 'Hierarchy'),
+        h('span', { class: 'answer-text' }, kind, prob, ' ', h('span', { 'aria-hidden': 'true' }, '→ '), action),
+        gauge);
+      rows.set(w, { row, kind, prob, action, fill, cut, gauge });
+      return row;
+    }),
+    h('p', { class: 'answer-key' },
+      'Bar: how familiar the picture looks; past the line it is one of the ten kinds.'));
+  return {
+    el,
+    update(summary) {
+      for (const [w, r] of rows) {
+        const a = summary?.[w];
+        if (!a) continue;
+        const known = a.recognised !== false;
+        r.row.dataset.recognised = String(known);
+        r.kind.textContent = known ? `${article(a.category)} ${a.category}` : 'none of the ten kinds I know';
+        r.prob.textContent = known ? ` (${percent(a.probability)})` : `; closest: ${article(a.category)} ${a.category}`;
+        r.action.textContent = a.behaviour ?? '';
+        const hasCut = Number.isFinite(a.threshold) && Number.isFinite(a.score);
+        r.gauge.hidden = !hasCut;
+        if (hasCut) {
+          r.fill.style.width = `${(100 * gaugeFraction(a.score, a.threshold)).toFixed(1)}%`;
+          r.cut.style.left = `${(100 * gaugeFraction(a.threshold, a.threshold)).toFixed(1)}%`;
+          r.gauge.title = `open-set score ${a.score.toFixed(2)}; cut-off ${a.threshold.toFixed(2)} (lower is more familiar)`;
+        }
+      }
+    },
+  };
 }
 
 /**

@@ -9,7 +9,7 @@
 // drawn when they come back. Webcam frames' answers are steadied over frames (answer.js).
 
 import { loadViewer, newViewer, wasmMemoryBytes } from './model.js';
-import { SteadyAnswer, answerWords } from './answer.js';
+import { SteadyAnswer, answerWithProbability } from './answer.js';
 import { WIRINGS } from './names.js';
 
 /**
@@ -309,5 +309,5 @@ export class App extends EventTarget {
 export function behaviourSentence(summary, wiring) {
   const r = summary?.[wiring];
   if (!r) return '';
-  return `The ${wiring} wiring sees ${answerWords(r)} (${Math.round(r.probability * 100)} percent) and so: ${r.behaviour}.`;
+  return `The ${wiring} wiring sees ${answerWithProbability(r)} and so: ${r.behaviour}.`;
 }

@@ -8,7 +8,7 @@
 
 import { App } from './app.js';
 import { WIRINGS } from './names.js';
-import { answerWords } from './answer.js';
+import { answerWithProbability } from './answer.js';
 import { FIGURES } from './figures/index.js';
 import { mountInputPanel } from './figures/inputpanel.js';
 import { mountWeights } from './figures/weights.js';
@@ -19,10 +19,13 @@ import { afterNextPaint, yieldToBrowser } from './schedule.js';
 
 /**
  * The picture the article opens with: a tiger, the post's own example (see a tiger, run away),
- * so the first screen already shows the behaviour the post talks about, and a sketch that both
- * wirings recognise, so the station views and the decomposition have a real answer to explain.
+ * so the first screen already shows the behaviour the post talks about, and a sample that both
+ * shipped wirings recognise with room to spare (open-set scores near −17 against cut-offs near
+ * −10.4; samples 1, 2 and 4 are refused by the hierarchy), so the two answers agree and the
+ * station views and the decomposition have a real answer to explain. A page test
+ * (firstminute.test.mjs) checks it against the shipped weights.
  */
-const FIRST_PRESET = { name: 'tiger', variant: 0 };
+const FIRST_PRESET = { name: 'tiger', variant: 5 };
 
 const app = new App();
 const html = document.documentElement;
@@ -52,12 +55,16 @@ app.noticeSink = (message) => {
   }, 10_000);
 };
 
-// Number the figures and write their captions (what to look for).
+// Number every top-level figure in reading order (the experiment figures read their number from
+// data-number when they are built) and write the live figures' captions (what to look for).
+// The text refers to figures by these numbers, typed in index.html; a page test checks they agree.
 let n = 0;
-for (const fig of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('figure[data-figure]'))) {
+for (const fig of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('main figure[id^="fig-"]'))) {
+  if (fig.parentElement?.closest('figure')) continue;
+  n += 1;
+  fig.dataset.number = String(n);
   const spec = FIGURES[fig.dataset.figure];
   const cap = fig.querySelector('figcaption.caption');
-  n += 1;
   if (spec && cap && !cap.textContent.trim()) {
     const strong = document.createElement('strong');
     strong.textContent = `Figure ${n}. ${spec.title}.`;
@@ -119,7 +126,7 @@ function announce() {
     const s = app.summary;
     if (!s || !announcer) return;
     announcer.textContent = WIRINGS
-      .map((w) => `${w}: sees ${answerWords(s[w])} (${Math.round(s[w].probability * 100)} percent), ${s[w].behaviour}.`)
+      .map((w) => `${w}: sees ${answerWithProbability(s[w])}, ${s[w].behaviour}.`)
       .join(' ');
   }, 400);
 }
@@ -178,8 +185,8 @@ async function start() {
 //   {action: 'memory'}        {wasmBytes}
 //   {action: 'frames', n}     n frames of the live path (webcam tick, capture, run, draw)
 //   {action: 'panic'}         a deliberate Rust panic, then recovery; {recoveries}
-//   {action: 'retina'}        the captured picture letterboxed to 64×64 luminance, and each
-//                             wiring's answer; {retina, stream, hierarchy}
+//   {action: 'retina'}        the captured picture letterboxed to 64×64 luminance, where it came
+//                             from, and each wiring's answer; {retina, source, stream, hierarchy}
 document.addEventListener('stations-test', (e) => {
   if (!html.hasAttribute('data-test-hooks') || !(e instanceof CustomEvent) || !e.detail) return;
   const d = e.detail;
@@ -194,7 +201,7 @@ document.addEventListener('stations-test', (e) => {
   } else if (d.action === 'retina') {
     const answer = (r) => ({ category: r.category, recognised: r.recognised, score: r.score, threshold: r.threshold });
     const s = app.runNow();
-    d.result = { retina: Array.from(app.viewer.retina()), stream: answer(s.stream), hierarchy: answer(s.hierarchy) };
+    d.result = { retina: Array.from(app.viewer.retina()), source: { ...app.source }, stream: answer(s.stream), hierarchy: answer(s.hierarchy) };
   } else if (d.action === 'panic') {
     // Only a wasm built with the hooks feature (./build.sh build hooks) has the panic button.
     if (typeof app.viewer?.panic_for_test !== 'function') {
@@ -212,4 +219,10 @@ document.addEventListener('stations-test', (e) => {
 // stop the page.
 afterNextPaint().then(start).finally(() => {
   import('./experiments/index.js').catch((err) => console.error('The experiment figures could not be loaded', err));
+  const table = /** @type {HTMLTableElement | null} */ (document.querySelector('table[data-role="verdicts"]'));
+  if (table) {
+    import('./verdicts-table.js')
+      .then((m) => m.mountVerdictTable(table))
+      .catch((err) => console.error('The verdict table could not be loaded', err));
+  }
 });

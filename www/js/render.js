@@ -93,7 +93,8 @@ export class StationViews {
     const cat = result.category ?? '?';
     w.category.textContent = answerWords(result);
     if (w.behaviour) w.behaviour.dataset.recognised = String(result.recognised !== false);
-    w.probability.textContent = `(${percent(result.probability)})`;
+    // No share beside a refusal: it would read as confidence in a kind the model just declined.
+    w.probability.textContent = result.recognised === false ? '' : `(${percent(result.probability)})`;
     w.action.textContent = result.behaviour ?? '';
     if (!w.probs || !Array.isArray(categories) || !result.probs) return;
     if (!w.bars || w.bars.length !== categories.length) w.bars = this.#buildBars(w.probs, categories);

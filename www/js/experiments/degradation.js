@@ -97,7 +97,8 @@ export default {
   runLabel: 'Train in your browser',
   progressWord: 'Training',
   runHelp: `Trains six small networks (plain and residual, depths ${LIVE_DEPTHS.join(', ')}), one seed, for ${LIVE_STEPS} steps of 32 sketches each, one step of each in turn, in a background worker, and draws their loss as it falls.`,
-  look: 'Small networks of 1 to 16 stations, trained on the same sketches with the same budget; the only difference is the wiring: plain (each block replaces its input) or residual (each block adds to it). Each net sees one fixed training set again and again, and both kinds normalise every block’s input, so that what fails is depth, not signal scale. The first chart is the error on that training set at the end (mean and 95 % interval over seeds where the file has them), the second the loss as training goes.',
+  look: 'Compare the two kinds of network at the greatest depth: if depth alone makes training harder, the plain networks end with a higher training error than the residual ones.',
+  how: 'Small networks of 1 to 16 stations, trained on the same sketches with the same budget; the only difference is the wiring: plain (each block replaces its input) or residual (each block adds to it). Each net sees one fixed training set again and again, and both kinds normalise every block’s input, so that what fails is depth, not signal scale. The first chart is the error on that training set at the end (mean and 95 % interval over seeds where the file has them), the second the loss as training goes.',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
     const depths = r.depths ?? [];

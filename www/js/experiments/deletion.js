@@ -49,7 +49,8 @@ function trainingsChart(rows) {
 export default {
   name: 'deletion',
   title: 'Does layer 5 delete? (prediction 3)',
-  look: 'Left: δ against the thalamic component, the fraction of the pooled thalamic input D^k·s₀ reaching a station that its write cancels, averaged over held-out sketches (above zero: the write deletes part of it; below zero: it amplifies it). The grey band is the shuffled-pair null: the same δ with each write paired with another sketch’s input. Right: how much of the input’s edge direction is left in each L5, divided by how much the whole stream has grown there, relative to the thalamic input (log scale; in the hierarchy the basis is not shared, so it is only a reference).',
+  look: 'Above zero, a station’s write cancels part of the thalamic input that reaches it; below zero, it adds to it. Compare each station’s mark with the grey band, what a write paired with another sketch’s input gives.',
+  how: 'Left: δ against the thalamic component, the fraction of the pooled thalamic input Dᵏ·s₀ reaching a station that its write cancels, averaged over held-out sketches (above zero: the write deletes part of it; below zero: it amplifies it). The grey band is the shuffled-pair null: the same δ with each write paired with another sketch’s input. Right: how much of the input’s edge direction is left in each L5, divided by how much the whole stream has grown there, relative to the thalamic input (log scale; in the hierarchy the basis is not shared, so it is only a reference).',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
     const deltaPaths = (w) => STATIONS.map((_, k) => `${w}.delta_thalamic.${k}.mean`);
@@ -80,7 +81,7 @@ export default {
     const chart = h('div', {},
       h('div', { class: 'exp-legends' }, legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control }), { cls: 'exp-null-band', label: 'shuffled-pair null (grey band)', kind: 'swatch' }])),
       h('div', { class: 'exp-multiples exp-two' },
-        panel('δ against D^k·s₀, mean over sketches', barChart({
+        panel('δ against Dᵏ·s₀, mean over sketches', barChart({
           label: 'Mean delta against the thalamic component per station, stream and hierarchy, with the shuffled-pair null',
           categories: STATIONS,
           series: delta,

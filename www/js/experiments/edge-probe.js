@@ -61,7 +61,8 @@ const points = (v) => (Number.isFinite(v) ? `${v > 0 ? '+' : v < 0 ? '\u2212' : 
 export default {
   name: 'edge-probe',
   title: 'Edges all along layer 5 (prediction 1)',
-  look: 'A cross-validated linear probe reads the orientation of an edge (8 bins, chance 12.5 %, the grey line) from L4, L2/3 and L5 of every station; below each set, the probe trained at V1 L5 applied unchanged to later L5s (does the same code carry the edge on?). The sentence gives the ceiling, the probe on the model’s own input. The post predicts that in a stream edges stay decodable in L5 all the way to IT when they matter to the task; a hierarchy may keep them too, so look for a difference of degree.',
+  look: 'How well an edge’s orientation can be read out of each layer of each station, against chance (the grey line). The post expects the stream to keep edges readable in layer 5 up to IT when the task needs them; look for a difference of degree between the wirings.',
+  how: 'A cross-validated linear probe reads the orientation of an edge (8 bins, chance 12.5 %, the grey line) from L4, L2/3 and L5 of every station; below each set, the probe trained at V1 L5 applied unchanged to later L5s (does the same code carry the edge on?). The sentence gives the ceiling, the probe on the model’s own input. The post predicts that in a stream edges stay decodable in L5 all the way to IT when they matter to the task; a hierarchy may keep them too, so look for a difference of degree.',
   render(r, ctx) {
     const m = ctx.marks ?? new Marks(r);
     const chance = r.chance ?? 0.125;

@@ -7,7 +7,7 @@
 import { h, uid } from '../dom.js';
 import { pct } from './format.js';
 import { Marks, isMultiSeed, overSeeds } from './interval.js';
-import { renderVerdict } from './verdict.js';
+import { claimFor } from './claims.js';
 
 const RESULTS_DIR = new URL('../../data/results/', import.meta.url);
 
@@ -135,17 +135,28 @@ export function mountExperiment(fig, spec, fileState) {
   const captionId = `${id}-caption`;
   const sentence = h('span', { class: 'exp-sentence', 'data-role': 'sentence' });
   const source = h('span', { class: 'exp-source', 'data-role': 'source' });
+  // The caption says what to look for; how it was measured, the numbers, intervals and seeds
+  // sit under a disclosure beside it, and the verdict lives in the article's table, one row a claim.
+  const number = fig.dataset.number ? `Figure ${fig.dataset.number}. ` : '';
   const caption = h('figcaption', { class: 'exp-caption', id: captionId },
-    h('strong', {}, /[.?!]$/.test(spec.title) ? `${spec.title} ` : `${spec.title}. `), spec.look, ' ', sentence, ' ', source);
+    h('strong', {}, `${number}${spec.title}${/[.?!]$/.test(spec.title) ? '' : '.'}`), ' ', spec.look);
+  const numbers = h('details', { class: 'exp-numbers', 'data-role': 'numbers' },
+    h('summary', {}, 'How it was measured, and the numbers'),
+    spec.how ? h('p', {}, spec.how) : null,
+    h('p', {}, sentence),
+    h('p', {}, source));
   fig.setAttribute('aria-labelledby', captionId);
-  const verdictBox = h('div', { class: 'exp-verdict', 'data-role': 'verdict' });
-  fig.replaceChildren(body, controls, status, summary, caption, verdictBox);
+  const verdictBox = h('p', { class: 'exp-verdict', 'data-role': 'verdict' });
+  fig.replaceChildren(body, controls, status, summary, caption, numbers, verdictBox);
 
   // The whole results file (seeds, summary, controls, verdict) and the one output a figure
   // draws from it: seed 1's `example` in the multi-seed shape, the file itself in the older one.
   const fileAll = fileState.results?.[spec.name] ?? null;
   const fileResult = isMultiSeed(fileAll) ? fileAll.example : fileAll;
-  if (fileAll?.verdict) verdictBox.replaceChildren(renderVerdict(fileAll.verdict, { compact: true }));
+  const claim = fileAll?.verdict ? claimFor(fileAll.verdict.claim ?? spec.name) : undefined;
+  if (claim && document.querySelector('table[data-role="verdicts"]')) {
+    verdictBox.replaceChildren(h('a', { href: `#verdict-${claim.id}`, 'data-role': 'verdict-link' }, `The verdict: “${claim.title}” in the table of verdicts`));
+  } else verdictBox.hidden = true;
   let job = null;
 
   let last = null;

@@ -19,7 +19,8 @@ function spatial(kernel, channels) {
 export default {
   name: 'gating',
   title: 'One cell, several roles (representation overloading)',
-  look: 'In the gated variant each L2/3 unit holds several banks of weights, and fixed random hyperplanes over the input’s statistics select exactly one of them per context, as Sezener et al. do. Left: how many distinct kernels each unit selects over held-out sketches, edges and noise (dots: units; tick: the mean per unit). Right: the unit that uses the most, its effective 3×3 kernel (summed over input channels) under four inputs, and how alike those kernels are. This is the gated model only, not the two wirings.',
+  look: 'How many of its weight sets a unit of the gated model uses across different kinds of input: one means a single role, more means the input switches what the cell computes.',
+  how: 'In the gated variant each L2/3 unit holds several banks of weights, and fixed random hyperplanes over the input’s statistics select exactly one of them per context, as Sezener et al. do. Left: how many distinct kernels each unit selects over held-out sketches, edges and noise (dots: units; tick: the mean per unit). Right: the unit that uses the most, its effective 3×3 kernel (summed over input channels) under four inputs, and how alike those kernels are. This is the gated model only, not the two wirings.',
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
     const stations = r.stations ?? [];

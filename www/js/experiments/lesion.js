@@ -24,7 +24,8 @@ const points = (v) => `${v > 0 ? '+' : v < 0 ? '\u2212' : ''}${Math.abs(v * 100)
 export default {
   name: 'lesion',
   title: 'Remove stations (an ensemble of paths)',
-  look: 'Category accuracy on held-out sketches with no station, each station, and each pair of stations removed (chance 10 %, the grey line), removed in three ways. Zeroed: the station writes nothing; in the hierarchy every later station then sees a constant, so it is at chance by construction. Bypassed: the station passes its pooled input on unchanged, the fair lesion of a hierarchy (Veit et al. 2016 removed a block by letting the signal bypass it); in the stream bypassing is zeroing, the same numbers. Skip removed: the stream’s station keeps its write but loses the skip around it, as in a hierarchy. If a stream is an ensemble of paths, a bypassed stream station should hurt less than a bypassed hierarchy level.',
+  look: 'Accuracy on held-out sketches with stations removed. Compare the bypassed rows: if the stream is an ensemble of paths, losing a station costs it less than it costs the hierarchy.',
+  how: 'Category accuracy on held-out sketches with no station, each station, and each pair of stations removed (chance 10 %, the grey line), removed in three ways. Zeroed: the station writes nothing; in the hierarchy every later station then sees a constant, so it is at chance by construction. Bypassed: the station passes its pooled input on unchanged, the fair lesion of a hierarchy (Veit et al. 2016 removed a block by letting the signal bypass it); in the stream bypassing is zeroing, the same numbers. Skip removed: the stream’s station keeps its write but loses the skip around it, as in a hierarchy. If a stream is an ensemble of paths, a bypassed stream station should hurt less than a bypassed hierarchy level.',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
     const chance = r.chance ?? 0.1;

@@ -9,6 +9,28 @@ import { CELL_LAYERS as LAYERS, LAYER_LABELS, STATIONS, WIRINGS } from '../names
 import { fixed } from './format.js';
 import { sideBySide } from './frame.js';
 
+/**
+ * A square crop of a side×side map around its support: every pixel at least `frac` of the
+ * largest magnitude, padded by one pixel. A V1 field covers a few pixels of a 16×16 map, and
+ * drawn whole it is a speck in a grey square. Returns {values, side}.
+ */
+export function cropToSupport(values, side, frac = 0.2) {
+  const max = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  if (!(max > 0)) return { values, side };
+  let [y0, y1, x0, x1] = [side, -1, side, -1];
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      if (Math.abs(values[y * side + x]) < frac * max) continue;
+      y0 = Math.min(y0, y); y1 = Math.max(y1, y); x0 = Math.min(x0, x); x1 = Math.max(x1, x);
+    }
+  }
+  const n = Math.min(side, Math.max(3, y1 - y0 + 3, x1 - x0 + 3));
+  const top = Math.max(0, Math.min(side - n, Math.round((y0 + y1) / 2 - (n - 1) / 2)));
+  const left = Math.max(0, Math.min(side - n, Math.round((x0 + x1) / 2 - (n - 1) / 2)));
+  const out = [];
+  for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) out.push(values[(top + y) * side + left + x]);
+  return { values: out, side: n };
+}
 
 function maps(r, w) {
   const side = r.sta_side ?? 16;
@@ -18,9 +40,9 @@ function maps(r, w) {
       h('span', { class: 'exp-sta-head' }, s),
       LAYERS.map((l) => {
         const e = r[w]?.[s]?.[l]?.example;
-        return e?.sta
-          ? signedImage(e.sta, side, `${w} ${s} ${LAYER_LABELS[l]}, channel ${e.channel}: spike-triggered average`, 'exp-image exp-sta')
-          : h('span', { class: 'exp-sta-none' }, '–');
+        if (!e?.sta) return h('span', { class: 'exp-sta-none' }, '–');
+        const crop = cropToSupport(e.sta, side);
+        return signedImage(crop.values, crop.side, `${w} ${s} ${LAYER_LABELS[l]}, channel ${e.channel}: spike-triggered average, the ${crop.side}×${crop.side} pixels around its support`, 'exp-image exp-sta');
       }),
     ]));
 }
@@ -28,7 +50,8 @@ function maps(r, w) {
 export default {
   name: 'receptive-fields',
   title: 'Receptive fields: reliable early, sparse late?',
-  look: 'White-noise reverse correlation: the spike-triggered average of the centre unit of every channel, measured twice on independent noise. Reliability is the correlation of the two (1: the same map twice, 0: no stable map). The post expects reliable fields early and, later, a code that single maps do not describe. Below, each layer’s most reliable unit (blue darker, red lighter than average).',
+  look: 'How well two independent maps of the same unit agree, station by station: the post expects stable maps early in the stream and unstable ones late.',
+  how: 'White-noise reverse correlation: the spike-triggered average of the centre unit of every channel, measured twice on independent noise. Reliability is the correlation of the two (1: the same map twice, 0: no stable map). The post expects reliable fields early and, later, a code that single maps do not describe. Below, each layer’s most reliable unit (blue darker, red lighter than average).',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
     const paths = (w, l) => STATIONS.map((s) => `${w}.${s}.${l}.reliability`);
@@ -47,7 +70,7 @@ export default {
           width: 170,
           height: 130,
         })))),
-      h('p', { class: 'exp-subhead' }, `The most reliable unit’s map (first noise set), per station and layer${m.hasIntervals ? `, seed ${r.seed ?? 1}` : ''}`),
+      h('p', { class: 'exp-subhead' }, `The most reliable unit’s map (first noise set), cropped to where it responds, per station and layer${m.hasIntervals ? `, seed ${r.seed ?? 1}` : ''}`),
       sideBySide(maps(r, 'stream'), maps(r, 'hierarchy')));
     const rel = (w, s, l) => m.value(`${w}.${s}.${l}.reliability`);
     const say = (w, s, l) => m.say(`${w}.${s}.${l}.reliability`, fixed);

@@ -13,7 +13,8 @@ const LAYERS = RATE_LAYERS.map((l) => [l, LAYER_LABELS[l]]);
 export default {
   name: 'sparseness',
   title: 'Grandmother cells or a combinatorial code?',
-  look: 'Treves–Rolls sparseness of single units’ responses to held-out sketches (0: every unit answers everything, 1: one unit, one stimulus): lifetime (one unit across stimuli) and population (one stimulus across units). A unit is one channel at one position of a grid over the map, not a channel averaged over its map, which would make early stations with large maps look dense by averaging alone; those pooled numbers are in the table, labelled pooled. Last: for IT L2/3, how many of the ten categories drive each unit to at least half its best response. A grandmother-cell code would pile up at 1.',
+  look: 'How selective single units are at each station, and how many of the ten categories drive each IT unit: a code of grandmother cells would pile up at one category.',
+  how: 'Treves–Rolls sparseness of single units’ responses to held-out sketches (0: every unit answers everything, 1: one unit, one stimulus): lifetime (one unit across stimuli) and population (one stimulus across units). A unit is one channel at one position of a grid over the map, not a channel averaged over its map, which would make early stations with large maps look dense by averaging alone; those pooled numbers are in the table, labelled pooled. Last: for IT L2/3, how many of the ten categories drive each unit to at least half its best response. A grandmother-cell code would pile up at 1.',
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
     const paths = (w, m, l) => STATIONS.map((s) => `${w}.${s}.${l}.${m}`);

@@ -87,7 +87,8 @@ function curves(r, w) {
 export default {
   name: 'tuning',
   title: 'Does V1 look like V1?',
-  look: 'Gratings at evenly spaced orientations (the sentence says how many), several phases and spatial frequencies, shown to the centre unit of every V1 channel. Top: each dot is a unit, each tick a median. Below: how alike our units’ preferred orientations and peak spatial frequencies are to the published macaque V1 distributions (De Valois et al. 1982, as Marques et al. 2021 bin them), as 1 minus the Kolmogorov–Smirnov distance scaled to the largest it could be: 1 is the same distribution, 0 as far as any can be.',
+  look: 'Our first station’s orientation and spatial-frequency tuning beside published macaque V1: the nearer the similarity bars come to one, the more V1-like the station.',
+  how: 'Gratings at evenly spaced orientations (the sentence says how many), several phases and spatial frequencies, shown to the centre unit of every V1 channel. Top: each dot is a unit, each tick a median. Below: how alike our units’ preferred orientations and peak spatial frequencies are to the published macaque V1 distributions (De Valois et al. 1982, as Marques et al. 2021 bin them), as 1 minus the Kolmogorov–Smirnov distance scaled to the largest it could be: 1 is the same distribution, 0 as far as any can be.',
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
     const rows = WIRINGS.flatMap((w) => LAYERS.map(([l, name]) => ({ w, l, label: `${w === 'stream' ? 'stream' : 'hier.'} ${name}`, cls: `exp-${w}` })));
@@ -112,7 +113,7 @@ export default {
             left: 70,
           })))),
       props.length ? h('p', { class: 'exp-subhead' }, 'Similarity to macaque V1 (bars; error bars: 95 % interval)') : null,
-      props.length ? h('div', { class: 'exp-multiples exp-two' }, props.map((p) => panel(`${p.property.replace(/_/g, ' ')} (${p.unit ?? ''}; ${p.citation ?? ''})`, similarityChart(r, marks, rows, p)))) : null,
+      props.length ? h('div', { class: 'exp-multiples exp-two' }, props.map((p) => panel(`${p.property.replace(/_/g, ' ')}${p.unit ? ` (${p.unit})` : ''}`, similarityChart(r, marks, rows, p)))) : null,
       typeof mac.missing === 'string' ? h('p', { class: 'exp-note' }, `Not compared: ${mac.missing}.`) : null,
       h('p', { class: 'exp-subhead' }, 'The three most selective V1 L4 units (tuning curves, normalised)'),
       sideBySide(curves(r, 'stream'), curves(r, 'hierarchy')),

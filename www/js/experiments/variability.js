@@ -68,7 +68,8 @@ function sumsNote(r, sums) {
 export default {
   name: 'variability',
   title: 'Variability adds up (prediction 2)',
-  look: 'Noise enters L2/3 of chosen stations over repeated trials of the same sketch. Top: with noise only before station j−1, how much more of L5_j’s fluctuations all earlier stations predict than station j−1 alone (extra R², cross-validated), with station j−1 read at its L2/3 or at its L5, against a permutation null (grey band). The post predicts extra R² above zero in the stream (variability also arrives directly) and about zero in a hierarchy. Below: the share of each L5’s variance that each station’s noise makes on its own.',
+  look: 'How much more of a station’s layer-5 noise the earlier stations explain than the station just before it, against a permutation null (grey band). The post expects more than the null in the stream.',
+  how: 'Noise enters L2/3 of chosen stations over repeated trials of the same sketch. Top: with noise only before station j−1, how much more of the fluctuations of station j’s L5 all earlier stations predict than station j−1 alone (extra R², cross-validated), with station j−1 read at its L2/3 or at its L5, against a permutation null (grey band). The post predicts extra R² above zero in the stream (variability also arrives directly) and about zero in a hierarchy. Below: the share of each L5’s variance that each station’s noise makes on its own.',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
     const targets = ['V4', 'IT'].filter((s) => WIRINGS.some((w) => r[w]?.r2?.[s]));

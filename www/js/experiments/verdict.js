@@ -100,7 +100,7 @@ export function renderVerdict(v, { compact = false } = {}) {
 }
 
 /** The positive control's word and effect, or why there is none. */
-function positiveText(v) {
+export function positiveText(v) {
   const p = v.positive_control;
   if (!p || typeof p !== 'object') return 'not run: nothing yet shows that this measure can find the property, so the claim is not judged.';
   return `${p.word}, effect − null ${estimateText(p.effect, digitsFor(v.smallest_effect))} (a model built to have the property, measured by the same code).`;

@@ -52,7 +52,8 @@ function zMapFor(r, w, range, marks) {
 export default {
   name: 'virtual-weights',
   title: 'Who reads from whom (virtual weights)',
-  look: 'Each cell is how strongly a reader (a station’s L4, or the behaviour) reads what a writer (the thalamic input or a station’s L5) wrote: the size of the product of their weight matrices, relative to theirs. Outlined cells are paths the network actually has; in the hierarchy a station only ever receives the one below, so the dimmed cells exist on paper only. Below: each strength as a z-score against a null that keeps each trained matrix’s singular values and draws its rotation at random (blue below the null, red above; 0 is what unrelated matrices of the same spectrum give).',
+  look: 'How strongly each station reads what each earlier one wrote, against a null of random rotations (0: what unrelated matrices give). A stream in use reads past the station just before it above the null.',
+  how: 'Each cell is how strongly a reader (a station’s L4, or the behaviour) reads what a writer (the thalamic input or a station’s L5) wrote: the size of the product of their weight matrices, relative to theirs. Outlined cells are paths the network actually has; in the hierarchy a station only ever receives the one below, so the dimmed cells exist on paper only. Below: each strength as a z-score against a null that keeps each trained matrix’s singular values and draws its rotation at random (blue below the null, red above; 0 is what unrelated matrices of the same spectrum give).',
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
     const all = WIRINGS.flatMap((w) => r[w].strength.flat()).filter(Number.isFinite);
@@ -60,17 +61,22 @@ export default {
     const contrib = r.stream?.mean_abs_contribution;
     const zs = WIRINGS.flatMap((w) => (r[w]?.z ?? []).flat()).filter(Number.isFinite).map(Math.abs);
     const zMax = Math.max(2, ...zs);
-    const chart = h('div', {},
+    // The raw strengths are about alike in every cell, as random matrices of this size give, so
+    // the figure leads with each against its null; the raw matrix stays one click away.
+    const raw = [
       sideBySide(matrixFor(r, 'stream', range, marks), matrixFor(r, 'hierarchy', range, marks)),
       legend([
         { cls: 'exp-cell-mark', label: 'outlined: a path the network uses', kind: 'swatch' },
         { cls: 'exp-cell-dim', label: 'dimmed: formed on paper, never used', kind: 'swatch', fill: 'rgb(59,82,139)' },
       ]),
+    ];
+    const chart = h('div', {},
       zs.length
         ? h('div', {},
-          h('p', { class: 'exp-subhead' }, `z against the rotation null (${r.null_draws ?? '?'} draws per matrix)`),
-          sideBySide(zMapFor(r, 'stream', [-zMax, zMax], marks), zMapFor(r, 'hierarchy', [-zMax, zMax], marks)))
-        : null,
+          h('p', { class: 'exp-subhead' }, `Each read against the rotation null, as z (${r.null_draws ?? '?'} draws per matrix): 0 is what unrelated matrices give`),
+          sideBySide(zMapFor(r, 'stream', [-zMax, zMax], marks), zMapFor(r, 'hierarchy', [-zMax, zMax], marks)),
+          h('details', { class: 'exp-raw' }, h('summary', {}, 'The raw strengths, before the null'), raw))
+        : raw,
       marks.hasIntervals ? h('p', { class: 'exp-note' }, `Each cell: the mean over ${marks.n} seeds and, below it, half the width of its 95 % interval (±); hover a cell for the interval${marks.file?.untrained ? ' and the untrained control' : ''}.`) : null,
       Array.isArray(contrib)
         ? h('div', { class: 'exp-narrow' },

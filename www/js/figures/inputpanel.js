@@ -5,6 +5,7 @@
 import { h, uid } from '../dom.js';
 import { DrawingInput } from '../input.js';
 import { PRESET_KINDS } from '../app.js';
+import { buildAnswer } from '../answer.js';
 
 const KIND_LABELS = { bars: 'bars (edges)', grating: 'grating', noise: 'white noise' };
 
@@ -133,6 +134,8 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
   const message = h('p', { class: 'input-message', 'data-role': 'input-message', role: 'status' });
   const note = h('p', { class: 'input-message', 'data-role': 'input-note' });
 
+  // The model's answer sits directly under the paper, so it is in view while the reader draws.
+  const answer = buildAnswer();
   const inputView = h('canvas', { class: 'map', 'data-view': 'input', width: 1, height: 1, role: 'img', 'aria-label': 'The 64 by 64 light-adapted image the retina sees' });
   const lgnView = h('canvas', { class: 'map', 'data-view': 'lgn', width: 1, height: 1, role: 'img', 'aria-label': 'The eight LGN channels, 32 by 32 each: ON and OFF centre-surround at two scales, and four oriented edge channels' });
 
@@ -141,6 +144,7 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
       h('div', { class: 'panel input-panel' },
         h('h3', { class: 'panel-title', id: `${id}-title` }, 'Your input'),
         paperCanvas,
+        answer.el,
         h('p', { class: 'help', id: `${id}-help` }, 'Draw with a mouse, pen or finger, or drop an image here. Every figure follows.'),
         h('div', { class: 'buttons' }, undo, clear),
         h('div', { class: 'sources' },
@@ -359,6 +363,7 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
     tick: paintFrame,
     update(summary, a) {
       fillPresets();
+      answer.update(summary);
       const want = a.source.kind === 'preset' ? a.source.name : '';
       if (presetSelect.value !== want) {
         presetSelect.value = want;

@@ -1,10 +1,24 @@
-// Lesion switches: remove any station's write, in either wiring, and watch the behaviour and
-// its decomposition. The switches are shared by every figure (and kept in the URL).
+// Lesion switches: remove any station, in either wiring, and watch the behaviour and its
+// decomposition. The switches are shared by every figure (and kept in the URL). A removed
+// station is bypassed (it passes its input on unchanged). Beside the reader's one picture, each
+// wiring's accuracy on the held-out sketches with the same stations bypassed, read from the
+// lesion experiment's results (seed 1, the shipped weights): one picture can mislead either way.
 
-import { h, uid, percent } from '../dom.js';
+import { h, percent, uid } from '../dom.js';
 import { STATIONS, WIRINGS } from '../names.js';
-import { answerWords } from '../answer.js';
+import { answerWithProbability } from '../answer.js';
 import { createDecomposition } from './decomposition.js';
+import { loadResult } from '../experiments/frame.js';
+
+/**
+ * The held-out accuracy of `wiring` with `off` bypassed in the lesion results' seed-1 example
+ * ("none", "V2", "V1+V4": the file has every single station and every pair), or undefined.
+ */
+export function heldOutAccuracy(example, wiring, off) {
+  const table = example?.[wiring]?.bypass;
+  const v = table?.[off.length ? off.join('+') : 'none'];
+  return Number.isFinite(v) ? v : undefined;
+}
 
 export function mountLesions(root, app) {
   const id = uid('lesion');
@@ -12,7 +26,8 @@ export function mountLesions(root, app) {
   const results = {};
   const groups = WIRINGS.map((w) => {
     const verdict = h('p', { class: 'lesion-verdict', 'data-role': 'lesion-verdict', 'data-for': w });
-    results[w] = verdict;
+    const accuracy = h('p', { class: 'lesion-accuracy', 'data-role': 'lesion-accuracy', 'data-for': w });
+    results[w] = { verdict, accuracy };
     return h('fieldset', { class: 'switches', 'data-switches': w },
       h('legend', {}, `${w === 'stream' ? 'Stream' : 'Hierarchy'}: remove a station`),
       STATIONS.map((st) => {
@@ -21,7 +36,16 @@ export function mountLesions(root, app) {
         switches.push({ input, w, st });
         return h('label', { class: 'switch', for: `${id}-${w}-${st}` }, input, h('span', { class: 'switch-track', 'aria-hidden': 'true' }), ` ${st}`);
       }),
-      verdict);
+      verdict, accuracy);
+  });
+  /** The lesion experiment's seed-1 output, once loaded (null: no results file). */
+  let example;
+  let last = null;
+  loadResult('lesion').then((file) => {
+    example = file.results?.lesion?.example ?? null;
+    if (last) last();
+  }).catch(() => {
+    example = null;
   });
   const decomp = createDecomposition(app, id);
   const summaryLine = h('p', { class: 'visually-hidden', 'data-role': 'summary' });
@@ -34,12 +58,25 @@ export function mountLesions(root, app) {
     update(summary, a) {
       for (const s of switches) s.input.checked = a.isLesioned(s.w, s.st);
       const parts = [];
+      const showAccuracy = () => {
+        for (const w of WIRINGS) {
+          const off = STATIONS.filter((st) => a.isLesioned(w, st));
+          const acc = heldOutAccuracy(example, w, off);
+          results[w].accuracy.textContent = example === undefined
+            ? ''
+            : acc === undefined
+              ? (example ? 'Held-out sketches: the results cover one or two stations removed, not more.' : '')
+              : `Held-out sketches, ${off.length ? `${off.join(' and ')} bypassed` : 'intact'}: ${percent(acc)} right (chance 10\u2009%).`;
+        }
+      };
+      last = showAccuracy;
+      showAccuracy();
       for (const w of WIRINGS) {
         const r = summary[w];
         const off = STATIONS.filter((st) => a.isLesioned(w, st));
-        results[w].textContent = `sees ${answerWords(r)} (${percent(r.probability)}) → ${r.behaviour}`;
-        results[w].dataset.recognised = String(r.recognised !== false);
-        parts.push(`${w} wiring${off.length ? ` without ${off.join(', ')}` : ', intact'}: sees ${answerWords(r)} (${percent(r.probability)}).`);
+        results[w].verdict.textContent = `Your picture: sees ${answerWithProbability(r)} → ${r.behaviour}`;
+        results[w].verdict.dataset.recognised = String(r.recognised !== false);
+        parts.push(`${w} wiring${off.length ? ` without ${off.join(', ')}` : ', intact'}: sees ${answerWithProbability(r)}.`);
       }
       summaryLine.textContent = `${parts.join(' ')} ${decomp.update(summary)}`;
     },

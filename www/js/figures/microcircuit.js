@@ -77,7 +77,8 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
   const shapeOf = (layer) => app.summary?.[wiring]?.stations.find((s) => s.name === station)?.[layer]?.shape; // [side, side, channels]
 
   for (const [layer, c] of Object.entries(layerCanvases)) {
-    c.addEventListener('pointermove', (e) => {
+    // Hover with a mouse or pen; a tap with a finger (a touch has no hover, and a tap sends no move).
+    const pick = (/** @type {PointerEvent} */ e) => {
       const shape = shapeOf(layer);
       if (!shape) return;
       const side = shape[0];
@@ -92,7 +93,9 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
       const ch = ty * COLUMNS + tx;
       if (ch >= shape[2]) return;
       inspect({ layer, c: ch, y, x });
-    });
+    };
+    c.addEventListener('pointermove', pick);
+    c.addEventListener('pointerdown', pick);
     c.addEventListener('focus', () => {
       if (!unit || unit.auto || unit.layer !== layer) {
         const side = shapeOf(layer)?.[0] ?? 1;
@@ -104,6 +107,12 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
       if (!shape || !unit || unit.layer !== layer) return;
       const [side, , channels] = shape;
       const u = { ...unit };
+      if (e.key === 'Enter' || e.key === ' ') {
+        // Enter opens the card of the unit under the keyboard's cursor, as focus and hover do.
+        e.preventDefault();
+        inspect(u);
+        return;
+      }
       if (e.key === 'ArrowLeft') u.x = Math.max(0, u.x - 1);
       else if (e.key === 'ArrowRight') u.x = Math.min(side - 1, u.x + 1);
       else if (e.key === 'ArrowUp') u.y = Math.max(0, u.y - 1);

@@ -1,9 +1,9 @@
 // The hierarchy as a pipeline of stations: retina → LGN → V1 → V2 → V4 → IT → behaviour, each
 // drawn on the current input, in the wiring the reader picks.
 
-import { h, percent } from '../dom.js';
+import { h } from '../dom.js';
 import { STATIONS, WIRINGS } from '../names.js';
-import { answerWords } from '../answer.js';
+import { answerWithProbability } from '../answer.js';
 
 const WHAT = {
   V1: 'edges, in the textbook',
@@ -52,10 +52,10 @@ export function mountPipeline(root, app) {
       a.viewer.draw_lgn(lgn);
       STATIONS.forEach((st, i) => a.viewer.draw_station(wiring, st, 'l5', stations[i]));
       const r = summary[wiring];
-      verdict.textContent = `${answerWords(r)} (${percent(r.probability)})`;
+      verdict.textContent = answerWithProbability(r);
       verdict.dataset.recognised = String(r.recognised !== false);
       action.textContent = r.behaviour;
-      summaryLine.textContent = `Pipeline, ${wiring} wiring: the input passes the retina, the LGN and V1, V2, V4 and IT; at the end the model sees ${answerWords(r)} with probability ${percent(r.probability)}, and so: ${r.behaviour}.`;
+      summaryLine.textContent = `Pipeline, ${wiring} wiring: the input passes the retina, the LGN and V1, V2, V4 and IT; at the end the model sees ${answerWithProbability(r)}, and so: ${r.behaviour}.`;
     },
   };
   return this_;

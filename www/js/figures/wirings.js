@@ -41,10 +41,27 @@ export function buildWiring(wiring, idPrefix) {
     }));
 }
 
+/**
+ * On a narrow figure the two wirings do not fit side by side, and stacked they are screens
+ * apart: a switch shows one at a time in the same place, so flipping it compares them on the
+ * same input. The stylesheet shows the switch only when the figure is narrow; wide, both show.
+ */
+function wiringSwitch(pair) {
+  const buttons = WIRINGS.map((w) => h('button', { type: 'button', 'data-show-wiring': w, 'aria-pressed': String(w === WIRINGS[0]) }, w === 'stream' ? 'Stream' : 'Hierarchy'));
+  const show = (w) => {
+    pair.dataset.show = w;
+    for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.showWiring === w));
+  };
+  for (const b of buttons) b.addEventListener('click', () => show(b.dataset.showWiring));
+  show(WIRINGS[0]);
+  return h('div', { class: 'wiring-switch', role: 'group', 'aria-label': 'Show one wiring' }, h('span', { class: 'control-label' }, 'Show'), buttons);
+}
+
 export function mountWirings(root, app) {
   const prefix = root.id || 'wirings';
   const summaryLine = h('p', { class: 'visually-hidden', 'data-role': 'summary' });
-  root.append(h('div', { class: 'wirings' }, WIRINGS.map((w) => buildWiring(w, prefix))), summaryLine);
+  const pair = h('div', { class: 'wirings' }, WIRINGS.map((w) => buildWiring(w, prefix)));
+  root.append(wiringSwitch(pair), pair, summaryLine);
   const views = new StationViews(root);
   return {
     update(summary, a) {

@@ -1,0 +1,119 @@
+// The bottom line: one table of every claim's verdict, generated from the results files and
+// never typed (table[data-role="verdicts"], one tr[data-claim="ID"] per claim in claims.js).
+// Each row: the claim (linked to its figure), where it comes from, whether it separates the two
+// wirings (from the paired stream − hierarchy effect, where the results carry one), the word,
+// and one line of why (the first sentence claims.js wrote for that word). The numbers, the rule
+// and any other trainings of the pair sit under a disclosure in the same row. This is the only
+// place on the page that prints the words.
+
+import { h } from './dom.js';
+import { CLAIMS, conditionsFor, notJudgedSentence, sentenceFor } from './experiments/claims.js';
+import { estimateText, numbersText, positiveText, wordBadge } from './experiments/verdict.js';
+import { isEstimate } from './experiments/interval.js';
+import { loadResult } from './experiments/frame.js';
+import { whenNear } from './visibility.js';
+
+/**
+ * Where each claim comes from. The post's own predictions and postdictions, the
+ * machine-learning results it retells, and our check that the model's V1 is V1-like.
+ */
+export const ORIGINS = {
+  P1: 'prediction',
+  P2: 'prediction',
+  P3: 'prediction',
+  RF: 'postdiction',
+  SP: 'postdiction',
+  VW: 'postdiction',
+  GA: 'postdiction',
+  LE: 'background',
+  DG: 'background',
+  TU: 'model check',
+};
+
+/** The row's id, the target of the link under each experiment figure. */
+export function rowId(claimId) {
+  return `verdict-${claimId}`;
+}
+
+/** "The interval … excludes 0" as the one sentence a paired effect gives, or "not measured". */
+export function separatesText(paired) {
+  if (!isEstimate(paired)) return { word: 'not measured', detail: '' };
+  const [lo, hi] = paired.ci;
+  const apart = lo > 0 || hi < 0;
+  return {
+    word: apart ? `yes, stream ${paired.mean > 0 ? 'higher' : 'lower'}` : 'no',
+    detail: `stream − hierarchy ${estimateText(paired)}`,
+  };
+}
+
+/**
+ * The first sentence of a text: up to the first full stop that ends the text or is followed by
+ * a capital (so "He et al. describe" does not end one).
+ */
+export function firstSentence(text) {
+  const m = /^.*?[.!?](?=\s+[A-Z“‘(]|$)/s.exec(text);
+  return m ? m[0] : text;
+}
+
+function fill(row, v) {
+  const cells = row.cells;
+  if (!v || typeof v !== 'object') {
+    cells[3].replaceChildren(h('span', { class: 'verdict-missing', 'data-role': 'verdict-missing' }, 'no verdict in the results yet'));
+    row.dataset.word = '';
+    return;
+  }
+  row.dataset.word = v.word ?? '';
+  const sep = separatesText(v.paired);
+  cells[2].replaceChildren(h('span', { 'data-role': 'separates' }, sep.word, sep.detail ? h('span', { class: 'verdict-detail' }, sep.detail) : null));
+  cells[3].replaceChildren(wordBadge(v.word));
+  const sentence = sentenceFor(v.claim, v.word, v.reason);
+  const first = firstSentence(sentence);
+  const rest = sentence.slice(first.length).trim();
+  const given = v.conditions && typeof v.conditions === 'object' ? v.conditions : {};
+  const conditions = conditionsFor(v.claim).filter((c) => given[c.key]);
+  cells[4].replaceChildren(
+    h('span', { 'data-role': 'verdict-sentence' }, first || 'The page has no sentence for this word.'),
+    h('details', { class: 'verdict-more' },
+      h('summary', {}, 'Numbers and rule'),
+      rest ? h('p', {}, rest) : null,
+      v.says ? h('p', {}, h('strong', {}, 'Claim: '), v.says) : null,
+      h('p', { class: 'verdict-numbers', 'data-role': 'verdict-numbers' }, numbersText(v)),
+      conditions.length
+        ? h('ul', { 'data-role': 'verdict-conditions' }, conditions.map((c) => {
+          const cv = given[c.key];
+          return h('li', { 'data-condition': c.key, 'data-word': cv.word ?? '' }, `${c.label}: `, wordBadge(cv.word), ' ',
+            h('span', { 'data-role': 'verdict-sentence' }, cv.word === 'not judged' ? notJudgedSentence(cv.reason) : (c.sentences[cv.word] ?? '')), ' ',
+            h('span', { 'data-role': 'verdict-numbers' }, numbersText(cv, { measure: false })));
+        }))
+        : null,
+      h('p', { 'data-role': 'verdict-positive' }, h('strong', {}, 'Positive control: '), positiveText(v)),
+      v.smallest_effect_rule ? h('p', {}, h('strong', {}, 'Smallest effect of interest: '), v.smallest_effect_rule) : null,
+      h('p', {}, v.rule ?? 'The results file gives no rule.')));
+}
+
+/**
+ * Fills the table's body with one row per claim (at once, from claims.js) and each row's verdict
+ * when the table first comes near the viewport (from that experiment's results file).
+ * @param {HTMLTableElement} table
+ */
+export function mountVerdictTable(table) {
+  const body = table.tBodies[0] ?? table.createTBody();
+  const rows = CLAIMS.map((c) => {
+    const fig = document.getElementById(`fig-${c.experiment}`);
+    const n = fig?.dataset.number;
+    const row = h('tr', { id: rowId(c.id), 'data-claim': c.id },
+      h('th', { scope: 'row' }, c.title, n ? h('span', { class: 'verdict-fig' }, ' ', h('a', { href: `#${fig.id}`, class: 'fig-ref' }, `Figure ${n}`)) : null),
+      h('td', { 'data-role': 'origin', 'data-label': 'From' }, ORIGINS[c.id] ?? 'other'),
+      h('td', { 'data-label': 'Separates the wirings' }, '…'),
+      h('td', { 'data-label': 'Verdict' }, '…'),
+      h('td', { 'data-label': 'Why' }, ''));
+    return { c, row };
+  });
+  body.replaceChildren(...rows.map((r) => r.row));
+  whenNear(table).then(() => Promise.all(rows.map(async ({ c, row }) => {
+    const file = await loadResult(c.experiment);
+    fill(row, file.results?.[c.experiment]?.verdict ?? null);
+  }))).then(() => {
+    table.dataset.state = 'filled';
+  }).catch((err) => console.error('The verdict table could not be filled', err));
+}

@@ -240,9 +240,11 @@ pub struct Adam {
     beta1: f32,
     beta2: f32,
     eps: f32,
-    t: i32,
-    m: Vec<Vec<f32>>,
-    v: Vec<Vec<f32>>,
+    // The step count and moments are the crate's to read and set: a lab run is saved and resumed
+    // with them (lab::Lab::optimiser_state).
+    pub(crate) t: i32,
+    pub(crate) m: Vec<Vec<f32>>,
+    pub(crate) v: Vec<Vec<f32>>,
 }
 
 impl Adam {
@@ -508,8 +510,8 @@ pub fn initial(cfg: &Config) -> Model {
 /// Phase 1, one step at a time: what [`train_sketches`] runs, and what the page's lab drives
 /// a few steps per call. It owns the optimiser's state and the running averages.
 pub struct Sketches {
-    adam: Adam,
-    avg: Averages,
+    pub(crate) adam: Adam,
+    pub(crate) avg: Averages,
     data: u64,
     /// Steps done.
     pub step: usize,
@@ -600,7 +602,7 @@ pub fn fine_tune_open_set(mut model: Model, cfg: &Config, progress: &mut dyn FnM
 
 /// Running averages of the loss and accuracies for progress reports.
 #[derive(Default)]
-struct Averages(f32, f32, f32);
+pub(crate) struct Averages(pub(crate) f32, pub(crate) f32, pub(crate) f32);
 
 impl Averages {
     fn add(&mut self, step: usize, steps: usize, s: &StepStats) -> Progress {

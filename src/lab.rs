@@ -14,7 +14,9 @@ use crate::retina::{CHANNELS, LGN_SIDE};
 use crate::stimuli::CATEGORIES;
 use crate::train::{self, Pressure, Progress, Sketches};
 use crate::{input, weights};
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// What the reader chose, as the page sends it.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -217,6 +219,130 @@ impl Lab {
         ];
         weights::save(&self.model, &info, false)
     }
+
+    /// What a run needs besides its weights to go on exactly where it stopped: Adam's step
+    /// count and moments, and the running averages the progress reports. A safetensors file
+    /// of its own (F32 tensors `m.NAME` and `v.NAME` for each trainable tensor of the model,
+    /// `averages` of shape [3]; the step in the metadata), kept beside [`Lab::weights`] so that
+    /// file stays the one every loader reads. [`Lab::resume`] takes the two back.
+    pub fn optimiser_state(&self) -> Vec<u8> {
+        let adam = &self.phase.adam;
+        let avg = &self.phase.avg;
+        let mut buffers: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
+        // Adam fills its moments on its first step: before it, there are none to keep.
+        if !adam.m.is_empty() {
+            for (i, (name, _)) in trainable(&self.model).into_iter().enumerate() {
+                for (kind, moments) in [("m", &adam.m), ("v", &adam.v)] {
+                    let values = &moments[i];
+                    buffers.push((format!("{kind}.{name}"), vec![values.len()], le_bytes(values)));
+                }
+            }
+        }
+        buffers.push(("averages".into(), vec![3], le_bytes(&[avg.0, avg.1, avg.2])));
+        let views: Vec<(String, TensorView)> = buffers
+            .iter()
+            .map(|(n, s, b)| {
+                (n.clone(), TensorView::new(Dtype::F32, s.clone(), b).expect("sizes match by construction"))
+            })
+            .collect();
+        let meta = HashMap::from([
+            ("format".to_string(), OPTIMISER_FORMAT.to_string()),
+            ("step".to_string(), self.phase.step.to_string()),
+            ("adam_t".to_string(), adam.t.to_string()),
+        ]);
+        safetensors::serialize(views, Some(meta)).expect("serialising in-memory tensors cannot fail")
+    }
+
+    /// A run saved at some step ([`Lab::weights`] and [`Lab::optimiser_state`] of the same
+    /// moment), made ready to go on: the steps that follow are the ones the run would have taken
+    /// had it never stopped. Refuses files that do not belong together or to `config`.
+    pub fn resume(config: LabConfig, weights_file: &[u8], optimiser: &[u8]) -> Result<Lab, String> {
+        let mut lab = Lab::new(config)?;
+        let (model, info) = weights::load(weights_file, Some(lab.cfg.wiring)).map_err(|e| e.to_string())?;
+        if model.width() != lab.config.width {
+            return Err(format!(
+                "the saved model has a stream of width {}, the run's settings say {}",
+                model.width(),
+                lab.config.width
+            ));
+        }
+        let bad = |why: String| format!("the saved optimiser state cannot be used: {why}");
+        let st =
+            SafeTensors::deserialize(optimiser).map_err(|e| bad(format!("not a readable safetensors file ({e})")))?;
+        let meta = SafeTensors::read_metadata(optimiser)
+            .map_err(|e| bad(format!("unreadable header ({e})")))?
+            .1
+            .metadata()
+            .clone()
+            .unwrap_or_default();
+        if meta.get("format").map(String::as_str) != Some(OPTIMISER_FORMAT) {
+            return Err(bad(format!("its format is not {OPTIMISER_FORMAT}")));
+        }
+        let count = |key: &str| meta.get(key).and_then(|v| v.parse::<usize>().ok());
+        let step = count("step").ok_or_else(|| bad("it names no step".into()))?;
+        if step > lab.cfg.steps {
+            return Err(bad(format!("it was saved at step {step}, past the run's {} steps", lab.cfg.steps)));
+        }
+        // Each Sketches step is one Adam step.
+        if count("adam_t") != Some(step) {
+            return Err(bad("its optimiser step does not match its step".into()));
+        }
+        if info.0.get("steps").and_then(|v| v.parse::<usize>().ok()) != Some(step) {
+            return Err(bad(format!("it was saved at step {step}, the weights at another")));
+        }
+        let read = |name: &str, len: usize| -> Result<Vec<f32>, String> {
+            let view = st.tensor(name).map_err(|_| bad(format!("tensor {name} is missing")))?;
+            if view.dtype() != Dtype::F32 || view.shape() != [len] {
+                return Err(bad(format!("tensor {name} is not F32 of shape [{len}]")));
+            }
+            let values: Vec<f32> =
+                view.data().chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+            if values.iter().any(|v| !v.is_finite()) {
+                return Err(bad(format!("tensor {name} holds a non-finite value")));
+            }
+            Ok(values)
+        };
+        let averages = read("averages", 3)?;
+        let (mut m, mut v) = (Vec::new(), Vec::new());
+        if step > 0 {
+            for (name, len) in trainable(&model) {
+                m.push(read(&format!("m.{name}"), len)?);
+                let second = read(&format!("v.{name}"), len)?;
+                if second.iter().any(|x| *x < 0.0) {
+                    return Err(bad(format!("tensor v.{name} holds a negative second moment")));
+                }
+                v.push(second);
+            }
+        }
+        let expected = if step > 0 { 2 * m.len() + 1 } else { 1 };
+        if st.len() != expected {
+            return Err(bad(format!("it holds {} tensors, not the {expected} this model has", st.len())));
+        }
+        let phase = &mut lab.phase;
+        (phase.adam.m, phase.adam.v, phase.adam.t) = (m, v, step as i32);
+        phase.avg = train::Averages(averages[0], averages[1], averages[2]);
+        phase.step = step;
+        lab.model = model;
+        Ok(lab)
+    }
+}
+
+/// The format named in an optimiser state file's metadata.
+pub const OPTIMISER_FORMAT: &str = "ventral-stream-lab-optimiser/1";
+
+/// The names and sizes of a model's trainable tensors, in the order Adam keeps its moments.
+fn trainable(model: &Model) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    model.clone().visit_mut(&mut |name, _, values, trainable| {
+        if trainable {
+            out.push((name.to_string(), values.len()));
+        }
+    });
+    out
+}
+
+fn le_bytes(values: &[f32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
 /// Adds a 32×32 LGN gradient, summed over its channels, onto a 64×64 field: LGN pixel (y, x)
@@ -282,6 +408,57 @@ mod tests {
         let cfg = lab.train_config().clone();
         let native = train::train_sketches(train::initial(&cfg), &cfg, &mut |_| true);
         assert_eq!(lab.model, native);
+    }
+
+    #[test]
+    fn a_run_saved_and_resumed_takes_the_steps_it_would_have_taken() {
+        let c = config("stream", 8, 5);
+        let mut straight = Lab::new(c.clone()).unwrap();
+        let at_end = straight.step(5);
+        for stop in [0, 2] {
+            let mut first = Lab::new(c.clone()).unwrap();
+            first.step(stop);
+            let mut resumed = Lab::resume(c.clone(), &first.weights(), &first.optimiser_state()).unwrap();
+            assert_eq!(resumed.steps_done(), stop);
+            let p = resumed.step(5);
+            assert_eq!(resumed.model, straight.model, "stopped at {stop}");
+            // The running averages go on too (a fresh start would report other values).
+            assert_eq!((p.step, p.loss, p.category_accuracy), (at_end.step, at_end.loss, at_end.category_accuracy));
+        }
+    }
+
+    /// The error of a resume that must fail.
+    fn refused(r: Result<Lab, String>) -> String {
+        match r {
+            Ok(_) => panic!("a saved run that does not fit was resumed"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn a_saved_run_that_does_not_fit_is_refused() {
+        let c = config("stream", 8, 5);
+        let mut lab = Lab::new(c.clone()).unwrap();
+        lab.step(2);
+        let (w2, s2) = (lab.weights(), lab.optimiser_state());
+        lab.step(1);
+        let (w3, s3) = (lab.weights(), lab.optimiser_state());
+        assert!(Lab::resume(c.clone(), &w3, &s3).is_ok());
+        // Weights and state of different steps.
+        assert!(refused(Lab::resume(c.clone(), &w2, &s3)).contains("the weights at another"));
+        refused(Lab::resume(c.clone(), &w3, &s2));
+        // Settings the files do not belong to: another width, another wiring, fewer steps.
+        assert!(refused(Lab::resume(config("stream", 16, 5), &w3, &s3)).contains("width"));
+        refused(Lab::resume(config("hierarchy", 8, 5), &w3, &s3));
+        assert!(refused(Lab::resume(config("stream", 8, 2), &w3, &s3)).contains("past the run"));
+        // Not a state file at all, or the weights file in its place.
+        refused(Lab::resume(c.clone(), &w3, b"not a file"));
+        assert!(refused(Lab::resume(c.clone(), &w3, &w3)).contains("format"));
+        // A moment gone bad.
+        let mut tampered = s3.clone();
+        let at = tampered.len() - 4;
+        tampered[at..].copy_from_slice(&f32::NAN.to_le_bytes());
+        assert!(refused(Lab::resume(c, &w3, &tampered)).contains("non-finite"));
     }
 
     #[test]

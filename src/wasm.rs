@@ -357,9 +357,22 @@ impl Trainer {
         self.0.decision_shares()
     }
 
+    /// A run saved by [`Trainer::weights`] and [`Trainer::optimiser_state`], going on from
+    /// where it stopped (the page keeps the two in the browser's storage).
+    pub fn resume(config: JsValue, weights: &[u8], optimiser_state: &[u8]) -> Result<Trainer, JsError> {
+        let config: lab::LabConfig = serde_wasm_bindgen::from_value(config).map_err(js_err)?;
+        Ok(Trainer(lab::Lab::resume(config, weights, optimiser_state).map_err(js_err)?))
+    }
+
     /// The model as a safetensors file (F32).
     pub fn weights(&self) -> Vec<u8> {
         self.0.weights()
+    }
+
+    /// Adam's moments and step and the running averages, as a safetensors file: with
+    /// [`Trainer::weights`], all a paused run needs to go on.
+    pub fn optimiser_state(&self) -> Vec<u8> {
+        self.0.optimiser_state()
     }
 
     pub fn step_count(&self) -> u32 {

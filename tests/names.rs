@@ -87,3 +87,17 @@ fn no_other_page_module_spells_out_the_lists() {
         }
     }
 }
+
+/// The page refuses an image over the same number of pixels as the command line: its
+/// `MAX_PIXELS` (www/js/figures/inputpanel.js, needed before the wasm has read the file's
+/// header) is `input::MAX_PIXELS`, written once more in JavaScript and checked here.
+#[test]
+fn the_page_s_pixel_limit_is_the_core_s() {
+    let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/js/figures/inputpanel.js")).unwrap();
+    let line =
+        js.lines().find(|l| l.starts_with("export const MAX_PIXELS = ")).expect("inputpanel.js exports MAX_PIXELS");
+    let digits: String =
+        line["export const MAX_PIXELS = ".len()..].chars().take_while(|c| c.is_ascii_digit() || *c == '_').collect();
+    let page: usize = digits.replace('_', "").parse().unwrap();
+    assert_eq!(page, ventral_stream::input::MAX_PIXELS);
+}

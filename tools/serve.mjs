@@ -34,9 +34,22 @@ const TYPES = {
   '.ts': 'text/plain; charset=utf-8',
 };
 
-/** Control characters (C0, DEL, C1) as \xNN, so a request path cannot drive the terminal. */
+/**
+ * The largest file served. The biggest file the page has is its results file, about 1.3 MB; a
+ * file of this size cannot be one of the page's own, and nothing is read past it.
+ */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Control characters (C0, DEL, C1) as \xNN, so a request path cannot drive the terminal; and
+ * the characters that reorder or break a line where the terminal shows it (bidi embeddings,
+ * overrides, isolates and marks; the line and paragraph separators; zero-width ones) as \u{NNNN},
+ * so a log line reads as it was written.
+ */
 export function escapeControls(text) {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u{${c.charCodeAt(0).toString(16).padStart(4, '0')}}`);
 }
 
 /**
@@ -68,9 +81,11 @@ export function startServer({ root = 'www', host = '127.0.0.1', port = 0, csp = 
 
   const server = createServer(async (req, res) => {
     let shown = req.url ?? '';
+    // Every answer, errors and redirects too, is sent with nosniff and (with --csp) the policy.
+    const always = { 'X-Content-Type-Options': 'nosniff', ...(csp ? { 'Content-Security-Policy': CSP } : {}) };
     const send = (status, body, headers = {}) => {
       writeLog?.(`${req.method} ${escapeControls(shown)} ${status}`);
-      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...always, ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -102,17 +117,20 @@ export function startServer({ root = 'www', host = '127.0.0.1', port = 0, csp = 
       }
       const real = await realpath(file);
       if (real !== realBase && !real.startsWith(realBase + sep)) return send(403, 'forbidden\n');
+      // Only regular files: a FIFO, a socket or a device (/dev/zero) has no end to read to.
+      if (!info.isFile()) return send(403, 'forbidden\n');
+      if (info.size > MAX_FILE_BYTES) return send(413, 'too large\n');
       const headers = {
+        ...always,
         'Content-Type': TYPES[extname(file).toLowerCase()] || 'application/octet-stream',
         'Content-Length': info.size,
         'Cache-Control': 'no-cache',
-        'X-Content-Type-Options': 'nosniff',
       };
-      if (csp) headers['Content-Security-Policy'] = CSP;
       writeLog?.(`${req.method} ${escapeControls(path)} 200`);
       res.writeHead(200, headers);
-      if (req.method === 'HEAD') return res.end();
-      createReadStream(real).on('error', () => res.destroy()).pipe(res);
+      if (req.method === 'HEAD' || info.size === 0) return res.end();
+      // No further than the size announced, should the file grow while it is read.
+      createReadStream(real, { start: 0, end: info.size - 1 }).on('error', () => res.destroy()).pipe(res);
     } catch {
       send(404, 'not found\n');
     }

@@ -8,9 +8,11 @@ pub struct Adam {
     beta1: f32,
     beta2: f32,
     eps: f32,
-    t: i32,
-    m: Vec<Vec<f32>>,
-    v: Vec<Vec<f32>>,
+    // The step count and moments are the crate's to read and set: a lab run is saved and resumed
+    // with them (lab::Lab::optimiser_state).
+    pub(crate) t: i32,
+    pub(crate) m: Vec<Vec<f32>>,
+    pub(crate) v: Vec<Vec<f32>>,
 }
 
 impl Adam {

@@ -151,8 +151,8 @@ pub fn initial(cfg: &Config) -> Model {
 /// Phase 1, one step at a time: what [`train_sketches`] runs, and what the page's lab drives
 /// a few steps per call. It owns the optimiser's state and the running averages.
 pub struct Sketches {
-    adam: Adam,
-    avg: Averages,
+    pub(crate) adam: Adam,
+    pub(crate) avg: Averages,
     data: u64,
     /// Steps done.
     pub step: usize,
@@ -243,7 +243,7 @@ pub fn fine_tune_open_set(mut model: Model, cfg: &Config, progress: &mut dyn FnM
 
 /// Running averages of the loss and accuracies for progress reports.
 #[derive(Default)]
-struct Averages(f32, f32, f32);
+pub(crate) struct Averages(pub(crate) f32, pub(crate) f32, pub(crate) f32);
 
 impl Averages {
     fn add(&mut self, step: usize, steps: usize, s: &StepStats) -> Progress {

@@ -4,6 +4,12 @@
 // weights loader; the configuration comes back from the URL; the page keeps drawing while two
 // workers train. Screenshots of the lab mid-training at desktop and phone width.
 //
+// The reader's work is kept (issue 22): a paused run is downloadable, offered back after a
+// reload and resumed where it stopped, to the very model a run never paused makes; leaving the
+// page while a run trains asks first; Train again keeps the previous run to return to; the
+// page's model chosen in the lab survives a reload, and the way back to the shipped model too.
+// Screenshot of the lab offering a run back after a reload (light and dark).
+//
 // Training runs the core's Trainer from the lab module, www/pkg-lab (./build.sh build hooks).
 
 import { after, before, test } from 'node:test';
@@ -18,6 +24,7 @@ const LIVE = ['fig-input', 'fig-gallery', 'fig-pipeline', 'fig-microcircuit', 'f
 const BODY = '#fig-lab .figure-body';
 /** Long tests: a real training run on a busy machine. */
 const SLOW = { timeout: 5 * 60_000 };
+const SLOWER = { timeout: 10 * 60_000 };
 const RUN_TIMEOUT = 180_000;
 
 let env;
@@ -28,9 +35,10 @@ after(async () => {
   await env?.stop();
 });
 
-/** Open the page (with `hash`), wait for it, and bring the lab into view until it is built. */
+/** Open the page (with `hash`; null: reload it as it is), wait for it, and bring the lab into view until it is built. */
 async function openLab(page, hash = '') {
-  await page.goto(`${env.url}${hash}`, { waitUntil: 'load' });
+  if (hash === null) await page.reload({ waitUntil: 'load' });
+  else await page.goto(`${env.url}${hash}`, { waitUntil: 'load' });
   await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000 });
   await page.locator('#fig-lab').scrollIntoViewIfNeeded();
   await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.lab, BODY, { timeout: 30_000 });
@@ -202,6 +210,14 @@ test('the downloaded model loads back through the weights loader', { ...SLOW }, 
   await until(async () => /Loaded/.test(await page.textContent('[data-role="weights-status"]')), { what: 'the loader to say Loaded' });
   await frames(page, 3);
   assert.notEqual(await figureHash(page, 'fig-stations'), shipped, 'the loaded file changes the figure');
+  // A file loaded by hand is marked as well, beside the loader too, with the way back.
+  for (const where of ['#fig-stations', '[data-role="weights"]']) {
+    assert.match(await page.locator(`${where} [data-role="model-mark"]`).textContent(), /Your model: the stream wiring is mine\.safetensors\.\s/, where);
+  }
+  await page.click('[data-role="weights"] [data-action="shipped-model"]');
+  assert.equal(await page.locator('[data-role="model-mark"]').count(), 0, 'the marks are gone');
+  await frames(page, 3);
+  assert.equal(await figureHash(page, 'fig-stations'), shipped, 'the shipped model is drawn again');
   assert.deepEqual(problems, []);
 });
 
@@ -249,4 +265,179 @@ test('while two workers train, the input panel still draws; screenshots mid-trai
   assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);
   await phone.click(`${BODY} [data-action="lab-cancel"]`);
   assert.deepEqual(problems, []);
+});
+
+// ---- the reader's work is kept (issue 22) ----
+
+const KEPT = `${BODY} [data-role="lab-kept"]`;
+/** The kept list's rows: {status, text} each. */
+const keptRows = (page) => page.$$eval(`${KEPT} li`, (lis) => lis.map((li) => ({ status: li.dataset.status, text: li.textContent })));
+/** Wait until every save the lab queued has reached the browser's storage. */
+const waitKept = (page) => page.waitForFunction((sel) => document.querySelector(sel).dataset.keep === 'saved', BODY, { timeout: RUN_TIMEOUT });
+
+/** Problems, without the fetches a reload cut short (an experiment figure's results file in flight). */
+const afterReloads = (problems) => problems.filter((p) => !/^request failed: .* net::ERR_ABORTED$/.test(p));
+
+/** A safetensors file's JSON header (parsed) and its data bytes. */
+function parseSafetensors(buf) {
+  const n = Number(buf.readBigUInt64LE(0));
+  return { header: JSON.parse(buf.subarray(8, 8 + n).toString('utf8')), data: buf.subarray(8 + n) };
+}
+
+/** Click a download button and return the file's name and bytes. */
+async function download(page, selector) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return { name: file.suggestedFilename(), bytes: readFileSync(await file.path()) };
+}
+
+/** Load a safetensors file into the stream wiring through the page's weights loader; its status line. */
+async function loadThroughLoader(page, bytes, name) {
+  await showEach(page, '[data-role="weights"]');
+  await page.selectOption('[data-control="weights-wiring"]', 'stream');
+  await page.setInputFiles('[data-control="weights-file"]', { name, mimeType: 'application/octet-stream', buffer: bytes });
+  await until(async () => (await page.textContent('[data-role="weights-status"]')).includes(name), { what: `the loader to answer for ${name}` });
+  return page.textContent('[data-role="weights-status"]');
+}
+
+test('a paused run downloads, is offered back after a reload, and resumes to the model an unpaused run makes', { ...SLOWER }, async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await openLab(page, '#lab-steps=40');
+  await page.click(`${BODY} [data-action="lab-train"]`);
+  await waitSteps(page, 3);
+  await page.click(`${BODY} [data-action="lab-pause"]`);
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .lab-run`).dataset.held === 'true', BODY, { timeout: RUN_TIMEOUT });
+  const [paused] = await runSteps(page);
+  assert.ok(paused >= 3 && paused < 40, `paused at step ${paused}`);
+  // The state at the pause comes back from the worker (its download button says so) and is kept.
+  await page.waitForSelector(`${BODY} [data-action="lab-download"][data-step="${paused}"]`, { timeout: RUN_TIMEOUT });
+  await waitKept(page);
+  // Download while paused: the model as at the pause, a file the core loads.
+  const partial = await download(page, `${BODY} [data-action="lab-download"][data-wiring="stream"]`);
+  assert.equal(partial.name, `lab-stream-d32-${paused}of40steps-seed1.safetensors`);
+  assert.match(await loadThroughLoader(page, partial.bytes, 'paused.safetensors'), /^Loaded paused\.safetensors/);
+  const curveRows = await page.locator(`${BODY} [data-role="curve-table"] tbody tr`).count();
+
+  // Reload: the run is offered back, paused where it stopped.
+  await openLab(page, null);
+  await page.waitForSelector(`${KEPT}:not([hidden]) li[data-status="paused"]`, { timeout: 30_000 });
+  const rows = await keptRows(page);
+  assert.equal(rows.length, 1, JSON.stringify(rows));
+  assert.match(rows[0].text, new RegExp(`stream, d = 32, .*40 steps, seed 1.*paused at step ${paused} of 40`));
+  assert.match(await page.textContent(`${BODY} [data-role="lab-status"]`), /A run is kept in this browser from before \(1 not finished\)/);
+  await page.locator('#fig-lab').scrollIntoViewIfNeeded();
+  await frames(page, 3);
+  await page.locator(`${BODY} .lab-form`).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await page.locator('#fig-lab').screenshot({ path: screenshotPath('lab-restore.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await frames(page, 3);
+  await page.locator('#fig-lab').screenshot({ path: screenshotPath('lab-restore-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Resume: it goes on from the step it was paused at (its curve kept), not from the start.
+  await page.evaluate((sel) => {
+    const seen = (window.__labSteps = []);
+    new MutationObserver((records) => records.forEach((r) => seen.push(Number(r.target.dataset.step))))
+      .observe(document.querySelector(sel), { subtree: true, attributeFilter: ['data-step'] });
+  }, BODY);
+  await page.click(`${KEPT} [data-action="lab-kept-resume"]`);
+  assert.ok(await page.locator(`${BODY} [data-role="curve-table"] tbody tr`).count() >= Math.min(curveRows, 2), 'its curve comes back');
+  assert.equal(await page.locator(`${KEPT} li`).count(), 0, 'the run on show is not listed again');
+  await waitState(page, 'done');
+  assert.deepEqual(await runSteps(page), [40]);
+  const seen = await page.evaluate(() => window.__labSteps);
+  assert.equal(seen[0], paused, 'the run comes back at its step');
+  assert.ok(Math.min(...seen) === paused, `no step before ${paused} after resuming: ${seen.slice(0, 5)}`);
+  const resumed = await download(page, `${BODY} [data-action="lab-download"][data-wiring="stream"]`);
+  assert.equal(resumed.name, 'lab-stream-d32-40steps-seed1.safetensors');
+
+  // The same settings trained without a pause: the same file, byte for byte.
+  await page.click(`${BODY} [data-action="lab-train"]`);
+  await waitState(page, 'done');
+  const straight = await download(page, `${BODY} [data-action="lab-download"][data-wiring="stream"]`);
+  // (the header's metadata is a map whose order may differ; its contents and every tensor may not)
+  assert.deepEqual(parseSafetensors(resumed.bytes), parseSafetensors(straight.bytes), 'a resumed run ends where a run never paused ends');
+  assert.deepEqual(afterReloads(problems), []);
+});
+
+test('leaving the page while a run trains asks first; once it is paused and kept, it does not', { ...SLOW }, async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await openLab(page, '#lab-steps=2000');
+  assert.equal(await page.evaluate((sel) => document.querySelector(sel).dataset.leaveWarning ?? 'false', BODY), 'false', 'nothing to lose before Train');
+  await page.click(`${BODY} [data-action="lab-train"]`);
+  await waitSteps(page, 1);
+  const dialogs = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.type());
+    d.dismiss().catch(() => {});
+  });
+  // Closing the tab runs beforeunload; the reader is asked, and stays.
+  await page.close({ runBeforeUnload: true });
+  await until(async () => dialogs.length > 0, { what: 'the leave-page question' });
+  assert.deepEqual(dialogs, ['beforeunload']);
+  assert.equal(page.isClosed(), false, 'the page stayed');
+  assert.equal(await labState(page), 'running');
+  // Paused and saved: nothing is lost by leaving (the run is offered back next time).
+  await page.click(`${BODY} [data-action="lab-pause"]`);
+  await page.waitForFunction((sel) => document.querySelector(`${sel} .lab-run`).dataset.held === 'true', BODY, { timeout: RUN_TIMEOUT });
+  await waitKept(page);
+  await page.waitForFunction((sel) => document.querySelector(sel).dataset.leaveWarning === 'false', BODY);
+  await page.close({ runBeforeUnload: true });
+  await until(async () => page.isClosed(), { what: 'the page to close without asking' });
+  assert.deepEqual(dialogs, ['beforeunload'], 'no second question');
+  assert.deepEqual(problems, []);
+});
+
+test('Train again keeps the previous run; reopened, it becomes the page’s model, which survives a reload until the reader goes back', { ...SLOWER }, async (t) => {
+  const { page, problems, shipped } = await trainedBesideShipped(t, 20);
+  await waitKept(page);
+  // Train again, with another seed: the first run waits in the list.
+  await page.fill(`${BODY} [data-control="lab-seed"]`, '2');
+  await page.click(`${BODY} [data-action="lab-train"]`);
+  await waitState(page, 'done');
+  await waitKept(page);
+  let rows = await keptRows(page);
+  assert.equal(rows.length, 1, JSON.stringify(rows));
+  assert.equal(rows[0].status, 'done');
+  assert.match(rows[0].text, /seed 1.*finished: 20 steps/);
+  // Back to it: reopened as it ended, with its model's buttons.
+  await page.click(`${KEPT} [data-action="lab-kept-reopen"]`);
+  assert.equal(await labState(page), 'done');
+  assert.match(await page.textContent(`${BODY} .lab-run .lab-config`), /seed 1/);
+  await page.waitForFunction((sel) => /seed 2/.test(document.querySelector(`${sel} li`)?.textContent ?? ''), KEPT);
+  await page.click(`${BODY} [data-action="lab-use"]`);
+  await frames(page, 3);
+  const yours = await figureHash(page, 'fig-stations');
+  assert.notEqual(yours, shipped, 'the stations figure draws the reopened run');
+  await page.waitForFunction(() => document.documentElement.dataset.pageModel === 'kept');
+
+  // Reload: the page opens with the reader's model, and says so on every live figure.
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000 });
+  for (const id of LIVE) {
+    const mark = await page.locator(`#${id} [data-role="model-mark"]`).textContent();
+    assert.match(mark ?? '', /Your model: the stream wiring is your lab run \(stream, d = 32, .*seed 1\)\. It is kept in this browser/, `${id} carries the mark`);
+  }
+  assert.equal(await figureHash(page, 'fig-stations'), yours, 'the same model as before the reload');
+  // Back to the shipped model: from now on, after a reload too.
+  await page.locator('#fig-stations [data-action="shipped-model"]').click();
+  assert.equal(await page.locator('[data-role="model-mark"]').count(), 0, 'the marks are gone');
+  await frames(page, 3);
+  assert.equal(await figureHash(page, 'fig-stations'), shipped, 'the shipped model is drawn again');
+  await page.waitForFunction(() => document.documentElement.dataset.pageModel === 'shipped');
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000 });
+  await frames(page, 3);
+  assert.equal(await page.locator('[data-role="model-mark"]').count(), 0, 'no mark after a reload');
+  assert.equal(await figureHash(page, 'fig-stations'), shipped);
+  // Delete: gone from the list, and after a reload.
+  await openLab(page, null);
+  // (the list is drawn once the store has answered)
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} li`).length === 2, KEPT);
+  await page.click(`${KEPT} li:first-child [data-action="lab-kept-delete"]`);
+  await waitKept(page);
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} li`).length === 1, KEPT);
+  await openLab(page, null);
+  await page.waitForSelector(`${KEPT}:not([hidden]) li`);
+  assert.equal((await keptRows(page)).length, 1);
+  assert.deepEqual(afterReloads(problems), []);
 });

@@ -13,6 +13,7 @@ import { drawStroke, frames, loadReady, openPage, pageFor, ROOT, stallWorker, st
 import { greyPng } from './png.mjs';
 import { MAX_WEIGHTS_BYTES } from '../../www/js/figures/weights.js';
 import { MAX_POINTS } from '../../www/js/urlstate.js';
+import { MAX_PIXELS } from '../../www/js/figures/inputpanel.js';
 
 const STROKE = [[0.2, 0.3], [0.8, 0.7], [0.5, 0.2]];
 
@@ -93,7 +94,7 @@ test('a blank or uniform canvas is said to be blank; drawing clears the note', a
   assert.deepEqual(problems, []);
 });
 
-test('a 1×1 image and a 10,000×10,000 image are shown (the big one downscaled while decoding)', async (t) => {
+test('a 1×1 image and a 6,000×6,000 image are shown (the big one downscaled while decoding)', async (t) => {
   const { page, problems } = await pageFor(t, env);
   await loadReady(page, env.url);
   await upload(page, 'dot.png', 'image/png', greyPng(1, 1, () => Buffer.from([0])));
@@ -101,12 +102,13 @@ test('a 1×1 image and a 10,000×10,000 image are shown (the big one downscaled 
   assert.match(tiny.text, /1×1/);
   assert.match(tiny.text, /very small/);
   assert.notEqual(tiny.kind, 'error');
-  const big = greyPng(10_000, 10_000, discRow(10_000, 10_000));
+  // 36 million pixels: under the limit (MAX_PIXELS), so shown.
+  const big = greyPng(6_000, 6_000, discRow(6_000, 6_000));
   const before = await inputHash(page);
   await upload(page, 'huge.png', 'image/png', big);
   const m = await waitMessage(page, /huge\.png/, 120_000);
   assert.notEqual(m.kind, 'error', m.text);
-  assert.match(m.text, /10000×10000/);
+  assert.match(m.text, /6000×6000/);
   assert.match(m.text, /scaled down to 1024×1024/);
   await frames(page, 3);
   assert.notEqual(await inputHash(page), before, 'the big image reaches the stations');
@@ -136,6 +138,42 @@ test('a file that is not an image, or a truncated PNG or JPEG, gets a clear mess
   // Chromium either refuses a cut JPEG or shows the part it has; either way it is said, and nothing breaks.
   assert.ok(m.kind === 'error' ? /damaged or cut short/.test(m.text) : /Showing cut\.jpg/.test(m.text), m.text);
   await assertStillWorks(page, 'after bad files');
+  assert.deepEqual(problems, []);
+});
+
+/** The start of a baseline JPEG whose frame header declares width × height (no image data). */
+function jpegDeclaring(width, height) {
+  const sof = [0xff, 0xc0, 0x00, 0x11, 0x08, height >> 8, height & 255, width >> 8, width & 255, 0x03,
+    0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01];
+  return Buffer.from([0xff, 0xd8, ...sof, 0xff, 0xd9]);
+}
+
+test('an image over the pixel limit is refused from its header as too large, not as damaged', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await loadReady(page, env.url);
+  const N = MAX_PIXELS.toLocaleString('en-GB');
+  // A valid 10,000×10,000 PNG (100 million pixels); a 69-byte PNG that declares 2,147,483,647×1
+  // and holds nothing more; a JPEG header declaring 65,500×65,500.
+  const cases = [
+    ['ten-thousand.png', 'image/png', greyPng(10_000, 10_000, discRow(10_000, 10_000)), '10000×10000'],
+    ['wide.png', 'image/png', Buffer.concat([greyPng(1, 1, () => Buffer.from([0])).subarray(0, 33), Buffer.alloc(36)]), '2147483647×1'],
+    ['bomb.jpg', 'image/jpeg', jpegDeclaring(65_500, 65_500), '65500×65500'],
+  ];
+  cases[1][2].writeUInt32BE(2_147_483_647, 16);
+  for (const [name, type, bytes, size] of cases) {
+    await upload(page, name, type, bytes);
+    const m = await waitMessage(page, new RegExp(name.replace('.', '\\.')), 60_000);
+    assert.equal(m.kind, 'error', m.text);
+    assert.ok(m.text.includes(`too large: ${size}, at most ${N} pixels`), m.text);
+    assert.doesNotMatch(m.text, /damaged|cut short/);
+  }
+  // One pixel over the limit is refused as well.
+  const over = greyPng(1, 1, () => Buffer.from([0]));
+  over.writeUInt32BE(MAX_PIXELS + 1, 16);
+  await upload(page, 'over.png', 'image/png', over);
+  const m = await waitMessage(page, /over\.png/);
+  assert.ok(m.text.includes(`too large: ${MAX_PIXELS + 1}×1`), m.text);
+  await assertStillWorks(page, 'after images too large');
   assert.deepEqual(problems, []);
 });
 
@@ -216,6 +254,48 @@ test('a garbage URL state is ignored and the page works', async () => {
     } finally {
       await context.close();
     }
+  }
+});
+
+/** Keep every text the status line shows (a notice clears itself after 10 s; a busy machine can take longer to be ready). */
+async function recordStatus(page) {
+  await page.addInitScript(() => {
+    const said = (window.__statusSaid = []);
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-role="status"]')?.textContent;
+      if (text && said.at(-1) !== text) said.push(text);
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  return async () => (await page.evaluate(() => window.__statusSaid)).join('\n');
+}
+
+test('a link naming a preset the page does not have says so, in plain words, and the paper starts blank', async () => {
+  const cases = [
+    ['#input=preset:no-such-thing:3', '“no-such-thing”'],
+    // Direction overrides and line separators from a link are not let loose in the sentence.
+    ['#input=preset:%E2%80%AEgnp.exe%E2%80%A8x', '“\ufffdgnp.exe\ufffdx”'],
+  ];
+  for (const [hash, shown] of cases) {
+    const { context, page, problems } = await openPage(env);
+    try {
+      const said = await recordStatus(page);
+      await loadReady(page, `${env.url}${hash}`);
+      const status = await said();
+      assert.ok(status.includes(`This link asks for a preset called ${shown}, which this page does not have; the paper starts blank.`), status);
+      assert.equal(await page.evaluate(() => document.querySelector('[data-role="input-note"]').dataset.blank), 'true', 'blank paper');
+      assert.deepEqual(problems, [], hash);
+    } finally {
+      await context.close();
+    }
+  }
+  // A preset the page has gives no such notice.
+  const { context, page } = await openPage(env);
+  try {
+    const said = await recordStatus(page);
+    await loadReady(page, `${env.url}#input=preset:house:2`);
+    assert.doesNotMatch(await said(), /preset called/);
+  } finally {
+    await context.close();
   }
 });
 

@@ -1,16 +1,19 @@
 // tools/serve.mjs, the static server the page tests and `./build.sh serve` use (issue 14, item 9):
 // redirects stay on the server's own origin, nothing outside the root is served (through ".."
 // or a symbolic link), dotfiles are refused, control characters from a request never reach the
-// terminal, and the Content-Security-Policy forbids <base> and form targets. No browser.
+// terminal, and the Content-Security-Policy forbids <base> and form targets. Issue 22: bidi and
+// line-separator characters are escaped in the log too, error answers carry nosniff and the
+// policy, and only regular files of a bounded size are read (a FIFO is refused). No browser.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CSP, startServer } from '../../tools/serve.mjs';
+import { CSP, MAX_FILE_BYTES, startServer } from '../../tools/serve.mjs';
 
 // (not from harness.mjs: this file needs no browser and no playwright)
 const WWW = resolve(dirname(fileURLToPath(import.meta.url)), '../../www');
@@ -35,6 +38,11 @@ before(async () => {
   symlinkSync(join(outside, 'secret.txt'), join(root, 'leak.txt'));
   symlinkSync(outside, join(root, 'elsewhere'));
   symlinkSync('index.html', join(root, 'alias.html'));
+  // A FIFO no one writes to (reading it would wait for ever), and a sparse file one byte over the cap.
+  execFileSync('mkfifo', [join(root, 'pipe.js')]);
+  const big = openSync(join(root, 'big.bin'), 'w');
+  ftruncateSync(big, MAX_FILE_BYTES + 1);
+  closeSync(big);
   server = await startServer({ root, port: 0, csp: true, log: (line) => lines.push(line) });
 });
 after(async () => {
@@ -53,6 +61,8 @@ function get(path) {
       res.on('end', () => done({ status: res.statusCode, headers: res.headers, body }));
     });
     req.on('error', fail);
+    // (a request the server never answers fails the test instead of hanging it)
+    req.setTimeout(10_000, () => req.destroy(new Error(`no answer to ${path} in 10 s`)));
     req.end();
   });
 }
@@ -114,4 +124,45 @@ test('the Content-Security-Policy forbids <base> and form targets; embed.html ca
   const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/);
   assert.ok(meta, 'embed.html has a CSP meta tag (it is served by hosts that send no policy)');
   assert.equal(meta[1], CSP);
+});
+
+test('bidi controls and line separators from a request path are escaped in the log', async () => {
+  lines.length = 0;
+  // U+202E (right-to-left override), U+2028 (line separator), U+2066 (isolate), U+200F (mark)
+  await get('/%E2%80%AEfdp.exe%E2%80%A8GET%20/index.html%20200%E2%81%A6%E2%80%8F');
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.doesNotMatch(lines[0], /[\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/, JSON.stringify(lines[0]));
+  assert.equal(lines[0], 'GET /\\u{202e}fdp.exe\\u{2028}GET /index.html 200\\u{2066}\\u{200f} 404');
+});
+
+test('error answers and redirects carry nosniff and the Content-Security-Policy as well', async () => {
+  const { hostname, port } = new URL(server.url);
+  const post = await new Promise((done, fail) => {
+    const req = request({ hostname, port, path: '/', method: 'POST' }, (res) => {
+      res.resume();
+      res.on('end', () => done(res));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+  const answers = [['/no-such-file', 404], ['/.env', 403], ['/leak.txt', 403], ['/js', 301], ['/%E0%A4%A', 400]];
+  for (const [path, status] of answers) {
+    const r = await get(path);
+    assert.equal(r.status, status, path);
+    assert.equal(r.headers['x-content-type-options'], 'nosniff', path);
+    assert.equal(r.headers['content-security-policy'], CSP, path);
+  }
+  assert.equal(post.statusCode, 405);
+  assert.equal(post.headers['x-content-type-options'], 'nosniff');
+  assert.equal(post.headers['content-security-policy'], CSP);
+});
+
+test('only regular files are served, and none over the size cap: a FIFO and a huge file are refused at once', async () => {
+  const fifo = await get('/pipe.js');
+  assert.equal(fifo.status, 403);
+  const big = await get('/big.bin');
+  assert.equal(big.status, 413);
+  assert.ok(big.body.length < 100, 'nothing of the file is sent');
+  // The server still answers.
+  assert.equal((await get('/js/a.js')).status, 200);
 });

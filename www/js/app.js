@@ -55,6 +55,12 @@ export class App extends EventTarget {
     this.noticeSink = (message) => console.warn(message);
     /** the weights loaded into each wiring, to load again into a fresh Viewer */
     this.weights = new Map();
+    /**
+     * what each loaded wiring's weights are, for the reader ("mine.safetensors", a lab run);
+     * keep: the reader made them the page's model in the lab, to be kept across reloads
+     * @type {Map<string, {label: string, keep: boolean}>}
+     */
+    this.weightsFrom = new Map();
     /** how many times a fresh Viewer replaced one that broke */
     this.recoveries = 0;
     this.recentFaults = [];
@@ -107,6 +113,7 @@ export class App extends EventTarget {
         fresh.load_weights(wiring, bytes);
       } catch {
         this.weights.delete(wiring);
+        this.weightsFrom.delete(wiring);
       }
     }
     for (const key of this.lesions) {
@@ -276,11 +283,19 @@ export class App extends EventTarget {
     this.withViewer((v) => v.set_lesion(wiring, station, on));
   }
 
-  /** Replace one wiring's weights (throws the core's Error, with its message, on a bad file). */
-  loadWeights(wiring, bytes) {
+  /**
+   * Replace one wiring's weights (throws the core's Error, with its message, on a bad file).
+   * Fires 'modelchange' (js/model-mark.js marks the figures, js/kept-model.js keeps a lab model).
+   * @param {string} wiring
+   * @param {Uint8Array} bytes
+   * @param {{label?: string, keep?: boolean}} [from]
+   */
+  loadWeights(wiring, bytes, { label = 'a weights file', keep = false } = {}) {
     this.viewer.load_weights(wiring, bytes);
     this.weights.set(wiring, bytes);
+    this.weightsFrom.set(wiring, { label, keep });
     this.requestRun();
+    this.dispatchEvent(new Event('modelchange'));
   }
 
   /**
@@ -296,8 +311,10 @@ export class App extends EventTarget {
       // a Viewer still borrowed is simply dropped
     }
     this.weights.clear();
+    this.weightsFrom.clear();
     for (const key of this.lesions) this.#applyLesion(key, true);
     this.requestRun();
+    this.dispatchEvent(new Event('modelchange'));
   }
 
   #changed() {

@@ -13,6 +13,8 @@ import { FIGURES } from './figures/index.js';
 import { mountInputPanel } from './figures/inputpanel.js';
 import { mountWeights } from './figures/weights.js';
 import { installCards } from './cards.js';
+import { keepPageModel } from './kept-model.js';
+import { watchModel } from './model-mark.js';
 import { applyState, readState, writeState } from './urlstate.js';
 import { watchNear } from './visibility.js';
 import { afterNextPaint, yieldToBrowser } from './schedule.js';
@@ -28,6 +30,8 @@ import { afterNextPaint, yieldToBrowser } from './schedule.js';
 const FIRST_PRESET = { name: 'tiger', variant: 5 };
 
 const app = new App();
+// Whenever the page draws a model other than the shipped one, every figure says so.
+watchModel(app, document);
 const html = document.documentElement;
 const statusLine = /** @type {HTMLElement | null} */ (document.querySelector('[data-role="status"]'));
 const announcer = /** @type {HTMLElement | null} */ (document.querySelector('[data-role="announce"]'));
@@ -159,6 +163,9 @@ async function start() {
     return;
   }
   await yieldToBrowser();
+  // A model the reader made the page's own in the lab, on an earlier visit.
+  const kept = await keepPageModel(app).catch((err) => `The kept model could not be read (${err?.message ?? err}).`);
+  if (kept) app.noticeSink(kept);
   try {
     const state = readState();
     applyState(app, state);

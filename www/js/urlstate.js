@@ -84,6 +84,16 @@ export function writeState(app) {
   if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
 }
 
+/**
+ * A name from a link as it may be shown: invisible, control and direction-changing characters
+ * (which could make the sentence around it read otherwise) as "�", and at most 40 characters.
+ */
+export function shownName(name) {
+  const clean = String(name).replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, '\ufffd');
+  const chars = [...clean];
+  return chars.length > 40 ? `${chars.slice(0, 40).join('')}…` : clean;
+}
+
 /** Apply a state read from the URL to an app that has started. */
 export function applyState(app, state) {
   for (const key of state.lesions) {
@@ -94,7 +104,8 @@ export function applyState(app, state) {
     try {
       app.loadPreset(state.preset.name, state.preset.variant);
     } catch {
-      // an unknown preset in a shared link: start from blank paper
+      // An unknown preset in a shared link: said, and the paper starts blank.
+      app.noticeSink(`This link asks for a preset called “${shownName(state.preset.name)}”, which this page does not have; the paper starts blank.`);
     }
   }
   if (state.strokes.length) app.paper.setStrokes(state.strokes);

@@ -13,6 +13,17 @@ const KIND_LABELS = { bars: 'bars (edges)', grating: 'grating', noise: 'white no
 const MAX_SIDE = 1024;
 /** Files larger than this are not read at all. */
 const MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * The most pixels (width × height) an image may declare: larger ones are refused from their
+ * header, before anything is decoded. The command line's limit (issue 22; its input::MAX_PIXELS,
+ * 2²⁶ = 8192 × 8192, which every phone's full-resolution photo passes).
+ */
+export const MAX_PIXELS = 67_108_864;
+
+/** The reader's sentence for an image over MAX_PIXELS. */
+export function tooLarge(name, width, height) {
+  return `${name} was not read: too large: ${width}×${height}, at most ${MAX_PIXELS.toLocaleString('en-GB')} pixels.`;
+}
 
 /**
  * The pixel size an image file's header declares (PNG, JPEG, GIF, WebP, BMP), its format, or
@@ -76,6 +87,7 @@ export async function decodeBounded(file) {
     throw new Error(`${name} could not be read as an image: it is not a PNG, JPEG, GIF, WebP or BMP file.`);
   }
   const declared = header && header.width > 0 && header.height > 0 ? header : null;
+  if (declared && declared.width * declared.height > MAX_PIXELS) throw new Error(tooLarge(name, declared.width, declared.height));
   let bitmap;
   try {
     if (declared && Math.max(declared.width, declared.height) > MAX_SIDE) {
@@ -90,6 +102,11 @@ export async function decodeBounded(file) {
     }
   } catch (err) {
     throw new Error(`${name} could not be read as an image: the ${header?.format ?? 'image'} data is damaged or cut short (${err?.message ?? err}).`);
+  }
+  // A size the header did not tell (an SVG, a JPEG whose frame header lies past the bytes read).
+  if (!declared && bitmap.width * bitmap.height > MAX_PIXELS) {
+    bitmap.close();
+    throw new Error(tooLarge(name, bitmap.width, bitmap.height));
   }
   const original = declared ? { width: declared.width, height: declared.height } : { width: bitmap.width, height: bitmap.height };
   if (Math.max(bitmap.width, bitmap.height) <= MAX_SIDE) return { image: bitmap, width: bitmap.width, height: bitmap.height, original };

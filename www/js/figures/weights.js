@@ -39,7 +39,8 @@ export function mountWeights(root, app) {
     say(`${from} was not loaded: it is ${inBytes(size)}, more than the ${inBytes(MAX_WEIGHTS_BYTES)} a weights file for these models can take. The ${wiring.value} wiring keeps its weights.`, 'error');
   const use = (bytes, from) => {
     try {
-      app.loadWeights(wiring.value, bytes);
+      // The figures then carry a mark with a way back to the shipped model (js/model-mark.js).
+      app.loadWeights(wiring.value, bytes, { label: from });
       say(`Loaded ${from} into the ${wiring.value} wiring.`);
     } catch (err) {
       say(`${from} was not loaded: ${err?.message ?? err}. The ${wiring.value} wiring keeps its weights.`, 'error');

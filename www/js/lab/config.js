@@ -78,8 +78,9 @@ export function describe(c) {
   return parts.join(', ');
 }
 
-/** The file name a trained model downloads as. */
-export function fileName(c) {
+/** The file name a trained model downloads as; a run not yet finished says how far it got. */
+export function fileName(c, step = c.steps) {
   const pressure = c.pressure === 'none' ? '' : `-${c.pressure}${c.strength}`;
-  return `lab-${c.wiring}-d${c.width}${c.edge_task ? '' : '-edge-off'}${pressure}-${c.steps}steps-seed${c.seed}.safetensors`;
+  const steps = step < c.steps ? `${step}of${c.steps}steps` : `${c.steps}steps`;
+  return `lab-${c.wiring}-d${c.width}${c.edge_task ? '' : '-edge-off'}${pressure}-${steps}-seed${c.seed}.safetensors`;
 }

@@ -3,8 +3,13 @@
 // per step, times the steps left.
 //
 // Events: 'tick' (a few more steps), 'look' (held-out accuracy and pictures), 'warning' (a
-// picture the core could not make; training goes on), 'state'
+// picture the core could not make; training goes on), 'checkpoint' (the worker sent the weights
+// and optimiser state of a step: what a kept run resumes from), 'state'
 // (running, paused, done, cancelled, error).
+//
+// A run can be rebuilt from what the lab kept of it (LabRun.restore): a finished one as it
+// ended, one that was paused or interrupted as paused at its last checkpoint, from which
+// resume() starts a worker that goes on exactly where the run stopped.
 
 export class LabRun extends EventTarget {
   /**
@@ -27,6 +32,8 @@ export class LabRun extends EventTarget {
     this.step = 0;
     /** @type {Uint8Array | null} the trained model, a safetensors file, once done */
     this.weights = null;
+    /** @type {{step: number, weights: Uint8Array, optimiser: Uint8Array} | null} the latest the worker saved */
+    this.checkpoint = null;
     this.message = '';
     /** @type {string[]} views the core could not make (training goes on without them) */
     this.warnings = [];
@@ -38,6 +45,52 @@ export class LabRun extends EventTarget {
     this.worker = null;
   }
 
+  /**
+   * A run as the lab kept it (js/lab/store.js): finished, or paused at its last checkpoint.
+   * @param {import('./store.js').KeptRun} kept
+   */
+  static restore(kept) {
+    const run = new LabRun(kept.config);
+    Object.assign(run, {
+      ticks: kept.ticks ?? [], heldOut: kept.heldOut ?? [], latest: kept.latest ?? null,
+      firstShares: kept.firstShares ?? null, warnings: kept.warnings ?? [], activeMs: kept.activeMs ?? 0,
+    });
+    if (kept.state === 'done' && kept.weights) {
+      run.state = 'done';
+      run.weights = kept.weights;
+      run.step = kept.step;
+    } else {
+      // Paused, or running when the page closed: it goes on from the last checkpoint.
+      run.state = 'paused';
+      run.held = true;
+      run.checkpoint = kept.weights && kept.optimiser ? { step: kept.step, weights: kept.weights, optimiser: kept.optimiser } : null;
+      run.step = run.checkpoint?.step ?? 0;
+      // Steps past the checkpoint were never saved: the curve goes back to it.
+      run.ticks = run.ticks.filter((t) => t.step <= run.step);
+      run.heldOut = run.heldOut.filter((t) => t.step <= run.step);
+    }
+    return run;
+  }
+
+  /** What the lab keeps of this run. @returns {import('./store.js').KeptRun} */
+  toKept() {
+    const ms = this.activeMs + (this.state === 'running' ? performance.now() - this.since : 0);
+    const finished = this.state === 'done';
+    return {
+      config: this.config, state: this.state, step: finished ? this.step : (this.checkpoint?.step ?? 0),
+      ticks: this.ticks, heldOut: this.heldOut, latest: this.latest, firstShares: this.firstShares,
+      activeMs: ms, warnings: this.warnings,
+      weights: finished ? this.weights : (this.checkpoint?.weights ?? null),
+      optimiser: finished ? null : (this.checkpoint?.optimiser ?? null),
+    };
+  }
+
+  /** The model as far as it has been saved: {step, bytes} (the finished model once done), or null. */
+  get savedWeights() {
+    if (this.state === 'done' && this.weights) return { step: this.step, bytes: this.weights };
+    return this.checkpoint ? { step: this.checkpoint.step, bytes: this.checkpoint.weights } : null;
+  }
+
   start() {
     this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     this.worker.addEventListener('message', (e) => this.#receive(e.data));
@@ -45,7 +98,9 @@ export class LabRun extends EventTarget {
       e.preventDefault();
       this.#fail(e.message || 'the training worker failed to start');
     });
-    this.worker.postMessage({ type: 'start', config: this.config, look: this.look });
+    const from = this.checkpoint && this.checkpoint.step > 0 ? { weights: this.checkpoint.weights, optimiser: this.checkpoint.optimiser } : null;
+    this.worker.postMessage({ type: 'start', config: this.config, look: this.look, resume: from });
+    this.held = false;
     this.since = performance.now();
     this.#set('running');
     return this;
@@ -60,6 +115,8 @@ export class LabRun extends EventTarget {
 
   resume() {
     if (this.state !== 'paused') return;
+    // A run restored from the browser's storage has no worker yet: one starts from its checkpoint.
+    if (!this.worker) return void this.start();
     this.worker?.postMessage({ type: 'resume' });
     this.since = performance.now();
     this.#set('running');
@@ -94,10 +151,15 @@ export class LabRun extends EventTarget {
       this.ticks.push({ step: m.step, loss: m.loss });
       this.dispatchEvent(new Event('tick'));
     } else if (m.type === 'look') {
+      // A resumed run looks again at the step it stopped at: one point a step.
+      if (this.heldOut.at(-1)?.step === m.step) this.heldOut.pop();
       this.heldOut.push({ step: m.step, category: m.held_out.category, orientation: m.held_out.orientation });
       this.latest = { step: m.step, filters: m.filters, fields: m.fields, shares: m.shares };
       if (!this.firstShares && m.shares?.length) this.firstShares = { step: m.step, shares: m.shares };
       this.dispatchEvent(new Event('look'));
+    } else if (m.type === 'checkpoint') {
+      this.checkpoint = { step: m.step, weights: m.weights, optimiser: m.optimiser };
+      this.dispatchEvent(new Event('checkpoint'));
     } else if (m.type === 'done') {
       this.step = m.step;
       this.weights = m.weights;

@@ -6,13 +6,17 @@
 // the page terminating the worker.
 //
 // Messages in:
-//   {type: 'start', config, look}   config: js/lab/config.js; look: how often (in steps) to
-//                                   evaluate and send the pictures
+//   {type: 'start', config, look, resume}
+//                                   config: js/lab/config.js; look: how often (in steps) to
+//                                   evaluate and send the pictures; resume (or null):
+//                                   {weights, optimiser} of a checkpoint to go on from
 //   {type: 'pause'} / {type: 'resume'}
 // Messages out:
 //   {type: 'tick', step, steps, loss, category_accuracy, orientation_accuracy, busyMs}
 //   {type: 'look', step, held_out: {category, orientation}, filters, fields, shares}
 //   {type: 'paused'} / {type: 'resumed'}         the worker has stopped (after its chunk) / goes on
+//   {type: 'checkpoint', step, weights, optimiser} the state of a step (every CHECKPOINT_MS of
+//                                               training, and on each pause): what resume takes
 //   {type: 'done', step, weights}               weights: the safetensors bytes
 //   {type: 'warning', message}                  one view failed (once); training goes on
 //   {type: 'error', message}
@@ -24,11 +28,15 @@ import init, { Trainer } from '../../pkg-lab/ventral_stream_lab.js';
 export const HELD_OUT = 64;
 export const FIELDS = 4;
 export const FIELD_STATIONS = ['V1', 'V2'];
+/** How often, at most, the run's state goes to the page to be kept (and on every pause). */
+export const CHECKPOINT_MS = 3000;
 
 const ready = init({ module_or_path: new URL('../../pkg-lab/ventral_stream_lab_bg.wasm', import.meta.url) });
 
 let paused = false;
 let wake = null;
+/** The run's Trainer once made (a pause saves its state). */
+let trainer = null;
 
 function post(message) {
   self.postMessage(message);
@@ -65,9 +73,19 @@ function look(trainer, step) {
   post({ type: 'look', step, held_out: { category: held.category, orientation: held.orientation }, filters, fields, shares });
 }
 
-async function train(config, every) {
+/** The weights and optimiser state of the step the trainer is at, sent to be kept. */
+function checkpoint() {
+  const weights = trainer.weights();
+  const optimiser = trainer.optimiser_state();
+  self.postMessage({ type: 'checkpoint', step: trainer.step_count(), weights, optimiser }, { transfer: [weights.buffer, optimiser.buffer] });
+}
+
+async function train(config, every, resume) {
   await ready;
-  const trainer = new Trainer(config);
+  trainer = resume ? Trainer.resume(config, resume.weights, resume.optimiser) : new Trainer(config);
+  // A run that starts paused (the reader paused before the module was ready) is saved now.
+  if (paused) checkpoint();
+  let saved = performance.now();
   // Small chunks keep pause and the live pictures prompt; a tick per chunk keeps the curve smooth.
   const chunk = Math.max(1, Math.min(10, Math.round(config.steps / 100)));
   let nextLook = 0;
@@ -87,10 +105,15 @@ async function train(config, every) {
       category_accuracy: r.category_accuracy, orientation_accuracy: r.orientation_accuracy,
       busyMs: performance.now() - t0,
     });
+    if (performance.now() - saved >= CHECKPOINT_MS && trainer.step_count() < config.steps) {
+      checkpoint();
+      saved = performance.now();
+    }
   }
   const weights = trainer.weights();
   post({ type: 'done', step: trainer.step_count(), weights });
   trainer.free();
+  trainer = null;
 }
 
 self.addEventListener('message', (event) => {
@@ -98,12 +121,14 @@ self.addEventListener('message', (event) => {
   if (msg.type === 'pause') {
     paused = true;
     post({ type: 'paused' });
+    // Between chunks (a message is read only then): the state is that of the last tick.
+    if (trainer) checkpoint();
   } else if (msg.type === 'resume') {
     paused = false;
     wake?.();
     wake = null;
     post({ type: 'resumed' });
   } else if (msg.type === 'start') {
-    train(msg.config, Math.max(1, msg.look ?? 10)).catch((err) => post({ type: 'error', message: String(err?.message ?? err) }));
+    train(msg.config, Math.max(1, msg.look ?? 10), msg.resume ?? null).catch((err) => post({ type: 'error', message: String(err?.message ?? err) }));
   }
 });

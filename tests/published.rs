@@ -6,7 +6,7 @@ use serde_json::json;
 use ventral_stream::experiments::sparseness::{measures, single_units};
 use ventral_stream::experiments::tuning::{ks_similarity, Published};
 use ventral_stream::experiments::verdict::{judge, Runs, Word};
-use ventral_stream::experiments::{degradation, gating};
+use ventral_stream::experiments::{claim, Experiment};
 use ventral_stream::layers::Maps;
 
 #[test]
@@ -106,7 +106,11 @@ fn sparseness_of_made_up_populations_is_what_they_were_made_with() {
     assert!((v["lifetime"].as_f64().unwrap() - 1.0).abs() < 1e-6);
 }
 
-fn runs<'a>(seeds: &'a [u64], trained: &'a [serde_json::Value], untrained: &'a [serde_json::Value]) -> Runs<'a> {
+fn runs<'a>(
+    seeds: &'a [u64],
+    trained: &'a [serde_json::Value],
+    untrained: &'a [serde_json::Value],
+) -> Runs<'a, serde_json::Value> {
     Runs { seeds, trained, untrained, retina: &[] }
 }
 
@@ -116,11 +120,11 @@ fn the_degradation_claim_compares_plain_and_residual_at_the_deepest_depth() {
     let out =
         |gap: f64| json!({"depths": [1, 16], "plain": {"1": 0.2, "16": 0.3 + gap}, "residual": {"1": 0.2, "16": 0.3}});
     let degraded: Vec<_> = [0.2, 0.25, 0.22, 0.18, 0.21].iter().map(|&g| out(g)).collect();
-    let c = degradation::claim(&runs(&seeds, &degraded, &[]));
+    let c = claim(Experiment::Degradation, &runs(&seeds, &degraded, &[]));
     assert!(c.measure.contains("16"));
     assert_eq!(judge(&c).word, Word::Supported);
     let same: Vec<_> = [0.001, -0.002, 0.0, 0.002, -0.001].iter().map(|&g| out(g)).collect();
-    assert_eq!(judge(&degradation::claim(&runs(&seeds, &same, &[]))).word, Word::NotSupported);
+    assert_eq!(judge(&claim(Experiment::Degradation, &runs(&seeds, &same, &[]))).word, Word::NotSupported);
 }
 
 #[test]
@@ -129,7 +133,7 @@ fn gating_that_the_untrained_model_shares_is_built_in() {
     let out = |k: f64| json!({"stations": [{"mean_kernels_used": k}, {"mean_kernels_used": k + 0.1}]});
     let trained: Vec<_> = [1.8, 1.85, 1.9].iter().map(|&k| out(k)).collect();
     // Fixed gates: the untrained model of each seed selects exactly alike.
-    assert_eq!(judge(&gating::claim(&runs(&seeds, &trained, &trained))).word, Word::BuiltIn);
+    assert_eq!(judge(&claim(Experiment::Gating, &runs(&seeds, &trained, &trained))).word, Word::BuiltIn);
     let one_kernel: Vec<_> = [1.0, 1.0, 1.0].iter().map(|&k| out(k - 0.05)).collect();
-    assert_eq!(judge(&gating::claim(&runs(&seeds, &trained, &one_kernel))).word, Word::Supported);
+    assert_eq!(judge(&claim(Experiment::Gating, &runs(&seeds, &trained, &one_kernel))).word, Word::Supported);
 }

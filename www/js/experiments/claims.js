@@ -4,17 +4,18 @@
 // that is the word's job. Every claim has all four words, so a rerun that flips a result
 // flips the prose with it.
 
+import { CLAIM_IDS, EXPERIMENTS } from '../names.js';
+
 /** The verdict words, as the results file spells them. */
 export const WORDS = /** @type {const} */ (['supported', 'built in', 'not supported', 'inconclusive']);
 
 /**
- * One entry per claim, in the article's order: the claim's id in the results file, the
- * experiment that measures it, a short title, and a sentence per word.
- * @type {{id: string, experiment: string, title: string, sentences: Record<string, string>}[]}
+ * One entry per experiment of the registry, in its order: the experiment, a short title for its
+ * claim, and a sentence per word. The claim's id comes from names.js.
+ * @type {{experiment: string, title: string, sentences: Record<string, string>}[]}
  */
-export const CLAIMS = [
+const ENTRIES = [
   {
-    id: 'P1',
     experiment: 'edge-probe',
     title: 'Edges (prediction 1)',
     sentences: {
@@ -25,7 +26,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'P2',
     experiment: 'variability',
     title: 'Variability (prediction 2)',
     sentences: {
@@ -36,7 +36,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'P3',
     experiment: 'deletion',
     title: 'Deletion (prediction 3)',
     sentences: {
@@ -47,7 +46,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'RF',
     experiment: 'receptive-fields',
     title: 'Receptive fields',
     sentences: {
@@ -58,7 +56,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'SP',
     experiment: 'sparseness',
     title: 'No grandmother cells',
     sentences: {
@@ -69,7 +66,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'TU',
     experiment: 'tuning',
     title: 'Does V1 look like V1?',
     sentences: {
@@ -80,7 +76,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'LE',
     experiment: 'lesion',
     title: 'Paths',
     sentences: {
@@ -91,7 +86,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'DG',
     experiment: 'degradation',
     title: 'Depth',
     sentences: {
@@ -102,7 +96,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'VW',
     experiment: 'virtual-weights',
     title: 'Reading from all earlier stations',
     sentences: {
@@ -113,7 +106,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'GA',
     experiment: 'gating',
     title: 'One cell, several roles',
     sentences: {
@@ -124,6 +116,12 @@ export const CLAIMS = [
     },
   },
 ];
+
+/**
+ * Each claim with the id its verdict carries in the results file.
+ * @type {{id: string, experiment: string, title: string, sentences: Record<string, string>}[]}
+ */
+export const CLAIMS = ENTRIES.map((c) => ({ id: CLAIM_IDS[EXPERIMENTS.indexOf(c.experiment)], ...c }));
 
 /**
  * The other trainings of the pair that a claim's verdict also reports, each judged by the same

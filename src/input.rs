@@ -1,4 +1,4 @@
-//! Canvas → retina (DESIGN 1.1): RGBA pixels of any size become one 64×64
+//! Canvas → retina (docs/DESIGN.md 1.1): RGBA pixels of any size become one 64×64
 //! light-adapted luminance image.
 //!
 //! 1. Luminance with Rec. 709 weights on the stored 8-bit values (no gamma

@@ -17,9 +17,11 @@
 //! - [`train`]: cross-entropy, Adam, the training loop and evaluation;
 //! - [`lab`]: a training run a few steps at a time, and what the page's lab shows of it;
 //! - [`run`]: one image through a model, summarised (what the CLI and page show);
+//! - [`reads`]: what each station reads of each earlier writer, from the weights;
+//! - [`viewer`]: the page's two models, its captured image and the cache the figures draw from;
 //! - [`experiments`]: the post's claims as seeded in-silico experiments;
 //! - [`pixels`]: colour ramps and channel maps as RGBA tiles (what the page draws);
-//! - `wasm`: the only module that knows JavaScript, and only translates.
+//! - `wasm` (and `wasm_lab`, the lab module's): the only modules that know JavaScript, and only translate.
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod decode;
@@ -31,14 +33,18 @@ pub mod model;
 pub mod names;
 pub mod outliers;
 pub mod pixels;
+pub mod reads;
 pub mod retina;
 pub mod rng;
 pub mod run;
 pub mod station;
 pub mod stimuli;
 pub mod train;
+pub mod viewer;
 pub mod weights;
 pub mod wiring;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(all(target_arch = "wasm32", feature = "lab"))]
+mod wasm_lab;

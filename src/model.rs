@@ -1,4 +1,4 @@
-//! The stream model (DESIGN 1.3): thalamic embedding, four stations, and the
+//! The stream model (docs/DESIGN.md 1.3): thalamic embedding, four stations, and the
 //! behaviour read from the end of the stream, in one of three wirings.
 //!
 //!   s₀ = LGN·E                      (1×1, 8 → d, no bias)

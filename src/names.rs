@@ -6,6 +6,7 @@
 //! valid choices. `www/js/names.js` holds the same lists for the page; a
 //! native test (tests/names.rs) fails when the two drift apart.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A name that is none of the valid choices for its kind.
@@ -45,7 +46,7 @@ pub fn parse_among<T: Copy>(
     })
 }
 
-/// How the stations are joined to the stream (DESIGN 1.3).
+/// How the stations are joined to the stream (docs/DESIGN.md 1.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Wiring {
     /// Each station adds its write to the stream: s_k = D(s_{k−1}) + w_k.
@@ -73,6 +74,46 @@ impl Wiring {
     /// Does each station add to the stream (rather than replace it)?
     pub fn residual(self) -> bool {
         self != Wiring::Hierarchy
+    }
+}
+
+/// One value for each of the two wirings compared side by side ([`Wiring::SHOWN`]), written
+/// in JSON under their names. A test checks that the field names are the wirings' names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ByWiring<T> {
+    pub stream: T,
+    pub hierarchy: T,
+}
+
+impl<T> ByWiring<T> {
+    /// The value of each shown wiring, made from its id.
+    pub fn from_fn(mut f: impl FnMut(Wiring) -> T) -> Self {
+        ByWiring { stream: f(Wiring::Stream), hierarchy: f(Wiring::Hierarchy) }
+    }
+    /// The value of `w`, or None for a wiring that is not shown (gated).
+    pub fn get(&self, w: Wiring) -> Option<&T> {
+        match w {
+            Wiring::Stream => Some(&self.stream),
+            Wiring::Hierarchy => Some(&self.hierarchy),
+            Wiring::Gated => None,
+        }
+    }
+    pub fn get_mut(&mut self, w: Wiring) -> Option<&mut T> {
+        match w {
+            Wiring::Stream => Some(&mut self.stream),
+            Wiring::Hierarchy => Some(&mut self.hierarchy),
+            Wiring::Gated => None,
+        }
+    }
+    pub fn as_ref(&self) -> ByWiring<&T> {
+        ByWiring { stream: &self.stream, hierarchy: &self.hierarchy }
+    }
+    pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> ByWiring<U> {
+        ByWiring { stream: f(self.stream), hierarchy: f(self.hierarchy) }
+    }
+    /// Each shown wiring with its value, in the order of [`Wiring::SHOWN`].
+    pub fn iter(&self) -> impl Iterator<Item = (Wiring, &T)> {
+        [(Wiring::Stream, &self.stream), (Wiring::Hierarchy, &self.hierarchy)].into_iter()
     }
 }
 
@@ -171,6 +212,18 @@ mod tests {
         }
         for l in Layer::ALL {
             assert_eq!(Layer::parse(l.name()), Ok(l));
+        }
+    }
+
+    #[test]
+    fn a_by_wiring_value_is_written_under_each_shown_wiring_s_name() {
+        let v = serde_json::to_value(ByWiring::from_fn(|w| w.name())).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut shown: Vec<&str> = Wiring::SHOWN.iter().map(|w| w.name()).collect();
+        shown.sort_unstable();
+        assert_eq!(keys, shown);
+        for w in Wiring::SHOWN {
+            assert_eq!(v[w.name()], w.name());
         }
     }
 

@@ -1,4 +1,4 @@
-//! The retina and the LGN (DESIGN 1.2): fixed, not learned.
+//! The retina and the LGN (docs/DESIGN.md 1.2): fixed, not learned.
 //!
 //! Eight channels at 64×64, then a 2×2 average pool to 32×32 (the LGN relay):
 //!

@@ -1,4 +1,4 @@
-//! Weights files: safetensors, one file per model (DESIGN 1.5).
+//! Weights files: safetensors, one file per model (docs/DESIGN.md 1.5).
 //!
 //! Tensors are named as `Model::visit_mut` names them (`embed.w`,
 //! `V1.read.w`, `V1.compute.k`, `head.category.b`, …). Each is stored either

@@ -38,6 +38,14 @@ impl Join {
     }
 }
 
+/// Whether what writer `writer` wrote (0: the thalamic input, k: station k) reaches reader
+/// `reader` (station `reader`'s L4, counted from 0 for V1; one past the last station: the
+/// behaviour's heads). The writer just below a reader (writer == reader) always reaches it;
+/// earlier writers reach it only where the join adds, since a replacing join discards them.
+pub fn reaches(wiring: Wiring, writer: usize, reader: usize) -> bool {
+    writer == reader || (writer < reader && Join::of(wiring) == Join::Add)
+}
+
 /// A lesion is a switch on a station, not a parameter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lesion {

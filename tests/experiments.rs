@@ -32,7 +32,7 @@ fn edge_probe_edges_stay_decodable_along_l5_in_both_wirings() {
         }
     }
     // With the edge task on, the difference between wirings at IT is one of
-    // degree at most: both keep orientation (DESIGN 5 expected this).
+    // degree at most: both keep orientation (the design expected this: hierarchical networks often keep orientation deep).
     let (s, h) = (f(&v["stream"]["IT"]["l5"]), f(&v["hierarchy"]["IT"]["l5"]));
     assert!((s - h).abs() < 0.1, "stream {s} vs hierarchy {h}");
     // The controls trained without the edge task are shipped beside the weights.

@@ -7,7 +7,7 @@ use ventral_stream::experiments::preregistration::plan;
 use ventral_stream::experiments::sparseness::{measures, single_units};
 use ventral_stream::experiments::tuning::{ks_similarity, Published};
 use ventral_stream::experiments::verdict::{judge, judge_planned, Claim, Positive, Runs, Word};
-use ventral_stream::experiments::{degradation, gating};
+use ventral_stream::experiments::{claim, Experiment};
 use ventral_stream::layers::Maps;
 
 #[test]
@@ -107,7 +107,11 @@ fn sparseness_of_made_up_populations_is_what_they_were_made_with() {
     assert!((v["lifetime"].as_f64().unwrap() - 1.0).abs() < 1e-6);
 }
 
-fn runs<'a>(seeds: &'a [u64], trained: &'a [serde_json::Value], untrained: &'a [serde_json::Value]) -> Runs<'a> {
+fn runs<'a>(
+    seeds: &'a [u64],
+    trained: &'a [serde_json::Value],
+    untrained: &'a [serde_json::Value],
+) -> Runs<'a, serde_json::Value> {
     Runs { seeds, trained, untrained, retina: &[] }
 }
 
@@ -117,13 +121,13 @@ fn the_degradation_claim_compares_plain_and_residual_at_the_deepest_depth() {
     let out =
         |gap: f64| json!({"depths": [1, 16], "plain": {"1": 0.2, "16": 0.3 + gap}, "residual": {"1": 0.2, "16": 0.3}});
     let degraded: Vec<_> = [0.2, 0.25, 0.22, 0.18, 0.21].iter().map(|&g| out(g)).collect();
-    let c = degradation::claim(&runs(&seeds, &degraded, &[]));
+    let c = claim(Experiment::Degradation, &runs(&seeds, &degraded, &[]));
     assert!(c.measure.contains("16"));
     // Against a positive control of 0.5 (a plain network that learns nothing), the SESOI is 0.05.
     let planned = |c: &Claim| judge_planned(c, Some(&Positive::steady(0.5, 5))).word;
     assert_eq!(planned(&c), Word::Supported);
     let same: Vec<_> = [0.001, -0.002, 0.0, 0.002, -0.001].iter().map(|&g| out(g)).collect();
-    assert_eq!(planned(&degradation::claim(&runs(&seeds, &same, &[]))), Word::Absent);
+    assert_eq!(planned(&claim(Experiment::Degradation, &runs(&seeds, &same, &[]))), Word::Absent);
 }
 
 #[test]
@@ -133,12 +137,15 @@ fn gating_that_the_untrained_model_shares_is_built_in() {
     let trained: Vec<_> = [1.8, 1.85, 1.9].iter().map(|&k| out(k)).collect();
     // The plan does not judge GA while its gates are fixed ...
     let positive = Positive::steady(0.5, 3);
-    assert_eq!(judge_planned(&gating::claim(&runs(&seeds, &trained, &trained)), Some(&positive)).word, Word::NotJudged);
+    assert_eq!(
+        judge_planned(&claim(Experiment::Gating, &runs(&seeds, &trained, &trained)), Some(&positive)).word,
+        Word::NotJudged
+    );
     // ... and were it judged, fixed gates would make the untrained model select exactly alike.
     let learned =
         ventral_stream::experiments::preregistration::ClaimPlan { not_judged: None, ..plan().claim("GA").clone() };
     let word = |c: &Claim| judge(c, &learned, Some(&positive)).word;
-    assert_eq!(word(&gating::claim(&runs(&seeds, &trained, &trained))), Word::BuiltIn);
+    assert_eq!(word(&claim(Experiment::Gating, &runs(&seeds, &trained, &trained))), Word::BuiltIn);
     let one_kernel: Vec<_> = [1.0, 1.0, 1.0].iter().map(|&k| out(k - 0.05)).collect();
-    assert_eq!(word(&gating::claim(&runs(&seeds, &trained, &one_kernel))), Word::Supported);
+    assert_eq!(word(&claim(Experiment::Gating, &runs(&seeds, &trained, &one_kernel))), Word::Supported);
 }

@@ -28,6 +28,8 @@ mkdir -p "$PKG/pkg" "$PKG/pkg-lab"
 # the glue and the wasm (wasm-pack's TypeScript declarations are not needed to embed).
 cp -R "$WWW/js" "$WWW/css" "$WWW/data" "$PKG/"
 cp "$WWW/index.html" "$WWW/embed.html" "$WWW/favicon.svg" "$PKG/"
+# The licence the package.json names, as its text (npm pack keeps a LICENSE file at the top).
+cp "$ROOT/LICENSE" "$PKG/"
 cp "$WWW/pkg/ventral_stream.js" "$WWW/pkg/ventral_stream_bg.wasm" "$PKG/pkg/"
 cp "$WWW/pkg-lab/ventral_stream_lab.js" "$WWW/pkg-lab/ventral_stream_lab_bg.wasm" "$PKG/pkg-lab/"
 

@@ -26,8 +26,8 @@
 //! δ > 0 one whose output points against it.
 
 use super::linalg::{mean, median, Data, Ridge};
-use super::verdict::{each, Claim, Runs};
-use super::{for_each_trace, tick, Failure, Models, Size};
+use super::verdict::{Claim, Runs};
+use super::{for_each_trace, tick, Condition, Failure, Measure, Models, Progress, Size};
 use crate::layers::pool::{avg_pool2, global_avg};
 use crate::layers::Maps;
 use crate::model::Model;
@@ -35,6 +35,7 @@ use crate::names::STATION_NAMES;
 use crate::rng::Rng;
 use crate::stimuli::{self, Stimulus, N_ORIENTATIONS};
 use crate::train::held_out;
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 fn cosines(model: &Model, k: usize) -> Vec<f32> {
@@ -195,7 +196,7 @@ fn one(
     }))
 }
 
-pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
+fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
     let n = size.pick(256, 1024);
     let d = models.stream.width();
     if models.hierarchy.width() != d {
@@ -229,32 +230,74 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
     }))
 }
 
-/// The stream's δ against the thalamic component and its null, each the mean over the four stations, per seed.
-fn stream_thalamic(runs: &[Value]) -> (Vec<f64>, Vec<f64>) {
-    let over_stations = |key: &str| -> Vec<f64> {
-        let per: Vec<Vec<f64>> = (0..4).map(|k| each(runs, &format!("stream.delta_thalamic.{k}.{key}"))).collect();
-        (0..runs.len()).map(|s| per.iter().map(|p| p[s]).sum::<f64>() / 4.0).collect()
-    };
-    (over_stations("mean"), over_stations("null_mean"))
+/// What P3's claim reads of a run: the stream's δ against the thalamic component at each
+/// station, and its null.
+#[derive(Deserialize)]
+pub struct Read {
+    stream: Cancels,
 }
 
-/// P3: the stream's stations cancel part of the thalamic component of their
-/// input. Effect: δ against D^k s₀, mean over the four stations; null: the
-/// same with each write paired with another image's thalamic component.
-pub fn claim(runs: &Runs) -> Claim {
-    let (effect, null) = stream_thalamic(runs.trained);
-    Claim {
-        id: "P3",
-        says: "layer 5 partly cancels the incoming thalamocortical input",
-        measure: "stream: δ = −⟨w_k, D^k s0⟩/‖D^k s0‖² per image, mean over images and the four stations; null: \
-                  each write against another image's D^k s0"
-            .into(),
-        effect,
-        null,
-        control: (!runs.untrained.is_empty()).then(|| stream_thalamic(runs.untrained)),
-        // A twentieth of the thalamic component cancelled: less is a small
-        // rescaling of the input, not the partial or full cancellation the post describes.
-        margin: 0.05,
+#[derive(Deserialize)]
+struct Cancels {
+    delta_thalamic: Vec<Delta>,
+}
+
+#[derive(Deserialize)]
+struct Delta {
+    mean: f64,
+    null_mean: f64,
+}
+
+impl Read {
+    /// δ and its null, each the mean over the stations.
+    fn over_stations(&self) -> (f64, f64) {
+        let d = &self.stream.delta_thalamic;
+        let n = d.len().max(1) as f64;
+        (d.iter().map(|s| s.mean).sum::<f64>() / n, d.iter().map(|s| s.null_mean).sum::<f64>() / n)
+    }
+}
+
+/// P3, the registry's row.
+pub struct Deletion;
+
+impl Measure for Deletion {
+    const NAME: &'static str = "deletion";
+    const CLAIM: &'static str = "P3";
+    /// Also on the other trainings of the pair (narrow streams, edge task off) and the
+    /// narrow streams' untrained controls: the questions the article asks about deletion.
+    const CONDITIONS: &'static [Condition] = &[
+        Condition::Trained,
+        Condition::Untrained,
+        Condition::NarrowD8,
+        Condition::NarrowD16,
+        Condition::EdgeOff,
+        Condition::UntrainedD8,
+        Condition::UntrainedD16,
+    ];
+    type Output = Value;
+    type Read = Read;
+    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
+        run(models, seed, size, progress)
+    }
+    /// P3: the stream's stations cancel part of the thalamic component of their
+    /// input. Effect: δ against D^k s₀, mean over the four stations; null: the
+    /// same with each write paired with another image's thalamic component.
+    fn claim(runs: &Runs<Read>) -> Claim {
+        let split = |v: &[Read]| -> (Vec<f64>, Vec<f64>) { v.iter().map(Read::over_stations).unzip() };
+        let ((effect, null), control) = runs.trained_and_control(split);
+        Claim {
+            id: Self::CLAIM,
+            says: "layer 5 partly cancels the incoming thalamocortical input",
+            measure: "stream: δ = −⟨w_k, D^k s0⟩/‖D^k s0‖² per image, mean over images and the four stations; null: \
+                      each write against another image's D^k s0"
+                .into(),
+            effect,
+            null,
+            control,
+            // A twentieth of the thalamic component cancelled: less is a small
+            // rescaling of the input, not the partial or full cancellation the post describes.
+            margin: 0.05,
+        }
     }
 }
 

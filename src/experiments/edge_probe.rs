@@ -18,12 +18,14 @@
 //! that no loss asked for orientation at IT.
 
 use super::linalg::{cv_accuracy, Data, Ridge};
-use super::verdict::{each, Claim, Runs};
-use super::{for_each_trace, pooled_features, Failure, Models, Size};
+use super::verdict::{Claim, Runs};
+use super::{for_each_trace, pooled_features, Failure, Measure, Models, Progress, Size, WITH_RETINA_CONTROL};
 use crate::model::Model;
+use crate::names::ByWiring;
 use crate::names::{Layer, Station, Wiring};
 use crate::rng::Rng;
 use crate::stimuli::{self, Stimulus, N_ORIENTATIONS};
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 const GRID: usize = 2;
@@ -146,7 +148,7 @@ pub fn probe(
     Ok(probe_all(model, seed, n, progress, span)?.stations)
 }
 
-pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
+fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
     let n = size.pick(480, 2400);
     let on = [(Wiring::Stream, &models.stream), (Wiring::Hierarchy, &models.hierarchy)];
     let off = [models.stream_edge_off.as_ref(), models.hierarchy_edge_off.as_ref()];
@@ -204,53 +206,77 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
 /// multi-seed run.
 pub const MARGIN: f64 = 0.02;
 
-/// stream − hierarchy of the V1 decoder's mean accuracy at V2, V4 and IT L5, per seed, in
-/// runs whose `part` ("edge_task_off" or "" for the models themselves) has both.
-fn carried_difference(runs: &[Value], part: &str) -> Vec<f64> {
-    let path = |w: &str| {
-        if part.is_empty() {
-            format!("v1_decoder.{w}.later_l5")
-        } else {
-            format!("{part}.v1_decoder.{w}.later_l5")
-        }
-    };
-    each(runs, &path("stream")).iter().zip(each(runs, &path("hierarchy"))).map(|(s, h)| s - h).collect()
+/// What P1's claim reads of a run: the V1 decoder's accuracy at later L5 in each wiring, on
+/// the models themselves and, where they exist, on the pair trained with the edge task off.
+#[derive(Deserialize)]
+pub struct Read {
+    v1_decoder: ByWiring<Carried>,
+    edge_task_off: Option<EdgeTaskOff>,
 }
 
-/// P1 as the post states it, with what is built in taken out: V1's edge information reaches
-/// layer 5 of later stations through the stream. Measured where no loss asks for it (the
-/// models trained with the edge task off), as V1's own decoder applied at V2, V4 and IT L5,
-/// stream minus hierarchy; null 0; control the same on the untrained models (whose stream
-/// carries V1's code by its wiring alone, if it does).
-pub fn claim(runs: &Runs) -> Claim {
-    let effect = carried_difference(runs.trained, "edge_task_off");
-    let mut measure = "edge task off: V1's L5 orientation decoder applied unchanged at V2, V4 and IT L5 (mean \
-                       accuracy), stream − hierarchy"
-        .to_string();
-    if !runs.retina.is_empty() {
-        // The retina control has no edge-off models; its edge-on pair shows whether the same holds
-        // when no hand-built edge cell feeds V1.
-        let r = super::stats::estimate(&carried_difference(runs.retina, ""));
-        measure += &format!(
-            "; retina control (centre–surround LGN, edge task on): {:+.3} [{:+.3}, {:+.3}] over {} seeds",
-            r.mean,
-            r.ci[0],
-            r.ci[1],
-            r.per_seed.len()
-        );
+#[derive(Deserialize)]
+struct EdgeTaskOff {
+    v1_decoder: ByWiring<Carried>,
+}
+
+#[derive(Deserialize)]
+struct Carried {
+    later_l5: f64,
+}
+
+/// stream − hierarchy of the V1 decoder's mean accuracy at V2, V4 and IT L5.
+fn carried(by: &ByWiring<Carried>) -> f64 {
+    by.stream.later_l5 - by.hierarchy.later_l5
+}
+
+fn edge_task_off(r: &Read) -> f64 {
+    carried(&r.edge_task_off.as_ref().expect("P1 is judged on runs with the edge-task-off pair").v1_decoder)
+}
+
+/// P1, the registry's row.
+pub struct EdgeProbe;
+
+impl Measure for EdgeProbe {
+    const NAME: &'static str = "edge-probe";
+    const CLAIM: &'static str = "P1";
+    const CONDITIONS: &'static [super::Condition] = WITH_RETINA_CONTROL;
+    type Output = Value;
+    type Read = Read;
+    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
+        run(models, seed, size, progress)
     }
-    Claim {
-        id: "P1",
-        says: "V1's edge information reaches layer 5 of later stations through the stream",
-        measure,
-        null: vec![0.0; effect.len()],
-        control: (!runs.untrained.is_empty()).then(|| {
-            let c = carried_difference(runs.untrained, "edge_task_off");
-            let zero = vec![0.0; c.len()];
-            (c, zero)
-        }),
-        effect,
-        margin: MARGIN,
+    /// P1: V1's edge information reaches later stations' L5 through the stream. Judged with the
+    /// edge task off (where no loss asks later stations to keep orientation): the V1 decoder's
+    /// accuracy at later L5, stream − hierarchy; null 0. The retina control's edge-on pair is
+    /// reported beside it in the measure.
+    fn claim(runs: &Runs<Read>) -> Claim {
+        let per_seed =
+            |v: &[Read]| -> (Vec<f64>, Vec<f64>) { (v.iter().map(edge_task_off).collect(), vec![0.0; v.len()]) };
+        let ((effect, null), control) = runs.trained_and_control(per_seed);
+        let mut measure = "edge task off: V1's L5 orientation decoder applied unchanged at V2, V4 and IT L5 (mean \
+                           accuracy), stream − hierarchy"
+            .to_string();
+        if !runs.retina.is_empty() {
+            // The retina control has no edge-off models; its edge-on pair shows whether the same
+            // holds when no hand-built edge cell feeds V1.
+            let r = super::stats::estimate(&runs.retina.iter().map(|r| carried(&r.v1_decoder)).collect::<Vec<_>>());
+            measure += &format!(
+                "; retina control (centre–surround LGN, edge task on): {:+.3} [{:+.3}, {:+.3}] over {} seeds",
+                r.mean,
+                r.ci[0],
+                r.ci[1],
+                r.per_seed.len()
+            );
+        }
+        Claim {
+            id: Self::CLAIM,
+            says: "V1's edge information reaches layer 5 of later stations through the stream",
+            measure,
+            effect,
+            null,
+            control,
+            margin: MARGIN,
+        }
     }
 }
 
@@ -313,7 +339,8 @@ mod tests {
         };
         let trained = [run(0.8, 0.2), run(0.7, 0.2), run(0.75, 0.25)];
         let untrained = [run(0.3, 0.1), run(0.3, 0.12), run(0.28, 0.1)];
-        let c = claim(&Runs { seeds: &[1, 2, 3], trained: &trained, untrained: &untrained, retina: &[] });
+        let runs = Runs { seeds: &[1, 2, 3], trained: &trained, untrained: &untrained, retina: &[] };
+        let c = crate::experiments::claim(crate::experiments::Experiment::EdgeProbe, &runs);
         for (e, want) in c.effect.iter().zip([0.6, 0.5, 0.5]) {
             assert!((e - want).abs() < 1e-12, "{:?}", c.effect);
         }

@@ -8,8 +8,8 @@
 //! vertical gratings, noise) and how alike those kernels are.
 
 use super::linalg::correlation;
-use super::verdict::{at, Claim, Runs};
-use super::{tick, Failure, Models, Size};
+use super::verdict::{Claim, Runs};
+use super::{tick, Failure, Measure, Models, Progress, Size, TRAINED_AND_UNTRAINED};
 use crate::input::from_gray;
 use crate::layers::gated::GatedConv3;
 use crate::model::{side_info, BANKS};
@@ -19,10 +19,11 @@ use crate::rng::Rng;
 use crate::station::Compute;
 use crate::stimuli;
 use crate::train::held_out;
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
-pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
+fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
     let n = size.pick(120, 600);
     let mut rng = Rng::new(seed);
     let mut images: Vec<Vec<f32>> = (0..n).map(|i| held_out(i as u64 + 30_000).0.pixels).collect();
@@ -151,37 +152,60 @@ fn effective_unit(g: &GatedConv3, z: ndarray::ArrayView1<f32>, unit: usize) -> G
     (eff.k.column(unit).to_vec(), (0..open.nrows()).map(|b| open[[b, unit]] > 0.0).collect())
 }
 
-/// The mean over stations of kernels used per unit.
-fn kernels_used(v: &Value) -> f64 {
-    let n = v["stations"].as_array().map_or(0, Vec::len);
-    (0..n).map(|k| at(v, &format!("stations.{k}.mean_kernels_used"))).sum::<f64>() / n.max(1) as f64
+/// What GA's claim reads of a run: kernels used per unit, at each station.
+#[derive(Deserialize)]
+pub struct Read {
+    stations: Vec<StationUse>,
 }
 
-/// GA: the post, after Sezener et al., says the external input determines
-/// which of a neuron's weight sets is used, so one cell does different
-/// things in different contexts. Effect: kernels used per unit across the
-/// inputs, mean over units and stations; null 1 (one kernel: no
-/// overloading). Margin 0.25: a quarter of the units must use a second
-/// kernel. In Sezener et al. the gates are fixed and only the weights learn,
-/// and so they are here, so the untrained control of the same seed selects
-/// exactly alike: the verdict can only be "built in" or worse, and that is
-/// the honest answer (the overloading is the wiring's, not learned).
-pub fn claim(runs: &Runs) -> Claim {
-    let effect: Vec<f64> = runs.trained.iter().map(kernels_used).collect();
-    let control = (!runs.untrained.is_empty()).then(|| {
-        let c: Vec<f64> = runs.untrained.iter().map(kernels_used).collect();
-        let null = vec![1.0; c.len()];
-        (c, null)
-    });
-    Claim {
-        id: "GA",
-        says: "representation overloading: the input selects which of a unit's kernels it computes with",
-        measure: "kernels of its bank an L2/3 unit of the gated model uses across held-out sketches, edges and \
-                  noise, mean over units and stations; null 1"
-            .into(),
-        null: vec![1.0; effect.len()],
-        effect,
-        control,
-        margin: 0.25,
+#[derive(Deserialize)]
+struct StationUse {
+    mean_kernels_used: f64,
+}
+
+impl Read {
+    /// The mean over stations of kernels used per unit.
+    fn kernels_used(&self) -> f64 {
+        self.stations.iter().map(|s| s.mean_kernels_used).sum::<f64>() / self.stations.len().max(1) as f64
+    }
+}
+
+/// GA, the registry's row.
+pub struct Gating;
+
+impl Measure for Gating {
+    const NAME: &'static str = "gating";
+    const CLAIM: &'static str = "GA";
+    const CONDITIONS: &'static [super::Condition] = TRAINED_AND_UNTRAINED;
+    type Output = Value;
+    type Read = Read;
+    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
+        run(models, seed, size, progress)
+    }
+    /// GA: the post, after Sezener et al., says the external input determines
+    /// which of a neuron's weight sets is used, so one cell does different
+    /// things in different contexts. Effect: kernels used per unit across the
+    /// inputs, mean over units and stations; null 1 (one kernel: no
+    /// overloading). Margin 0.25: a quarter of the units must use a second
+    /// kernel. In Sezener et al. the gates are fixed and only the weights learn,
+    /// and so they are here, so the untrained control of the same seed selects
+    /// exactly alike: the verdict can only be "built in" or worse, and that is
+    /// the honest answer (the overloading is the wiring's, not learned).
+    fn claim(runs: &Runs<Read>) -> Claim {
+        let (effect, control) = runs.trained_and_control(|v| v.iter().map(Read::kernels_used).collect::<Vec<f64>>());
+        Claim {
+            id: Self::CLAIM,
+            says: "representation overloading: the input selects which of a unit's kernels it computes with",
+            measure: "kernels of its bank an L2/3 unit of the gated model uses across held-out sketches, edges and \
+                      noise, mean over units and stations; null 1"
+                .into(),
+            null: vec![1.0; effect.len()],
+            control: control.map(|c| {
+                let null = vec![1.0; c.len()];
+                (c, null)
+            }),
+            effect,
+            margin: 0.25,
+        }
     }
 }

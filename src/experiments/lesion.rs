@@ -12,12 +12,14 @@
 //! - skip removed (stream only): the station's write replaces the stream, as
 //!   a hierarchy's level does; the stream's own control.
 
-use super::verdict::{each, Claim, Runs};
-use super::{for_each_trace, Failure, Models, Size};
+use super::verdict::{Claim, Runs};
+use super::{for_each_trace, Failure, Measure, Models, Progress, Size, TRAINED_AND_UNTRAINED};
 use crate::model::Model;
+use crate::names::ByWiring;
 use crate::names::STATION_NAMES;
 use crate::train::held_out;
 use crate::wiring::Lesion;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 /// Category accuracy of `model` with the stations in `removed` lesioned the `kind` way.
@@ -70,7 +72,7 @@ fn kinds(model: &Model) -> Vec<Lesion> {
     }
 }
 
-pub fn run(models: &Models, _seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
+fn run(models: &Models, size: Size, progress: Progress) -> Result<Value, Failure> {
     // 1000 (not the 2000 of the zeroing lesion alone) keeps the full run at
     // about the same number of forward passes now that there are 2–3 kinds.
     let n = size.pick(300, 1000);
@@ -131,33 +133,61 @@ fn same_as_zero(model: &Model, kind: Lesion) -> bool {
     kind == Lesion::Bypassed && model.wiring.residual()
 }
 
-/// A wiring's loss of accuracy, per seed, when one station is bypassed.
-fn loss_one_bypassed(runs: &[Value], wiring: &str) -> Vec<f64> {
-    let none = each(runs, &format!("{wiring}.none"));
-    let one = each(runs, &format!("{wiring}.bypass.mean_one_removed"));
-    none.iter().zip(&one).map(|(a, b)| a - b).collect()
+/// What LE's claim reads of a run: each wiring's intact accuracy and its mean with one
+/// station bypassed.
+#[derive(Deserialize)]
+pub struct Read {
+    #[serde(flatten)]
+    wirings: ByWiring<Accuracies>,
 }
 
-/// LE: under the fair lesion (bypass), removing one station costs the stream
-/// less accuracy than the hierarchy. Effect: the hierarchy's loss minus the
-/// stream's (intact − mean over the four one-station bypasses), paired by
-/// seed; null 0 (equal losses).
-pub fn claim(runs: &Runs) -> Claim {
-    let effect_of = |v: &[Value]| -> Vec<f64> {
-        let (s, h) = (loss_one_bypassed(v, "stream"), loss_one_bypassed(v, "hierarchy"));
-        h.iter().zip(&s).map(|(h, s)| h - s).collect()
-    };
-    let zeros = |v: &[Value]| vec![0.0; v.len()];
-    Claim {
-        id: "LE",
-        says: "a stream is an ensemble of paths: removing one station costs it less than it costs a hierarchy",
-        measure: "hierarchy's accuracy loss − stream's with one station bypassed (s_k = D(s_{k-1})), \
-                  mean over the four stations, paired by seed"
-            .into(),
-        effect: effect_of(runs.trained),
-        null: zeros(runs.trained),
-        control: (!runs.untrained.is_empty()).then(|| (effect_of(runs.untrained), zeros(runs.untrained))),
-        // 3 accuracy points: the article's own rule calls a gap under 3 points "about the same".
-        margin: 0.03,
+#[derive(Deserialize)]
+struct Accuracies {
+    none: f64,
+    bypass: Bypassed,
+}
+
+#[derive(Deserialize)]
+struct Bypassed {
+    mean_one_removed: f64,
+}
+
+/// LE, the registry's row.
+pub struct LesionStudy;
+
+impl Measure for LesionStudy {
+    const NAME: &'static str = "lesion";
+    const CLAIM: &'static str = "LE";
+    const CONDITIONS: &'static [super::Condition] = TRAINED_AND_UNTRAINED;
+    type Output = Value;
+    type Read = Read;
+    fn run(models: &Models, _seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
+        run(models, size, progress)
+    }
+    /// LE: under the fair lesion (bypass), removing one station costs the stream
+    /// less accuracy than the hierarchy. Effect: the hierarchy's loss minus the
+    /// stream's (intact − mean over the four one-station bypasses), paired by
+    /// seed; null 0 (equal losses).
+    fn claim(runs: &Runs<Read>) -> Claim {
+        let loss = |a: &Accuracies| a.none - a.bypass.mean_one_removed;
+        let effect_of = |v: &[Read]| -> Vec<f64> {
+            v.iter().map(|r| loss(&r.wirings.hierarchy) - loss(&r.wirings.stream)).collect()
+        };
+        let (effect, control) = runs.trained_and_control(effect_of);
+        Claim {
+            id: Self::CLAIM,
+            says: "a stream is an ensemble of paths: removing one station costs it less than it costs a hierarchy",
+            measure: "hierarchy's accuracy loss − stream's with one station bypassed (s_k = D(s_{k-1})), \
+                      mean over the four stations, paired by seed"
+                .into(),
+            null: vec![0.0; effect.len()],
+            control: control.map(|c| {
+                let zeros = vec![0.0; c.len()];
+                (c, zeros)
+            }),
+            effect,
+            // 3 accuracy points: the article's own rule calls a gap under 3 points "about the same".
+            margin: 0.03,
+        }
     }
 }

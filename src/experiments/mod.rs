@@ -1,4 +1,4 @@
-//! The post's claims as in-silico experiments (DESIGN section 2), one file
+//! The post's claims as in-silico experiments (docs/DESIGN.md 2), one file
 //! each, run on the shipped models of both wirings side by side.
 //!
 //! Every experiment is seeded, reports progress through a callback that may
@@ -27,85 +27,118 @@ use crate::model::{Model, Wiring, D};
 use crate::names::{parse_among, UnknownName};
 use crate::retina::Retina;
 use crate::weights;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::Value;
 
-/// The experiments, in the article's order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Experiment {
-    EdgeProbe,
-    Variability,
-    Deletion,
-    ReceptiveFields,
-    Sparseness,
-    Tuning,
-    Lesion,
-    Degradation,
-    VirtualWeights,
-    Gating,
+/// One experiment: one module, one type implementing this, one row of [`registry!`] below.
+/// The CLI, the runner, the results writer, the lab's wasm worker and the page's figure map
+/// (through `www/js/names.js`, checked by tests/names.rs) all read the registry.
+pub trait Measure {
+    /// Its name in the CLI, the results files and the page (`www/js/experiments/NAME.js`).
+    const NAME: &'static str;
+    /// The claim of the post it tests, as the results file and the page name it.
+    const CLAIM: &'static str;
+    /// The conditions it runs in (every seed of each).
+    const CONDITIONS: &'static [Condition];
+    /// What one run reports: the numbers the article, the page's figure and the tests read.
+    type Output: Serialize;
+    /// What its claim reads of one run's output, as typed fields (a view of `Output`, or
+    /// `Output` itself).
+    type Read: DeserializeOwned;
+    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Self::Output, Failure>;
+    /// The claim stated from its runs over seeds and conditions, its `id` being [`Measure::CLAIM`].
+    fn claim(runs: &verdict::Runs<Self::Read>) -> verdict::Claim;
+}
+
+/// One row of the registry: an experiment's [`Measure`] with its types erased to JSON, which
+/// is how the runner keeps, reuses and aggregates outputs.
+#[derive(Clone, Copy)]
+pub struct Row {
+    pub name: &'static str,
+    pub claim_id: &'static str,
+    pub conditions: &'static [Condition],
+    run: fn(&Models, u64, Size, Progress) -> Result<Value, Failure>,
+    claim: fn(&verdict::Runs<Value>) -> verdict::Claim,
+}
+
+impl Row {
+    fn of<M: Measure>() -> Row {
+        Row {
+            name: M::NAME,
+            claim_id: M::CLAIM,
+            conditions: M::CONDITIONS,
+            run: run_as_json::<M>,
+            claim: claim_of_json::<M>,
+        }
+    }
+}
+
+fn run_as_json<M: Measure>(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
+    let out = M::run(models, seed, size, progress)?;
+    Ok(serde_json::to_value(out).expect("an experiment's output is plain data"))
+}
+
+fn claim_of_json<M: Measure>(runs: &verdict::Runs<Value>) -> verdict::Claim {
+    let read = |vs: &[Value]| -> Vec<M::Read> {
+        vs.iter()
+            .map(|v| {
+                serde_json::from_value(v.clone())
+                    .unwrap_or_else(|e| panic!("{}: an output its claim cannot read ({e})", M::NAME))
+            })
+            .collect()
+    };
+    let (trained, untrained, retina) = (read(runs.trained), read(runs.untrained), read(runs.retina));
+    M::claim(&verdict::Runs { seeds: runs.seeds, trained: &trained, untrained: &untrained, retina: &retina })
+}
+
+/// The registry: the experiments in the article's order, each `Id => module::Type`. It makes
+/// the [`Experiment`] ids (one per row) and [`Experiment::row`].
+macro_rules! registry {
+    ($($id:ident => $measure:ty,)*) => {
+        /// An experiment, by its row of the registry.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Experiment { $($id,)* }
+
+        impl Experiment {
+            pub const ALL: &'static [Experiment] = &[$(Experiment::$id,)*];
+            pub fn row(self) -> Row {
+                match self { $(Experiment::$id => Row::of::<$measure>(),)* }
+            }
+        }
+    };
+}
+
+registry! {
+    EdgeProbe => edge_probe::EdgeProbe,
+    Variability => variability::Variability,
+    Deletion => deletion::Deletion,
+    ReceptiveFields => receptive_fields::ReceptiveFields,
+    Sparseness => sparseness::Sparseness,
+    Tuning => tuning::TuningCurves,
+    Lesion => lesion::LesionStudy,
+    Degradation => degradation::Degradation,
+    VirtualWeights => virtual_weights::VirtualWeights,
+    Gating => gating::Gating,
 }
 
 impl Experiment {
-    pub const ALL: [Experiment; 10] = [
-        Experiment::EdgeProbe,
-        Experiment::Variability,
-        Experiment::Deletion,
-        Experiment::ReceptiveFields,
-        Experiment::Sparseness,
-        Experiment::Tuning,
-        Experiment::Lesion,
-        Experiment::Degradation,
-        Experiment::VirtualWeights,
-        Experiment::Gating,
-    ];
     pub fn name(self) -> &'static str {
-        match self {
-            Experiment::EdgeProbe => "edge-probe",
-            Experiment::Variability => "variability",
-            Experiment::Deletion => "deletion",
-            Experiment::ReceptiveFields => "receptive-fields",
-            Experiment::Sparseness => "sparseness",
-            Experiment::Tuning => "tuning",
-            Experiment::Lesion => "lesion",
-            Experiment::Degradation => "degradation",
-            Experiment::VirtualWeights => "virtual-weights",
-            Experiment::Gating => "gating",
-        }
+        self.row().name
     }
     pub fn parse(s: &str) -> Result<Self, UnknownName> {
-        parse_among("experiment", s, &Experiment::ALL, Experiment::name)
+        parse_among("experiment", s, Experiment::ALL, Experiment::name)
     }
     /// The claim of the post this experiment tests, as the results file names it.
     pub fn claim_id(self) -> &'static str {
-        match self {
-            Experiment::EdgeProbe => "P1",
-            Experiment::Variability => "P2",
-            Experiment::Deletion => "P3",
-            Experiment::ReceptiveFields => "RF",
-            Experiment::Sparseness => "SP",
-            Experiment::Tuning => "TU",
-            Experiment::Lesion => "LE",
-            Experiment::Degradation => "DG",
-            Experiment::VirtualWeights => "VW",
-            Experiment::Gating => "GA",
-        }
+        self.row().claim_id
     }
 }
 
 /// The claim an experiment states from its runs over seeds and conditions, with the numbers
 /// its verdict is computed from.
-pub fn claim(e: Experiment, runs: &verdict::Runs) -> verdict::Claim {
-    match e {
-        Experiment::EdgeProbe => edge_probe::claim(runs),
-        Experiment::Variability => variability::claim(runs),
-        Experiment::Deletion => deletion::claim(runs),
-        Experiment::ReceptiveFields => receptive_fields::claim(runs),
-        Experiment::Sparseness => sparseness::claim(runs),
-        Experiment::Tuning => tuning::claim(runs),
-        Experiment::Lesion => lesion::claim(runs),
-        Experiment::Degradation => degradation::claim(runs),
-        Experiment::VirtualWeights => virtual_weights::claim(runs),
-        Experiment::Gating => gating::claim(runs),
-    }
+pub fn claim(e: Experiment, runs: &verdict::Runs<Value>) -> verdict::Claim {
+    (e.row().claim)(runs)
 }
 
 /// Progress in [0, 1]; returning false cancels the experiment.
@@ -203,6 +236,13 @@ impl Condition {
             _ => D,
         }
     }
+    /// The LGN this condition's models see.
+    pub fn retina(self) -> Retina {
+        match self {
+            Condition::RetinaControl => Retina::CentreSurround,
+            _ => Retina::Full,
+        }
+    }
     /// The untrained models of the same width, which the verdict's control is measured on.
     pub fn control(self) -> Condition {
         match self {
@@ -217,25 +257,17 @@ impl Condition {
     pub fn optional(self) -> bool {
         self.width() != D
     }
-    /// The experiments run in this condition. Degradation trains its own networks, so it has
-    /// no untrained or retina variant; the retina control matters where the hand-built edge
-    /// cells could carry the result by themselves; the narrow and edge-off pairs (and the
-    /// narrow controls) answer the questions the article asks about deletion.
+    /// The experiments run in this condition (each row of the registry says where it runs).
     pub fn experiments(self) -> Vec<Experiment> {
-        match self {
-            Condition::Trained => Experiment::ALL.to_vec(),
-            Condition::Untrained => Experiment::ALL.into_iter().filter(|&e| e != Experiment::Degradation).collect(),
-            Condition::RetinaControl => {
-                vec![Experiment::EdgeProbe, Experiment::ReceptiveFields, Experiment::Tuning]
-            }
-            Condition::NarrowD8
-            | Condition::NarrowD16
-            | Condition::EdgeOff
-            | Condition::UntrainedD8
-            | Condition::UntrainedD16 => vec![Experiment::Deletion],
-        }
+        Experiment::ALL.iter().copied().filter(|e| e.row().conditions.contains(&self)).collect()
     }
 }
+
+/// Where most experiments run: the trained models and their untrained control.
+pub const TRAINED_AND_UNTRAINED: &[Condition] = &[Condition::Trained, Condition::Untrained];
+/// The same and the retina control, where the hand-built edge cells could carry the result by
+/// themselves.
+pub const WITH_RETINA_CONTROL: &[Condition] = &[Condition::Trained, Condition::Untrained, Condition::RetinaControl];
 
 impl Models {
     /// The shipped models (and, natively, the edge-task-off controls).
@@ -289,7 +321,7 @@ pub use files::*;
 #[cfg(not(target_arch = "wasm32"))]
 mod files {
     use super::{Condition, Failure, Models};
-    use crate::model::{Model, Wiring, D};
+    use crate::model::{Model, Wiring};
     use crate::retina::Retina;
     use crate::weights;
     use std::path::{Path, PathBuf};
@@ -378,68 +410,37 @@ mod files {
     impl Models {
         /// The trained models of `seed` from the repository's weights (seed 1: the shipped files).
         pub fn trained(seed: u64) -> Result<Self, Failure> {
-            Models::trained_in(&weights_dir(), seed)
-        }
-        /// The same, from another weights directory laid out alike.
-        pub fn trained_in(dir: &Path, seed: u64) -> Result<Self, Failure> {
-            let full = Retina::Full;
-            Ok(Models {
-                stream: read(dir, "stream", seed, Wiring::Stream, full, D)?,
-                hierarchy: read(dir, "hierarchy", seed, Wiring::Hierarchy, full, D)?,
-                gated: read(dir, "gated", seed, Wiring::Gated, full, D)?,
-                stream_edge_off: Some(read(dir, "stream-edge-off", seed, Wiring::Stream, full, D)?),
-                hierarchy_edge_off: Some(read(dir, "hierarchy-edge-off", seed, Wiring::Hierarchy, full, D)?),
-            })
+            Models::of(Condition::Trained, &weights_dir(), seed)
         }
         /// The retina control of `seed`: stream-retina and hierarchy-retina as the pair.
         pub fn retina_control(seed: u64) -> Result<Self, Failure> {
-            Models::retina_control_in(&weights_dir(), seed)
+            Models::of(Condition::RetinaControl, &weights_dir(), seed)
         }
-        /// The same, from another weights directory laid out alike.
-        ///
-        /// No gated or edge-off model is trained on the centre–surround LGN; the experiments
-        /// run on this condition read only the pair, so `gated` is the untrained gated model
-        /// of the seed (never reported) and the edge-off pair is absent.
-        pub fn retina_control_in(dir: &Path, seed: u64) -> Result<Self, Failure> {
-            let cs = Retina::CentreSurround;
-            Ok(Models {
-                stream: read(dir, "stream-retina", seed, Wiring::Stream, cs, D)?,
-                hierarchy: read(dir, "hierarchy-retina", seed, Wiring::Hierarchy, cs, D)?,
-                gated: Model { retina: cs, ..Model::init(Wiring::Gated, seed) },
-                stream_edge_off: None,
-                hierarchy_edge_off: None,
-            })
-        }
-        /// A pair read from `dir` as the stream and the hierarchy (full retina, a stream `d`
-        /// wide). Only deletion runs on these conditions and it reads only the pair, so `gated`
-        /// is the untrained gated model of that width (never reported) and the edge-off pair
-        /// is absent.
-        fn pair_in(dir: &Path, seed: u64, [stream, hierarchy]: [&str; 2], d: usize) -> Result<Self, Failure> {
-            let full = Retina::Full;
-            Ok(Models {
-                stream: read(dir, stream, seed, Wiring::Stream, full, d)?,
-                hierarchy: read(dir, hierarchy, seed, Wiring::Hierarchy, full, d)?,
-                gated: Model::init_with(Wiring::Gated, seed, d),
-                stream_edge_off: None,
-                hierarchy_edge_off: None,
-            })
-        }
-        /// The models of `condition` at `seed`, from `dir`.
+        /// The models of `condition` at `seed`, from `dir` (laid out as `weights/`): the
+        /// files [`model_names`] lists, in the order stream, hierarchy, gated, stream-edge-off,
+        /// hierarchy-edge-off. A condition that trains no gated model gets the untrained gated
+        /// model of its seed and width (never reported: the experiments run there read only
+        /// the pair), and one without an edge-off pair has none.
         pub fn of(condition: Condition, dir: &Path, seed: u64) -> Result<Self, Failure> {
-            let d = condition.width();
-            match condition {
-                Condition::Trained => Models::trained_in(dir, seed),
-                Condition::Untrained | Condition::UntrainedD8 | Condition::UntrainedD16 => {
-                    Ok(Models::untrained_with(seed, d))
-                }
-                Condition::RetinaControl => Models::retina_control_in(dir, seed),
-                Condition::NarrowD8 | Condition::NarrowD16 | Condition::EdgeOff => {
-                    let [stream, hierarchy] = model_names(condition) else {
-                        unreachable!("a variant names its stream and its hierarchy")
-                    };
-                    Models::pair_in(dir, seed, [stream, hierarchy], d)
-                }
+            let (d, retina) = (condition.width(), condition.retina());
+            let names = model_names(condition);
+            if names.is_empty() {
+                return Ok(Models::untrained_with(seed, d).with_retina(retina));
             }
+            let wirings = [Wiring::Stream, Wiring::Hierarchy, Wiring::Gated, Wiring::Stream, Wiring::Hierarchy];
+            let mut read = names.iter().zip(wirings).map(|(name, w)| read(dir, name, seed, w, retina, d));
+            let (stream, hierarchy) = (read.next().expect("a pair")?, read.next().expect("a pair")?);
+            let gated = read
+                .next()
+                .transpose()?
+                .unwrap_or_else(|| Model { retina, ..Model::init_with(Wiring::Gated, seed, d) });
+            Ok(Models {
+                stream,
+                hierarchy,
+                gated,
+                stream_edge_off: read.next().transpose()?,
+                hierarchy_edge_off: read.next().transpose()?,
+            })
         }
     }
 
@@ -499,7 +500,7 @@ impl Size {
     }
 }
 
-/// Runs one experiment.
+/// Runs one experiment; its output carries its name, seed and size beside its numbers.
 pub fn run(
     experiment: Experiment,
     models: &Models,
@@ -507,18 +508,7 @@ pub fn run(
     size: Size,
     progress: Progress,
 ) -> Result<Value, Failure> {
-    let mut out = match experiment {
-        Experiment::EdgeProbe => edge_probe::run(models, seed, size, progress)?,
-        Experiment::Variability => variability::run(models, seed, size, progress)?,
-        Experiment::Deletion => deletion::run(models, seed, size, progress)?,
-        Experiment::ReceptiveFields => receptive_fields::run(models, seed, size, progress)?,
-        Experiment::Sparseness => sparseness::run(models, seed, size, progress)?,
-        Experiment::Tuning => tuning::run(models, seed, size, progress)?,
-        Experiment::Lesion => lesion::run(models, seed, size, progress)?,
-        Experiment::Degradation => degradation::run(seed, size, progress)?,
-        Experiment::VirtualWeights => virtual_weights::run(models, seed, size, progress)?,
-        Experiment::Gating => gating::run(models, seed, size, progress)?,
-    };
+    let mut out = (experiment.row().run)(models, seed, size, progress)?;
     if let Value::Object(map) = &mut out {
         map.insert("experiment".into(), experiment.name().into());
         map.insert("seed".into(), seed.into());

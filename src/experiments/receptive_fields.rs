@@ -13,9 +13,11 @@
 //! what the measure shows.
 
 use super::linalg::correlation;
-use super::{for_each_trace, Failure, Models, Size};
+use super::{for_each_trace, Failure, Measure, Models, Progress, Size, WITH_RETINA_CONTROL};
 use crate::input::SIDE;
+use crate::names::ByWiring;
 use crate::names::{Layer, Station};
+use std::collections::BTreeMap;
 
 /// Checks per side of the noise, and pixels per check.
 pub const CHECKS: usize = 16;
@@ -31,10 +33,11 @@ fn frame(seed: u64, i: usize) -> (Vec<f32>, Vec<f32>) {
         .collect();
     (checks, img)
 }
-use super::verdict::{at, Claim, Runs};
+use super::verdict::{Claim, Runs};
 use crate::model::Model;
 use crate::rng::Rng;
 use crate::stimuli::Stimulus;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 /// STAs of every (station, layer, channel) centre unit on one noise set:
@@ -137,7 +140,7 @@ fn one(
     Ok(Value::Object(out))
 }
 
-pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
+fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
     let n = size.pick(800, 4000);
     let stream = one(&models.stream, seed, n, progress, (0.0, 0.5))?;
     let hierarchy = one(&models.hierarchy, seed, n, progress, (0.5, 1.0))?;
@@ -150,43 +153,67 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
     }))
 }
 
-/// How much more reliable V1's receptive fields are than IT's: the mean
-/// over both wirings and the three cell layers of reliability at V1 minus
-/// reliability at IT.
-fn drop_along_the_stream(v: &Value) -> f64 {
-    let mut d = Vec::new();
-    for wiring in ["stream", "hierarchy"] {
-        for layer in Layer::CELLS.map(Layer::name) {
-            let r = |station: &str| at(v, &format!("{wiring}.{station}.{layer}.reliability"));
-            d.push(r(Station::V1.name()) - r(Station::IT.name()));
-        }
-    }
-    d.iter().sum::<f64>() / d.len() as f64
+/// What RF's claim reads of a run: reliability by wiring, station and layer.
+#[derive(Deserialize)]
+pub struct Read {
+    #[serde(flatten)]
+    wirings: ByWiring<BTreeMap<String, BTreeMap<String, Reliability>>>,
 }
 
-/// RF: early cells have a reliable receptive field, late ones do not. The
-/// effect is the split-half reliability of the white-noise average at V1
-/// minus that at IT; null 0. Margin 0.1: with 256 checks a split-half
-/// correlation has a sampling error of about 1/√256 ≈ 0.06 per unit, so a
-/// smaller drop is not a difference a physiologist could see. The untrained
-/// control asks whether any random network of this wiring loses its
-/// receptive fields along the stream as well (then the drop is built in).
-pub fn claim(runs: &Runs) -> Claim {
-    let effect: Vec<f64> = runs.trained.iter().map(drop_along_the_stream).collect();
-    let control = (!runs.untrained.is_empty()).then(|| {
-        let c: Vec<f64> = runs.untrained.iter().map(drop_along_the_stream).collect();
-        let null = vec![0.0; c.len()];
-        (c, null)
-    });
-    Claim {
-        id: "RF",
-        says: "early stations have reliable receptive fields, later ones a sparse code",
-        measure: "split-half reliability of the white-noise average, V1 minus IT, mean over both wirings and \
-                  L4, L2/3 and L5; null 0"
-            .into(),
-        null: vec![0.0; effect.len()],
-        effect,
-        control,
-        margin: 0.1,
+#[derive(Deserialize)]
+struct Reliability {
+    reliability: f64,
+}
+
+impl Read {
+    /// How much more reliable V1's receptive fields are than IT's: the mean over both wirings
+    /// and the three cell layers of reliability at V1 minus reliability at IT.
+    fn drop_along_the_stream(&self) -> f64 {
+        let mut d = Vec::new();
+        for (_, stations) in self.wirings.iter() {
+            for layer in Layer::CELLS.map(Layer::name) {
+                let r = |s: Station| stations[s.name()][layer].reliability;
+                d.push(r(Station::V1) - r(Station::IT));
+            }
+        }
+        d.iter().sum::<f64>() / d.len() as f64
+    }
+}
+
+/// RF, the registry's row.
+pub struct ReceptiveFields;
+
+impl Measure for ReceptiveFields {
+    const NAME: &'static str = "receptive-fields";
+    const CLAIM: &'static str = "RF";
+    const CONDITIONS: &'static [super::Condition] = WITH_RETINA_CONTROL;
+    type Output = Value;
+    type Read = Read;
+    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
+        run(models, seed, size, progress)
+    }
+    /// RF: early cells have a reliable receptive field, late ones do not. The
+    /// effect is the split-half reliability of the white-noise average at V1
+    /// minus that at IT; null 0. Margin 0.1: with 256 checks a split-half
+    /// correlation has a sampling error of about 1/√256 ≈ 0.06 per unit, so a
+    /// smaller drop is not a difference a physiologist could see. The untrained
+    /// control asks whether any random network of this wiring loses its
+    /// receptive fields along the stream as well (then the drop is built in).
+    fn claim(runs: &Runs<Read>) -> Claim {
+        let per_seed = |v: &[Read]| -> (Vec<f64>, Vec<f64>) {
+            (v.iter().map(Read::drop_along_the_stream).collect(), vec![0.0; v.len()])
+        };
+        let ((effect, null), control) = runs.trained_and_control(per_seed);
+        Claim {
+            id: Self::CLAIM,
+            says: "early stations have reliable receptive fields, later ones a sparse code",
+            measure: "split-half reliability of the white-noise average, V1 minus IT, mean over both wirings and \
+                      L4, L2/3 and L5; null 0"
+                .into(),
+            effect,
+            null,
+            control,
+            margin: 0.1,
+        }
     }
 }

@@ -245,7 +245,7 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
     let get = |c: Condition, e: Experiment| outputs.get(&(c, e)).unwrap_or(&none);
     let mut verdicts = Map::new();
     let mut experiments = Map::new();
-    for e in Experiment::ALL {
+    for &e in Experiment::ALL {
         let trained = get(Condition::Trained, e);
         if trained.is_empty() {
             continue;

@@ -15,15 +15,18 @@
 //! category's.
 
 use super::linalg::mean;
-use super::verdict::{each, Claim, Runs};
-use super::{for_each_trace, Failure, Models, Size};
+use super::verdict::{Claim, Runs};
+use super::{for_each_trace, Failure, Measure, Models, Progress, Size, TRAINED_AND_UNTRAINED};
 use crate::layers::pool::global_avg;
 use crate::layers::Maps;
 use crate::model::Model;
+use crate::names::ByWiring;
 use crate::names::{Layer, Station};
 use crate::stimuli::CATEGORIES;
 use crate::train::held_out;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 /// Positions per side of the grid of single units.
 pub const GRID: usize = 4;
@@ -125,7 +128,7 @@ fn one(model: &Model, n: usize, progress: &mut dyn FnMut(f32) -> bool, span: (f3
     Ok(Value::Object(out))
 }
 
-pub fn run(models: &Models, _seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
+fn run(models: &Models, size: Size, progress: Progress) -> Result<Value, Failure> {
     let n = size.pick(300, 1500);
     let stream = one(&models.stream, n, progress, (0.0, 0.5))?;
     let hierarchy = one(&models.hierarchy, n, progress, (0.5, 1.0))?;
@@ -139,35 +142,63 @@ pub fn run(models: &Models, _seed: u64, size: Size, progress: &mut dyn FnMut(f32
 }
 
 /// The mean over both wirings of IT L2/3 single units' categories per unit.
-fn categories_at_it(runs: &[Value]) -> Vec<f64> {
-    let s = each(runs, "stream.IT.l23.categories_per_unit");
-    let h = each(runs, "hierarchy.IT.l23.categories_per_unit");
-    s.iter().zip(&h).map(|(a, b)| 0.5 * (a + b)).collect()
+/// What SP's claim reads of a run: categories per unit, by wiring, station and layer.
+#[derive(Deserialize)]
+pub struct Read {
+    #[serde(flatten)]
+    wirings: ByWiring<BTreeMap<String, BTreeMap<String, Units>>>,
 }
 
-/// SP: no grandmother cells. A grandmother cell answers to one category; the
-/// effect is how many categories drive an IT L2/3 single unit, on average
-/// over its units and both wirings; null 1. Margin 1: the average unit must
-/// answer to at least one category more than a grandmother cell would for
-/// the code to count as combinatorial. The untrained control shows whether
-/// broad responses come from learning or from any random network.
-pub fn claim(runs: &Runs) -> Claim {
-    let effect = categories_at_it(runs.trained);
-    let control = (!runs.untrained.is_empty()).then(|| {
-        let c = categories_at_it(runs.untrained);
-        let null = vec![1.0; c.len()];
-        (c, null)
-    });
-    Claim {
-        id: "SP",
-        says: "no grandmother cells: late units answer to several categories (a combinatorial code)",
-        measure: "categories driving an IT L2/3 single unit (≥ half its best category's mean), mean over units and \
-                  both wirings; null 1 (a grandmother cell)"
-            .into(),
-        null: vec![1.0; effect.len()],
-        effect,
-        control,
-        margin: 1.0,
+#[derive(Deserialize)]
+struct Units {
+    categories_per_unit: f64,
+}
+
+impl Read {
+    /// Categories driving an IT L2/3 unit, mean over both wirings.
+    fn categories_at_it(&self) -> f64 {
+        let at = |by: &BTreeMap<String, BTreeMap<String, Units>>| {
+            by[Station::IT.name()][Layer::L23.name()].categories_per_unit
+        };
+        0.5 * (at(&self.wirings.stream) + at(&self.wirings.hierarchy))
+    }
+}
+
+/// SP, the registry's row.
+pub struct Sparseness;
+
+impl Measure for Sparseness {
+    const NAME: &'static str = "sparseness";
+    const CLAIM: &'static str = "SP";
+    const CONDITIONS: &'static [super::Condition] = TRAINED_AND_UNTRAINED;
+    type Output = Value;
+    type Read = Read;
+    fn run(models: &Models, _seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
+        run(models, size, progress)
+    }
+    /// SP: no grandmother cells. A grandmother cell answers to one category; the
+    /// effect is how many categories drive an IT L2/3 single unit, on average
+    /// over its units and both wirings; null 1. Margin 1: the average unit must
+    /// answer to at least one category more than a grandmother cell would for
+    /// the code to count as combinatorial. The untrained control shows whether
+    /// broad responses come from learning or from any random network.
+    fn claim(runs: &Runs<Read>) -> Claim {
+        let per_seed = |v: &[Read]| -> (Vec<f64>, Vec<f64>) {
+            (v.iter().map(Read::categories_at_it).collect(), vec![1.0; v.len()])
+        };
+        let ((effect, null), control) = runs.trained_and_control(per_seed);
+        Claim {
+            id: Self::CLAIM,
+            says: "no grandmother cells: late units answer to several categories (a combinatorial code)",
+            measure:
+                "categories driving an IT L2/3 single unit (≥ half its best category's mean), mean over units and \
+                      both wirings; null 1 (a grandmother cell)"
+                    .into(),
+            effect,
+            null,
+            control,
+            margin: 1.0,
+        }
     }
 }
 

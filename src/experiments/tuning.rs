@@ -20,14 +20,17 @@
 //! for a model), so cycles per degree = cycles per pixel × 8.
 
 use super::linalg::median;
-use super::verdict::{at, Claim, Runs};
-use super::{for_each_trace, Failure, Models, Size};
+use super::verdict::{Claim, Runs};
+use super::{for_each_trace, Failure, Measure, Models, Progress, Size, WITH_RETINA_CONTROL};
 use crate::input::SIDE;
 use crate::model::Model;
+use crate::names::ByWiring;
 use crate::names::{Layer, Station};
 use crate::rng::Rng;
 use crate::stimuli::{self, Stimulus};
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 pub const ORIENTATIONS: usize = 24;
 pub const PHASES: usize = 8;
@@ -307,7 +310,7 @@ fn one(model: &Model, seed: u64, progress: &mut dyn FnMut(f32) -> bool, span: (f
     Ok(Value::Object(out))
 }
 
-pub fn run(models: &Models, seed: u64, _size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
+fn run(models: &Models, seed: u64, progress: Progress) -> Result<Value, Failure> {
     let stream = one(&models.stream, seed, progress, (0.0, 0.5))?;
     let hierarchy = one(&models.hierarchy, seed, progress, (0.5, 1.0))?;
     Ok(json!({
@@ -329,40 +332,71 @@ pub fn run(models: &Models, seed: u64, _size: Size, progress: &mut dyn FnMut(f32
     }))
 }
 
-/// The mean similarity to macaque V1 over both wirings, both layers and
-/// every published property.
-fn mean_similarity(v: &Value) -> f64 {
-    let mut all = Vec::new();
-    for wiring in ["stream", "hierarchy"] {
-        for layer in Layer::RATES.map(Layer::name) {
-            for p in COMPARED {
-                all.push(at(v, &format!("{wiring}.{layer}.macaque_similarity.{p}.similarity")));
-            }
-        }
-    }
-    all.iter().sum::<f64>() / all.len() as f64
+/// What TU's claim reads of a run: the similarity to macaque V1 by wiring, layer and property.
+#[derive(Deserialize)]
+pub struct Read {
+    #[serde(flatten)]
+    wirings: ByWiring<BTreeMap<String, Compared>>,
 }
 
-/// TU: trained V1 resembles macaque V1 more than the untrained model's V1
-/// does. Effect: the trained models' similarity averaged over properties,
-/// wirings and layers; null: the same on the untrained models of the same
-/// seed (so a retina that makes any network look like V1 counts for
-/// nothing). Margin 0.05: a twentieth of the largest possible KS distance,
-/// about one bin's worth of a quarter of the units moving, smaller than
-/// which the bins' own coarseness hides the difference.
-pub fn claim(runs: &Runs) -> Claim {
-    assert_eq!(runs.untrained.len(), runs.trained.len(), "TU's null is the untrained model of every seed");
-    Claim {
-        id: "TU",
-        says: "V1 looks like V1: trained units resemble macaque V1 more than untrained ones do",
-        measure: "1 − KS (Marques et al.) to macaque V1's preferred orientation (De Valois, Yund & Hepler 1982) and \
-                  peak spatial frequency (De Valois, Albrecht & Thorell 1982), mean over properties, wirings and \
-                  V1 L4/L2/3; null: the same for the untrained models"
-            .into(),
-        effect: runs.trained.iter().map(mean_similarity).collect(),
-        null: runs.untrained.iter().map(mean_similarity).collect(),
-        control: None,
-        margin: 0.05,
+#[derive(Deserialize)]
+struct Compared {
+    macaque_similarity: BTreeMap<String, Similarity>,
+}
+
+#[derive(Deserialize)]
+struct Similarity {
+    similarity: f64,
+}
+
+impl Read {
+    /// The mean similarity to macaque V1 over both wirings, both layers and every compared
+    /// property.
+    fn mean_similarity(&self) -> f64 {
+        let mut all = Vec::new();
+        for (_, layers) in self.wirings.iter() {
+            for layer in Layer::RATES.map(Layer::name) {
+                all.extend(COMPARED.iter().map(|p| layers[layer].macaque_similarity[*p].similarity));
+            }
+        }
+        all.iter().sum::<f64>() / all.len() as f64
+    }
+}
+
+/// TU, the registry's row.
+pub struct TuningCurves;
+
+impl Measure for TuningCurves {
+    const NAME: &'static str = "tuning";
+    const CLAIM: &'static str = "TU";
+    const CONDITIONS: &'static [super::Condition] = WITH_RETINA_CONTROL;
+    type Output = Value;
+    type Read = Read;
+    fn run(models: &Models, seed: u64, _size: Size, progress: Progress) -> Result<Value, Failure> {
+        run(models, seed, progress)
+    }
+    /// TU: trained V1 resembles macaque V1 more than the untrained model's V1
+    /// does. Effect: the trained models' similarity averaged over properties,
+    /// wirings and layers; null: the same on the untrained models of the same
+    /// seed (so a retina that makes any network look like V1 counts for
+    /// nothing). Margin 0.05: a twentieth of the largest possible KS distance,
+    /// about one bin's worth of a quarter of the units moving, smaller than
+    /// which the bins' own coarseness hides the difference.
+    fn claim(runs: &Runs<Read>) -> Claim {
+        assert_eq!(runs.untrained.len(), runs.trained.len(), "TU's null is the untrained model of every seed");
+        Claim {
+            id: Self::CLAIM,
+            says: "V1 looks like V1: trained units resemble macaque V1 more than untrained ones do",
+            measure:
+                "1 − KS (Marques et al.) to macaque V1's preferred orientation (De Valois, Yund & Hepler 1982) and \
+                      peak spatial frequency (De Valois, Albrecht & Thorell 1982), mean over properties, wirings and \
+                      V1 L4/L2/3; null: the same for the untrained models"
+                    .into(),
+            effect: runs.trained.iter().map(Read::mean_similarity).collect(),
+            null: runs.untrained.iter().map(Read::mean_similarity).collect(),
+            control: None,
+            margin: 0.05,
+        }
     }
 }
 

@@ -21,15 +21,17 @@
 //!   stations' rows shuffled across trials and images, many times.
 
 use super::linalg::cv_r2;
-use super::verdict::{each, Claim, Runs};
-use super::{tick, Failure, Models, Size};
+use super::verdict::{Claim, Runs};
+use super::{tick, Failure, Measure, Models, Progress, Size, TRAINED_AND_UNTRAINED};
 use crate::layers::pool::global_avg;
 use crate::model::{Model, Trace};
-use crate::names::{Layer, STATION_NAMES};
+use crate::names::{Layer, Station, STATION_NAMES};
 use crate::rng::Rng;
 use crate::stimuli;
 use crate::train::render;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 /// Noise sd as a fraction of each station's typical L2/3 current.
 pub const NOISE: f32 = 0.5;
@@ -225,7 +227,7 @@ fn one(
     Ok(json!({"l5_variance": variance, "share_by_source": share, "r2": r2, "noise_sd": sd.map(|s| s * NOISE)}))
 }
 
-pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
+fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
     let stream = one(&models.stream, seed, size, progress, (0.0, 0.5))?;
     let hierarchy = one(&models.hierarchy, seed, size, progress, (0.5, 1.0))?;
     Ok(json!({
@@ -243,35 +245,78 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
     }))
 }
 
-/// The stream's extra R² (L5 reading) and its permutation null, averaged over the targets (V4 and IT), per seed.
-fn stream_extra(runs: &[Value]) -> (Vec<f64>, Vec<f64>) {
-    let avg = |path: &str| -> Vec<f64> {
-        let v4 = each(runs, &format!("stream.r2.V4.l5.{path}"));
-        let it = each(runs, &format!("stream.r2.IT.l5.{path}"));
-        v4.iter().zip(&it).map(|(a, b)| (a + b) / 2.0).collect()
-    };
-    (avg("extra_r2"), avg("null.mean"))
+/// What P2's claim reads of a run: the stream's extra R² at each target station and layer.
+#[derive(Deserialize)]
+pub struct Read {
+    stream: Regressions,
 }
 
-/// P2: in the stream, an area's L5 varies with every earlier area's output,
-/// beyond what the preceding area's output (its L5) carries. Effect: the
-/// stream's extra R² of the earlier stations' L5 beside station j−1's, mean
-/// over j = V4 and IT; null: the same with the earlier rows shuffled.
-pub fn claim(runs: &Runs) -> Claim {
-    let (effect, null) = stream_extra(runs.trained);
-    Claim {
-        id: "P2",
-        says: "variability in an area's layer 5 follows every preceding area, not only the immediately preceding one",
-        measure: "stream: cross-validated extra R² of L5_j's fluctuations from the earlier stations' L5 beside \
-                  L5_{j-1}, mean over V4 and IT; null: the earlier stations' rows shuffled"
-            .into(),
-        effect,
-        null,
-        control: (!runs.untrained.is_empty()).then(|| stream_extra(runs.untrained)),
-        // 2 % of L5_j's trial-to-trial variance: the size of what the
-        // shuffled regressors alone cost (about −0.015 to −0.02 at this many
-        // rows), so anything smaller is within what the choice of regressors moves.
-        margin: 0.02,
+#[derive(Deserialize)]
+struct Regressions {
+    r2: BTreeMap<String, Target>,
+}
+
+/// One target station's regressions; the claim reads L5's.
+#[derive(Deserialize)]
+struct Target {
+    l5: Extra,
+}
+
+#[derive(Deserialize)]
+struct Extra {
+    extra_r2: f64,
+    null: NullMean,
+}
+
+#[derive(Deserialize)]
+struct NullMean {
+    mean: f64,
+}
+
+impl Read {
+    /// The stream's extra R² (L5 reading) and its permutation null, averaged over the targets
+    /// (V4 and IT).
+    fn stream_extra(&self) -> (f64, f64) {
+        let l5 = |s: Station| &self.stream.r2[s.name()].l5;
+        let (v4, it) = (l5(Station::V4), l5(Station::IT));
+        ((v4.extra_r2 + it.extra_r2) / 2.0, (v4.null.mean + it.null.mean) / 2.0)
+    }
+}
+
+/// P2, the registry's row.
+pub struct Variability;
+
+impl Measure for Variability {
+    const NAME: &'static str = "variability";
+    const CLAIM: &'static str = "P2";
+    const CONDITIONS: &'static [super::Condition] = TRAINED_AND_UNTRAINED;
+    type Output = Value;
+    type Read = Read;
+    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
+        run(models, seed, size, progress)
+    }
+    /// P2: in the stream, an area's L5 varies with every earlier area's output,
+    /// beyond what the preceding area's output (its L5) carries. Effect: the
+    /// stream's extra R² of the earlier stations' L5 beside station j−1's, mean
+    /// over j = V4 and IT; null: the same with the earlier rows shuffled.
+    fn claim(runs: &Runs<Read>) -> Claim {
+        let split = |v: &[Read]| -> (Vec<f64>, Vec<f64>) { v.iter().map(Read::stream_extra).unzip() };
+        let ((effect, null), control) = runs.trained_and_control(split);
+        Claim {
+            id: Self::CLAIM,
+            says:
+                "variability in an area's layer 5 follows every preceding area, not only the immediately preceding one",
+            measure: "stream: cross-validated extra R² of L5_j's fluctuations from the earlier stations' L5 beside \
+                      L5_{j-1}, mean over V4 and IT; null: the earlier rows shuffled"
+                .into(),
+            effect,
+            null,
+            control,
+            // 2 % of L5_j's trial-to-trial variance: the size of what the
+            // shuffled regressors alone cost (about −0.015 to −0.02 at this many
+            // rows), so anything smaller is within what the choice of regressors moves.
+            margin: 0.02,
+        }
     }
 }
 

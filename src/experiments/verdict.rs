@@ -201,35 +201,25 @@ impl Claim {
     }
 }
 
-/// One experiment's JSON outputs at every seed, per condition, in the order of `seeds`.
-/// Each experiment reads its own outputs to state its claim (`claim(&Runs) -> Claim`).
+/// One experiment's outputs at every seed, per condition, in the order of `seeds`, as the
+/// typed fields its claim reads (`Measure::Read`). Each experiment states its claim from
+/// them (`Measure::claim(&Runs) -> Claim`).
 #[derive(Clone, Copy, Debug)]
-pub struct Runs<'a> {
+pub struct Runs<'a, T> {
     pub seeds: &'a [u64],
     /// On the trained models of each seed.
-    pub trained: &'a [Value],
+    pub trained: &'a [T],
     /// On the same wirings initialised from each seed and never trained.
-    pub untrained: &'a [Value],
+    pub untrained: &'a [T],
     /// On the retina controls (LGN of the four centre–surround channels only); empty where not run.
-    pub retina: &'a [Value],
+    pub retina: &'a [T],
 }
 
-/// The number at a dotted `path` ("stream.IT.l5"; array indices as numbers, "stations.0.mean").
-/// Panics with the path when it is missing: a verdict on a missing number is a bug.
-pub fn at(v: &Value, path: &str) -> f64 {
-    let mut cur = v;
-    for key in path.split('.') {
-        cur = match key.parse::<usize>() {
-            Ok(i) if cur.is_array() => &cur[i],
-            _ => &cur[key],
-        };
+impl<T> Runs<'_, T> {
+    /// `f` of every trained run, and the same of the untrained control if it was run.
+    pub fn trained_and_control<U>(&self, f: impl Fn(&[T]) -> U) -> (U, Option<U>) {
+        (f(self.trained), (!self.untrained.is_empty()).then(|| f(self.untrained)))
     }
-    cur.as_f64().unwrap_or_else(|| panic!("no number at {path:?}"))
-}
-
-/// [`at`] for every seed's output.
-pub fn each(runs: &[Value], path: &str) -> Vec<f64> {
-    runs.iter().map(|v| at(v, path)).collect()
 }
 
 #[cfg(test)]

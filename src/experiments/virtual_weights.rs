@@ -19,50 +19,18 @@
 //! `z` is the trained strength against these draws (mean, sd).
 
 use super::linalg::random_orthogonal;
-use super::verdict::{at, Claim, Runs};
-use super::{tick, Failure, Models, Size};
+use super::verdict::{Claim, Runs};
+use super::{tick, Failure, Measure, Models, Progress, Size, TRAINED_AND_UNTRAINED};
 use crate::model::Model;
 use crate::names::STATION_NAMES;
+use crate::reads::{matrix, readers, strength, strengths, writers};
 use crate::retina::CHANNEL_NAMES;
 use crate::stimuli::CATEGORIES;
 use crate::train::held_out;
-use ndarray::{Array2, ArrayView2};
+use crate::wiring::reaches;
+use ndarray::Array2;
+use serde::Deserialize;
 use serde_json::{json, Value};
-
-fn frob(a: ArrayView2<f32>) -> f32 {
-    a.iter().map(|v| v * v).sum::<f32>().sqrt()
-}
-
-/// Writers: embedding, V1..IT (their write matrices, in × d).
-fn writers(m: &Model) -> Vec<Array2<f32>> {
-    let mut w = vec![m.embed.w.clone()];
-    w.extend(m.stations.iter().map(|s| s.write.w.clone()));
-    w
-}
-
-/// Readers: V1..IT (their read matrices, d × m), then the category head.
-fn readers(m: &Model) -> Vec<Array2<f32>> {
-    let mut r: Vec<Array2<f32>> = m.stations.iter().map(|s| s.read.w.clone()).collect();
-    r.push(m.category.w.clone());
-    r
-}
-
-fn strength(w: &Array2<f32>, r: &Array2<f32>) -> f32 {
-    frob(w.dot(r).view()) / (frob(w.view()) * frob(r.view())).max(1e-12)
-}
-
-/// strength[reader][writer] = ‖W_write · W_read‖ / (‖W_write‖ ‖W_read‖),
-/// for writers that come before the reader; None otherwise.
-pub fn matrix(m: &Model) -> Vec<Vec<Option<f32>>> {
-    strengths(&writers(m), &readers(m))
-}
-
-fn strengths(ws: &[Array2<f32>], rs: &[Array2<f32>]) -> Vec<Vec<Option<f32>>> {
-    rs.iter()
-        .enumerate()
-        .map(|(j, r)| ws.iter().enumerate().map(|(k, w)| (k <= j).then(|| strength(w, r))).collect())
-        .collect()
-}
 
 /// Draws of the rotation null for every (reader, writer) pair of [`matrix`]
 /// (writer k ≤ reader j): mean, sd, and the trained strength's z against them.
@@ -125,15 +93,14 @@ fn contribution_sizes(m: &Model, n: usize) -> Vec<f32> {
     sizes
 }
 
-pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32) -> bool) -> Result<Value, Failure> {
+fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
     let n = size.pick(64, 512);
     let draws = size.pick(200, 1000);
     let mut rng = crate::rng::Rng::new(seed ^ 0x0207_A7E5);
     let mut out = serde_json::Map::new();
     for (i, (name, m)) in models.pair().into_iter().enumerate() {
         let direct = m.embed.w.dot(&m.category.w); // LGN channels × categories
-        let used: Vec<Vec<bool>> =
-            (0..5).map(|j| (0..5).map(|k| m.wiring.residual() && k <= j || k == j).collect()).collect();
+        let used: Vec<Vec<bool>> = (0..5).map(|j| (0..5).map(|k| reaches(m.wiring, k, j)).collect()).collect();
         let null = rotation_null(&writers(m), &readers(m), draws, &mut rng);
         let mean_z = |pairs: &[(usize, usize)]| {
             pairs.iter().map(|&(j, k)| null.z[j][k].unwrap_or(0.0)).sum::<f32>() / pairs.len() as f32
@@ -180,30 +147,52 @@ pub fn run(models: &Models, seed: u64, size: Size, progress: &mut dyn FnMut(f32)
     Ok(Value::Object(out))
 }
 
-fn mean_z_skip(runs: &[Value]) -> Vec<f64> {
-    runs.iter().map(|v| at(v, "stream.mean_z_skip")).collect()
+/// What VW's claim reads of a run: the stream's mean z over its skip pairs.
+#[derive(Deserialize)]
+pub struct Read {
+    stream: SkipPairs,
 }
 
-/// VW: the stream's later stations read what earlier ones wrote past the
-/// station between them. Effect: the mean z (against the rotation null) of
-/// the stream's skip pairs, writer k < reader j; null 0. The skip pairs, not
-/// the adjacent ones, because only the stream wires them: a station reading
-/// the one just before it is every wiring's, and says nothing for the post.
-pub fn claim(runs: &Runs) -> Claim {
-    let zeros = |v: &[Value]| vec![0.0; v.len()];
-    Claim {
-        id: "VW",
-        says:
-            "later stations read from all earlier ones: the stream's virtual weights past the adjacent station are used",
-        measure: "stream: mean over the skip pairs (writer k < reader j, thalamic input and behaviour included) of \
-                  the virtual weight's z against the rotation null"
-            .into(),
-        effect: mean_z_skip(runs.trained),
-        null: zeros(runs.trained),
-        control: (!runs.untrained.is_empty()).then(|| (mean_z_skip(runs.untrained), zeros(runs.untrained))),
-        // z = 2: a pair this far above its rotation null would happen by
-        // chance about once in forty; the typical skip pair must reach it.
-        margin: 2.0,
+#[derive(Deserialize)]
+struct SkipPairs {
+    mean_z_skip: f64,
+}
+
+/// VW, the registry's row.
+pub struct VirtualWeights;
+
+impl Measure for VirtualWeights {
+    const NAME: &'static str = "virtual-weights";
+    const CLAIM: &'static str = "VW";
+    const CONDITIONS: &'static [super::Condition] = TRAINED_AND_UNTRAINED;
+    type Output = Value;
+    type Read = Read;
+    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
+        run(models, seed, size, progress)
+    }
+    /// VW: the stream's later stations read what earlier ones wrote past the
+    /// station between them. Effect: the mean z (against the rotation null) of
+    /// the stream's skip pairs, writer k < reader j; null 0. The skip pairs, not
+    /// the adjacent ones, because only the stream wires them: a station reading
+    /// the one just before it is every wiring's, and says nothing for the post.
+    fn claim(runs: &Runs<Read>) -> Claim {
+        let z = |v: &[Read]| -> (Vec<f64>, Vec<f64>) {
+            (v.iter().map(|r| r.stream.mean_z_skip).collect(), vec![0.0; v.len()])
+        };
+        let ((effect, null), control) = runs.trained_and_control(z);
+        Claim {
+            id: Self::CLAIM,
+            says: "later stations read from all earlier ones: the stream's virtual weights past the adjacent station are used",
+            measure: "stream: mean over the skip pairs (writer k < reader j, thalamic input and behaviour included) of \
+                      the virtual weight's z against the rotation null"
+                .into(),
+            effect,
+            null,
+            control,
+            // z = 2: a pair this far above its rotation null would happen by
+            // chance about once in forty; the typical skip pair must reach it.
+            margin: 2.0,
+        }
     }
 }
 

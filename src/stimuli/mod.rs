@@ -1,4 +1,4 @@
-//! Procedural stimuli, no downloads (DESIGN.md 1.4).
+//! Procedural stimuli, no downloads (docs/DESIGN.md 1.4).
 //!
 //! * Hand-drawn-looking **sketches** of ten categories: strokes (polylines) with a round cap,
 //!   rendered anti-aliased by distance to segment, with random position, scale, rotation, stroke
@@ -128,6 +128,9 @@ pub fn sample(seed: u64, index: u64, edges: bool) -> Stimulus {
 
 /// A preset for the page's gallery: `name` is a category name, or "bars", "grating", "noise";
 /// `variant` picks one of many. `None` for an unknown name.
+/// The presets that are patterns rather than sketches (besides every category's name).
+pub const PATTERNS: [&str; 3] = ["bars", "grating", "noise"];
+
 pub fn preset(name: &str, variant: u64) -> Option<Vec<f32>> {
     const SEED: u64 = 0x6A11_E55E;
     let name = name.trim().to_ascii_lowercase();
@@ -246,7 +249,7 @@ mod tests {
             assert_eq!(a, preset(c, 3).unwrap());
             assert_ne!(a, preset(c, 4).unwrap());
         }
-        for n in ["bars", "grating", "noise"] {
+        for n in PATTERNS {
             for v in 0..20 {
                 assert!(valid(&preset(n, v).expect(n)));
             }

@@ -47,9 +47,9 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('the tarball is an npm package whose entry point is the element, with the wasm, glue, CSS, embed.html and a README', () => {
+test('the tarball is an npm package whose entry point is the element, with the wasm, glue, CSS, embed.html, a README and the licence', () => {
   const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const f of ['package.json', 'README.md', 'js/stream-figure.js', 'pkg/ventral_stream.js', 'pkg/ventral_stream_bg.wasm', 'css/base.css', 'css/figures.css', 'embed.html']) {
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'js/stream-figure.js', 'pkg/ventral_stream.js', 'pkg/ventral_stream_bg.wasm', 'css/base.css', 'css/figures.css', 'embed.html']) {
     assert.ok(files.includes(`package/${f}`), `${f} is in the package`);
   }
   const installed = join(dir, 'blog', 'node_modules', NAME);

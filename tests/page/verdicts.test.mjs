@@ -113,10 +113,16 @@ test('the verdict module gives every claim its sentence for each word, the word\
       border: getComputedStyle(unjudged.querySelector('[data-role="verdict-word"]')).borderTopStyle,
     };
     unjudged.remove();
-    return { rows, claims: CLAIMS.map((c) => c.id), filled, none, notJudged, unknown: { text: unknown.textContent, word: unknown.querySelector('[data-role="verdict-word"]').dataset.word } };
+    const { CLAIM_IDS, EXPERIMENTS } = await import('./js/names.js');
+    return {
+      rows, claims: CLAIMS.map((c) => c.id), experiments: CLAIMS.map((c) => c.experiment), CLAIM_IDS, EXPERIMENTS,
+      filled, none, notJudged, unknown: { text: unknown.textContent, word: unknown.querySelector('[data-role="verdict-word"]').dataset.word },
+    };
   });
-  assert.deepEqual(out.claims, ['P1', 'P2', 'P3', 'RF', 'SP', 'TU', 'LE', 'DG', 'VW', 'GA'], 'one entry per claim the issue names');
-  assert.equal(out.rows.length, 50);
+  // One entry per experiment of the registry (names.js, checked against the core by tests/names.rs), in its order.
+  assert.deepEqual(out.experiments, out.EXPERIMENTS, 'claims.js has one entry per experiment, in the registry\'s order');
+  assert.deepEqual(out.claims, out.CLAIM_IDS, 'each under its claim\'s id');
+  assert.equal(out.rows.length, 5 * out.CLAIM_IDS.length);
   for (const r of out.rows) {
     assert.ok(r.wrote && r.wrote.length > 40, `${r.id} has a sentence for "${r.word}"`);
     assert.equal(r.shown, r.wrote, `${r.id} "${r.word}" shows its own sentence`);

@@ -22,8 +22,6 @@ export function isWasmFault(err) {
   return /recursive use of an object|unreachable|null pointer passed to rust/i.test(String(err?.message ?? ''));
 }
 
-export const PRESET_KINDS = ['bars', 'grating', 'noise'];
-
 /**
  * A figure is anything with update(summary, app): called after every model run while it is near
  * the viewport, and once more when it comes back after runs it missed.

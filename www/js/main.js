@@ -208,7 +208,7 @@ document.addEventListener('stations-test', (e) => {
   } else if (d.action === 'retina') {
     const answer = (r) => ({ category: r.category, recognised: r.recognised, score: r.score, threshold: r.threshold });
     const s = app.runNow();
-    d.result = { retina: Array.from(app.viewer.retina()), source: { ...app.source }, stream: answer(s.stream), hierarchy: answer(s.hierarchy) };
+    d.result = { retina: Array.from(app.viewer.retina()), source: { ...app.source }, ...Object.fromEntries(WIRINGS.map((w) => [w, answer(s[w])])) };
   } else if (d.action === 'panic') {
     // Only a wasm built with the hooks feature (./build.sh build hooks) has the panic button.
     if (typeof app.viewer?.panic_for_test !== 'function') {

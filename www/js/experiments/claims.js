@@ -6,6 +6,8 @@
 // result flips the prose with it. "not judged" has one sentence for all claims, completed by
 // the reason the results file gives.
 
+import { CLAIM_IDS, EXPERIMENTS } from '../names.js';
+
 /** The verdict words, as the results file spells them. */
 export const WORDS = /** @type {const} */ (['supported', 'built in', 'opposite', 'absent', 'inconclusive', 'not judged']);
 
@@ -13,13 +15,12 @@ export const WORDS = /** @type {const} */ (['supported', 'built in', 'opposite',
 export const JUDGED_WORDS = WORDS.filter((w) => w !== 'not judged');
 
 /**
- * One entry per claim, in the article's order: the claim's id in the results file, the
- * experiment that measures it, a short title, and a sentence per judged word.
- * @type {{id: string, experiment: string, title: string, sentences: Record<string, string>}[]}
+ * One entry per experiment of the registry, in its order: the experiment, a short title for its
+ * claim, and a sentence per judged word. The claim's id comes from names.js.
+ * @type {{experiment: string, title: string, sentences: Record<string, string>}[]}
  */
-export const CLAIMS = [
+const ENTRIES = [
   {
-    id: 'P1',
     experiment: 'edge-probe',
     title: 'Edges (prediction 1)',
     sentences: {
@@ -31,7 +32,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'P2',
     experiment: 'variability',
     title: 'Variability (prediction 2)',
     sentences: {
@@ -43,7 +43,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'P3',
     experiment: 'deletion',
     title: 'Deletion (prediction 3)',
     sentences: {
@@ -55,7 +54,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'RF',
     experiment: 'receptive-fields',
     title: 'Receptive fields',
     sentences: {
@@ -67,7 +65,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'SP',
     experiment: 'sparseness',
     title: 'No grandmother cells',
     sentences: {
@@ -79,7 +76,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'TU',
     experiment: 'tuning',
     title: 'Does V1 look like V1?',
     sentences: {
@@ -91,7 +87,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'LE',
     experiment: 'lesion',
     title: 'Paths',
     sentences: {
@@ -103,7 +98,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'DG',
     experiment: 'degradation',
     title: 'Depth',
     sentences: {
@@ -115,7 +109,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'VW',
     experiment: 'virtual-weights',
     title: 'Reading from all earlier stations',
     sentences: {
@@ -127,7 +120,6 @@ export const CLAIMS = [
     },
   },
   {
-    id: 'GA',
     experiment: 'gating',
     title: 'One cell, several roles',
     sentences: {
@@ -139,6 +131,12 @@ export const CLAIMS = [
     },
   },
 ];
+
+/**
+ * Each claim with the id its verdict carries in the results file.
+ * @type {{id: string, experiment: string, title: string, sentences: Record<string, string>}[]}
+ */
+export const CLAIMS = ENTRIES.map((c) => ({ id: CLAIM_IDS[EXPERIMENTS.indexOf(c.experiment)], ...c }));
 
 /**
  * The other trainings of the pair that a claim's verdict also reports, each judged by the same

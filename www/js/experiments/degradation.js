@@ -4,7 +4,7 @@
 // and draws their loss as it falls.
 
 import { h } from '../dom.js';
-import { dataTable, legend, lineChart, panel, statsLegend } from './charts.js';
+import { dataTable, legend, lineChart, panel, statsLegend } from '../charts.js';
 import { Marks } from './interval.js';
 import { fixed, pct } from './format.js';
 

@@ -5,7 +5,7 @@
 // (narrow streams, edge task off) as one row each beside the shipped models'.
 
 import { h } from '../dom.js';
-import { WIRING_BAR_LEGEND, barChart, dataTable, extent, hbarChart, legend, lineChart, panel, statsLegend } from './charts.js';
+import { WIRING_BAR_LEGEND, barChart, dataTable, extent, hbarChart, legend, lineChart, panel, statsLegend } from '../charts.js';
 import { conditionsFor } from './claims.js';
 import { estimateText } from './verdict.js';
 import { Marks } from './interval.js';

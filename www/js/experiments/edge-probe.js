@@ -2,7 +2,7 @@
 // stream against hierarchy; with the edge task off (natively trained controls) from the file.
 
 import { h } from '../dom.js';
-import { WIRING_LEGEND, dataTable, legend, lineChart, panel, statsLegend } from './charts.js';
+import { WIRING_LEGEND, dataTable, legend, lineChart, panel, statsLegend } from '../charts.js';
 import { Marks } from './interval.js';
 import { CELL_LAYERS as LAYERS, LAYER_LABELS, STATIONS, WIRINGS } from '../names.js';
 import { pct } from './format.js';

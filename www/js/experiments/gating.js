@@ -3,7 +3,7 @@
 // kinds of input, with how alike those kernels are.
 
 import { h } from '../dom.js';
-import { dataTable, diverging, heatmap, legend, panel, signedImage, statsLegend, stripChart } from './charts.js';
+import { dataTable, diverging, heatmap, legend, panel, signedImage, statsLegend, stripChart } from '../charts.js';
 import { Marks } from './interval.js';
 import { fixed, pct } from './format.js';
 

@@ -4,7 +4,7 @@
 // hierarchy) and, in the stream only, skip removed (the station's write replaces the stream).
 
 import { h } from '../dom.js';
-import { WIRING_BAR_LEGEND, dataTable, hbarChart, legend, panel, statsLegend } from './charts.js';
+import { WIRING_BAR_LEGEND, dataTable, hbarChart, legend, panel, statsLegend } from '../charts.js';
 import { Marks } from './interval.js';
 import { STATIONS, WIRINGS } from '../names.js';
 import { pct } from './format.js';

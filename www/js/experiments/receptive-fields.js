@@ -3,7 +3,7 @@
 // reliable unit's map.
 
 import { h } from '../dom.js';
-import { WIRING_LEGEND, dataTable, legend, lineChart, panel, signedImage, statsLegend } from './charts.js';
+import { WIRING_LEGEND, dataTable, legend, lineChart, panel, signedImage, statsLegend } from '../charts.js';
 import { Marks } from './interval.js';
 import { CELL_LAYERS as LAYERS, LAYER_LABELS, STATIONS, WIRINGS } from '../names.js';
 import { fixed } from './format.js';

@@ -2,7 +2,7 @@
 // layer, and how many of the ten categories drive each unit.
 
 import { h } from '../dom.js';
-import { WIRING_BAR_LEGEND, WIRING_LEGEND, barChart, dataTable, legend, lineChart, panel, statsLegend } from './charts.js';
+import { WIRING_BAR_LEGEND, WIRING_LEGEND, barChart, dataTable, legend, lineChart, panel, statsLegend } from '../charts.js';
 import { Marks } from './interval.js';
 import { LAYER_LABELS, RATE_LAYERS, STATIONS, WIRINGS } from '../names.js';
 import { fixed } from './format.js';

@@ -2,7 +2,7 @@
 // (L4 and L2/3) beside the published macaque summaries, and example tuning curves.
 
 import { h } from '../dom.js';
-import { dataTable, hbarChart, legend, lineChart, panel, statsLegend, stripChart } from './charts.js';
+import { dataTable, hbarChart, legend, lineChart, panel, statsLegend, stripChart } from '../charts.js';
 import { Marks } from './interval.js';
 import { LAYER_LABELS, RATE_LAYERS, WIRINGS } from '../names.js';
 import { degrees, fixed, pct } from './format.js';

@@ -3,7 +3,7 @@
 // variance for every on/off combination of the four noise sources.
 
 import { h } from '../dom.js';
-import { WIRING_BAR_LEGEND, barChart, dataTable, extent, legend, statsLegend } from './charts.js';
+import { WIRING_BAR_LEGEND, barChart, dataTable, extent, legend, statsLegend } from '../charts.js';
 import { Marks } from './interval.js';
 import { STATIONS, WIRINGS } from '../names.js';
 import { fixed, pct, sig, signedFixed } from './format.js';
@@ -72,7 +72,7 @@ export default {
   how: 'Noise enters L2/3 of chosen stations over repeated trials of the same sketch. Top: with noise only before station j−1, how much more of the fluctuations of station j’s L5 all earlier stations predict than station j−1 alone (extra R², cross-validated), with station j−1 read at its L2/3 or at its L5, against a permutation null (grey band). The post predicts extra R² above zero in the stream (variability also arrives directly) and about zero in a hierarchy. Below: the share of each L5’s variance that each station’s noise makes on its own.',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
-    const targets = ['V4', 'IT'].filter((s) => WIRINGS.some((w) => r[w]?.r2?.[s]));
+    const targets = STATIONS.filter((s) => WIRINGS.some((w) => r[w]?.r2?.[s]));
     // The two definitions of "the preceding station": its L2/3 (in the stream its write reaches
     // L5_j through the skip, so extra R² > 0 there is partly the wiring) or its L5.
     const defs = DEFS.filter(({ key }) => WIRINGS.some((w) => targets.some((s) => r[w]?.r2?.[s]?.[key])));

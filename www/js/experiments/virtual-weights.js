@@ -3,7 +3,7 @@
 // of each path's contribution to the behaviour.
 
 import { h } from '../dom.js';
-import { barChart, dataTable, diverging, heatmap, legend, statsLegend } from './charts.js';
+import { barChart, dataTable, diverging, heatmap, legend, statsLegend } from '../charts.js';
 import { Marks } from './interval.js';
 import { WIRINGS } from '../names.js';
 import { fixed, sig, signedFixed } from './format.js';

@@ -3,13 +3,11 @@
 // stream is linear. Drawn as signed bars for one category (the winner, unless the reader picks).
 
 import { h, signed } from '../dom.js';
+import { STATIONS } from '../names.js';
 
 const PATHS = [
   ['direct', 'thalamic input (direct path)'],
-  ['V1', 'V1 write'],
-  ['V2', 'V2 write'],
-  ['V4', 'V4 write'],
-  ['IT', 'IT write'],
+  ...STATIONS.map((s) => [s, `${s} write`]),
   ['bias', 'bias'],
 ];
 
@@ -54,12 +52,12 @@ export function createDecomposition(app, idPrefix) {
         row.pos.style.width = `${v > 0 ? (50 * v) / scale * 2 : 0}%`;
         row.neg.style.width = `${v < 0 ? (-50 * v) / scale * 2 : 0}%`;
         row.value.textContent = signed(v);
-        row.li.classList.toggle('lesioned', row.key in { V1: 1, V2: 1, V4: 1, IT: 1 } && app.isLesioned('stream', row.key));
+        row.li.classList.toggle('lesioned', STATIONS.includes(row.key) && app.isLesioned('stream', row.key));
       });
       const sum = vals.reduce((a, b) => a + b, 0);
       const closest = !picked && r.recognised === false ? ' It recognises none of the ten kinds; this is the closest.' : '';
       total.textContent = `Sum: ${signed(sum)} = the score (logit) of “${cat}”, ${signed(r.logits[i])}.${closest}`;
-      const biggest = rows.slice(0, 5).map((row, j) => [row, vals[j]]).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))[0];
+      const biggest = rows.slice(0, 1 + STATIONS.length).map((row, j) => [row, vals[j]]).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))[0];
       return `The score of ${cat} in the stream wiring is ${signed(sum)}; the largest part comes from the ${PATHS.find((p) => p[0] === biggest[0].key)[1]} (${signed(biggest[1])}).`;
     },
   };

@@ -3,7 +3,7 @@
 // receptive fields. Choosing one makes it the input.
 
 import { h } from '../dom.js';
-import { PRESET_KINDS } from '../app.js';
+import { PRESET_KINDS } from '../names.js';
 import { yieldToBrowser } from '../schedule.js';
 
 const VARIANTS = 4;

@@ -4,10 +4,8 @@
 
 import { h, uid } from '../dom.js';
 import { DrawingInput } from '../input.js';
-import { PRESET_KINDS } from '../app.js';
+import { PRESET_KINDS, PRESET_LABELS } from '../names.js';
 import { buildAnswer } from '../answer.js';
-
-const KIND_LABELS = { bars: 'bars (edges)', grating: 'grating', noise: 'white noise' };
 
 /** The largest side an uploaded image keeps: bigger ones are decoded downscaled. */
 const MAX_SIDE = 1024;
@@ -221,7 +219,7 @@ export function mountInputPanel(root, app, { compact = false } = {}) {
     const cats = h('optgroup', { label: 'Sketches (the categories)' },
       app.categories.map((c) => h('option', { value: c }, c)));
     const kinds = h('optgroup', { label: 'Test stimuli' },
-      PRESET_KINDS.map((k) => h('option', { value: k }, KIND_LABELS[k])));
+      PRESET_KINDS.map((k) => h('option', { value: k }, PRESET_LABELS[k])));
     presetSelect.append(cats, kinds);
   };
   const usePreset = (name, v) => {

@@ -3,10 +3,9 @@
 
 import { h } from '../dom.js';
 import { behaviourSentence } from '../app.js';
-import { CELL_LAYERS, LAYER_LABELS, STATIONS, WIRINGS } from '../names.js';
+import { CELL_LAYERS, LAYER_LABELS, STATION_SIDES, STATIONS, WIRINGS } from '../names.js';
 import { StationViews } from '../render.js';
 
-const SIDES = { V1: 32, V2: 16, V4: 8, IT: 4 };
 /** What each layer of a station's column does. */
 const ROLES = { l4: 'reads the stream', l23: 'computes', l5: 'holds the stream' };
 const BLURBS = {
@@ -28,10 +27,10 @@ export function buildWiring(wiring, idPrefix) {
         h('span', { class: 'visually-hidden' }, ', so:'), ' ',
         h('strong', { 'data-role': 'action' }, '…')),
       h('ol', { class: 'probs', 'data-role': 'probs', 'aria-label': `Probability of each category, ${wiring}` })),
-    STATIONS.map((st) => {
+    STATIONS.map((st, k) => {
       const name = `${idPrefix}-${wiring}-${st}-name`;
       return h('div', { class: 'station', 'data-station': st, role: 'group', 'aria-labelledby': name },
-        h('h4', { class: 'station-name', id: name }, st, ' ', h('span', { class: 'station-size' }, `${SIDES[st]}×${SIDES[st]}`),
+        h('h4', { class: 'station-name', id: name }, st, ' ', h('span', { class: 'station-size' }, `${STATION_SIDES[k]}×${STATION_SIDES[k]}`),
           h('span', { class: 'lesion-mark', 'data-role': 'lesion-mark', hidden: true }, ' removed')),
         h('div', { class: 'layers' }, CELL_LAYERS.map((layer) =>
           h('figure', { class: 'layer', 'data-layer': layer },

@@ -2,11 +2,11 @@
 // rule that makes any half-valid configuration (from a form or from a link) a valid one.
 // Pure: no DOM, so the URL state, the form and the worker all share it.
 
-import { WIRINGS as PAIR } from '../names.js';
+import { ALL_WIRINGS, WIDTHS } from '../names.js';
 
 /** The lab trains the pair the article compares and the gated variant. */
-export const WIRINGS = [...PAIR, 'gated'];
-export const WIDTHS = [8, 16, 32];
+export const WIRINGS = ALL_WIRINGS;
+export { WIDTHS };
 /** Pressure on the writes: none, an L1 penalty (sparse writes) or weight decay (small writes). */
 export const PRESSURES = ['none', 'l1', 'decay'];
 export const PRESSURE_LABELS = { none: 'none', l1: 'L1 on the writes', decay: 'weight decay' };

@@ -4,7 +4,7 @@
 // a legend in words. Colours come from classes in css/lab.css (the CSP forbids style attributes).
 
 import { h } from '../dom.js';
-import { extent, scale, ticks } from '../experiments/charts.js';
+import { extent, scale, ticks } from '../charts.js';
 
 const W = 260;
 const H = 150;

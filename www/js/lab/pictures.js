@@ -4,7 +4,7 @@
 
 import { h } from '../dom.js';
 import { STATIONS } from '../names.js';
-import { diverging, signedImage } from '../experiments/charts.js';
+import { diverging, signedImage } from '../charts.js';
 
 /** The LGN's eight channels, laid out as the input panel shows them: centre-surround above, edges below. */
 const LGN_COLS = 4;

@@ -1,10 +1,10 @@
-// Small SVG and canvas charts for the experiment figures. Every chart is drawn from numbers
-// only; colours come from classes in css/experiments.css (the page's CSP forbids style
+// Small SVG and canvas charts, shared by the experiment figures and the lab. Every chart is
+// drawn from numbers only; colours come from classes in css/experiments.css (the page's CSP forbids style
 // attributes), so light and dark schemes and the stream/hierarchy marks live in one place.
 // Stream is always a solid line with round markers (or a filled bar); hierarchy a dashed
 // line with square markers (or an outlined, hatched bar): told apart by more than hue.
 
-import { h } from '../dom.js';
+import { h } from './dom.js';
 
 
 const FONT = 11;

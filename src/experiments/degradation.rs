@@ -313,7 +313,6 @@ impl Measure for Degradation {
             effect: runs.trained.iter().map(|r| r.plain[&key] - r.residual[&key]).collect(),
             null: vec![0.0; runs.trained.len()],
             control: None,
-            margin: 0.03,
         }
     }
 }

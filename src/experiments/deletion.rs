@@ -294,9 +294,6 @@ impl Measure for Deletion {
             effect,
             null,
             control,
-            // A twentieth of the thalamic component cancelled: less is a small
-            // rescaling of the input, not the partial or full cancellation the post describes.
-            margin: 0.05,
         }
     }
 }

@@ -199,13 +199,6 @@ fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Val
     Ok(out)
 }
 
-/// The smallest stream − hierarchy difference in the V1 decoder's accuracy that counts: two
-/// points of accuracy. One accuracy on 2,400 held-out trials near 0.85 has a binomial standard
-/// error of about 0.007, so the mean of three stations' differences between two models
-/// moves by under 0.01 from sampling alone; 0.02 is more than twice that. Fixed before any
-/// multi-seed run.
-pub const MARGIN: f64 = 0.02;
-
 /// What P1's claim reads of a run: the V1 decoder's accuracy at later L5 in each wiring, on
 /// the models themselves and, where they exist, on the pair trained with the edge task off.
 #[derive(Deserialize)]
@@ -275,7 +268,6 @@ impl Measure for EdgeProbe {
             effect,
             null,
             control,
-            margin: MARGIN,
         }
     }
 }

@@ -205,7 +205,6 @@ impl Measure for Gating {
                 (c, null)
             }),
             effect,
-            margin: 0.25,
         }
     }
 }

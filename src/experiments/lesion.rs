@@ -186,8 +186,6 @@ impl Measure for LesionStudy {
                 (c, zeros)
             }),
             effect,
-            // 3 accuracy points: the article's own rule calls a gap under 3 points "about the same".
-            margin: 0.03,
         }
     }
 }

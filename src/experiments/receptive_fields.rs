@@ -213,7 +213,6 @@ impl Measure for ReceptiveFields {
             effect,
             null,
             control,
-            margin: 0.1,
         }
     }
 }

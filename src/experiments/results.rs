@@ -373,7 +373,6 @@ fn rejudge_one(id: &str, v: &Value) -> Result<Value, String> {
         effect: per_seed(v, "effect")?,
         null: per_seed(v, "null")?,
         control,
-        margin: 0.0,
     };
     let mut judged = c.to_json(None);
     judged["says"] = v["says"].clone();

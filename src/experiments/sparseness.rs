@@ -197,7 +197,6 @@ impl Measure for Sparseness {
             effect,
             null,
             control,
-            margin: 1.0,
         }
     }
 }

@@ -395,7 +395,6 @@ impl Measure for TuningCurves {
             effect: runs.trained.iter().map(Read::mean_similarity).collect(),
             null: runs.untrained.iter().map(Read::mean_similarity).collect(),
             control: None,
-            margin: 0.05,
         }
     }
 }

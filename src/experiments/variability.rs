@@ -312,10 +312,6 @@ impl Measure for Variability {
             effect,
             null,
             control,
-            // 2 % of L5_j's trial-to-trial variance: the size of what the
-            // shuffled regressors alone cost (about −0.015 to −0.02 at this many
-            // rows), so anything smaller is within what the choice of regressors moves.
-            margin: 0.02,
         }
     }
 }

@@ -76,8 +76,6 @@ pub struct Claim {
     pub null: Vec<f64>,
     /// The same effect and null measured on the untrained models, per seed, if the claim has one.
     pub control: Option<(Vec<f64>, Vec<f64>)>,
-    /// The old fixed margin: no longer read (the SESOI comes from the preregistration).
-    pub margin: f64,
 }
 
 /// The positive control's effect − null per seed, measured by the claim's own code on a
@@ -238,7 +236,6 @@ mod tests {
             effect: effect.to_vec(),
             null: vec![null; effect.len()],
             control: control.map(|c| (c.to_vec(), vec![null; c.len()])),
-            margin: 0.0,
         }
     }
 

@@ -189,9 +189,6 @@ impl Measure for VirtualWeights {
             effect,
             null,
             control,
-            // z = 2: a pair this far above its rotation null would happen by
-            // chance about once in forty; the typical skip pair must reach it.
-            margin: 2.0,
         }
     }
 }

@@ -33,3 +33,17 @@ fn every_shipped_verdict_word_is_one_the_plan_defines() {
         assert!(plan.claims.contains_key(id), "{id} has no plan");
     }
 }
+
+/// Table 1's "From" column (www/js/experiments/claims.js, each entry's `origin`) says what the
+/// plan says of each claim's kind.
+#[test]
+fn the_page_s_origin_of_each_claim_is_the_plan_s_kind() {
+    let js = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/js/experiments/claims.js")).unwrap();
+    for e in ventral_stream::experiments::Experiment::ALL {
+        let at =
+            js.find(&format!("experiment: '{}',", e.name())).unwrap_or_else(|| panic!("{} in claims.js", e.name()));
+        let rest = &js[at..];
+        let origin = rest.split("origin: '").nth(1).and_then(|r| r.split('\'').next()).expect("an origin");
+        assert_eq!(origin, preregistration::plan().claim(e.claim_id()).kind, "{}", e.name());
+    }
+}

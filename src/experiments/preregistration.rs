@@ -17,7 +17,9 @@ pub const TEXT: &str = include_str!("../../data/preregistration.json");
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimPlan {
-    /// "prediction" (the post's P1–P3) or "postdiction" (what the post says is already known).
+    /// "prediction" (the post's P1–P3), "postdiction" (what the post says is already known),
+    /// "background" (a machine-learning result the post retells) or "model check" (ours: is
+    /// the model's V1 like V1 at all).
     pub kind: String,
     /// What is measured, in the order effect − null.
     pub measure: String,
@@ -126,7 +128,12 @@ mod tests {
                 "{}: a SESOI is a fraction of the positive control's effect",
                 e.claim_id()
             );
-            assert!(["prediction", "postdiction"].contains(&c.kind.as_str()), "{}: kind {}", e.claim_id(), c.kind);
+            assert!(
+                ["prediction", "postdiction", "background", "model check"].contains(&c.kind.as_str()),
+                "{}: kind {}",
+                e.claim_id(),
+                c.kind
+            );
         }
         let words: Vec<&str> = p.words.keys().map(String::as_str).collect();
         let mut known: Vec<&str> = Word::ALL.iter().map(|w| w.name()).collect();

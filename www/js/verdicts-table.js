@@ -13,23 +13,6 @@ import { isEstimate } from './experiments/interval.js';
 import { loadResult } from './experiments/frame.js';
 import { whenNear } from './visibility.js';
 
-/**
- * Where each claim comes from. The post's own predictions and postdictions, the
- * machine-learning results it retells, and our check that the model's V1 is V1-like.
- */
-export const ORIGINS = {
-  P1: 'prediction',
-  P2: 'prediction',
-  P3: 'prediction',
-  RF: 'postdiction',
-  SP: 'postdiction',
-  VW: 'postdiction',
-  GA: 'postdiction',
-  LE: 'background',
-  DG: 'background',
-  TU: 'model check',
-};
-
 /** The row's id, the target of the link under each experiment figure. */
 export function rowId(claimId) {
   return `verdict-${claimId}`;
@@ -103,7 +86,7 @@ export function mountVerdictTable(table) {
     const n = fig?.dataset.number;
     const row = h('tr', { id: rowId(c.id), 'data-claim': c.id },
       h('th', { scope: 'row' }, c.title, n ? h('span', { class: 'verdict-fig' }, ' ', h('a', { href: `#${fig.id}`, class: 'fig-ref' }, `Figure ${n}`)) : null),
-      h('td', { 'data-role': 'origin', 'data-label': 'From' }, ORIGINS[c.id] ?? 'other'),
+      h('td', { 'data-role': 'origin', 'data-label': 'From' }, c.origin),
       h('td', { 'data-label': 'Separates the wirings' }, '…'),
       h('td', { 'data-label': 'Verdict' }, '…'),
       h('td', { 'data-label': 'Why' }, ''));

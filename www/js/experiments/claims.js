@@ -15,13 +15,16 @@ export const WORDS = /** @type {const} */ (['supported', 'built in', 'opposite',
 export const JUDGED_WORDS = WORDS.filter((w) => w !== 'not judged');
 
 /**
- * One entry per experiment of the registry, in its order: the experiment, a short title for its
- * claim, and a sentence per judged word. The claim's id comes from names.js.
- * @type {{experiment: string, title: string, sentences: Record<string, string>}[]}
+ * One entry per experiment of the registry, in its order: the experiment, where its claim comes
+ * from (the post's prediction or postdiction, a machine-learning result the post retells as
+ * background, or our check that the model's V1 is V1-like), a short title for its claim, and a
+ * sentence per judged word. The claim's id comes from names.js.
+ * @type {{experiment: string, origin: string, title: string, sentences: Record<string, string>}[]}
  */
 const ENTRIES = [
   {
     experiment: 'edge-probe',
+    origin: 'prediction',
     title: 'Edges (prediction 1)',
     sentences: {
       supported: 'With the edge task on and a V1 that had to learn orientation itself, a decoder fitted on V1 reads the later stations’ layer 5 better in the stream than in the hierarchy, by at least a quarter of what a stream that carries V1’s code untouched achieves. In this model the residual wiring keeps edges readable along layer 5, as the post predicts.',
@@ -33,6 +36,7 @@ const ENTRIES = [
   },
   {
     experiment: 'variability',
+    origin: 'prediction',
     title: 'Variability (prediction 2)',
     sentences: {
       supported: 'Units sampled from stations before the previous one explain more of a station’s layer-5 fluctuations in the stream than in the hierarchy, by at least a fifth of what a stream that routes all variability past the previous station shows. In this model variability does arrive from every earlier station, as the post predicts.',
@@ -44,6 +48,7 @@ const ENTRIES = [
   },
   {
     experiment: 'deletion',
+    origin: 'prediction',
     title: 'Deletion (prediction 3)',
     sentences: {
       supported: 'The trained stream’s stations cancel more of the thalamic directions they meet than of other directions, by at least a quarter of what a station built to cancel half of them shows: a portion of the thalamic input is deleted, as the post predicts, without any task that asks for room.',
@@ -55,6 +60,7 @@ const ENTRIES = [
   },
   {
     experiment: 'receptive-fields',
+    origin: 'postdiction',
     title: 'Receptive fields',
     sentences: {
       supported: 'Receptive fields fall in reliability from V1 to IT more in the stream than in the hierarchy, by at least a quarter of what unbinding IT from its input entirely gives: the stream reading explains the postdiction better than a ladder does.',
@@ -66,6 +72,7 @@ const ENTRIES = [
   },
   {
     experiment: 'sparseness',
+    origin: 'postdiction',
     title: 'No grandmother cells',
     sentences: {
       supported: 'Single units grow sparser from V1 to IT more in the stream than in the hierarchy, by at least a fifth of what grandmother-like units would add: later stations read as a sparse code, as the post says, and more so in the stream.',
@@ -77,6 +84,7 @@ const ENTRIES = [
   },
   {
     experiment: 'tuning',
+    origin: 'model check',
     title: 'Does V1 look like V1?',
     sentences: {
       supported: 'The first station’s units match the published macaque V1 distributions better than an uninformed guess does, by at least a quarter of what Gabor filters drawn from those distributions achieve.',
@@ -88,6 +96,7 @@ const ENTRIES = [
   },
   {
     experiment: 'lesion',
+    origin: 'background',
     title: 'Paths',
     sentences: {
       supported: 'Bypassing one station leaves the stream with more of its accuracy than the hierarchy keeps, by at least a quarter of what a stream with no writes keeps: the stream behaves more like an ensemble of paths.',
@@ -99,6 +108,7 @@ const ENTRIES = [
   },
   {
     experiment: 'degradation',
+    origin: 'background',
     title: 'Depth',
     sentences: {
       supported: 'The deepest plain networks end training with a higher training error than residual networks of the same depth, by at least a tenth of the gap a network that learns nothing would leave: the degradation He et al. describe, here in small networks on a small task.',
@@ -110,6 +120,7 @@ const ENTRIES = [
   },
   {
     experiment: 'virtual-weights',
+    origin: 'postdiction',
     title: 'Reading from all earlier stations',
     sentences: {
       supported: 'Reads that skip a station are aligned with the earlier writes more in the stream than in the hierarchy, by at least a fifth of what a read built aligned shows: later stations do read what earlier ones wrote.',
@@ -121,6 +132,7 @@ const ENTRIES = [
   },
   {
     experiment: 'gating',
+    origin: 'postdiction',
     title: 'One cell, several roles',
     sentences: {
       supported: 'The gated units select more distinct weight sets across inputs than with shuffled side information, by at least a quarter of what gates built to switch show: the same cell takes different roles under different input statistics.',
@@ -134,7 +146,7 @@ const ENTRIES = [
 
 /**
  * Each claim with the id its verdict carries in the results file.
- * @type {{id: string, experiment: string, title: string, sentences: Record<string, string>}[]}
+ * @type {{id: string, experiment: string, origin: string, title: string, sentences: Record<string, string>}[]}
  */
 export const CLAIMS = ENTRIES.map((c) => ({ id: CLAIM_IDS[EXPERIMENTS.indexOf(c.experiment)], ...c }));
 

@@ -357,7 +357,8 @@ fn per_seed(v: &Value, key: &str) -> Result<Vec<f64>, String> {
 }
 
 fn rejudge_one(id: &str, v: &Value) -> Result<Value, String> {
-    let e = Experiment::ALL.into_iter().find(|e| e.claim_id() == id).ok_or_else(|| format!("{id} is not a claim"))?;
+    let e =
+        Experiment::ALL.iter().copied().find(|e| e.claim_id() == id).ok_or_else(|| format!("{id} is not a claim"))?;
     let control = match v.get("untrained") {
         Some(Value::Null) | None => None,
         Some(_) => {

@@ -186,11 +186,10 @@ impl Measure for Gating {
     /// which of a neuron's weight sets is used, so one cell does different
     /// things in different contexts. Effect: kernels used per unit across the
     /// inputs, mean over units and stations; null 1 (one kernel: no
-    /// overloading). Margin 0.25: a quarter of the units must use a second
-    /// kernel. In Sezener et al. the gates are fixed and only the weights learn,
+    /// overloading). In Sezener et al. the gates are fixed and only the weights learn,
     /// and so they are here, so the untrained control of the same seed selects
-    /// exactly alike: the verdict can only be "built in" or worse, and that is
-    /// the honest answer (the overloading is the wiring's, not learned).
+    /// exactly alike, and the preregistration leaves GA not judged: training
+    /// cannot change which weight set a unit uses.
     fn claim(runs: &Runs<Read>) -> Claim {
         let (effect, control) = runs.trained_and_control(|v| v.iter().map(Read::kernels_used).collect::<Vec<f64>>());
         Claim {

@@ -194,9 +194,7 @@ impl Measure for ReceptiveFields {
     }
     /// RF: early cells have a reliable receptive field, late ones do not. The
     /// effect is the split-half reliability of the white-noise average at V1
-    /// minus that at IT; null 0. Margin 0.1: with 256 checks a split-half
-    /// correlation has a sampling error of about 1/√256 ≈ 0.06 per unit, so a
-    /// smaller drop is not a difference a physiologist could see. The untrained
+    /// minus that at IT; null 0. The untrained
     /// control asks whether any random network of this wiring loses its
     /// receptive fields along the stream as well (then the drop is built in).
     fn claim(runs: &Runs<Read>) -> Claim {

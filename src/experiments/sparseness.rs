@@ -178,9 +178,7 @@ impl Measure for Sparseness {
     }
     /// SP: no grandmother cells. A grandmother cell answers to one category; the
     /// effect is how many categories drive an IT L2/3 single unit, on average
-    /// over its units and both wirings; null 1. Margin 1: the average unit must
-    /// answer to at least one category more than a grandmother cell would for
-    /// the code to count as combinatorial. The untrained control shows whether
+    /// over its units and both wirings; null 1. The untrained control shows whether
     /// broad responses come from learning or from any random network.
     fn claim(runs: &Runs<Read>) -> Claim {
         let per_seed = |v: &[Read]| -> (Vec<f64>, Vec<f64>) {

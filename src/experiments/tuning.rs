@@ -379,9 +379,8 @@ impl Measure for TuningCurves {
     /// does. Effect: the trained models' similarity averaged over properties,
     /// wirings and layers; null: the same on the untrained models of the same
     /// seed (so a retina that makes any network look like V1 counts for
-    /// nothing). Margin 0.05: a twentieth of the largest possible KS distance,
-    /// about one bin's worth of a quarter of the units moving, smaller than
-    /// which the bins' own coarseness hides the difference.
+    /// nothing). The smallest effect of interest is the
+    /// preregistration's.
     fn claim(runs: &Runs<Read>) -> Claim {
         assert_eq!(runs.untrained.len(), runs.trained.len(), "TU's null is the untrained model of every seed");
         Claim {

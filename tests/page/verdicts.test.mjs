@@ -322,3 +322,45 @@ test('the P3 paragraph and the deletion figure give each narrow or edge-off trai
   assert.deepEqual(await seriousAxe(page, ['figure[data-experiment="deletion"]', 'table[data-role="verdicts"]']), []);
   assert.deepEqual(problems, []);
 });
+
+test('the closing section is chosen by the pattern of words in Table 1, and follows the table on the page', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await page.goto(env.url, { waitUntil: 'load' });
+  const out = await page.evaluate(async () => {
+    const { closingSentences } = await import('./js/closing.js');
+    const { CLAIMS } = await import('./js/experiments/claims.js');
+    const all = (w) => Object.fromEntries(CLAIMS.map((c) => [c.id, w]));
+    const first = (words) => closingSentences(words)[0];
+    return {
+      unjudged: first(all('not judged')),
+      supported: first(all('supported')),
+      opposite: first({ ...all('absent'), P3: 'opposite', P1: 'supported' }),
+      absent: first(all('absent')),
+      some: first({ ...all('inconclusive'), P2: 'supported' }),
+      open: first(all('inconclusive')),
+      builtIn: closingSentences({ ...all('absent'), RF: 'built in' }),
+      lengths: [closingSentences(all('not judged')).length, closingSentences(all('supported')).length],
+    };
+  });
+  const firsts = [out.unjudged, out.supported, out.opposite, out.absent, out.some, out.open];
+  assert.equal(new Set(firsts).size, firsts.length, 'each pattern opens with its own sentence');
+  assert.match(out.unjudged, /cannot answer the post yet/);
+  assert.match(out.supported, /All three of the post’s predictions hold/);
+  assert.match(out.opposite, /goes against the post on deletion/);
+  assert.match(out.opposite, /agrees on edges/);
+  assert.match(out.absent, /None of the post’s three predictions shows/);
+  assert.match(out.some, /variability holds/);
+  assert.ok(out.builtIn.some((s) => /receptive fields, untrained models/.test(s)), 'a built-in word adds its sentence');
+  assert.deepEqual(out.lengths, [2, 3], 'the usage caveat closes every pattern; supported postdictions add theirs');
+
+  // On the page, once the table has its words, the section says what closingSentences says of them.
+  await page.locator('table[data-role="verdicts"]').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.querySelector('[data-role="closing"]')?.dataset.state === 'filled', null, { timeout: 60_000 });
+  const shown = await page.evaluate(async () => {
+    const { closingSentences } = await import('./js/closing.js');
+    const words = Object.fromEntries([...document.querySelectorAll('tr[data-claim]')].map((r) => [r.dataset.claim, r.dataset.word ?? '']));
+    return { paragraphs: [...document.querySelectorAll('[data-role="closing"] p')].map((p) => p.textContent), expected: closingSentences(words) };
+  });
+  assert.deepEqual(shown.paragraphs, shown.expected);
+  assert.deepEqual(problems, []);
+});

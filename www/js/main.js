@@ -230,6 +230,11 @@ afterNextPaint().then(start).finally(() => {
   if (table) {
     import('./verdicts-table.js')
       .then((m) => m.mountVerdictTable(table))
+      .then(() => {
+        const box = /** @type {HTMLElement | null} */ (document.querySelector('[data-role="closing"]'));
+        if (box) return import('./closing.js').then((c) => c.mountClosing(box, table));
+        return undefined;
+      })
       .catch((err) => console.error('The verdict table could not be loaded', err));
   }
 });

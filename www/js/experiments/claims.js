@@ -224,5 +224,7 @@ export function sentenceFor(key, word, reason = '') {
 
 /** The sentence for a claim the model cannot judge, with its reason. */
 export function notJudgedSentence(reason = '') {
-  return `This model cannot answer the question yet${reason ? `: ${reason}` : ''}. The numbers below are measured, but no verdict is drawn from them.`;
+  // The reason is a clause after a colon: no capital to open it, no full stop to close it.
+  const clause = reason.trim().replace(/\.+$/, '').replace(/^([A-Z])(?=[a-z])/, (c) => c.toLowerCase());
+  return `This model cannot answer the question yet${clause ? `: ${clause}` : ''}. The numbers below are measured, but no verdict is drawn from them.`;
 }

@@ -47,4 +47,4 @@ pub mod wiring;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 #[cfg(all(target_arch = "wasm32", feature = "lab"))]
-mod wasm_lab;
+pub mod wasm_lab;

@@ -8,7 +8,8 @@ compile_error!("the browser tests check the bench hooks too: run wasm-pack test 
 
 use js_sys::Reflect;
 use ventral_stream::model::Wiring;
-use ventral_stream::wasm::{Trainer, Viewer};
+use ventral_stream::wasm::Viewer;
+use ventral_stream::wasm_lab::Trainer;
 use ventral_stream::weights;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -269,8 +270,13 @@ fn unknown_names_are_refused_with_the_valid_ones() {
     let e = message(v.set_lesion("ladder", "V1", true).unwrap_err());
     assert!(e.contains("stream, hierarchy, gated"), "{e}");
     let e = message(
-        ventral_stream::wasm::run_experiment("telepathy", 1, "quick", &js_sys::Function::new_no_args("return true"))
-            .unwrap_err(),
+        ventral_stream::wasm_lab::run_experiment(
+            "telepathy",
+            1,
+            "quick",
+            &js_sys::Function::new_no_args("return true"),
+        )
+        .unwrap_err(),
     );
     assert!(e.contains("telepathy") && e.contains("edge-probe"), "{e}");
     // The write can be inspected like any layer, and its receptive field too.

@@ -143,6 +143,7 @@ mod tests {
         assert!(p.usage_index.components.len() >= 4);
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn the_hash_is_of_the_file_on_disk() {
         let on_disk = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/preregistration.json")).unwrap();

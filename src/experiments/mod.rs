@@ -49,6 +49,13 @@ pub trait Measure {
     fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Self::Output, Failure>;
     /// The claim stated from its runs over seeds and conditions, its `id` being [`Measure::CLAIM`].
     fn claim(runs: &verdict::Runs<Self::Read>) -> verdict::Claim;
+    /// The positive control's effect and null per seed, read from the same runs (each run
+    /// measures its seed's positive control beside the real models, by the same code: see the
+    /// claim's `positive_control` in `data/preregistration.json`). None until the experiment
+    /// runs one, and then the claim is not judged.
+    fn positive(_runs: &verdict::Runs<Self::Read>) -> Option<verdict::Positive> {
+        None
+    }
 }
 
 /// One row of the registry: an experiment's [`Measure`] with its types erased to JSON, which
@@ -59,7 +66,7 @@ pub struct Row {
     pub claim_id: &'static str,
     pub conditions: &'static [Condition],
     run: fn(&Models, u64, Size, Progress) -> Result<Value, Failure>,
-    claim: fn(&verdict::Runs<Value>) -> verdict::Claim,
+    claim: fn(&verdict::Runs<Value>) -> (verdict::Claim, Option<verdict::Positive>),
 }
 
 impl Row {
@@ -79,7 +86,7 @@ fn run_as_json<M: Measure>(models: &Models, seed: u64, size: Size, progress: Pro
     Ok(serde_json::to_value(out).expect("an experiment's output is plain data"))
 }
 
-fn claim_of_json<M: Measure>(runs: &verdict::Runs<Value>) -> verdict::Claim {
+fn claim_of_json<M: Measure>(runs: &verdict::Runs<Value>) -> (verdict::Claim, Option<verdict::Positive>) {
     let read = |vs: &[Value]| -> Vec<M::Read> {
         vs.iter()
             .map(|v| {
@@ -89,7 +96,8 @@ fn claim_of_json<M: Measure>(runs: &verdict::Runs<Value>) -> verdict::Claim {
             .collect()
     };
     let (trained, untrained, retina) = (read(runs.trained), read(runs.untrained), read(runs.retina));
-    M::claim(&verdict::Runs { seeds: runs.seeds, trained: &trained, untrained: &untrained, retina: &retina })
+    let runs = verdict::Runs { seeds: runs.seeds, trained: &trained, untrained: &untrained, retina: &retina };
+    (M::claim(&runs), M::positive(&runs))
 }
 
 /// The registry: the experiments in the article's order, each `Id => module::Type`. It makes
@@ -138,7 +146,18 @@ impl Experiment {
 /// The claim an experiment states from its runs over seeds and conditions, with the numbers
 /// its verdict is computed from.
 pub fn claim(e: Experiment, runs: &verdict::Runs<Value>) -> verdict::Claim {
+    (e.row().claim)(runs).0
+}
+
+/// The claim and its positive control's numbers, where the runs measured one.
+pub fn claim_and_positive(e: Experiment, runs: &verdict::Runs<Value>) -> (verdict::Claim, Option<verdict::Positive>) {
     (e.row().claim)(runs)
+}
+
+/// The claim judged under the plan, as the results file stores it.
+pub fn judged(e: Experiment, runs: &verdict::Runs<Value>) -> Value {
+    let (claim, positive) = claim_and_positive(e, runs);
+    claim.to_json(positive.as_ref())
 }
 
 /// Progress in [0, 1]; returning false cancels the experiment.

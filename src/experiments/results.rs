@@ -8,7 +8,7 @@
 //! runs over threads; each run depends only on its models, seed and size, so the results do
 //! not depend on how many threads ran them.
 
-use super::{claim, run, stats, verdict, Condition, Experiment, Failure, Models, Size};
+use super::{judged, run, stats, verdict, Condition, Experiment, Failure, Models, Size};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -269,7 +269,7 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
             untrained: get(Condition::Untrained, e),
             retina: get(Condition::RetinaControl, e),
         };
-        let mut verdict = claim(e, &runs).to_json(None);
+        let mut verdict = judged(e, &runs);
         // The other trainings of the pair (narrow streams, edge task off): each aggregated
         // under its own name with its untrained control of the same width, and judged by the
         // same claim and rule, beside the main verdict (which they leave as it is).
@@ -286,7 +286,7 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
             }
             entry.insert(c.name().into(), aggregated);
             let runs = verdict::Runs { seeds: &plan.seeds, trained: runs, untrained: control, retina: &[] };
-            conditions.insert(c.name().into(), claim(e, &runs).to_json(None));
+            conditions.insert(c.name().into(), judged(e, &runs));
         }
         if !conditions.is_empty() {
             verdict["conditions"] = Value::Object(conditions);

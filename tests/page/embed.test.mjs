@@ -151,6 +151,16 @@ test('the example post, served from a second origin, shares one drawing among it
   // What the post downloaded, for the README (bytes as served, uncompressed).
   const total = fetched.reduce((s, f) => s + f.bytes, 0);
   t.diagnostic(`downloaded ${fetched.length} files, ${total} bytes: ${fetched.map((f) => `${new URL(f.url).pathname} ${f.bytes}`).join(', ')}`);
+
+  // "Run in your browser" starts its worker from the other origin too (js/worker-start.js).
+  const deletion = page.locator('stream-figure[figure="deletion"]');
+  await deletion.locator('[data-action="run"]').click();
+  await page.waitForFunction(() => {
+    const fig = document.querySelector('stream-figure[figure="deletion"]').shadowRoot.querySelector('figure');
+    return fig.querySelector('progress').value > 0 || fig.dataset.origin === 'live' || /failed/.test(fig.querySelector('[data-role="status"]').textContent);
+  }, null, { timeout: 120_000 });
+  assert.doesNotMatch(await deletion.locator('figure [data-role="status"]').textContent(), /failed/);
+  if (await deletion.locator('[data-action="cancel"]').isVisible()) await deletion.locator('[data-action="cancel"]').click();
   assert.deepEqual(problems, []);
 });
 

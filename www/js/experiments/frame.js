@@ -8,6 +8,7 @@ import { h, uid } from '../dom.js';
 import { pct } from './format.js';
 import { Marks, isMultiSeed, overSeeds } from './interval.js';
 import { claimFor } from './claims.js';
+import { startModuleWorker } from '../worker-start.js';
 
 const RESULTS_DIR = new URL('../../data/results/', import.meta.url);
 
@@ -114,7 +115,7 @@ export class Cancelled extends Error {
  * @returns {{promise: Promise<{result: any, seconds: number}>, cancel: () => void}}
  */
 export function startWorkerJob(message, { onProgress, onMessage } = {}) {
-  const worker = new Worker(new URL('../worker.js', import.meta.url), { type: 'module' });
+  const worker = startModuleWorker(new URL('../worker.js', import.meta.url));
   let done = false;
   let resolveJob;
   let rejectJob;

@@ -134,6 +134,8 @@ test('the example post, served from a second origin, shares one drawing among it
   const afterDraw = await drawings(page);
   for (const name of ['input', 'stations']) assert.notEqual(afterDraw[name], before[name], `the ${name} figure follows the drawing`);
   assert.ok(afterDraw.deletion.length > 0 || (await page.evaluate(() => Boolean(document.querySelector('stream-figure[figure="deletion"]').shadowRoot.querySelector('svg .exp-bar, svg rect, svg path')))), 'the experiment figure is drawn');
+  // The experiment figure has its colours in the shadow root (no :root there: css/experiments.css sets them on :host too).
+  assert.notEqual(await page.evaluate(() => getComputedStyle(document.querySelector('stream-figure[figure="deletion"]').shadowRoot.querySelector('figure')).getPropertyValue('--exp-stream').trim()), '', 'the experiment colours reach the shadow root');
   assert.equal(await page.evaluate(() => document.querySelector('stream-figure[figure="verdicts"]').shadowRoot.querySelectorAll('tr[data-claim][data-word]:not([data-word=""])').length), 10, 'the table has every verdict');
   const sentence = await reading.textContent();
   const now = await page.evaluate(() => /** @type {any} */ (document.querySelector('stream-figure[figure="input"]')).answer);
@@ -201,5 +203,21 @@ test('a figure that says `separate` keeps its own paper and model; attributes ar
   assert.equal(await el.getAttribute('separate'), '');
   await page.waitForFunction(() => document.querySelector('stream-figure[figure="microcircuit"]').dataset.ready === 'true', null, { timeout: 30_000 });
   assert.equal(await el.evaluate((e) => e.shadowRoot.querySelectorAll('canvas[data-role="input"]').length), 1, 'separate now: a paper of its own');
+  assert.deepEqual(problems, []);
+});
+
+test('embed.html frames an experiment figure and the verdict table by name', async (t) => {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 1200 } });
+  t.after(() => context.close());
+  const problems = [];
+  for (const [name, drawn] of [['gating', 'figure[data-experiment="gating"][data-state="file"]'], ['verdicts', 'tr[data-claim="GA"][data-word]']]) {
+    // A page each: a link that differs only in its fragment would not load the page again.
+    const page = await context.newPage();
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(`${pkgServer.url}embed.html#figure=${name}`);
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 60_000 });
+    assert.equal(await page.locator('stream-figure').locator(drawn).count(), 1, `${name} is drawn`);
+  }
   assert.deepEqual(problems, []);
 });

@@ -60,7 +60,10 @@ export async function embedSuite(browser, runs) {
       const fetched = [];
       page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-      page.on('requestfinished', async (r) => fetched.push({ path: new URL(r.url()).pathname, bytes: (await r.sizes()).responseBodySize }));
+      page.on('requestfinished', async (r) => {
+        // (a worker started through a blob: URL is listed too, but downloads nothing)
+        if (r.url().startsWith('http')) fetched.push({ path: new URL(r.url()).pathname, bytes: (await r.sizes()).responseBodySize });
+      });
       await page.addInitScript(() => {
         // Before the post's own scripts: note when each figure says it is drawn.
         window.__readyAt = {};

@@ -203,6 +203,19 @@ test('a figure that says `separate` keeps its own paper and model; attributes ar
   assert.equal(await el.getAttribute('separate'), '');
   await page.waitForFunction(() => document.querySelector('stream-figure[figure="microcircuit"]').dataset.ready === 'true', null, { timeout: 30_000 });
   assert.equal(await el.evaluate((e) => e.shadowRoot.querySelectorAll('canvas[data-role="input"]').length), 1, 'separate now: a paper of its own');
+
+  // The owner removed, the next figure built takes the paper over.
+  await page.evaluate(() => {
+    document.querySelector('stream-figure[figure="stream"]').remove();
+    const next = document.createElement('stream-figure');
+    next.setAttribute('figure', 'pipeline');
+    document.body.append(next);
+  });
+  await page.waitForFunction(() => document.querySelector('stream-figure[figure="pipeline"]')?.dataset.ready === 'true', null, { timeout: 30_000 });
+  assert.deepEqual(await page.evaluate(() => {
+    const next = document.querySelector('stream-figure[figure="pipeline"]');
+    return [next.dataset.paper, next.shadowRoot.querySelectorAll('canvas[data-role="input"]').length];
+  }), ['owner', 1]);
   assert.deepEqual(problems, []);
 });
 

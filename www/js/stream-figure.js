@@ -152,8 +152,10 @@ class StreamFigure extends HTMLElement {
           status.remove();
           this.dataset.paper = owner ? 'owner' : 'follower';
           this.#ownAnswer = group.answer;
+          // A figure that takes the paper over from a removed owner brings a fresh paper: run on it.
+          const takingOver = owner && group.started !== null;
           this.#buildLive(name, status, { app: group.app, owner, start: false, side: group.ownerSide(this) });
-          if (owner) group.start().catch(() => {});
+          if (takingOver) group.app.requestRun();
           this.#whenStarted(group.start(), status);
         },
       });

@@ -14,6 +14,7 @@
 
 use crate::model::{Model, Trace, Wiring, WIDTHS};
 use crate::retina::{Retina, CHANNELS};
+use crate::variant::Variant;
 use crate::{input, retina, stimuli};
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use std::collections::HashMap;
@@ -116,6 +117,9 @@ pub fn save(model: &Model, info: &[(&str, String)], quantize: bool) -> Vec<u8> {
     if model.retina != Retina::Full {
         meta.insert("retina".into(), model.retina.name().into());
     }
+    if model.variant != Variant::SHIPPED {
+        meta.insert("variant".into(), model.variant.name().into());
+    }
     safetensors::serialize(views, Some(meta)).expect("serialising in-memory tensors cannot fail")
 }
 
@@ -196,7 +200,12 @@ pub fn read(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), Weigh
         }
         Err(_) => return err("tensor embed.w is missing"),
     };
-    let mut model = Model::zeros_with(wiring, d);
+    // The variant decides which tensors there are (a write gain per station for layerscale).
+    let variant = match meta.get("variant") {
+        Some(v) => Variant::parse(v).map_err(|e| WeightsError(e.to_string()))?,
+        None => Variant::SHIPPED,
+    };
+    let mut model = Model::zeros_variant(wiring, d, variant);
     let mut expected = std::collections::HashSet::new();
     let mut problem: Option<String> = None;
     model.visit_mut(&mut |name, shape, dst, _| {

@@ -40,7 +40,10 @@ fn run(experiment: Experiment, seed: u64, retina: Retina) -> Value {
 fn claim_on_untrained(experiment: Experiment) -> Claim {
     let seeds = [1, 2, 3];
     let outputs: Vec<Value> = seeds.iter().map(|&s| run(experiment, s, Retina::Full)).collect();
-    let c = claim(experiment, &Runs { seeds: &seeds, trained: &outputs, untrained: &outputs, retina: &[] });
+    let c = claim(
+        experiment,
+        &Runs { seeds: &seeds, trained: &outputs, untrained: &outputs, retina: &[], untrained_retina: &[] },
+    );
     assert_eq!(c.effect.len(), 3);
     assert_eq!(c.null.len(), 3);
     assert!(c.effect.iter().chain(&c.null).all(|v| v.is_finite()), "{c:?}");
@@ -116,7 +119,7 @@ fn every_claim_is_stated_under_its_rows_id() {
     let mut ids = BTreeSet::new();
     for (e, out) in outputs {
         let runs = vec![out; 3];
-        let c = claim(e, &Runs { seeds: &seeds, trained: &runs, untrained: &runs, retina: &[] });
+        let c = claim(e, &Runs { seeds: &seeds, trained: &runs, untrained: &runs, retina: &[], untrained_retina: &[] });
         assert_eq!(c.id, e.claim_id(), "{}'s claim", e.name());
         assert!(ids.insert(c.id), "two experiments claim {}", c.id);
     }

@@ -256,7 +256,7 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
         let refs: Vec<&Value> = trained.iter().collect();
         entry.insert("summary".into(), summary(&refs).unwrap_or(Value::Null));
         entry.insert("stream_minus_hierarchy".into(), stream_minus_hierarchy(&refs).unwrap_or(Value::Null));
-        for c in [Condition::Untrained, Condition::RetinaControl] {
+        for c in [Condition::Untrained, Condition::RetinaControl, Condition::UntrainedRetina] {
             let runs = get(c, e);
             if !runs.is_empty() {
                 entry.insert(c.name().into(), aggregate(runs));
@@ -268,6 +268,7 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
             trained,
             untrained: get(Condition::Untrained, e),
             retina: get(Condition::RetinaControl, e),
+            untrained_retina: get(Condition::UntrainedRetina, e),
         };
         let mut verdict = judged(e, &runs);
         // The other trainings of the pair (narrow streams, edge task off): each aggregated
@@ -285,7 +286,13 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
                 aggregated["untrained"] = aggregate(control);
             }
             entry.insert(c.name().into(), aggregated);
-            let runs = verdict::Runs { seeds: &plan.seeds, trained: runs, untrained: control, retina: &[] };
+            let runs = verdict::Runs {
+                seeds: &plan.seeds,
+                trained: runs,
+                untrained: control,
+                retina: &[],
+                untrained_retina: &[],
+            };
             conditions.insert(c.name().into(), judged(e, &runs));
         }
         if !conditions.is_empty() {

@@ -250,9 +250,11 @@ struct PositiveRun {
     v1_decoder: Carried,
 }
 
+/// Without an edge-off pair (the retina control has none) it holds only nulls.
 #[derive(Deserialize)]
 struct EdgeTaskOff {
-    v1_decoder: ByWiring<Carried>,
+    #[serde(default)]
+    v1_decoder: Option<ByWiring<Carried>>,
 }
 
 #[derive(Deserialize)]
@@ -267,7 +269,7 @@ fn carried(by: &ByWiring<Carried>) -> f64 {
 
 /// The edge-task-off difference, where the run had that pair.
 fn edge_task_off(r: &Read) -> Option<f64> {
-    r.edge_task_off.as_ref().map(|off| carried(&off.v1_decoder))
+    r.edge_task_off.as_ref().and_then(|off| off.v1_decoder.as_ref()).map(carried)
 }
 
 /// The stream's and the hierarchy's carried accuracy at later L5, per seed.
@@ -400,7 +402,7 @@ mod tests {
     fn the_claim_reads_the_retina_control_against_its_untrained_control() {
         let run = |s: f64, h: f64, positive: f64| {
             json!({"v1_decoder": {"stream": {"later_l5": s}, "hierarchy": {"later_l5": h}},
-                   "edge_task_off": null, "positive_control": {"v1_decoder": {"later_l5": positive}}})
+                   "edge_task_off": {"stream": null, "hierarchy": null}, "positive_control": {"v1_decoder": {"later_l5": positive}}})
         };
         let shipped = [run(0.9, 0.9, 0.95), run(0.9, 0.9, 0.95), run(0.9, 0.9, 0.95)];
         let untrained = [run(0.1, 0.1, 0.1), run(0.1, 0.1, 0.1), run(0.1, 0.1, 0.1)];

@@ -176,10 +176,10 @@ fn retention(
     let none = accuracy(model, &[], Lesion::Intact, n, progress, at(0))? as f64;
     let mut bypass = Map::new();
     let mut sum = 0.0;
-    for k in 0..4 {
+    for (k, name) in STATION_NAMES.iter().enumerate() {
         let a = accuracy(model, &[k], Lesion::Bypassed, n, progress, at(k + 1))? as f64;
         sum += a / 4.0;
-        bypass.insert(STATION_NAMES[k].into(), json!(a));
+        bypass.insert(name.to_string(), json!(a));
     }
     bypass.insert("mean_one_removed".into(), json!(sum));
     Ok(json!({

@@ -8,16 +8,11 @@ use std::path::Path;
 use ventral_stream::experiments::results::{self, Done, Plan};
 use ventral_stream::experiments::{self, deletion, Condition, Experiment, Failure, Models, Size};
 use ventral_stream::model::{Model, Wiring};
-use ventral_stream::retina::Retina;
 use ventral_stream::weights;
 
-/// Untrained models for every condition; the retina control's see only the centre–surround channels.
+/// Untrained models for every condition; the retina controls' see only the centre–surround channels.
 fn untrained(c: Condition, seed: u64) -> Result<Models, Failure> {
-    let models = Models::untrained_with(seed, c.width());
-    Ok(match c {
-        Condition::RetinaControl => models.with_retina(Retina::CentreSurround),
-        _ => models,
-    })
+    Ok(Models::untrained_with(seed, c.width()).with_retina(c.retina()))
 }
 
 fn run(plan: &Plan, jobs: usize, reuse: Option<&Path>) -> (results::Outputs, Vec<(Condition, Experiment, u64, bool)>) {

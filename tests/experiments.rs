@@ -50,17 +50,18 @@ fn variability_reaches_l5_from_all_earlier_stations() {
         }
         // Noise nowhere: no variability at all (the model is deterministic).
         assert!(v[wiring]["l5_variance"]["none"].as_array().unwrap().iter().all(|x| f(x) == 0.0));
-        // Both readings of "the preceding station", each with its permutation null.
+    }
+    // The electrodes: every target and k, with the extra R² the difference of the two fits.
+    for model in ["stream", "hierarchy"] {
         for station in ["V4", "IT"] {
-            for reading in ["l23", "l5"] {
-                let r = &v[wiring]["r2"][station][reading];
-                let (extra, null) = (f(&r["extra_r2"]), &r["null"]);
-                assert!((f(&r["all_earlier_stations"]) - f(&r["previous_station"]) - extra).abs() < 1e-6);
-                let (lo, mean, hi) = (f(&null["range"][0]), f(&null["mean"]), f(&null["range"][1]));
-                assert!(lo <= mean && mean <= hi, "{wiring} {station} {reading}: null {lo} {mean} {hi}");
-                assert!((f(&r["extra_above_null"]) - (extra - mean)).abs() < 1e-6);
+            for k in ["16", "64"] {
+                let r = &v["electrodes"][model][station][k];
+                assert!((f(&r["all_r2"]) - f(&r["base_r2"]) - f(&r["extra_r2"])).abs() < 1e-6, "{model} {station} {k}");
             }
         }
+    }
+    for station in ["V4", "IT"] {
+        assert!(v["electrodes"]["positive_control"][station]["64"]["extra_r2"].is_number());
     }
 }
 

@@ -112,7 +112,7 @@ fn runs<'a>(
     trained: &'a [serde_json::Value],
     untrained: &'a [serde_json::Value],
 ) -> Runs<'a, serde_json::Value> {
-    Runs { seeds, trained, untrained, retina: &[] }
+    Runs { seeds, trained, untrained, retina: &[], untrained_retina: &[] }
 }
 
 #[test]

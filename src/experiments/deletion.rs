@@ -24,13 +24,29 @@
 //! In the hierarchy the write replaces its input, so no δ there measures a
 //! cancellation within a sum: δ = −1 is a level that passes its input on,
 //! δ > 0 one whose output points against it.
+//!
+//! The claim's measure (data/preregistration.json, P3), on the stream only:
+//! the thalamic subspace at station k is spanned by the r = 8 leading
+//! principal directions u (channel space) of t_k over held-out sketches. For
+//! each sketch the station's map x ↦ x + w_k(x) is linearised at its input x
+//! (a central difference along the image's own thalamic component along u),
+//! giving each direction a retained gain 1 + uᵀJu; "a portion cancelled" is the
+//! fraction of directions whose gain is below 0.5. Null: the same fraction for
+//! random directions orthogonal to the thalamic subspace, with the same spatial
+//! pattern. Positive control: the same stream with each write augmented by
+//! minus the projection of its input onto half of the thalamic directions,
+//! which cancels that half by construction. Reported beside it: the cosine of
+//! each write with the thalamic component it meets, against the same image
+//! shifted by 4 pixels.
 
 use super::linalg::{mean, median, Data, Ridge};
+use super::pca::symmetric_eigen;
+use super::verdict::Positive;
 use super::verdict::{Claim, Runs};
 use super::{for_each_trace, tick, Condition, Failure, Measure, Models, Progress, Size};
 use crate::layers::pool::{avg_pool2, global_avg};
 use crate::layers::Maps;
-use crate::model::Model;
+use crate::model::{Model, Trace};
 use crate::names::STATION_NAMES;
 use crate::rng::Rng;
 use crate::stimuli::{self, Stimulus, N_ORIENTATIONS};
@@ -196,6 +212,258 @@ fn one(
     }))
 }
 
+/// How many thalamic directions the measure reads (fewer in a stream too narrow to leave as
+/// many orthogonal to them for the null: at most half its width).
+pub const THALAMIC_DIRECTIONS: usize = 8;
+/// A direction whose retained gain falls below this is cancelled.
+pub const CANCELLED_GAIN: f64 = 0.5;
+/// The pixels the shifted image (the cosine's null) is moved by.
+pub const SHIFT: usize = 4;
+/// The central difference's step, as a fraction of the norm of the station's input.
+const STEP: f32 = 1e-2;
+
+/// Unit directions in channel space, one per row.
+type Directions = Vec<Vec<f32>>;
+
+/// The thalamic components t_k = D^k s₀ of a trace, station by station.
+fn thalamic_components(t: &Trace) -> Vec<Maps> {
+    let mut out: Vec<Maps> = vec![t.s0.clone()];
+    for _ in 1..4 {
+        let last = out.last().expect("one at least");
+        out.push(avg_pool2(last));
+    }
+    out
+}
+
+/// The `r` leading principal directions of each station's thalamic component over `n`
+/// held-out sketches (every position of every sketch a sample).
+fn thalamic_subspaces(
+    model: &Model,
+    n: usize,
+    r: usize,
+    progress: &mut dyn FnMut(f32) -> bool,
+    span: (f32, f32),
+) -> Result<Vec<Directions>, Failure> {
+    let d = model.width();
+    let mut sums = vec![(vec![0.0f64; d], vec![0.0f64; d * d], 0.0f64); 4];
+    for_each_trace(model, n, &|i| held_out(i as u64 + 60_000).0, progress, span, &mut |t, _| {
+        for (k, tk) in thalamic_components(t).iter().enumerate() {
+            let (sum, outer, count) = &mut sums[k];
+            for row in tk.x.rows() {
+                for i in 0..d {
+                    sum[i] += row[i] as f64;
+                    for j in 0..=i {
+                        outer[i * d + j] += (row[i] * row[j]) as f64;
+                    }
+                }
+                *count += 1.0;
+            }
+        }
+    })?;
+    Ok(sums
+        .into_iter()
+        .map(|(sum, outer, count)| {
+            let mut cov = vec![0.0; d * d];
+            for i in 0..d {
+                for j in 0..=i {
+                    let c = outer[i * d + j] / count - sum[i] * sum[j] / (count * count);
+                    cov[i * d + j] = c;
+                    cov[j * d + i] = c;
+                }
+            }
+            symmetric_eigen(&cov, d).into_iter().take(r).map(|(_, v)| v.iter().map(|&x| x as f32).collect()).collect()
+        })
+        .collect())
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// `count` random unit directions orthogonal to `basis` and to each other.
+fn orthogonal_directions(basis: &[Vec<f32>], count: usize, rng: &mut Rng) -> Directions {
+    let d = basis.first().map_or(0, |u| u.len());
+    let mut out: Directions = Vec::new();
+    while out.len() < count {
+        let mut v: Vec<f32> = (0..d).map(|_| rng.normal()).collect();
+        for u in basis.iter().chain(&out) {
+            let c = dot(&v, u);
+            v.iter_mut().zip(u).for_each(|(x, y)| *x -= c * y);
+        }
+        let norm = dot(&v, &v).sqrt();
+        if norm > 1e-3 {
+            out.push(v.iter().map(|x| x / norm).collect());
+        }
+    }
+    out
+}
+
+/// The station's write on `input`, augmented by minus the projection of the input onto the
+/// directions in `cancel` (the positive control's writes; none for the real model).
+fn write(model: &Model, k: usize, input: &Maps, cancel: &[Vec<f32>]) -> Maps {
+    let st = &model.stations[k];
+    let (_, mut w) = st.compute_and_write(&st.read(input), None, None);
+    for (row, mut out) in input.x.rows().into_iter().zip(w.x.rows_mut()) {
+        for u in cancel {
+            let c = row.iter().zip(u).map(|(x, y)| x * y).sum::<f32>();
+            out.iter_mut().zip(u).for_each(|(o, y)| *o -= c * y);
+        }
+    }
+    w
+}
+
+/// The stream's own forward pass from s₀ with the writes of [`write`]: each station's input
+/// and write. With `cancel` empty it is the model's forward pass (a test checks it).
+fn stream_pass(model: &Model, s0: &Maps, cancel: &[Directions]) -> Vec<(Maps, Maps)> {
+    let mut out: Vec<(Maps, Maps)> = Vec::with_capacity(4);
+    for k in 0..4 {
+        let input = match out.last() {
+            None => s0.clone(),
+            Some((x, w)) => avg_pool2(&x.with(&x.x + &w.x)),
+        };
+        let w = write(model, k, &input, cancel.get(k).map_or(&[], |c| c.as_slice()));
+        out.push((input, w));
+    }
+    out
+}
+
+/// The spatial pattern of image `b`'s thalamic component along `u` (one weight per position),
+/// or a flat one where the component has none.
+fn pattern(t: &Maps, b: usize, u: &[f32]) -> Vec<f32> {
+    let p = t.pixels();
+    let a: Vec<f32> = (0..p).map(|i| t.x.row(b * p + i).iter().zip(u).map(|(x, y)| x * y).sum()).collect();
+    if dot(&a, &a) > 1e-12 {
+        a
+    } else {
+        vec![1.0; p]
+    }
+}
+
+/// The retained gain 1 + ⟨J U, U⟩ of the station's map along each perturbation U = a ⊗ v
+/// (spatial pattern a, channel direction v, unit norm), by a central difference at `input`
+/// (one image). All perturbations run as one batch.
+fn gains(model: &Model, k: usize, input: &Maps, cancel: &[Vec<f32>], along: &[(Vec<f32>, &[f32])]) -> Vec<f64> {
+    let (p, d) = (input.pixels(), input.channels());
+    let h = STEP * input.x.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-6);
+    let units: Vec<ndarray::Array2<f32>> = along
+        .iter()
+        .map(|(a, v)| {
+            let mut u = ndarray::Array2::from_shape_fn((p, d), |(i, c)| a[i] * v[c]);
+            let norm = u.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+            u.mapv_inplace(|x| x / norm);
+            u
+        })
+        .collect();
+    let mut batch = ndarray::Array2::zeros((2 * units.len() * p, d));
+    for (i, u) in units.iter().enumerate() {
+        for (j, sign) in [1.0f32, -1.0].into_iter().enumerate() {
+            let rows = (2 * i + j) * p..(2 * i + j + 1) * p;
+            batch.slice_mut(ndarray::s![rows, ..]).assign(&(&input.x + &u.mapv(|x| sign * h * x)));
+        }
+    }
+    let w = write(model, k, &Maps { n: 2 * units.len(), side: input.side, x: batch }, cancel);
+    units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let plus = w.x.slice(ndarray::s![2 * i * p..(2 * i + 1) * p, ..]);
+            let minus = w.x.slice(ndarray::s![(2 * i + 1) * p..(2 * i + 2) * p, ..]);
+            let along: f32 = plus.iter().zip(minus.iter()).zip(u.iter()).map(|((a, b), c)| (a - b) * c).sum();
+            1.0 + (along / (2.0 * h)) as f64
+        })
+        .collect()
+}
+
+/// The cosine of two images' maps, flattened.
+fn cosine(a: &Maps, b: usize, t: &Maps, bt: usize) -> f64 {
+    let p = a.pixels();
+    let x = a.x.slice(ndarray::s![b * p..(b + 1) * p, ..]);
+    let y = t.x.slice(ndarray::s![bt * p..(bt + 1) * p, ..]);
+    let (xy, xx, yy) = x.iter().zip(y.iter()).fold((0.0f64, 0.0f64, 0.0f64), |(s, a, c), (&u, &v)| {
+        (s + (u * v) as f64, a + (u * u) as f64, c + (v * v) as f64)
+    });
+    xy / (xx * yy).sqrt().max(1e-12)
+}
+
+/// A held-out sketch moved right by [`SHIFT`] pixels (wrapping round: the sketches are centred
+/// on a blank field, so nothing of the drawing wraps).
+fn shifted(i: u64) -> Stimulus {
+    let mut s = held_out(i).0;
+    let side = stimuli::SIDE;
+    let old = s.pixels.clone();
+    for y in 0..side {
+        for x in 0..side {
+            s.pixels[y * side + (x + SHIFT) % side] = old[y * side + x];
+        }
+    }
+    s
+}
+
+/// The P3 measure on one stream: per station, the fraction of thalamic directions whose gain
+/// is below [`CANCELLED_GAIN`] and the same for the orthogonal null directions, mean over
+/// sketches, and the cosines; with `positive`, on the positive control's writes instead.
+fn thalamic_cancellation(
+    model: &Model,
+    subspaces: &[Directions],
+    seed: u64,
+    n: usize,
+    positive: bool,
+    progress: &mut dyn FnMut(f32) -> bool,
+    span: (f32, f32),
+) -> Result<Value, Failure> {
+    let r = subspaces[0].len();
+    let mut rng = Rng::new(seed ^ 0x0277_06A1);
+    let nulls: Vec<Directions> = subspaces.iter().map(|u| orthogonal_directions(u, r, &mut rng)).collect();
+    // Half of the thalamic directions, every other one from the leading one.
+    let cancel: Vec<Directions> =
+        subspaces.iter().map(|u| if positive { u.iter().step_by(2).cloned().collect() } else { Vec::new() }).collect();
+    let (mut below, mut below_null, mut gain) = ([0.0f64; 4], [0.0f64; 4], [0.0f64; 4]);
+    let (mut cos, mut cos_shifted) = ([0.0f64; 4], [0.0f64; 4]);
+    let shifts: Vec<Maps> = {
+        let batch = crate::train::render(n, 1, &|i| shifted(i as u64 + 50_000));
+        let t = model.forward(batch.lgn);
+        thalamic_components(&t)
+    };
+    let mut done = 0usize;
+    for_each_trace(model, n, &|i| held_out(i as u64 + 50_000).0, progress, span, &mut |t, start| {
+        let thalamic = thalamic_components(t);
+        for b in 0..t.s0.n {
+            let s0 = t.s0.image(b);
+            let pass = stream_pass(model, &s0, &cancel);
+            for (k, (input, w)) in pass.iter().enumerate() {
+                let tk = thalamic[k].image(b);
+                let along: Vec<(Vec<f32>, &[f32])> = subspaces[k]
+                    .iter()
+                    .map(|u| (pattern(&tk, 0, u), u.as_slice()))
+                    .chain(subspaces[k].iter().zip(&nulls[k]).map(|(u, v)| (pattern(&tk, 0, u), v.as_slice())))
+                    .collect();
+                let g = gains(model, k, input, &cancel[k], &along);
+                let (real, null) = g.split_at(r);
+                below[k] += real.iter().filter(|&&x| x < CANCELLED_GAIN).count() as f64 / r as f64;
+                below_null[k] += null.iter().filter(|&&x| x < CANCELLED_GAIN).count() as f64 / r as f64;
+                gain[k] += real.iter().sum::<f64>() / r as f64;
+                cos[k] += cosine(w, 0, &tk, 0);
+                cos_shifted[k] += cosine(w, 0, &shifts[k], start + b);
+            }
+            done += 1;
+        }
+    })?;
+    let per = |v: [f64; 4]| -> Vec<f64> { v.iter().map(|x| x / done.max(1) as f64).collect() };
+    let avg = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let (fraction, null_fraction) = (per(below), per(below_null));
+    Ok(json!({
+        "directions": r,
+        "sketches": done,
+        "fraction_cancelled": fraction,
+        "null_fraction_cancelled": null_fraction,
+        "fraction": avg(&fraction),
+        "null_fraction": avg(&null_fraction),
+        "mean_gain": per(gain),
+        "cosine": per(cos),
+        "cosine_shifted": per(cos_shifted),
+    }))
+}
+
 fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
     let n = size.pick(256, 1024);
     let d = models.stream.width();
@@ -205,17 +473,31 @@ fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Val
             models.hierarchy.width()
         )));
     }
-    let stream = one(&models.stream, seed, n, progress, (0.0, 0.5))?;
-    let hierarchy = one(&models.hierarchy, seed, n, progress, (0.5, 1.0))?;
+    let stream = one(&models.stream, seed, n, progress, (0.0, 0.2))?;
+    let hierarchy = one(&models.hierarchy, seed, n, progress, (0.2, 0.4))?;
+    let r = THALAMIC_DIRECTIONS.min(d / 2);
+    let subspaces = thalamic_subspaces(&models.stream, size.pick(128, 500), r, progress, (0.4, 0.5))?;
+    let sketches = size.pick(16, 128);
+    let thalamic = thalamic_cancellation(&models.stream, &subspaces, seed, sketches, false, progress, (0.5, 0.75))?;
+    let positive = thalamic_cancellation(&models.stream, &subspaces, seed, sketches, true, progress, (0.75, 1.0))?;
     tick(progress, 1.0)?;
     Ok(json!({
         "stations": STATION_NAMES,
         "stream_width": d,
         "n": n,
+        "thalamic": thalamic,
+        "positive_control": positive,
         "stream": stream,
         "hierarchy": hierarchy,
         "cosine_chance_below_minus_half": chance_cosine_below(DELETING_COSINE, d),
-        "note": "delta > 0: the write cancels part of the whole stream it read (its mean and the biases included). \
+        "note": "thalamic (the P3 verdict, stream only): fraction_cancelled = the share of the r leading principal \
+                 directions of the thalamic component D^k s0 whose retained gain 1 + u^T J u (J: the station's write \
+                 linearised at its input, along the image's own thalamic component on u) is below 0.5, per station, \
+                 mean over sketches; null_fraction_cancelled: the same for random directions orthogonal to the \
+                 thalamic subspace with the same spatial pattern; cosine: each write against the thalamic component \
+                 it meets, cosine_shifted: against that of the same image shifted by 4 pixels. positive_control: the \
+                 same with each write augmented by minus the projection of its input onto every other thalamic \
+                 direction (half of them). delta > 0: the write cancels part of the whole stream it read (its mean and the biases included). \
                  delta_thalamic: the same against the thalamic component D^k s0 (the embedded LGN input pooled to \
                  the station), per station; null_mean pairs each image's write with another image's thalamic \
                  component, and above_null = mean − null_mean is the image-specific cancellation (the P3 verdict: \
@@ -230,31 +512,18 @@ fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Val
     }))
 }
 
-/// What P3's claim reads of a run: the stream's δ against the thalamic component at each
-/// station, and its null.
+/// What P3's claim reads of a run: the fraction of thalamic directions cancelled in the stream
+/// and its null, on the model and on the positive control.
 #[derive(Deserialize)]
 pub struct Read {
-    stream: Cancels,
+    thalamic: Fractions,
+    positive_control: Fractions,
 }
 
 #[derive(Deserialize)]
-struct Cancels {
-    delta_thalamic: Vec<Delta>,
-}
-
-#[derive(Deserialize)]
-struct Delta {
-    mean: f64,
-    null_mean: f64,
-}
-
-impl Read {
-    /// δ and its null, each the mean over the stations.
-    fn over_stations(&self) -> (f64, f64) {
-        let d = &self.stream.delta_thalamic;
-        let n = d.len().max(1) as f64;
-        (d.iter().map(|s| s.mean).sum::<f64>() / n, d.iter().map(|s| s.null_mean).sum::<f64>() / n)
-    }
+struct Fractions {
+    fraction: f64,
+    null_fraction: f64,
 }
 
 /// P3, the registry's row.
@@ -279,22 +548,35 @@ impl Measure for Deletion {
     fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
         run(models, seed, size, progress)
     }
-    /// P3: the stream's stations cancel part of the thalamic component of their
-    /// input. Effect: δ against D^k s₀, mean over the four stations; null: the
-    /// same with each write paired with another image's thalamic component.
+    /// P3, as planned: the fraction of thalamic directions whose retained gain is below 0.5,
+    /// mean over stations and sketches, in the stream (effect) against the same for directions
+    /// orthogonal to the thalamic subspace (null), with the untrained stream as the control.
     fn claim(runs: &Runs<Read>) -> Claim {
-        let split = |v: &[Read]| -> (Vec<f64>, Vec<f64>) { v.iter().map(Read::over_stations).unzip() };
+        let split = |v: &[Read]| -> (Vec<f64>, Vec<f64>) {
+            v.iter().map(|r| (r.thalamic.fraction, r.thalamic.null_fraction)).unzip()
+        };
         let ((effect, null), control) = runs.trained_and_control(split);
         Claim {
             id: Self::CLAIM,
             says: "layer 5 partly cancels the incoming thalamocortical input",
-            measure: "stream: δ = −⟨w_k, D^k s0⟩/‖D^k s0‖² per image, mean over images and the four stations; null: \
-                      each write against another image's D^k s0"
-                .into(),
+            measure:
+                "stream: the fraction of the 8 leading thalamic directions (principal directions of D^k s0) whose \
+                      retained gain 1 + uᵀJu through the station is below 0.5, mean over stations and sketches; \
+                      null: the same for random directions orthogonal to the thalamic subspace"
+                    .into(),
             effect,
             null,
             control,
         }
+    }
+    /// The stream whose writes cancel half of the thalamic directions, per seed.
+    fn positive(runs: &Runs<Read>) -> Option<Positive> {
+        if runs.trained.is_empty() {
+            return None;
+        }
+        let (effect, null) =
+            runs.trained.iter().map(|r| (r.positive_control.fraction, r.positive_control.null_fraction)).unzip();
+        Some(Positive { effect, null })
     }
 }
 
@@ -361,5 +643,38 @@ mod tests {
         assert!((delta(&w, 0, &t, 0) - 0.25).abs() < 1e-6 && (delta(&w, 1, &t, 1) - 0.25).abs() < 1e-6);
         let amplify = t.with(t.x.mapv(|v| 2.0 * v));
         assert!((delta(&amplify, 1, &t, 1) + 2.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_streams_own_pass_is_the_models_forward_pass() {
+        let model = Model::init(crate::model::Wiring::Stream, 6);
+        let batch = crate::train::render(2, 1, &|i| held_out(i as u64).0);
+        let t = model.forward(batch.lgn);
+        let pass = stream_pass(&model, &t.s0.image(1), &[]);
+        for (k, (input, w)) in pass.iter().enumerate() {
+            let l5 = input.with(&input.x + &w.x);
+            let want = t.stations[k].l5.image(1);
+            let err = l5.x.iter().zip(want.x.iter()).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+            assert!(err < 1e-4 * want.max_abs().max(1.0), "station {k}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_write_that_cancels_a_direction_gives_it_a_gain_of_about_zero() {
+        // The untrained stream's writes, with the first thalamic direction cancelled: its gain
+        // drops by one, and an orthogonal direction's is untouched.
+        let model = Model::init(crate::model::Wiring::Stream, 6);
+        let subspaces = thalamic_subspaces(&model, 32, 4, &mut |_| true, (0.0, 1.0)).unwrap();
+        let batch = crate::train::render(1, 1, &|i| held_out(i as u64).0);
+        let t = model.forward(batch.lgn);
+        let (u, v) = (&subspaces[1][0], &orthogonal_directions(&subspaces[1], 1, &mut Rng::new(1))[0]);
+        let input = avg_pool2(&t.stations[0].l5);
+        let a = pattern(&thalamic_components(&t)[1], 0, u);
+        let along = [(a.clone(), u.as_slice()), (a, v.as_slice())];
+        let plain = gains(&model, 1, &input, &[], &along);
+        let cancelled = gains(&model, 1, &input, std::slice::from_ref(u), &along);
+        assert!((plain[0] - cancelled[0] - 1.0).abs() < 0.02, "{plain:?} {cancelled:?}");
+        assert!((plain[1] - cancelled[1]).abs() < 1e-3, "{plain:?} {cancelled:?}");
+        assert!(dot(u, v).abs() < 1e-5);
     }
 }

@@ -11,8 +11,16 @@
 //!   match); in the stream it is the same as zeroing.
 //! - skip removed (stream only): the station's write replaces the stream, as
 //!   a hierarchy's level does; the stream's own control.
+//!
+//! The claim (data/preregistration.json, LE) reads how gracefully each wiring
+//! degrades on its own terms: the retention, the accuracy with one station
+//! bypassed as a fraction of the intact accuracy (mean over the four), stream
+//! against hierarchy at each seed. Veit et al.'s ResNets keep most of theirs.
+//! The positive control is the stream with every write set to zero (the direct
+//! path alone), which retains everything by construction, measured by the same
+//! code.
 
-use super::verdict::{Claim, Runs};
+use super::verdict::{Claim, Positive, Runs};
 use super::{for_each_trace, Failure, Measure, Models, Progress, Size, TRAINED_AND_UNTRAINED};
 use crate::model::Model;
 use crate::names::ByWiring;
@@ -79,7 +87,8 @@ fn run(models: &Models, size: Size, progress: Progress) -> Result<Value, Failure
     let sets = lesion_sets();
     // Jobs that run the model: intact, then every set of every kind that is not a copy.
     let computed = |m: &Model| 1 + sets.len() * kinds(m).iter().filter(|&&k| !same_as_zero(m, k)).count();
-    let jobs = models.pair().iter().map(|(_, m)| computed(m)).sum::<usize>() as f32;
+    // ... and the positive control, one job of five runs.
+    let jobs = models.pair().iter().map(|(_, m)| computed(m)).sum::<usize>() as f32 + 1.0;
     let mut job = 0.0;
     let mut span = || {
         job += 1.0;
@@ -110,10 +119,13 @@ fn run(models: &Models, size: Size, progress: Progress) -> Result<Value, Failure
             let (one, two) = (mean_of(1), mean_of(2));
             acc.insert("mean_one_removed".into(), json!(one));
             acc.insert("mean_two_removed".into(), json!(two));
+            acc.insert("retention".into(), json!(retained(none as f64, one)));
             res.insert(kind.name().into(), Value::Object(acc));
         }
         out.insert(wiring.to_string(), Value::Object(res));
     }
+    let positive = retention(&writing_nothing(&models.stream), n, progress, span())?;
+    out.insert("positive_control".into(), positive);
     out.insert("n".into(), json!(n));
     out.insert("chance".into(), json!(0.1));
     out.insert(
@@ -128,28 +140,78 @@ fn run(models: &Models, size: Size, progress: Progress) -> Result<Value, Failure
     Ok(Value::Object(out))
 }
 
+/// The accuracy kept with one station removed, as a fraction of the intact accuracy (0 for a
+/// model that has none to keep).
+pub fn retained(intact: f64, one_removed: f64) -> f64 {
+    if intact > 0.0 {
+        one_removed / intact
+    } else {
+        0.0
+    }
+}
+
+/// The positive control's model: `stream` with every write zero, so only the direct path
+/// (the embedded input carried to the heads) decides, and no station has anything to lose.
+pub fn writing_nothing(stream: &Model) -> Model {
+    let mut m = stream.clone();
+    for st in &mut m.stations {
+        st.write.w.fill(0.0);
+        if let Some(b) = st.write.b.as_mut() {
+            b.fill(0.0);
+        }
+    }
+    m
+}
+
+/// Intact accuracy, each station bypassed alone, and the retention, by the code the wirings are
+/// measured with.
+fn retention(
+    model: &Model,
+    n: usize,
+    progress: &mut dyn FnMut(f32) -> bool,
+    span: (f32, f32),
+) -> Result<Value, Failure> {
+    let step = (span.1 - span.0) / 5.0;
+    let at = |i: usize| (span.0 + i as f32 * step, span.0 + (i + 1) as f32 * step);
+    let none = accuracy(model, &[], Lesion::Intact, n, progress, at(0))? as f64;
+    let mut bypass = Map::new();
+    let mut sum = 0.0;
+    for (k, name) in STATION_NAMES.iter().enumerate() {
+        let a = accuracy(model, &[k], Lesion::Bypassed, n, progress, at(k + 1))? as f64;
+        sum += a / 4.0;
+        bypass.insert(name.to_string(), json!(a));
+    }
+    bypass.insert("mean_one_removed".into(), json!(sum));
+    Ok(json!({
+        "what": "the stream with every write zero (the direct path alone)",
+        "none": none,
+        "bypass": bypass,
+        "retention": retained(none, sum),
+    }))
+}
+
 /// In the residual wirings bypassing a station is zeroing it (wiring.rs tests it): no need to run it twice.
 fn same_as_zero(model: &Model, kind: Lesion) -> bool {
     kind == Lesion::Bypassed && model.wiring.residual()
 }
 
-/// What LE's claim reads of a run: each wiring's intact accuracy and its mean with one
-/// station bypassed.
+/// What LE's claim reads of a run: each wiring's retention under the bypass, and the
+/// positive control's.
 #[derive(Deserialize)]
 pub struct Read {
     #[serde(flatten)]
     wirings: ByWiring<Accuracies>,
+    positive_control: Retained,
 }
 
 #[derive(Deserialize)]
 struct Accuracies {
-    none: f64,
-    bypass: Bypassed,
+    bypass: Retained,
 }
 
 #[derive(Deserialize)]
-struct Bypassed {
-    mean_one_removed: f64,
+struct Retained {
+    retention: f64,
 }
 
 /// LE, the registry's row.
@@ -164,28 +226,32 @@ impl Measure for LesionStudy {
     fn run(models: &Models, _seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
         run(models, size, progress)
     }
-    /// LE: under the fair lesion (bypass), removing one station costs the stream
-    /// less accuracy than the hierarchy. Effect: the hierarchy's loss minus the
-    /// stream's (intact − mean over the four one-station bypasses), paired by
-    /// seed; null 0 (equal losses).
+    /// LE, as planned: the stream's retention with one station bypassed (effect) against the
+    /// hierarchy's at the same seed (null), with the untrained pair as the control.
     fn claim(runs: &Runs<Read>) -> Claim {
-        let loss = |a: &Accuracies| a.none - a.bypass.mean_one_removed;
-        let effect_of = |v: &[Read]| -> Vec<f64> {
-            v.iter().map(|r| loss(&r.wirings.hierarchy) - loss(&r.wirings.stream)).collect()
+        let split = |v: &[Read]| -> (Vec<f64>, Vec<f64>) {
+            v.iter().map(|r| (r.wirings.stream.bypass.retention, r.wirings.hierarchy.bypass.retention)).unzip()
         };
-        let (effect, control) = runs.trained_and_control(effect_of);
+        let ((effect, null), control) = runs.trained_and_control(split);
         Claim {
             id: Self::CLAIM,
-            says: "a stream is an ensemble of paths: removing one station costs it less than it costs a hierarchy",
-            measure: "hierarchy's accuracy loss − stream's with one station bypassed (s_k = D(s_{k-1})), \
-                      mean over the four stations, paired by seed"
+            says: "a stream is an ensemble of paths: it keeps more of its accuracy than a hierarchy when one station \
+                   is removed",
+            measure: "accuracy retained with one station bypassed (s_k = D(s_{k-1})) as a fraction of the intact \
+                      accuracy, mean over the four stations, stream − hierarchy paired by seed"
                 .into(),
-            null: vec![0.0; effect.len()],
-            control: control.map(|c| {
-                let zeros = vec![0.0; c.len()];
-                (c, zeros)
-            }),
             effect,
+            null,
+            control,
         }
+    }
+    /// The stream that writes nothing against the trained hierarchy, per seed.
+    fn positive(runs: &Runs<Read>) -> Option<Positive> {
+        if runs.trained.is_empty() {
+            return None;
+        }
+        let (effect, null) =
+            runs.trained.iter().map(|r| (r.positive_control.retention, r.wirings.hierarchy.bypass.retention)).unzip();
+        Some(Positive { effect, null })
     }
 }

@@ -10,6 +10,7 @@ pub mod edge_probe;
 pub mod gating;
 pub mod lesion;
 pub mod linalg;
+pub mod pca;
 pub mod preregistration;
 pub mod receptive_fields;
 #[cfg(not(target_arch = "wasm32"))]
@@ -95,8 +96,15 @@ fn claim_of_json<M: Measure>(runs: &verdict::Runs<Value>) -> (verdict::Claim, Op
             })
             .collect()
     };
-    let (trained, untrained, retina) = (read(runs.trained), read(runs.untrained), read(runs.retina));
-    let runs = verdict::Runs { seeds: runs.seeds, trained: &trained, untrained: &untrained, retina: &retina };
+    let (trained, untrained) = (read(runs.trained), read(runs.untrained));
+    let (retina, untrained_retina) = (read(runs.retina), read(runs.untrained_retina));
+    let runs = verdict::Runs {
+        seeds: runs.seeds,
+        trained: &trained,
+        untrained: &untrained,
+        retina: &retina,
+        untrained_retina: &untrained_retina,
+    };
     (M::claim(&runs), M::positive(&runs))
 }
 
@@ -219,10 +227,14 @@ pub enum Condition {
     UntrainedD8,
     /// The same 16 wide: the control of [`Condition::NarrowD16`].
     UntrainedD16,
+    /// Both wirings on the centre–surround LGN, initialised from the seed and never trained:
+    /// the control of [`Condition::RetinaControl`] (P1 is judged there, where V1 must learn
+    /// orientation itself).
+    UntrainedRetina,
 }
 
 impl Condition {
-    pub const ALL: [Condition; 8] = [
+    pub const ALL: [Condition; 9] = [
         Condition::Trained,
         Condition::Untrained,
         Condition::RetinaControl,
@@ -231,6 +243,7 @@ impl Condition {
         Condition::EdgeOff,
         Condition::UntrainedD8,
         Condition::UntrainedD16,
+        Condition::UntrainedRetina,
     ];
     /// The other trainings of the pair, each reported beside the trained models' verdict.
     pub const VARIANTS: [Condition; 3] = [Condition::NarrowD8, Condition::NarrowD16, Condition::EdgeOff];
@@ -245,6 +258,7 @@ impl Condition {
             Condition::EdgeOff => "edge_off",
             Condition::UntrainedD8 => "untrained_d8",
             Condition::UntrainedD16 => "untrained_d16",
+            Condition::UntrainedRetina => "untrained_retina",
         }
     }
     /// The width d of the stream in this condition's models.
@@ -258,7 +272,7 @@ impl Condition {
     /// The LGN this condition's models see.
     pub fn retina(self) -> Retina {
         match self {
-            Condition::RetinaControl => Retina::CentreSurround,
+            Condition::RetinaControl | Condition::UntrainedRetina => Retina::CentreSurround,
             _ => Retina::Full,
         }
     }
@@ -267,6 +281,7 @@ impl Condition {
         match self {
             Condition::NarrowD8 | Condition::UntrainedD8 => Condition::UntrainedD8,
             Condition::NarrowD16 | Condition::UntrainedD16 => Condition::UntrainedD16,
+            Condition::RetinaControl | Condition::UntrainedRetina => Condition::UntrainedRetina,
             _ => Condition::Untrained,
         }
     }
@@ -287,6 +302,10 @@ pub const TRAINED_AND_UNTRAINED: &[Condition] = &[Condition::Trained, Condition:
 /// The same and the retina control, where the hand-built edge cells could carry the result by
 /// themselves.
 pub const WITH_RETINA_CONTROL: &[Condition] = &[Condition::Trained, Condition::Untrained, Condition::RetinaControl];
+/// The same and the retina control's own untrained control, where a claim is judged on the
+/// retina control (P1).
+pub const WITH_UNTRAINED_RETINA: &[Condition] =
+    &[Condition::Trained, Condition::Untrained, Condition::RetinaControl, Condition::UntrainedRetina];
 
 impl Models {
     /// The shipped models (and, natively, the edge-task-off controls).
@@ -379,7 +398,7 @@ mod files {
             Condition::NarrowD8 => &["stream-d8", "hierarchy-d8"],
             Condition::NarrowD16 => &["stream-d16", "hierarchy-d16"],
             Condition::EdgeOff => &["stream-edge-off", "hierarchy-edge-off"],
-            Condition::Untrained | Condition::UntrainedD8 | Condition::UntrainedD16 => &[],
+            Condition::Untrained | Condition::UntrainedD8 | Condition::UntrainedD16 | Condition::UntrainedRetina => &[],
         }
     }
 

@@ -298,7 +298,7 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
         let refs: Vec<&Value> = trained.iter().collect();
         entry.insert("summary".into(), summary(&refs).unwrap_or(Value::Null));
         entry.insert("stream_minus_hierarchy".into(), stream_minus_hierarchy(&refs).unwrap_or(Value::Null));
-        for c in [Condition::Untrained, Condition::RetinaControl] {
+        for c in [Condition::Untrained, Condition::RetinaControl, Condition::UntrainedRetina] {
             let runs = get(c, e);
             if !runs.is_empty() {
                 entry.insert(c.name().into(), aggregate(runs));
@@ -310,6 +310,7 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
             trained,
             untrained: get(Condition::Untrained, e),
             retina: get(Condition::RetinaControl, e),
+            untrained_retina: get(Condition::UntrainedRetina, e),
         };
         let mut verdict = judged(e, &runs);
         // The other trainings of the pair (narrow streams, edge task off): each aggregated
@@ -327,7 +328,13 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
                 aggregated["untrained"] = aggregate(control);
             }
             entry.insert(c.name().into(), aggregated);
-            let runs = verdict::Runs { seeds: &plan.seeds, trained: runs, untrained: control, retina: &[] };
+            let runs = verdict::Runs {
+                seeds: &plan.seeds,
+                trained: runs,
+                untrained: control,
+                retina: &[],
+                untrained_retina: &[],
+            };
             conditions.insert(c.name().into(), judged(e, &runs));
         }
         if !conditions.is_empty() {
@@ -545,12 +552,17 @@ mod tests {
         assert!(split(&json!({"experiments": {"telepathy": {}}})).unwrap_err().contains("telepathy"));
     }
 
-    /// A made-up deletion output whose stream's δ against the thalamic component exceeds its
-    /// null by `cancels` at every station (spread a little by `seed`).
+    /// A made-up deletion output whose stream cancels `cancels` more of its thalamic directions
+    /// than of the null's, and whose δ against the thalamic component exceeds its null by as much
+    /// at every station (spread a little by `seed`).
     fn deletion_output(seed: u64, cancels: f64) -> Value {
         let jitter = 0.004 * (seed as f64 - 3.0);
         let station = json!({"mean": 0.1 + cancels + jitter, "null_mean": 0.1, "above_null": cancels + jitter});
+        // Its positive control finds nothing (no power), so no claim is judged.
+        let fractions = json!({"fraction": 0.1 + cancels + jitter, "null_fraction": 0.1});
+        let powerless = json!({"fraction": 0.1 + jitter, "null_fraction": 0.1});
         json!({"experiment": "deletion", "seed": seed, "stream_width": 8,
+               "thalamic": fractions, "positive_control": powerless,
                "stream": {"delta_thalamic": [station, station, station, station]},
                "hierarchy": {"delta_thalamic": [station, station, station, station]}})
     }
@@ -574,8 +586,8 @@ mod tests {
         outputs.insert((Condition::UntrainedD16, d), runs(0.3));
         let whole = results(&plan, &outputs);
         let p3 = &whole["verdicts"]["P3"];
-        // No positive control ran, so the plan judges none of them; each is stated with its
-        // own numbers and its own control beside the main one.
+        // The positive control found nothing, so the plan judges none of them; each is stated
+        // with its own numbers and its own control beside the main one.
         assert_eq!(p3["word"], "not judged", "the main verdict is the shipped pair's");
         assert_eq!(p3["conditions"]["narrow_d8"]["word"], "not judged");
         assert!(p3["conditions"].get("edge_off").is_none(), "no runs, no verdict");
@@ -605,7 +617,9 @@ mod tests {
         let plan = Plan::new(vec![1, 2], Size::Quick);
         let runs = plan.runs();
         // Deletion alone runs in the narrow, edge-off and narrow untrained conditions.
-        assert_eq!(runs.len(), 2 * (10 + 9 + 3 + 5));
+        // The edge probe alone runs on the untrained retina control.
+        assert_eq!(runs.len(), 2 * (10 + 9 + 3 + 5 + 1));
+        assert!(runs.contains(&(Condition::UntrainedRetina, Experiment::EdgeProbe, 2)));
         assert!(runs.contains(&(Condition::NarrowD8, Experiment::Deletion, 2)));
         assert!(!runs.contains(&(Condition::EdgeOff, Experiment::EdgeProbe, 1)));
         assert!(!runs.contains(&(Condition::Untrained, Experiment::Degradation, 1)));

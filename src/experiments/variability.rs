@@ -7,102 +7,172 @@
 //! - for every on/off combination of the four noise sources, the
 //!   trial-to-trial variance of each station's L5 (averaged over units and
 //!   stimuli), and from the single-source runs the share of each L5's
-//!   variance that each earlier station's noise produces;
-//! - with noise only in the stations before j−1, how well the fluctuations of
-//!   L5_j are predicted (cross-validated linear R², pooled over space) from
-//!   the fluctuations of station j−1 alone, and from those of every earlier
-//!   station: the extra R² is the variability that reaches L5_j without
-//!   passing through station j−1. "Station j−1" has two readings, both
-//!   reported: its L2/3 (what it computes; in the stream its input also
-//!   reaches L5_j through the skip, so extra R² > 0 is built into the wiring)
-//!   and its L5 (what it sends on, the area's output: the reading the claim
-//!   uses). Adding regressors costs cross-validated R² even when they carry
-//!   nothing, so each extra R² comes with a permutation null: the earlier
-//!   stations' rows shuffled across trials and images, many times.
+//!   variance that each earlier station's noise produces (reported);
+//! - the claim's measure (data/preregistration.json, P2), what electrodes
+//!   could record: with noise in every station (shared by a channel's units
+//!   across positions, so that the stream's pooling does not average it
+//!   away), 64 units sampled from L5 of
+//!   station j (V4, IT) as the target; as base regressors k units sampled
+//!   from the L2/3 and k from the write of station j−1; as extra regressors k
+//!   from the L2/3 and k from the write of each station before it (k = 16
+//!   and 64; a unit is one channel at one position, all at the same site of
+//!   the visual field). The cross-validated extra R² of the target's
+//!   trial-to-trial fluctuations is the variability that reaches L5_j past
+//!   the units recorded at station j−1. Never the whole stream state.
+//!
+//! The null is the same measure in the hierarchy of the same seed, with the
+//! same noise and the same sampled units (common random numbers): what the
+//! finite sample of units and the linear fit leave unexplained there is
+//! subtracted, and a model that is a strict hierarchy gives exactly zero. The
+//! positive control is the stream with station j−1 bypassed, so every
+//! fluctuation reaching L5_j comes past it from earlier stations.
 
 use super::linalg::cv_r2;
+use super::verdict::Positive;
 use super::verdict::{Claim, Runs};
 use super::{tick, Failure, Measure, Models, Progress, Size, TRAINED_AND_UNTRAINED};
-use crate::layers::pool::global_avg;
+use crate::layers::Maps;
 use crate::model::{Model, Trace};
-use crate::names::{Layer, Station, STATION_NAMES};
+use crate::names::STATION_NAMES;
 use crate::rng::Rng;
 use crate::stimuli;
 use crate::train::render;
+use crate::wiring::Lesion;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 
 /// Noise sd as a fraction of each station's typical L2/3 current.
 pub const NOISE: f32 = 0.5;
-/// Shuffles of the earlier stations' rows for the permutation null (full size).
-pub const PERMUTATIONS: usize = 100;
+/// How many units the target records at station j's L5.
+pub const TARGET_UNITS: usize = 64;
+/// How many units each electrode records at each earlier station's L2/3 and write.
+pub const UNITS: [usize; 2] = [16, 64];
+/// The ridge penalty on standardised units: hundreds of regressors whose signal is a small part
+/// of each unit's fluctuation would otherwise fit the noise of the trials.
+const RIDGE: f64 = 1.0;
+/// The stations whose L5 is the target (V4 and IT: each has at least one station before j−1).
+const TARGETS: [usize; 2] = [2, 3];
 
-/// The R² of `target` on `previous` alone, on `previous` with `earlier`
-/// beside it, their difference, and that difference with `earlier`'s rows
-/// shuffled (the permutation null: what the extra regressors add when they
-/// carry nothing about the target, usually a little below 0).
-#[derive(Clone, Debug)]
+/// Cross-validated R² of the target from the base regressors, and from the base and the extra
+/// ones beside them; `extra` is the difference.
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExtraR2 {
-    pub previous: f32,
+    pub base: f32,
     pub all: f32,
     pub extra: f32,
-    /// One extra R² per shuffle.
-    pub null: Vec<f32>,
 }
 
 impl ExtraR2 {
-    pub fn null_mean(&self) -> f32 {
-        self.null.iter().sum::<f32>() / self.null.len().max(1) as f32
-    }
-    /// The central 95 % of the null's shuffles.
-    pub fn null_range(&self) -> [f32; 2] {
-        let mut v = self.null.clone();
-        v.sort_by(|a, b| a.total_cmp(b));
-        let at = |q: f32| v[((q * (v.len() - 1) as f32).round() as usize).min(v.len() - 1)];
-        if v.is_empty() {
-            [f32::NAN; 2]
-        } else {
-            [at(0.025), at(0.975)]
-        }
-    }
     pub fn to_json(&self) -> Value {
-        json!({
-            "previous_station": self.previous,
-            "all_earlier_stations": self.all,
-            "extra_r2": self.extra,
-            "null": {"mean": self.null_mean(), "range": self.null_range(), "permutations": self.null.len()},
-            "extra_above_null": self.extra - self.null_mean(),
-        })
+        json!({ "base_r2": self.base, "all_r2": self.all, "extra_r2": self.extra })
     }
 }
 
-fn joined(a: &[Vec<f32>], b: &[Vec<f32>], b_row: &dyn Fn(usize) -> usize) -> Vec<Vec<f32>> {
-    (0..a.len()).map(|r| a[r].iter().chain(&b[b_row(r)]).copied().collect()).collect()
+fn joined(a: &[Vec<f32>], b: &[Vec<f32>]) -> Vec<Vec<f32>> {
+    a.iter().zip(b).map(|(x, y)| x.iter().chain(y).copied().collect()).collect()
 }
 
-/// Extra R² of `earlier` beside `previous` in predicting `target`
-/// (cross-validated ridge, 4 folds), with `permutations` shuffles of
-/// `earlier`'s rows as its null.
-pub fn extra_r2(
-    previous: &[Vec<f32>],
-    earlier: &[Vec<f32>],
-    target: &[Vec<f32>],
-    permutations: usize,
-    rng: &mut Rng,
-) -> ExtraR2 {
-    let prev = cv_r2(previous, target, 4, 0.1);
-    let all = cv_r2(&joined(previous, earlier, &|r| r), target, 4, 0.1);
-    let null = (0..permutations)
-        .map(|_| {
-            let mut order: Vec<usize> = (0..earlier.len()).collect();
-            for i in (1..order.len()).rev() {
-                order.swap(i, rng.below(i + 1));
-            }
-            cv_r2(&joined(previous, earlier, &|r| order[r]), target, 4, 0.1) - prev
+/// Extra R² of `extra` beside `base` in predicting `target` (cross-validated ridge, 4 folds).
+pub fn extra_r2(base: &[Vec<f32>], extra: &[Vec<f32>], target: &[Vec<f32>]) -> ExtraR2 {
+    let b = cv_r2(base, target, 4, RIDGE);
+    let all = cv_r2(&joined(base, extra), target, 4, RIDGE);
+    ExtraR2 { base: b, all, extra: all - b }
+}
+
+/// One recorded unit: a channel at a position.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Unit {
+    y: usize,
+    x: usize,
+    c: usize,
+}
+
+/// `k` distinct units of a map `side` wide with `channels` channels, at one recording site:
+/// the central half of the visual field in each direction, which every station sees the same
+/// part of (so the electrodes record units whose receptive fields overlap).
+fn sample_units(side: usize, channels: usize, k: usize, rng: &mut Rng) -> Vec<Unit> {
+    let (lo, hi) = (side / 4, (3 * side / 4).max(side / 4 + 1));
+    let mut all: Vec<Unit> =
+        (lo..hi).flat_map(|y| (lo..hi).flat_map(move |x| (0..channels).map(move |c| Unit { y, x, c }))).collect();
+    for i in 0..k.min(all.len()) {
+        let j = i + rng.below(all.len() - i);
+        all.swap(i, j);
+    }
+    all.truncate(k);
+    all
+}
+
+/// The units' trial-to-trial fluctuations: one row per (stimulus, trial), each unit's value
+/// minus its mean over the stimulus's trials.
+fn recorded(runs: &[Trace], units: &[Unit], pick: &dyn Fn(&Trace) -> &Maps) -> Vec<Vec<f32>> {
+    let stims = pick(&runs[0]).n;
+    let mut rows = Vec::with_capacity(runs.len() * stims);
+    for b in 0..stims {
+        let values: Vec<Vec<f32>> =
+            runs.iter().map(|t| units.iter().map(|u| pick(t).at(b, u.y, u.x, u.c)).collect()).collect();
+        let mean: Vec<f32> =
+            (0..units.len()).map(|i| values.iter().map(|v| v[i]).sum::<f32>() / runs.len() as f32).collect();
+        rows.extend(values.into_iter().map(|v| v.iter().zip(&mean).map(|(a, m)| a - m).collect()));
+    }
+    rows
+}
+
+/// The units every model of a seed is recorded at: for each target station, the target's
+/// units and, for each station before it and each k, the L2/3's and the write's.
+struct Electrodes {
+    /// [j] → the target's units at L5_j.
+    target: Vec<Vec<Unit>>,
+    /// [k index][station] → (L2/3 units, write units).
+    sites: Vec<Vec<(Vec<Unit>, Vec<Unit>)>>,
+}
+
+fn place_electrodes(t: &Trace, seed: u64) -> Electrodes {
+    let mut rng = Rng::new(seed ^ 0xE1EC_7A0D);
+    let target = (0..4)
+        .map(|j| sample_units(t.stations[j].l5.side, t.stations[j].l5.channels(), TARGET_UNITS, &mut rng))
+        .collect();
+    let sites = UNITS
+        .iter()
+        .map(|&k| {
+            t.stations
+                .iter()
+                .map(|st| {
+                    let l23 = sample_units(st.l23.side, st.l23.channels(), k, &mut rng);
+                    (l23, sample_units(st.write.side, st.write.channels(), k, &mut rng))
+                })
+                .collect()
         })
         .collect();
-    ExtraR2 { previous: prev, all, extra: all - prev, null }
+    Electrodes { target, sites }
+}
+
+/// The electrode measure on one model's noisy trials, for the targets in `targets`.
+fn electrodes(runs: &[Trace], e: &Electrodes, targets: &[usize]) -> Value {
+    let mut out = Map::new();
+    let mut means = vec![0.0f32; UNITS.len()];
+    for &j in targets {
+        let target = recorded(runs, &e.target[j], &|t| &t.stations[j].l5);
+        let mut by_k = Map::new();
+        for (ki, &k) in UNITS.iter().enumerate() {
+            let station = |i: usize| -> Vec<Vec<f32>> {
+                let (l23, write) = &e.sites[ki][i];
+                joined(&recorded(runs, l23, &|t| &t.stations[i].l23), &recorded(runs, write, &|t| &t.stations[i].write))
+            };
+            let base = station(j - 1);
+            let mut extra = station(0);
+            for i in 1..j - 1 {
+                extra = joined(&extra, &station(i));
+            }
+            let r = extra_r2(&base, &extra, &target);
+            means[ki] += r.extra / targets.len() as f32;
+            by_k.insert(k.to_string(), r.to_json());
+        }
+        out.insert(STATION_NAMES[j].to_string(), Value::Object(by_k));
+    }
+    for (ki, k) in UNITS.iter().enumerate() {
+        out.insert(format!("mean_{k}"), json!(means[ki]));
+    }
+    Value::Object(out)
 }
 
 /// Per-station RMS of the L2/3 rates on the stimuli (noise-free).
@@ -136,6 +206,25 @@ fn trials(
         .collect()
 }
 
+/// As [`trials`] with noise in every station, each draw shared by a channel's units at every
+/// position of the image (a gain-like fluctuation, as cortical variability is correlated across
+/// neighbouring units), so that what pooling averages away of independent noise is kept.
+fn shared_trials(model: &Model, lgn: &Maps, sd: [f32; 4], trials: usize, rng: &mut Rng) -> Vec<Trace> {
+    (0..trials)
+        .map(|_| {
+            model.forward_perturbed(lgn.clone(), &mut |k, current| {
+                let p = current.pixels();
+                for b in 0..current.n {
+                    let draws: Vec<f32> = (0..current.channels()).map(|_| sd[k] * NOISE * rng.normal()).collect();
+                    for mut row in current.x.rows_mut().into_iter().skip(b * p).take(p) {
+                        row.iter_mut().zip(&draws).for_each(|(v, d)| *v += d);
+                    }
+                }
+            })
+        })
+        .collect()
+}
+
 /// Trial-to-trial variance of station j's L5, averaged over units and stimuli.
 fn l5_variance(runs: &[Trace], j: usize) -> f32 {
     let n = runs.len() as f64;
@@ -149,21 +238,6 @@ fn l5_variance(runs: &[Trace], j: usize) -> f32 {
     }
     let total: f64 = (0..len).map(|i| (sq[i] - sum[i] * sum[i] / n).max(0.0) / (n - 1.0).max(1.0)).sum();
     (total / len.max(1) as f64) as f32
-}
-
-/// Per-trial fluctuations (minus the stimulus's trial mean) of a pooled layer.
-fn fluctuations(runs: &[Trace], pick: &dyn Fn(&Trace) -> ndarray::Array2<f32>) -> Vec<Vec<f32>> {
-    let pooled: Vec<ndarray::Array2<f32>> = runs.iter().map(pick).collect();
-    let (stims, ch) = pooled[0].dim();
-    let mut rows = Vec::with_capacity(runs.len() * stims);
-    for b in 0..stims {
-        let mean: Vec<f32> =
-            (0..ch).map(|c| pooled.iter().map(|p| p[[b, c]]).sum::<f32>() / runs.len() as f32).collect();
-        for p in &pooled {
-            rows.push((0..ch).map(|c| p[[b, c]] - mean[c]).collect());
-        }
-    }
-    rows
 }
 
 fn one(
@@ -188,7 +262,7 @@ fn one(
             *slot = l5_variance(&runs, j);
         }
         variance.insert(key, json!(v[mask as usize]));
-        tick(progress, span.0 + (span.1 - span.0) * 0.6 * (mask as f32 + 1.0) / 16.0)?;
+        tick(progress, span.0 + (span.1 - span.0) * (mask as f32 + 1.0) / 16.0)?;
     }
     // Share of L5_j's variance (all sources on) produced by station k alone.
     let mut share = Map::new();
@@ -197,90 +271,92 @@ fn one(
         let s: Vec<f32> = (0..=j).map(|k| v[1 << k][j] / all).collect();
         share.insert(STATION_NAMES[j].to_string(), json!(s));
     }
-    // Does variability reach L5_j only through station j−1? Noise goes into
-    // the stations before j−1 only; then L5_j's fluctuations (pooled over
-    // space) are regressed on station j−1's fluctuations alone, and on those
-    // plus the earlier (noisy) stations'. If everything upstream passes
-    // through station j−1 (a ladder), the extra R² is at its null; if it also
-    // arrives directly, it is above.
-    let mut r2 = Map::new();
-    let reps = size.pick(48, 120);
-    let permutations = size.pick(20, PERMUTATIONS);
-    for j in 2..4 {
-        let upstream = (1u8 << (j - 1)) - 1;
-        let runs = trials(model, &lgn, upstream, sd, reps, &mut rng);
-        let target = fluctuations(&runs, &|t| global_avg(&t.stations[j].l5));
-        let mut entry = Map::new();
-        entry.insert("noise_in".into(), json!(STATION_NAMES[..j - 1]));
-        for (name, layer) in [("l23", Layer::L23), ("l5", Layer::L5)] {
-            let per: Vec<Vec<Vec<f32>>> =
-                (0..j).map(|k| fluctuations(&runs, &|t| global_avg(t.stations[k].layer(layer)))).collect();
-            let earlier: Vec<Vec<f32>> =
-                (0..target.len()).map(|r| (0..j - 1).flat_map(|k| per[k][r].clone()).collect()).collect();
-            let e = extra_r2(&per[j - 1], &earlier, &target, permutations, &mut rng);
-            entry.insert(name.into(), e.to_json());
-        }
-        r2.insert(STATION_NAMES[j].to_string(), Value::Object(entry));
-        tick(progress, span.0 + (span.1 - span.0) * (0.6 + 0.2 * (j - 1) as f32))?;
-    }
     tick(progress, span.1)?;
-    Ok(json!({"l5_variance": variance, "share_by_source": share, "r2": r2, "noise_sd": sd.map(|s| s * NOISE)}))
+    Ok(json!({"l5_variance": variance, "share_by_source": share, "noise_sd": sd.map(|s| s * NOISE)}))
+}
+
+/// The electrode measure on the stream, the hierarchy and the positive control, with the same
+/// sketches, the same noise (the generator restarts for each model) and the same units.
+fn recordings(models: &Models, seed: u64, size: Size, progress: Progress, span: (f32, f32)) -> Result<Value, Failure> {
+    let stims = size.pick(8, 24);
+    let reps = size.pick(60, 160);
+    let lgn = render(stims, 1, &|i| stimuli::sample(seed ^ 0x7A42, i as u64, false)).lgn;
+    let e = place_electrodes(&models.stream.forward(lgn.clone()), seed);
+    let record = |model: &Model, targets: &[usize]| -> Value {
+        let sd = l23_scale(model, &lgn);
+        let runs = shared_trials(model, &lgn, sd, reps, &mut Rng::new(seed ^ 0x5EED));
+        electrodes(&runs, &e, targets)
+    };
+    let step = (span.1 - span.0) / 4.0;
+    let stream = record(&models.stream, &TARGETS);
+    tick(progress, span.0 + step)?;
+    let hierarchy = record(&models.hierarchy, &TARGETS);
+    tick(progress, span.0 + 2.0 * step)?;
+    // The positive control: for each target j, the stream with station j−1 bypassed.
+    let mut positive = Map::new();
+    let mut means = vec![0.0f64; UNITS.len()];
+    for (n, &j) in TARGETS.iter().enumerate() {
+        let mut m = models.stream.clone();
+        m.lesion_kind = Lesion::Bypassed;
+        m.lesions = [false; 4];
+        m.lesions[j - 1] = true;
+        let r = record(&m, &[j]);
+        for (ki, k) in UNITS.iter().enumerate() {
+            means[ki] += r[format!("mean_{k}")].as_f64().unwrap_or(f64::NAN) / TARGETS.len() as f64;
+        }
+        positive.insert(STATION_NAMES[j].to_string(), r[STATION_NAMES[j]].clone());
+        tick(progress, span.0 + (3.0 + n as f32) * step)?;
+    }
+    for (ki, k) in UNITS.iter().enumerate() {
+        positive.insert(format!("mean_{k}"), json!(means[ki]));
+    }
+    Ok(json!({
+        "stimuli": stims,
+        "trials": reps,
+        "target_units": TARGET_UNITS,
+        "stream": stream,
+        "hierarchy": hierarchy,
+        "positive_control": Value::Object(positive),
+    }))
 }
 
 fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
-    let stream = one(&models.stream, seed, size, progress, (0.0, 0.5))?;
-    let hierarchy = one(&models.hierarchy, seed, size, progress, (0.5, 1.0))?;
+    let electrodes = recordings(models, seed, size, progress, (0.0, 0.5))?;
+    let stream = one(&models.stream, seed, size, progress, (0.5, 0.75))?;
+    let hierarchy = one(&models.hierarchy, seed, size, progress, (0.75, 1.0))?;
     Ok(json!({
         "stations": STATION_NAMES,
         "noise": format!("Gaussian, sd {NOISE} × each station's RMS L2/3 rate, into L2/3's input current"),
         "stream": stream,
         "hierarchy": hierarchy,
-        "note": "r2.<station j>: L5_j's trial-to-trial fluctuations regressed on station j-1's alone \
-                 (previous_station) and with every earlier station's beside them (all_earlier_stations). \
-                 l23: station j-1 is read at its L2/3; in the stream its input reaches L5_j through the skip, so \
-                 extra_r2 > 0 there is built into the wiring. l5: station j-1 is read at its L5, the area's output \
-                 (every earlier station's too): the definition the article and the P2 verdict use. null: the \
-                 extra R² with the earlier stations' rows shuffled across trials and images (mean and central 95 % \
-                 of the shuffles); extra_above_null = extra_r2 − null mean.",
+        "electrodes": electrodes,
+        "note": "electrodes: noise in every station's L2/3, one draw per channel and image shared across positions; the target is 64 units of L5_j (j = V4, IT), the base \
+                 regressors k units of station j-1's L2/3 and k of its write, the extra regressors k units of the \
+                 L2/3 and k of the write of each earlier station (k = 16, 64), all at the same site of the visual \
+                 field; extra_r2 = cross-validated R² of the target's trial-to-trial fluctuations with the extra \
+                 regressors minus without; mean_k: over V4 and IT. The stream and the hierarchy see the same noise \
+                 and units, so stream − hierarchy is a paired difference. positive_control: the stream with station \
+                 j-1 bypassed. l5_variance: L5 variance for every on/off combination of the noise sources; \
+                 share_by_source: the share of each L5's variance made by each source alone.",
     }))
 }
 
-/// What P2's claim reads of a run: the stream's extra R² at each target station and layer.
+/// What P2's claim reads of a run: each model's extra R² at k = 64, mean over V4 and IT.
 #[derive(Deserialize)]
 pub struct Read {
-    stream: Regressions,
+    electrodes: Recordings,
 }
 
 #[derive(Deserialize)]
-struct Regressions {
-    r2: BTreeMap<String, Target>,
-}
-
-/// One target station's regressions; the claim reads L5's.
-#[derive(Deserialize)]
-struct Target {
-    l5: Extra,
+struct Recordings {
+    stream: Mean,
+    hierarchy: Mean,
+    positive_control: Mean,
 }
 
 #[derive(Deserialize)]
-struct Extra {
-    extra_r2: f64,
-    null: NullMean,
-}
-
-#[derive(Deserialize)]
-struct NullMean {
-    mean: f64,
-}
-
-impl Read {
-    /// The stream's extra R² (L5 reading) and its permutation null, averaged over the targets
-    /// (V4 and IT).
-    fn stream_extra(&self) -> (f64, f64) {
-        let l5 = |s: Station| &self.stream.r2[s.name()].l5;
-        let (v4, it) = (l5(Station::V4), l5(Station::IT));
-        ((v4.extra_r2 + it.extra_r2) / 2.0, (v4.null.mean + it.null.mean) / 2.0)
-    }
+struct Mean {
+    mean_64: f64,
 }
 
 /// P2, the registry's row.
@@ -295,24 +371,37 @@ impl Measure for Variability {
     fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
         run(models, seed, size, progress)
     }
-    /// P2: in the stream, an area's L5 varies with every earlier area's output,
-    /// beyond what the preceding area's output (its L5) carries. Effect: the
-    /// stream's extra R² of the earlier stations' L5 beside station j−1's, mean
-    /// over j = V4 and IT; null: the same with the earlier rows shuffled.
+    /// P2, as planned: the stream's extra R² from the earlier stations' units (effect) against
+    /// the hierarchy's with the same noise and units (null), mean over V4 and IT, k = 64.
     fn claim(runs: &Runs<Read>) -> Claim {
-        let split = |v: &[Read]| -> (Vec<f64>, Vec<f64>) { v.iter().map(Read::stream_extra).unzip() };
+        let split = |v: &[Read]| -> (Vec<f64>, Vec<f64>) {
+            v.iter().map(|r| (r.electrodes.stream.mean_64, r.electrodes.hierarchy.mean_64)).unzip()
+        };
         let ((effect, null), control) = runs.trained_and_control(split);
         Claim {
             id: Self::CLAIM,
             says:
                 "variability in an area's layer 5 follows every preceding area, not only the immediately preceding one",
-            measure: "stream: cross-validated extra R² of L5_j's fluctuations from the earlier stations' L5 beside \
-                      L5_{j-1}, mean over V4 and IT; null: the earlier rows shuffled"
+            measure: "noise in every station's L2/3 (shared by a channel's units across positions); cross-validated extra R² of 64 L5_j units' fluctuations from 64 \
+                      units each of the L2/3 and the write of every station before j−1, beside 64 each of station \
+                      j−1's, mean over V4 and IT; stream − hierarchy (same noise, same units)"
                 .into(),
             effect,
             null,
             control,
         }
+    }
+    /// The stream with station j−1 bypassed against the trained hierarchy, per seed.
+    fn positive(runs: &Runs<Read>) -> Option<Positive> {
+        if runs.trained.is_empty() {
+            return None;
+        }
+        let (effect, null) = runs
+            .trained
+            .iter()
+            .map(|r| (r.electrodes.positive_control.mean_64, r.electrodes.hierarchy.mean_64))
+            .unzip();
+        Some(Positive { effect, null })
     }
 }
 
@@ -326,31 +415,42 @@ mod tests {
     }
 
     #[test]
-    fn a_regressor_without_signal_adds_nothing_above_its_permutation_null() {
+    fn a_regressor_without_signal_adds_nothing_and_one_with_signal_adds() {
         let mut rng = Rng::new(7);
-        let previous = noise(&mut rng, 600, 4);
-        let earlier = noise(&mut rng, 600, 6);
+        let base = noise(&mut rng, 600, 4);
+        let extra = noise(&mut rng, 600, 6);
         let target: Vec<Vec<f32>> =
-            previous.iter().map(|p| vec![p[0] - 0.5 * p[2] + 0.5 * rng.normal(), p[1] + 0.5 * rng.normal()]).collect();
-        let e = extra_r2(&previous, &earlier, &target, 40, &mut rng);
-        assert!(e.previous > 0.5, "the previous station predicts the target: {}", e.previous);
-        let [lo, hi] = e.null_range();
-        assert!(e.null_mean() < 0.0, "extra regressors without signal cost cross-validated R²: {}", e.null_mean());
-        assert!((e.extra - e.null_mean()).abs() < 0.01, "extra {} vs null {}", e.extra, e.null_mean());
-        assert!(lo <= e.extra && e.extra <= hi + 0.005, "extra {} outside the null's range [{lo}, {hi}]", e.extra);
+            base.iter().map(|p| vec![p[0] - 0.5 * p[2] + 0.5 * rng.normal(), p[1] + 0.5 * rng.normal()]).collect();
+        let none = extra_r2(&base, &extra, &target);
+        assert!(none.base > 0.5, "the base regressors predict the target: {}", none.base);
+        assert!(none.extra.abs() < 0.01, "extra regressors without signal: {}", none.extra);
+        let target: Vec<Vec<f32>> =
+            (0..600).map(|r| vec![base[r][0] + 0.5 * extra[r][3] + 0.5 * rng.normal(), base[r][1]]).collect();
+        assert!(extra_r2(&base, &extra, &target).extra > 0.05);
     }
 
     #[test]
-    fn a_regressor_with_signal_lies_above_its_permutation_null() {
-        let mut rng = Rng::new(8);
-        let previous = noise(&mut rng, 600, 4);
-        let earlier = noise(&mut rng, 600, 6);
-        let target: Vec<Vec<f32>> = (0..600)
-            .map(|r| {
-                vec![previous[r][0] + 0.5 * earlier[r][3] + 0.5 * rng.normal(), previous[r][1] + 0.5 * rng.normal()]
-            })
-            .collect();
-        let e = extra_r2(&previous, &earlier, &target, 40, &mut rng);
-        assert!(e.extra > e.null_range()[1] + 0.05, "extra {} vs null range {:?}", e.extra, e.null_range());
+    fn the_units_sit_at_one_site_and_are_distinct() {
+        let mut rng = Rng::new(3);
+        let units = sample_units(16, 32, 64, &mut rng);
+        assert_eq!(units.len(), 64);
+        assert!(units.iter().all(|u| (4..12).contains(&u.y) && (4..12).contains(&u.x) && u.c < 32));
+        for (i, a) in units.iter().enumerate() {
+            assert!(units[i + 1..].iter().all(|b| b != a), "{a:?} twice");
+        }
+    }
+
+    #[test]
+    fn a_strict_hierarchy_in_the_streams_place_gives_a_null_of_exactly_zero() {
+        // The stream's and the hierarchy's measures share noise and units, so a model that is a
+        // strict hierarchy in both places gives a paired difference of zero by construction.
+        let h = Model::init(crate::model::Wiring::Hierarchy, 4);
+        let models = Models { stream: h.clone(), ..Models::untrained(4) };
+        let v = recordings(&models, 4, Size::Quick, &mut |_| true, (0.0, 1.0)).unwrap();
+        for k in UNITS {
+            let key = format!("mean_{k}");
+            assert_eq!(v["stream"][&key], v["hierarchy"][&key], "k = {k}");
+        }
+        assert_eq!(v["stream"], v["hierarchy"]);
     }
 }

@@ -211,6 +211,8 @@ pub struct Runs<'a, T> {
     pub untrained: &'a [T],
     /// On the retina controls (LGN of the four centre–surround channels only); empty where not run.
     pub retina: &'a [T],
+    /// On the retina control's wirings initialised from each seed and never trained; empty where not run.
+    pub untrained_retina: &'a [T],
 }
 
 impl<T> Runs<'_, T> {

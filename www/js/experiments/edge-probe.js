@@ -1,5 +1,8 @@
 // P1: is edge orientation decodable all along layer 5? Probe accuracy per station and layer,
 // stream against hierarchy; with the edge task off (natively trained controls) from the file.
+// The verdict's condition, the retina control with the edge task on, from the file: V1 L5's
+// decoder carried along L5 against its untrained retina control, the positive control (the
+// stream with V2, V4 and IT bypassed) beside it, and the low-capacity probes.
 
 import { h } from '../dom.js';
 import { WIRING_LEGEND, dataTable, legend, lineChart, panel, statsLegend } from '../charts.js';
@@ -55,6 +58,42 @@ function tables(m, r, prefix, caption) {
       WIRINGS.map((w) => [w, m.say(`${prefix}ceiling.${w}.lgn`, pct), m.say(`${prefix}ceiling.${w}.s0`, pct), ...STATIONS.map((s) => m.say(`${prefix}v1_decoder.${w}.${s}.l5`, pct)), m.say(`${prefix}v1_decoder.${w}.later_l5`, pct)])));
 }
 
+/**
+ * Marks over the retina control's seeds, with the untrained retina control as their control, or
+ * null when the file has no retina control (a live run, or a file from before it).
+ */
+function retinaMarks(file) {
+  const rc = file?.retina_control;
+  if (!rc?.summary || !Array.isArray(file?.seeds)) return null;
+  return new Marks(null, { seeds: file.seeds, example: {}, summary: rc.summary, stream_minus_hierarchy: rc.stream_minus_hierarchy, untrained: file.untrained_retina ?? null });
+}
+
+/** The retina control's panels: V1 L5's decoder along L5 with the positive control beside it,
+ * and the probes on the leading principal components of IT's L5. */
+function retinaPanels(mr, chance, components) {
+  const decoder = panel(null, lineChart({
+    title: 'V1 L5’s decoder along L5',
+    label: 'Retina control, edge task on: accuracy of the probe trained at V1 L5, applied unchanged to L5 at V1, V2, V4 and IT, in the stream, the hierarchy and the positive control (the stream with V2, V4 and IT bypassed)',
+    xLabels: STATIONS,
+    series: [...WIRINGS.map((w) => ({ cls: `exp-${w}`, ...mr.series(STATIONS.map((s) => `v1_decoder.${w}.${s}.l5`)) })),
+      { cls: 'exp-neutral', ...mr.series(STATIONS.map((s) => `positive_control.v1_decoder.${s}.l5`)) }],
+    y: [0, 1], yTicks: [0, 0.25, 0.5, 0.75, 1], yFormat: (v) => `${Math.round(v * 100)}`,
+    left: 26, width: 200, height: 140, chance,
+  }));
+  const pcs = panel(null, lineChart({
+    title: 'IT L5 on its leading components',
+    label: 'Retina control, edge task on: probe accuracy on the 1, 2, 4 and 8 leading principal components of IT’s L5, stream and hierarchy',
+    xLabels: components.map(String),
+    xTitle: 'principal components',
+    series: WIRINGS.map((w) => ({ cls: `exp-${w}`, ...mr.series(components.map((c) => `components.${w}.IT.${c}`)) })),
+    y: [0, 1], yTicks: [0, 0.25, 0.5, 0.75, 1], yFormat: (v) => `${Math.round(v * 100)}`,
+    left: 26, width: 200, height: 140, chance,
+  }));
+  return h('div', { class: 'exp-multiples exp-two' }, decoder, pcs);
+}
+
+const COMPONENTS = [1, 2, 4, 8];
+
 /** Probe accuracy differences in points. */
 const points = (v) => (Number.isFinite(v) ? `${v > 0 ? '+' : v < 0 ? '\u2212' : ''}${Math.abs(v * 100).toFixed(1)} points` : '–');
 
@@ -73,14 +112,20 @@ export default {
     const off = hasOff(live) ? live : offFromFile ? ctx.file.edge_task_off : null;
     const mOff = offFromFile ? new Marks(ctx.file) : m;
     const paths = WIRINGS.flatMap((w) => STATIONS.flatMap((s) => LAYERS.map((l) => `${w}.${s}.${l}`)));
+    const mr = retinaMarks(ctx.file);
     const chart = h('div', {},
       legend([...WIRING_LEGEND, ...statsLegend(m, { control: m.hasControl(paths) })]),
+      mr
+        ? [h('p', { class: 'exp-subhead' }, 'Retina control, edge task on (the verdict’s condition: no hand-built edge cells, so V1 learns orientation itself; controls: the untrained retina control)'),
+          legend([{ cls: 'exp-neutral', label: 'positive control: the stream with V2, V4 and IT bypassed', kind: 'line' }]),
+          retinaPanels(mr, chance, COMPONENTS)]
+        : null,
       h('p', { class: 'exp-subhead' }, 'Edge task on (the shipped models)'),
       panels(m, '', chance, 'Edge task on'),
       off
         ? [h('p', { class: 'exp-subhead' }, `Edge task off (control models trained without the orientation loss${offFromFile ? '; from the results file, seed 1, as these models are not in the browser' : ''})`), panels(mOff, 'edge_task_off.', chance, 'Edge task off')]
         : h('p', { class: 'exp-note' }, 'Edge task off: the control models are trained natively and are not in the browser; their numbers appear here once the results file has them.'));
-    let sentence = `${m.lead} the stream’s IT L5 decodes edge orientation at ${m.say('stream.IT.l5', pct)}, the hierarchy’s at ${m.say('hierarchy.IT.l5', pct)}`;
+    let sentence = `${m.lead}, with the shipped models, the stream’s IT L5 decodes edge orientation at ${m.say('stream.IT.l5', pct)}, the hierarchy’s at ${m.say('hierarchy.IT.l5', pct)}`;
     const diff = m.sayDifference('IT.l5', points);
     sentence += diff ? ` (paired ${diff})` : '';
     sentence += `; at V1 L5 they are at ${m.say('stream.V1.l5', pct)} and ${m.say('hierarchy.V1.l5', pct)}.`;
@@ -90,6 +135,14 @@ export default {
     if (untrained.some((v) => v !== null)) sentence += ` Untrained models: ${pct(untrained[0] ?? NaN)} and ${pct(untrained[1] ?? NaN)}.`;
     const retina = WIRINGS.map((w) => m.retina(`${w}.IT.l5`));
     if (retina.some((v) => v !== null)) sentence += ` With a retina of centre–surround cells only (no hand-built edge cells): ${pct(retina[0] ?? NaN)} (stream) and ${pct(retina[1] ?? NaN)} (hierarchy).`;
-    return { chart, sentence, tables: [...tables(m, r, '', 'Edge task on'), ...(off ? tables(mOff, { ...off }, 'edge_task_off.', 'Edge task off') : [])] };
+    const retinaTables = [];
+    if (mr) {
+      const carried = mr.sayDifference('v1_decoder.later_l5', points);
+      sentence = `On the retina control with the edge task on (the verdict’s condition), V1 L5’s decoder carried to V2, V4 and IT L5 averages ${mr.say('v1_decoder.stream.later_l5', pct)} in the stream and ${mr.say('v1_decoder.hierarchy.later_l5', pct)} in the hierarchy${carried ? ` (paired ${carried})` : ''}; the positive control, the stream with V2, V4 and IT bypassed, reads ${mr.say('positive_control.v1_decoder.later_l5', pct)}. ` + sentence;
+      retinaTables.push(dataTable('Retina control, edge task on: V1 L5’s decoder at each L5 and the probes on IT L5’s leading principal components', ['model', ...STATIONS.map((s) => `V1 decoder at ${s}`), 'mean after V1', ...COMPONENTS.map((c) => `IT, ${c} PC`)],
+        [...WIRINGS.map((w) => [w, ...STATIONS.map((s) => mr.say(`v1_decoder.${w}.${s}.l5`, pct)), mr.say(`v1_decoder.${w}.later_l5`, pct), ...COMPONENTS.map((c) => mr.say(`components.${w}.IT.${c}`, pct))]),
+          ['positive control', ...STATIONS.map((s) => mr.say(`positive_control.v1_decoder.${s}.l5`, pct)), mr.say('positive_control.v1_decoder.later_l5', pct), ...COMPONENTS.map((c) => mr.say(`positive_control.components.IT.${c}`, pct))]]));
+    }
+    return { chart, sentence, tables: [...retinaTables, ...tables(m, r, '', 'Edge task on'), ...(off ? tables(mOff, { ...off }, 'edge_task_off.', 'Edge task off') : [])] };
   },
 };

@@ -2,6 +2,8 @@
 // each pair of stations removed, both wirings, by three kinds of removal: zero (the station
 // writes nothing), bypass (the station passes its pooled input on: the fair lesion of a
 // hierarchy) and, in the stream only, skip removed (the station's write replaces the stream).
+// The verdict reads the retention under the bypass, with its positive control (a stream of the
+// direct path alone) beside it.
 
 import { h } from '../dom.js';
 import { WIRING_BAR_LEGEND, dataTable, hbarChart, legend, panel, statsLegend } from '../charts.js';
@@ -55,12 +57,18 @@ export default {
     if (has('stream', 'skip_removed')) sentence += ` Removing the stream’s skip around one station leaves it ${mean('stream', 'skip_removed', 'one')}.`;
     const diff = m.sayDifference('bypass.mean_one_removed', points);
     if (diff) sentence += ` Paired over seeds, one station bypassed: ${diff}.`;
+    const ratio = (v) => (Number.isFinite(v) ? v.toFixed(2) : '–');
+    if (Number.isFinite(m.value('stream.bypass.retention'))) {
+      const kept = m.sayDifference('bypass.retention', ratio);
+      sentence += ` On each wiring’s own terms, the accuracy retained with one station bypassed, as a fraction of the intact accuracy, is ${m.say('stream.bypass.retention', ratio)} in the stream and ${m.say('hierarchy.bypass.retention', ratio)} in the hierarchy${kept ? ` (paired ${kept})` : ''}; Veit et al.’s ResNets keep most of theirs. The positive control, a stream whose stations write nothing (the direct path alone), retains ${m.say('positive_control.retention', ratio)}.`;
+    }
     const tables = kinds.map(({ key, title }) => {
       const ws = WIRINGS.filter((w) => has(w, key));
       return dataTable(`Category accuracy with stations ${title}`, ['removed', ...ws],
         [...rows.map((k) => [k, ...ws.map((w) => say(`${w}.${key}.${k}`))]),
           ['mean, one removed', ...ws.map((w) => say(`${w}.${key}.mean_one_removed`))],
-          ['mean, two removed', ...ws.map((w) => say(`${w}.${key}.mean_two_removed`))]]);
+          ['mean, two removed', ...ws.map((w) => say(`${w}.${key}.mean_two_removed`))],
+          ['retained, one removed', ...ws.map((w) => m.say(`${w}.${key}.retention`, (v) => (Number.isFinite(v) ? v.toFixed(3) : '–')))]]);
     });
     return { chart, sentence, tables };
   },

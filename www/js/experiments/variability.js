@@ -1,6 +1,7 @@
-// P2: does a station's variability come from all the stations before it? Extra R² of L5_j
-// beyond station j−1, the share of each L5's variance from each noise source, and the L5
-// variance for every on/off combination of the four noise sources.
+// P2: does a station's variability come from all the stations before it? What electrodes would
+// record: the extra R² of units of L5_j from units of every earlier station beyond those of
+// station j−1, with the positive control (station j−1 bypassed) beside it; the share of each L5's
+// variance from each noise source, and the L5 variance for every on/off combination of them.
 
 import { h } from '../dom.js';
 import { WIRING_BAR_LEGEND, barChart, dataTable, extent, legend, statsLegend } from '../charts.js';
@@ -11,11 +12,9 @@ import { sideBySide } from './frame.js';
 
 const SOURCES = ['exp-src-1', 'exp-src-2', 'exp-src-3', 'exp-src-4'];
 
-/** The regressor definitions the core runs, as it names them. */
-const DEFS = [
-  { key: 'l23', label: 'L2/3', says: 'station j−1’s L2/3 (what it writes)' },
-  { key: 'l5', label: 'L5', says: 'station j−1’s L5 (the stream as it leaves it)' },
-];
+/** The targets and the numbers of units per electrode the core records. */
+const TARGETS = ['V4', 'IT'];
+const UNITS = [16, 64];
 
 /** The sum of each row's shares, over both wirings: noise from several sources need not add up
  * to exactly 100 % (finite trials, and the ReLUs between stations). */
@@ -68,33 +67,24 @@ function sumsNote(r, sums) {
 export default {
   name: 'variability',
   title: 'Variability adds up (prediction 2)',
-  look: 'How much more of a station’s layer-5 noise the earlier stations explain than the station just before it, against a permutation null (grey band). The post expects more than the null in the stream.',
-  how: 'Noise enters L2/3 of chosen stations over repeated trials of the same sketch. Top: with noise only before station j−1, how much more of the fluctuations of station j’s L5 all earlier stations predict than station j−1 alone (extra R², cross-validated), with station j−1 read at its L2/3 or at its L5, against a permutation null (grey band). The post predicts extra R² above zero in the stream (variability also arrives directly) and about zero in a hierarchy. Below: the share of each L5’s variance that each station’s noise makes on its own.',
+  look: 'How much more of the trial-to-trial noise of units in a station’s layer 5 the units recorded in all earlier stations explain than those recorded in the station just before it. The post expects more in the stream than in the hierarchy.',
+  how: 'Noise enters L2/3 of every station over repeated trials of the same sketch. Top: 64 units of station j’s L5 are the target; k units of the L2/3 and k of the write of station j−1 the base regressors; k units of the L2/3 and of the write of each earlier station the extra ones (k = 16 or 64, all at one site of the visual field: what electrodes record, never the whole stream). The bar is the extra R² (cross-validated); the stream and the hierarchy see the same noise and the same units, so their difference is paired, and it is the verdict’s measure at k = 64. The positive control (grey) is the stream with station j−1 bypassed, so all its variability comes past it. Below: the share of each L5’s variance that each station’s noise makes on its own.',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
-    const targets = STATIONS.filter((s) => WIRINGS.some((w) => r[w]?.r2?.[s]));
-    // The two definitions of "the preceding station": its L2/3 (in the stream its write reaches
-    // L5_j through the skip, so extra R² > 0 there is partly the wiring) or its L5.
-    const defs = DEFS.filter(({ key }) => WIRINGS.some((w) => targets.some((s) => r[w]?.r2?.[s]?.[key])));
-    const cats = targets.flatMap((s) => defs.map((d) => ({ s, d })));
-    const paths = (w) => cats.map(({ s, d }) => `${w}.r2.${s}.${d.key}.extra_r2`);
-    const band = (w) => cats.map(({ s, d }) => {
-      const lo = m.value(`${w}.r2.${s}.${d.key}.null.range.0`);
-      const hi = m.value(`${w}.r2.${s}.${d.key}.null.range.1`);
-      return Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : null;
-    });
-    const marks = WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w)), band: band(w) }));
-    const vals = marks.flatMap((ser) => [...ser.values, ...ser.ci.flat(), ...ser.control, ...ser.band.flat()].filter((v) => v !== null && v !== undefined));
+    const cats = TARGETS.flatMap((s) => UNITS.map((k) => ({ s, k })));
+    const paths = (w) => cats.map(({ s, k }) => `electrodes.${w}.${s}.${k}.extra_r2`);
+    const marks = [...WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w)) })),
+      { cls: 'exp-neutral', ...m.series(paths('positive_control')) }];
+    const vals = marks.flatMap((ser) => [...ser.values, ...ser.ci.flat(), ...ser.control].filter((v) => v !== null && v !== undefined));
     const [lo, hi] = extent(vals, [0, 0.1, -0.1]);
     const sums = rowSums(r);
     const full = Math.max(1, ...sums);
     const chart = h('div', {},
-      legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control: WIRINGS.some((w) => m.hasControl(paths(w))) }),
-        ...(marks.some((ser) => ser.band.some(Boolean)) ? [{ cls: 'exp-null-band', label: 'permutation null: its range (grey band)', kind: 'swatch' }] : [])]),
+      legend([...WIRING_BAR_LEGEND, { cls: 'exp-neutral', label: 'positive control: station j−1 bypassed', kind: 'bar' }, ...statsLegend(m, { control: WIRINGS.some((w) => m.hasControl(paths(w))) })]),
       h('div', { class: 'exp-narrow' },
         barChart({
-          label: 'Extra R² of L5 at V4 and IT beyond the previous station, read at its L2/3 and at its L5, stream and hierarchy, with the permutation null’s range',
-          categories: cats.map(({ s, d }) => `${s} ← ${d.label}`),
+          label: 'Extra R² of units of L5 at V4 and IT from units of every earlier station beyond those of the previous station, with 16 and 64 units an electrode, stream, hierarchy and the positive control',
+          categories: cats.map(({ s, k }) => `${s}, k=${k}`),
           series: marks,
           y: [lo * 1.2, hi * 1.25],
           valueFormat: (v) => signedFixed(v, 2),
@@ -102,21 +92,19 @@ export default {
           width: 320,
           height: 160,
         })),
-      h('p', { class: 'exp-note' }, `Under each bar: “IT ← L2/3” regresses IT’s L5 on ${DEFS[0].says}; “IT ← L5” on ${DEFS[1].says}. The grey band is where extra R² lands when the earlier stations’ trials are shuffled (${m.value('stream.r2.IT.l5.null.permutations') ?? '?'} permutations): a bar inside it is no more than the cost of extra regressors.`),
+      h('p', { class: 'exp-note' }, `Under each bar: the target station and k, the units recorded at each earlier station’s L2/3 and at its write (${m.value('electrodes.trials') ?? '?'} trials of ${m.value('electrodes.stimuli') ?? '?'} sketches).`),
       h('p', { class: 'exp-subhead' }, `Share of each L5’s variance from each noise source alone (%)${m.hasIntervals ? `, seed ${r.seed ?? 1}` : ''}`),
       legend(STATIONS.map((s, k) => ({ cls: SOURCES[k], label: `noise in ${s}`, kind: 'swatch' }))),
       sideBySide(shares(r, 'stream', STATIONS, full), shares(r, 'hierarchy', STATIONS, full)),
       sumsNote(r, sums),
       varianceDetails(r));
-    const said = (w, d) => `${m.say(`${w}.r2.IT.${d}.extra_r2`, (v) => signedFixed(v))} (null ${signedFixed(m.value(`${w}.r2.IT.${d}.null.mean`))}, above it by ${m.say(`${w}.r2.IT.${d}.extra_above_null`, (v) => signedFixed(v))})`;
-    const diff = m.sayDifference('r2.IT.l5.extra_above_null', (v) => signedFixed(v, 3));
-    const sentence = `${m.lead}, regressing IT’s L5 on V4’s L5, the extra R² of all earlier stations is ${said('stream', 'l5')} in the stream and ${said('hierarchy', 'l5')} in the hierarchy${diff ? ` (paired ${diff})` : ''}. On V4’s L2/3 instead, which in the stream reaches IT’s L5 through the skip, it is ${said('stream', 'l23')} and ${said('hierarchy', 'l23')}.`;
+    const diff = m.sayDifference('electrodes.mean_64', (v) => signedFixed(v, 3));
+    const sentence = `${m.lead}, the units of all stations before j−1 add ${m.say('electrodes.stream.mean_64', (v) => signedFixed(v))} to the R² of 64 units of L5_j in the stream and ${m.say('electrodes.hierarchy.mean_64', (v) => signedFixed(v))} in the hierarchy (mean over V4 and IT, 64 units an electrode${diff ? `; paired ${diff}` : ''}); with 16 units, ${m.say('electrodes.stream.mean_16', (v) => signedFixed(v))} and ${m.say('electrodes.hierarchy.mean_16', (v) => signedFixed(v))}. The positive control, the stream with station j−1 bypassed, gives ${m.say('electrodes.positive_control.mean_64', (v) => signedFixed(v))}.`;
     const tables = [
-      dataTable('Extra R² beyond the previous station, by regressor', ['L5 of, on', ...WIRINGS.flatMap((w) => [`${w}: previous`, `${w}: all earlier`, `${w}: extra`, `${w}: null mean [range]`])],
-        cats.map(({ s, d }) => [`${s}, on ${d.label}`, ...WIRINGS.flatMap((w) => {
-          const p = `${w}.r2.${s}.${d.key}`;
-          const rg = [m.value(`${p}.null.range.0`), m.value(`${p}.null.range.1`)];
-          return [m.say(`${p}.previous_station`, fixed), m.say(`${p}.all_earlier_stations`, fixed), m.say(`${p}.extra_r2`, (v) => signedFixed(v)), `${signedFixed(m.value(`${p}.null.mean`))} [${signedFixed(rg[0])}, ${signedFixed(rg[1])}]`];
+      dataTable('Extra R² beyond the previous station’s units, by target and units an electrode', ['L5 of, k', ...[...WIRINGS, 'positive control'].flatMap((w) => [`${w}: base`, `${w}: with earlier`, `${w}: extra`])],
+        cats.map(({ s, k }) => [`${s}, ${k}`, ...[...WIRINGS, 'positive_control'].flatMap((w) => {
+          const p = `electrodes.${w}.${s}.${k}`;
+          return [m.say(`${p}.base_r2`, fixed), m.say(`${p}.all_r2`, fixed), m.say(`${p}.extra_r2`, (v) => signedFixed(v))];
         })])),
       ...WIRINGS.map((w) => dataTable(`${w}: share of each L5’s variance from each noise source alone`, ['L5 of', ...STATIONS.map((s) => `noise in ${s}`)],
         STATIONS.map((s) => [s, ...STATIONS.map((_, k) => pct(r[w]?.share_by_source?.[s]?.[k]))]))),

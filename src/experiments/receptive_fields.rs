@@ -174,14 +174,16 @@ fn reliabilities(a: &[Vec<f32>], b: &[Vec<f32>]) -> Vec<f32> {
 
 fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
     let n = size.pick(800, 4000);
-    let stream = one(&models.stream, seed, n, progress, (0.0, 0.5))?;
-    let hierarchy = one(&models.hierarchy, seed, n, progress, (0.5, 1.0))?;
+    let mut stream = one(&models.stream, seed, n, progress, (0.0, 0.6))?;
+    let hierarchy = one(&models.hierarchy, seed, n, progress, (0.6, 1.0))?;
+    let positive = stream.as_object_mut().and_then(|m| m.remove("positive_control"));
     Ok(json!({
         "n_per_half": n,
         "units": "the centre unit of each of the 32 channels of each layer",
         "sta_side": CHECKS,
         "stream": stream,
         "hierarchy": hierarchy,
+        "positive_control": positive,
     }))
 }
 

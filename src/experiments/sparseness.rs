@@ -101,7 +101,7 @@ const LAYERS: [Layer; 3] = [Layer::L4, Layer::L23, Layer::L5];
 
 /// How far the positive control's one-hot code stands out: this many times the RMS of the
 /// stream IT's write is added to.
-pub const ONE_HOT_GAIN: f32 = 4.0;
+pub const ONE_HOT_GAIN: f32 = 20.0;
 
 /// The positive control's IT layer 5 for a batch: IT's input (the pooled stream it adds to)
 /// plus a one-hot code of each sketch's category on channels 0–9 at every position (IT's

@@ -18,7 +18,7 @@
 //! `Net` and `Trainer` also run in the browser, one step at a time, so the
 //! page can draw the loss curves as they fall.
 
-use super::verdict::{Claim, Runs};
+use super::verdict::{Claim, Positive, Runs};
 use super::{tick, Condition, Failure, Measure, Models, Progress, Size};
 use crate::layers::conv::Conv3;
 use crate::layers::norm::{Norm, NormTrace};
@@ -262,9 +262,15 @@ fn run(seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
             curves.insert(format!("{}-{}", if res { "residual" } else { "plain" }, depth), json!(curve));
         }
     }
+    // The positive control (data/preregistration.json): the deepest plain network with its
+    // weights frozen at initialisation, its error measured by the same code. It learns nothing,
+    // so its gap to the trained residual network is the largest degradation there could be.
+    let deepest = *depths.last().expect("at least one depth");
+    let frozen = Net::new(deepest, false, seed).error_on(&set);
     Ok(json!({
         "depths": depths,
         "steps": steps,
+        "plain_frozen_at_init": { "depth": deepest, "error": frozen },
         "batch": BATCH,
         "width": WIDTH,
         "training_images": batches * BATCH,
@@ -281,6 +287,19 @@ pub struct Read {
     depths: Vec<u64>,
     plain: BTreeMap<String, f64>,
     residual: BTreeMap<String, f64>,
+    plain_frozen_at_init: Option<Frozen>,
+}
+
+#[derive(Deserialize)]
+struct Frozen {
+    error: f64,
+}
+
+impl Read {
+    /// The deepest depth, as the JSON's keys name it.
+    fn deepest(&self) -> String {
+        self.depths.last().copied().unwrap_or(0).to_string()
+    }
 }
 
 /// DG, the registry's row. It trains its own small networks, so it runs only once per seed
@@ -301,17 +320,24 @@ impl Measure for Degradation {
     /// the preregistration's (data/preregistration.json). No untrained
     /// control: an untrained net has no training error to compare.
     fn claim(runs: &Runs<Read>) -> Claim {
-        let depth = runs.trained.first().and_then(|r| r.depths.last().copied()).unwrap_or(0);
-        let key = depth.to_string();
+        let depth = runs.trained.first().map(Read::deepest).unwrap_or_default();
         Claim {
             id: Self::CLAIM,
             says: "deeper plain networks train worse than residual ones (He et al. 2016), with normalisation in both",
             measure: format!(
-                "training error on the fixed training set at depth {depth}: plain − residual (both with per-channel normalisation)"
+                "training error on the fixed training set at depth {depth}: plain (effect) against residual (null), \
+                 both with per-channel normalisation, paired by seed"
             ),
-            effect: runs.trained.iter().map(|r| r.plain[&key] - r.residual[&key]).collect(),
-            null: vec![0.0; runs.trained.len()],
+            effect: runs.trained.iter().map(|r| r.plain[&r.deepest()]).collect(),
+            null: runs.trained.iter().map(|r| r.residual[&r.deepest()]).collect(),
             control: None,
         }
+    }
+    /// The deepest plain network frozen at initialisation against the trained residual network
+    /// of the same depth and seed: runs made before the control existed have none.
+    fn positive(runs: &Runs<Read>) -> Option<Positive> {
+        let frozen: Option<Vec<f64>> =
+            runs.trained.iter().map(|r| r.plain_frozen_at_init.as_ref().map(|f| f.error)).collect();
+        Some(Positive { effect: frozen?, null: runs.trained.iter().map(|r| r.residual[&r.deepest()]).collect() })
     }
 }

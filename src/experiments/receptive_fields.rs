@@ -11,11 +11,16 @@
 //! responded at all. A unit that sums both contrast polarities (a complex
 //! cell) has a weak first-order average by construction: that is part of
 //! what the measure shows.
+//!
+//! The claim (data/preregistration.json) is the fall of reliability from
+//! V1's layer 5 to IT's, stream against hierarchy, seed by seed. Its positive
+//! control, in the stream, replaces IT's layer 5 by IT's write to an
+//! independent noise image: cells that do not bind to the input, whose fall
+//! the same code must find.
 
 use super::linalg::correlation;
 use super::{for_each_trace, Failure, Measure, Models, Progress, Size, WITH_RETINA_CONTROL};
 use crate::input::SIDE;
-use crate::names::ByWiring;
 use crate::names::{Layer, Station};
 use std::collections::BTreeMap;
 
@@ -33,27 +38,32 @@ fn frame(seed: u64, i: usize) -> (Vec<f32>, Vec<f32>) {
         .collect();
     (checks, img)
 }
-use super::verdict::{Claim, Runs};
+use super::verdict::{Claim, Positive, Runs};
 use crate::model::Model;
 use crate::rng::Rng;
 use crate::stimuli::Stimulus;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-/// STAs of every (station, layer, channel) centre unit on one noise set:
-/// [station][layer][channel] → 16×16 checks (empty if the unit never varied).
+/// STAs of every (station, layer of `layers`, channel) centre unit on one noise set:
+/// [station][layer][channel] → 16×16 checks (empty if the unit never varied). The model
+/// sees the frames of set `shown`, and its responses are averaged against the checks of set
+/// `seed`: the same set for a receptive field, an independent one for cells that do not bind
+/// to the input (the positive control).
 fn stas(
     model: &Model,
-    seed: u64,
+    (seed, shown): (u64, u64),
+    layers: &[Layer],
     n: usize,
     progress: &mut dyn FnMut(f32) -> bool,
     span: (f32, f32),
 ) -> Result<Vec<Vec<Vec<Vec<f32>>>>, Failure> {
-    let noise = |i: usize| Stimulus { pixels: frame(seed, i).1, category: None, orientation: None };
+    let noise = |i: usize| Stimulus { pixels: frame(shown, i).1, category: None, orientation: None };
     let px = CHECKS * CHECKS;
+    let nl = layers.len();
     // Sums of r·x, r, x and r² per unit.
-    let mut rx = vec![vec![vec![vec![0.0f64; px]; 32]; 3]; 4];
-    let mut r1 = vec![vec![vec![0.0f64; 32]; 3]; 4];
+    let mut rx = vec![vec![vec![vec![0.0f64; px]; 32]; nl]; 4];
+    let mut r1 = vec![vec![vec![0.0f64; 32]; nl]; 4];
     let mut r2 = r1.clone();
     let mut x1 = vec![0.0f64; px];
     let mut images: Vec<Vec<f32>> = Vec::new();
@@ -68,7 +78,7 @@ fn stas(
             }
         }
         for (k, st) in t.stations.iter().enumerate() {
-            for (l, &layer) in Layer::CELLS.iter().enumerate() {
+            for (l, &layer) in layers.iter().enumerate() {
                 let m = st.layer(layer);
                 let c = m.side / 2;
                 for (b, img) in images.iter().enumerate() {
@@ -87,9 +97,9 @@ fn stas(
         }
     })?;
     let nf = n as f64;
-    let mut out = vec![vec![vec![Vec::new(); 32]; 3]; 4];
+    let mut out = vec![vec![vec![Vec::new(); 32]; nl]; 4];
     for k in 0..4 {
-        for l in 0..3 {
+        for l in 0..nl {
             for ch in 0..32 {
                 let var = r2[k][l][ch] / nf - (r1[k][l][ch] / nf).powi(2);
                 if var <= 1e-12 {
@@ -110,17 +120,17 @@ fn one(
     progress: &mut dyn FnMut(f32) -> bool,
     span: (f32, f32),
 ) -> Result<Value, Failure> {
-    let mid = (span.0 + span.1) / 2.0;
-    let a = stas(model, seed ^ 0xA11CE, n, progress, (span.0, mid))?;
-    let b = stas(model, seed ^ 0xB0B, n, progress, (mid, span.1))?;
+    // The stream also measures its positive control, which costs it two more noise sets.
+    let parts = if model.wiring.residual() { 4.0 } else { 2.0 };
+    let at = |i: f32| span.0 + (span.1 - span.0) * i / parts;
+    let (seed_a, seed_b) = (seed ^ 0xA11CE, seed ^ 0xB0B);
+    let a = stas(model, (seed_a, seed_a), &Layer::CELLS, n, progress, (at(0.0), at(1.0)))?;
+    let b = stas(model, (seed_b, seed_b), &Layer::CELLS, n, progress, (at(1.0), at(2.0)))?;
     let mut out = Map::new();
     for (k, name) in Station::ALL.map(Station::name).iter().enumerate() {
         let mut station = Map::new();
         for (l, layer) in Layer::CELLS.map(Layer::name).iter().enumerate() {
-            let rel: Vec<f32> = (0..32)
-                .filter(|&ch| !a[k][l][ch].is_empty() && !b[k][l][ch].is_empty())
-                .map(|ch| correlation(&a[k][l][ch], &b[k][l][ch]))
-                .collect();
+            let rel = reliabilities(&a[k][l], &b[k][l]);
             let mean = rel.iter().sum::<f32>() / rel.len().max(1) as f32;
             // An example map for the page: the most reliable unit, first half.
             let best = (0..32).filter(|&ch| !a[k][l][ch].is_empty() && !b[k][l][ch].is_empty()).max_by(|&x, &y| {
@@ -137,27 +147,59 @@ fn one(
         }
         out.insert(name.to_string(), Value::Object(station));
     }
+    if model.wiring.residual() {
+        // The positive control: IT's layer 5 replaced by its write to an independent noise
+        // image, so its cells do not bind to the input they are averaged against.
+        let unbound = |s: u64| s ^ 0x0B1D;
+        let it = Station::IT.index();
+        let a = stas(model, (seed_a, unbound(seed_a)), &[Layer::Write], n, progress, (at(2.0), at(3.0)))?;
+        let b = stas(model, (seed_b, unbound(seed_b)), &[Layer::Write], n, progress, (at(3.0), at(4.0)))?;
+        let rel = reliabilities(&a[it][0], &b[it][0]);
+        out.insert(
+            "positive_control".into(),
+            json!({
+                "what": "IT's layer 5 replaced by IT's write to an independent noise image (cells that do not bind to the input)",
+                "reliability": rel.iter().sum::<f32>() / rel.len().max(1) as f32,
+                "units_responding": rel.len(),
+            }),
+        );
+    }
     Ok(Value::Object(out))
+}
+
+/// The split-half reliability of every unit that varied in both halves.
+fn reliabilities(a: &[Vec<f32>], b: &[Vec<f32>]) -> Vec<f32> {
+    a.iter().zip(b).filter(|(x, y)| !x.is_empty() && !y.is_empty()).map(|(x, y)| correlation(x, y)).collect()
 }
 
 fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
     let n = size.pick(800, 4000);
-    let stream = one(&models.stream, seed, n, progress, (0.0, 0.5))?;
-    let hierarchy = one(&models.hierarchy, seed, n, progress, (0.5, 1.0))?;
+    let mut stream = one(&models.stream, seed, n, progress, (0.0, 0.6))?;
+    let hierarchy = one(&models.hierarchy, seed, n, progress, (0.6, 1.0))?;
+    let positive = stream.as_object_mut().and_then(|m| m.remove("positive_control"));
     Ok(json!({
         "n_per_half": n,
         "units": "the centre unit of each of the 32 channels of each layer",
         "sta_side": CHECKS,
         "stream": stream,
         "hierarchy": hierarchy,
+        "positive_control": positive,
     }))
 }
 
-/// What RF's claim reads of a run: reliability by wiring, station and layer.
+/// What RF's claim reads of a run: reliability by wiring, station and layer, and the
+/// positive control's (runs made before it existed have none).
 #[derive(Deserialize)]
 pub struct Read {
+    stream: Stations,
+    hierarchy: Stations,
+    positive_control: Option<Reliability>,
+}
+
+#[derive(Deserialize)]
+struct Stations {
     #[serde(flatten)]
-    wirings: ByWiring<BTreeMap<String, BTreeMap<String, Reliability>>>,
+    stations: BTreeMap<String, BTreeMap<String, Reliability>>,
 }
 
 #[derive(Deserialize)]
@@ -165,18 +207,13 @@ struct Reliability {
     reliability: f64,
 }
 
-impl Read {
-    /// How much more reliable V1's receptive fields are than IT's: the mean over both wirings
-    /// and the three cell layers of reliability at V1 minus reliability at IT.
-    fn drop_along_the_stream(&self) -> f64 {
-        let mut d = Vec::new();
-        for (_, stations) in self.wirings.iter() {
-            for layer in Layer::CELLS.map(Layer::name) {
-                let r = |s: Station| stations[s.name()][layer].reliability;
-                d.push(r(Station::V1) - r(Station::IT));
-            }
-        }
-        d.iter().sum::<f64>() / d.len() as f64
+impl Stations {
+    fn at(&self, s: Station) -> f64 {
+        self.stations[s.name()][Layer::L5.name()].reliability
+    }
+    /// How much less reliable IT's layer 5 receptive fields are than V1's.
+    fn fall(&self) -> f64 {
+        self.at(Station::V1) - self.at(Station::IT)
     }
 }
 
@@ -192,25 +229,33 @@ impl Measure for ReceptiveFields {
     fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
         run(models, seed, size, progress)
     }
-    /// RF: early cells have a reliable receptive field, late ones do not. The
-    /// effect is the split-half reliability of the white-noise average at V1
-    /// minus that at IT; null 0. The untrained
-    /// control asks whether any random network of this wiring loses its
-    /// receptive fields along the stream as well (then the drop is built in).
+    /// RF: early cells have a reliable receptive field, late ones do not, and the stream
+    /// reading explains the fall better than a hierarchy. Effect: the split-half reliability
+    /// of layer 5's white-noise average at V1 minus that at IT in the stream; null: the same
+    /// fall in the hierarchy of the seed (paired). The untrained pair is the control.
     fn claim(runs: &Runs<Read>) -> Claim {
         let per_seed = |v: &[Read]| -> (Vec<f64>, Vec<f64>) {
-            (v.iter().map(Read::drop_along_the_stream).collect(), vec![0.0; v.len()])
+            (v.iter().map(|r| r.stream.fall()).collect(), v.iter().map(|r| r.hierarchy.fall()).collect())
         };
         let ((effect, null), control) = runs.trained_and_control(per_seed);
         Claim {
             id: Self::CLAIM,
-            says: "early stations have reliable receptive fields, later ones a sparse code",
-            measure: "split-half reliability of the white-noise average, V1 minus IT, mean over both wirings and \
-                      L4, L2/3 and L5; null 0"
+            says: "early stations have reliable receptive fields, later ones do not, and more so in the stream",
+            measure: "split-half reliability of the white-noise average of layer 5's centre units, V1 minus IT: \
+                      stream (effect) against hierarchy (null), paired by seed"
                 .into(),
             effect,
             null,
             control,
         }
+    }
+    /// The stream with IT's cells unbound from the input, against the trained hierarchy.
+    fn positive(runs: &Runs<Read>) -> Option<Positive> {
+        let fall: Option<Vec<f64>> = runs
+            .trained
+            .iter()
+            .map(|r| r.positive_control.as_ref().map(|p| r.stream.at(Station::V1) - p.reliability))
+            .collect();
+        Some(Positive { effect: fall?, null: runs.trained.iter().map(|r| r.hierarchy.fall()).collect() })
     }
 }

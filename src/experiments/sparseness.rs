@@ -1,8 +1,10 @@
-//! SP: no grandmother cells, a combinatorial code (Quiroga et al. 2008).
+//! SP: "cells later in the stream … can only be interpreted as a sparse code",
+//! and no grandmother cells (Quiroga et al. 2008).
 //!
 //! Responses of single units to held-out sketches of all ten categories. A
-//! unit is one channel at one position of its map (L4 and L2/3; L5 is signed
-//! and has no rate), as a physiologist's electrode records it: every channel
+//! unit is one channel at one position of its map (L4, L2/3, and L5 rectified:
+//! it is signed, and a cell reading it sees its positive part), as a
+//! physiologist's electrode records it: every channel
 //! at a 4×4 grid of positions spread evenly over the map, 512 units per layer
 //! at every station. Averaging a channel over its map (1,024 positions at
 //! V1, 16 at IT) would make V1 look dense mechanically; that pooled number is
@@ -13,9 +15,15 @@
 //! population (one stimulus across units). And how many categories drive
 //! each unit: those whose mean response is at least half the unit's best
 //! category's.
+//!
+//! The claim (data/preregistration.json) is read in the post's direction:
+//! IT's layer 5 minus V1's, stream against hierarchy, seed by seed. Its
+//! positive control adds, in the stream, a one-hot code of the category to
+//! IT's input in place of IT's write: ten grandmother-like channels that the
+//! same measure must find sparser.
 
 use super::linalg::mean;
-use super::verdict::{Claim, Runs};
+use super::verdict::{Claim, Positive, Runs};
 use super::{for_each_trace, Failure, Measure, Models, Progress, Size, TRAINED_AND_UNTRAINED};
 use crate::layers::pool::global_avg;
 use crate::layers::Maps;
@@ -87,31 +95,64 @@ pub fn measures(r: &[Vec<f32>], cats: &[usize]) -> Value {
     })
 }
 
+/// The layers measured: L4 and L2/3 (rates), and L5 rectified (the stream state or the
+/// hierarchy's level, as a downstream cell would see its positive part): the claim reads L5.
+const LAYERS: [Layer; 3] = [Layer::L4, Layer::L23, Layer::L5];
+
+/// How far the positive control's one-hot code stands out: this many times the RMS of the
+/// stream IT's write is added to.
+pub const ONE_HOT_GAIN: f32 = 20.0;
+
+/// The positive control's IT layer 5 for a batch: IT's input (the pooled stream it adds to)
+/// plus a one-hot code of each sketch's category on channels 0–9 at every position (IT's
+/// write replaced by grandmother-like units), `ONE_HOT_GAIN` times the input's RMS.
+pub fn one_hot_it(input: &Maps, cats: &[usize]) -> Maps {
+    let rms = (input.x.iter().map(|v| v * v).sum::<f32>() / input.x.len().max(1) as f32).sqrt();
+    let mut l5 = input.clone();
+    let p = input.pixels();
+    for (b, &c) in cats.iter().enumerate().filter(|(_, &c)| c < input.channels()) {
+        for i in 0..p {
+            l5.x[[b * p + i, c]] += ONE_HOT_GAIN * rms.max(1e-6);
+        }
+    }
+    l5
+}
+
+fn rectified(m: &Maps) -> Maps {
+    m.with(m.x.mapv(|v| v.max(0.0)))
+}
+
 fn one(model: &Model, n: usize, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -> Result<Value, Failure> {
     // single[station][layer][stimulus][unit], and the same for channels pooled over the map.
-    let mut single: Vec<Vec<Vec<Vec<f32>>>> = vec![vec![Vec::new(); 2]; 4];
+    let mut single: Vec<Vec<Vec<Vec<f32>>>> = vec![vec![Vec::new(); LAYERS.len()]; 4];
     let mut pooled = single.clone();
+    // The positive control's IT layer 5 (stream only: a hierarchy has no stream to add to).
+    let mut positive: Vec<Vec<f32>> = Vec::new();
     let mut cats = Vec::new();
     for_each_trace(model, n, &|i| held_out(i as u64 + 90_000).0, progress, span, &mut |t, start| {
+        let batch: Vec<usize> =
+            (0..t.lgn.n).map(|b| held_out((start + b) as u64 + 90_000).0.category.unwrap_or(0)).collect();
         for (k, st) in t.stations.iter().enumerate() {
-            for (l, &layer) in Layer::RATES.iter().enumerate() {
-                let m = st.layer(layer);
-                for row in global_avg(m).rows() {
+            for (l, &layer) in LAYERS.iter().enumerate() {
+                let m = if layer == Layer::L5 { rectified(st.layer(layer)) } else { st.layer(layer).clone() };
+                for row in global_avg(&m).rows() {
                     pooled[k][l].push(row.to_vec());
                 }
                 for b in 0..m.n {
-                    single[k][l].push(single_units(m, b));
+                    single[k][l].push(single_units(&m, b));
                 }
             }
         }
-        for b in 0..t.lgn.n {
-            cats.push(held_out((start + b) as u64 + 90_000).0.category.unwrap_or(0));
+        if model.wiring.residual() {
+            let it = rectified(&one_hot_it(&t.stations[3].input, &batch));
+            positive.extend((0..it.n).map(|b| single_units(&it, b)));
         }
+        cats.extend(batch);
     })?;
     let mut out = Map::new();
     for (k, name) in Station::ALL.map(Station::name).iter().enumerate() {
         let mut station = Map::new();
-        for (l, lname) in Layer::RATES.map(Layer::name).iter().enumerate() {
+        for (l, layer) in LAYERS.iter().enumerate() {
             let mut v = measures(&single[k][l], &cats);
             let p = measures(&pooled[k][l], &cats);
             v["pooled"] = json!({
@@ -121,46 +162,63 @@ fn one(model: &Model, n: usize, progress: &mut dyn FnMut(f32) -> bool, span: (f3
                 "categories_per_unit": p["categories_per_unit"],
                 "units": p["units"],
             });
-            station.insert(lname.to_string(), v);
+            station.insert(layer.name().to_string(), v);
         }
         out.insert(name.to_string(), Value::Object(station));
+    }
+    if !positive.is_empty() {
+        let mut v = measures(&positive, &cats);
+        v["what"] = json!(format!(
+            "IT layer 5 with IT's write replaced by a one-hot code of the category on channels 0–9 \
+             ({ONE_HOT_GAIN} × the RMS of its input), rectified single units"
+        ));
+        out.insert("positive_control".into(), v);
     }
     Ok(Value::Object(out))
 }
 
 fn run(models: &Models, size: Size, progress: Progress) -> Result<Value, Failure> {
     let n = size.pick(300, 1500);
-    let stream = one(&models.stream, n, progress, (0.0, 0.5))?;
+    let mut stream = one(&models.stream, n, progress, (0.0, 0.5))?;
     let hierarchy = one(&models.hierarchy, n, progress, (0.5, 1.0))?;
+    let positive = stream.as_object_mut().and_then(|m| m.remove("positive_control"));
     Ok(json!({
         "n": n,
         "categories": CATEGORIES,
-        "units": format!("single units: every channel at a {GRID}×{GRID} grid of positions; `pooled`: channels averaged over the map"),
+        "units": format!("single units: every channel at a {GRID}×{GRID} grid of positions; `pooled`: channels averaged over the map; L5 rectified"),
         "stream": stream,
         "hierarchy": hierarchy,
+        "positive_control": positive,
     }))
 }
 
-/// The mean over both wirings of IT L2/3 single units' categories per unit.
-/// What SP's claim reads of a run: categories per unit, by wiring, station and layer.
+/// What SP's claim reads of a run: single-unit lifetime sparseness by wiring, station and
+/// layer, and the positive control's IT layer 5 (runs made before it existed have none).
 #[derive(Deserialize)]
 pub struct Read {
     #[serde(flatten)]
     wirings: ByWiring<BTreeMap<String, BTreeMap<String, Units>>>,
+    positive_control: Option<Units>,
 }
 
 #[derive(Deserialize)]
 struct Units {
-    categories_per_unit: f64,
+    lifetime: f64,
+}
+
+/// How much sparser IT's layer 5 is than V1's in one wiring's stations (the post's direction:
+/// later stations sparser), single units.
+fn later_sparser(stations: &BTreeMap<String, BTreeMap<String, Units>>) -> f64 {
+    let at = |s: Station| stations[s.name()][Layer::L5.name()].lifetime;
+    at(Station::IT) - at(Station::V1)
 }
 
 impl Read {
-    /// Categories driving an IT L2/3 unit, mean over both wirings.
-    fn categories_at_it(&self) -> f64 {
-        let at = |by: &BTreeMap<String, BTreeMap<String, Units>>| {
-            by[Station::IT.name()][Layer::L23.name()].categories_per_unit
-        };
-        0.5 * (at(&self.wirings.stream) + at(&self.wirings.hierarchy))
+    fn stream(&self) -> f64 {
+        later_sparser(&self.wirings.stream)
+    }
+    fn hierarchy(&self) -> f64 {
+        later_sparser(&self.wirings.hierarchy)
     }
 }
 
@@ -176,26 +234,37 @@ impl Measure for Sparseness {
     fn run(models: &Models, _seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
         run(models, size, progress)
     }
-    /// SP: no grandmother cells. A grandmother cell answers to one category; the
-    /// effect is how many categories drive an IT L2/3 single unit, on average
-    /// over its units and both wirings; null 1. The untrained control shows whether
-    /// broad responses come from learning or from any random network.
+    /// SP, in the post's own direction: later stations are a sparser code. Effect: single-unit
+    /// lifetime sparseness of IT's layer 5 minus V1's in the stream; null: the same in the
+    /// hierarchy of the seed (paired), so what any stack of these stations does cancels. The
+    /// untrained pair is the control.
     fn claim(runs: &Runs<Read>) -> Claim {
         let per_seed = |v: &[Read]| -> (Vec<f64>, Vec<f64>) {
-            (v.iter().map(Read::categories_at_it).collect(), vec![1.0; v.len()])
+            (v.iter().map(Read::stream).collect(), v.iter().map(Read::hierarchy).collect())
         };
         let ((effect, null), control) = runs.trained_and_control(per_seed);
         Claim {
             id: Self::CLAIM,
-            says: "no grandmother cells: late units answer to several categories (a combinatorial code)",
-            measure:
-                "categories driving an IT L2/3 single unit (≥ half its best category's mean), mean over units and \
-                      both wirings; null 1 (a grandmother cell)"
-                    .into(),
+            says: "later stations are a sparser code than early ones, and more so in the stream than in a hierarchy",
+            measure: "lifetime sparseness (Treves–Rolls) of rectified layer 5 single units over held-out sketches, IT \
+                      minus V1: stream (effect) against hierarchy (null), paired by seed"
+                .into(),
             effect,
             null,
             control,
         }
+    }
+    /// The stream with IT's write replaced by grandmother-like units, against the trained hierarchy.
+    fn positive(runs: &Runs<Read>) -> Option<Positive> {
+        let effect: Option<Vec<f64>> = runs
+            .trained
+            .iter()
+            .map(|r| {
+                let v1 = r.wirings.stream[Station::V1.name()][Layer::L5.name()].lifetime;
+                r.positive_control.as_ref().map(|p| p.lifetime - v1)
+            })
+            .collect();
+        Some(Positive { effect: effect?, null: runs.trained.iter().map(Read::hierarchy).collect() })
     }
 }
 

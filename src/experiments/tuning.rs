@@ -1,48 +1,71 @@
-//! TU: does V1 look like V1? Drifting-grating-style tuning from static
-//! gratings at 24 orientations (every 7.5°) × 8 phases, at the best of seven
-//! spatial frequencies, for the centre unit of every V1 channel in L4 and
-//! L2/3:
+//! TU: does V1 look like V1? Tuning to static gratings at 36 orientations
+//! (every 5°) × 8 phases × 9 spatial frequencies half an octave apart, of
+//! every channel of V1's L4 and L2/3 at a 4×4 grid of positions inside the
+//! map (a grating is the same everywhere, so a channel's units elsewhere are
+//! the same filter again):
 //! - circular variance CV = 1 − |Σ r(θ) e^{2iθ}| / Σ r(θ) (0 sharp, 1 flat);
 //! - orientation bandwidth: half-width where the tuning curve (mean over
 //!   phase, linearly interpolated) falls below peak/√2;
 //! - F1/F0 over phase at the preferred orientation (> 1 simple, < 1 complex);
-//! - preferred orientation and peak spatial frequency.
+//! - preferred orientation, and peak spatial frequency: the best frequency at
+//!   the preferred orientation, refined by a parabola through it and its two
+//!   neighbours on a log scale.
 //!
-//! Compared with the published macaque V1 distributions in `data/v1/` as
-//! Marques, Schrimpf & DiCarlo (2021) compare models for Brain-Score: both
-//! distributions binned on the published bins, similarity = 1 − KS distance
-//! between their cumulative distributions, divided by the largest distance
-//! any distribution could have from the published one (so 1 is identical, 0
-//! as far as possible), with a bootstrap interval over our units.
+//! Preferred orientation and peak spatial frequency are compared with the
+//! published macaque V1 distributions in `data/v1/` as Marques, Schrimpf &
+//! DiCarlo (2021) compare models for Brain-Score: both distributions binned
+//! on the published bins, similarity = 1 − KS distance between their
+//! cumulative distributions, divided by the largest distance any
+//! distribution could have from the published one (so 1 is identical, 0 as
+//! far as possible). The claim (data/preregistration.json) scores V1's L2/3,
+//! mean over the two properties and both wirings, against a null of as many
+//! units drawn uniformly over each property's range, and its positive control
+//! is a bank of Gabor filters drawn from the published distributions, shown
+//! the same gratings and measured by the same code.
 //!
 //! Spatial frequency needs a visual angle, which the model does not have: the
-//! 64-pixel image is taken to span 8° (Brain-Score's default field of view
-//! for a model), so cycles per degree = cycles per pixel × 8.
+//! 64-pixel image is taken to span 2° (32 pixels a degree). A V1 L2/3 unit
+//! then integrates about 12–16 input pixels, about 0.4–0.5°, the size of
+//! macaque V1 receptive fields at 2–5° eccentricity, and the gratings run
+//! from 0.5 cycles/degree (one cycle across the image) to 8 (4 pixels a cycle).
 
 use super::linalg::median;
-use super::verdict::{Claim, Runs};
-use super::{for_each_trace, Failure, Measure, Models, Progress, Size, WITH_RETINA_CONTROL};
+use super::sparseness::GRID;
+use super::verdict::{Claim, Positive, Runs};
+use super::{for_each_trace, tick, Failure, Measure, Models, Progress, Size, WITH_RETINA_CONTROL};
 use crate::input::SIDE;
+use crate::layers::Maps;
 use crate::model::Model;
-use crate::names::ByWiring;
 use crate::names::{Layer, Station};
 use crate::rng::Rng;
 use crate::stimuli::{self, Stimulus};
+use ndarray::Array2;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 
-pub const ORIENTATIONS: usize = 24;
+pub const ORIENTATIONS: usize = 36;
 pub const PHASES: usize = 8;
-/// Cycles per pixel, half an octave apart, below the 0.5 of Nyquist.
-pub const FREQUENCIES: [f32; 7] = [0.03, 0.042, 0.06, 0.085, 0.12, 0.17, 0.24];
-/// Degrees of visual angle the 64-pixel image is taken to span (see top).
-pub const FIELD_DEG: f32 = 8.0;
+/// Pixels per degree of visual angle (see top): the image spans 2°.
+pub const PX_PER_DEG: f32 = 32.0;
+/// Degrees of visual angle the 64-pixel image is taken to span.
+pub const FIELD_DEG: f32 = SIDE as f32 / PX_PER_DEG;
+/// Spatial frequencies of the gratings, half an octave apart.
+pub const FREQUENCIES: usize = 9;
+/// The lowest and highest, in cycles per degree.
+pub const SF_CPD: [f32; 2] = [0.5, 8.0];
 /// Resamples of our units for the similarity's interval.
 pub const BOOTSTRAP: usize = 1000;
 /// The properties compared with published data, in the JSON's order.
 pub const COMPARED: [&str; 2] = ["preferred_orientation", "peak_spatial_frequency"];
+/// The layer the claim scores.
+pub const SCORED: Layer = Layer::L23;
+/// The two-sample Kolmogorov–Smirnov coefficient at α = 0.05: c(α) = √(−ln(α/2)/2).
+const KS_C_05: f64 = 1.3581;
 
+/// Frequency `f` (0..FREQUENCIES) in cycles per degree.
+pub fn cycles_per_degree(f: usize) -> f32 {
+    SF_CPD[0] * 2f32.powf(f as f32 / 2.0)
+}
 /// One published distribution of `data/v1/`.
 #[derive(Clone, Debug)]
 pub struct Published {
@@ -139,19 +162,26 @@ pub fn ks_similarity(p: &[f64], q: &[f64]) -> f64 {
         }
         d
     };
-    let k = q.len();
-    let mut first = vec![0.0; k];
-    let mut last = vec![0.0; k];
-    if k == 0 {
+    let most = largest_gap(q);
+    if most.is_nan() {
         return f64::NAN;
     }
-    first[0] = 1.0;
-    last[k - 1] = 1.0;
-    let most = gap(&first).max(gap(&last));
     if most <= 0.0 {
         return 1.0;
     }
     1.0 - gap(p) / most
+}
+
+/// The largest KS distance any distribution on these bins could have from `q`: all its mass
+/// in the first or the last bin (NaN for no bins).
+pub fn largest_gap(q: &[f64]) -> f64 {
+    let k = q.len();
+    if k == 0 {
+        return f64::NAN;
+    }
+    // All mass in the first bin leaves every other bin's mass behind, 1 − q₀; all in the
+    // last runs ahead of all but the last bin's, 1 − q_last.
+    (1.0 - q[0]).max(1.0 - q[k - 1])
 }
 
 /// The similarity of `values` to `published` and its 95 % interval over
@@ -183,8 +213,12 @@ pub struct Tuning {
     pub preferred_deg: f32,
 }
 
+/// One unit's responses: r[frequency][orientation][phase].
+pub type Responses = Vec<Vec<[f32; PHASES]>>;
+
 /// Measures from r[orientation][phase] (orientations over 180°).
-pub fn measure(r: &[[f32; PHASES]; ORIENTATIONS]) -> Option<Tuning> {
+pub fn measure(r: &[[f32; PHASES]]) -> Option<Tuning> {
+    let n = r.len();
     let curve: Vec<f32> = r.iter().map(|p| p.iter().sum::<f32>() / PHASES as f32).collect();
     let total: f32 = curve.iter().sum();
     if total <= 1e-9 {
@@ -192,20 +226,20 @@ pub fn measure(r: &[[f32; PHASES]; ORIENTATIONS]) -> Option<Tuning> {
     }
     let (mut re, mut im) = (0.0f32, 0.0f32);
     for (i, v) in curve.iter().enumerate() {
-        let a = 2.0 * std::f32::consts::PI * i as f32 / ORIENTATIONS as f32;
+        let a = 2.0 * std::f32::consts::PI * i as f32 / n as f32;
         re += v * a.cos();
         im += v * a.sin();
     }
     let cv = 1.0 - (re * re + im * im).sqrt() / total;
-    let best = (0..ORIENTATIONS).max_by(|&a, &b| curve[a].total_cmp(&curve[b])).unwrap_or(0);
+    let best = (0..n).max_by(|&a, &b| curve[a].total_cmp(&curve[b])).unwrap_or(0);
     let peak = curve[best];
-    let step = 180.0 / ORIENTATIONS as f32;
+    let step = 180.0 / n as f32;
     // Walk out from the peak in 1° steps on the circular, interpolated curve.
     let at = |deg: f32| -> f32 {
-        let x = (deg / step).rem_euclid(ORIENTATIONS as f32);
-        let i = x.floor() as usize % ORIENTATIONS;
+        let x = (deg / step).rem_euclid(n as f32);
+        let i = x.floor() as usize % n;
         let f = x - x.floor();
-        curve[i] * (1.0 - f) + curve[(i + 1) % ORIENTATIONS] * f
+        curve[i] * (1.0 - f) + curve[(i + 1) % n] * f
     };
     let centre = best as f32 * step;
     let half = |dir: f32| (1..=90).find(|&d| at(centre + dir * d as f32) < peak / 2f32.sqrt()).unwrap_or(90) as f32;
@@ -227,6 +261,43 @@ pub fn measure(r: &[[f32; PHASES]; ORIENTATIONS]) -> Option<Tuning> {
     })
 }
 
+fn phase_mean(p: &[f32; PHASES]) -> f32 {
+    p.iter().sum::<f32>() / PHASES as f32
+}
+
+/// A unit's tuning at its best frequency, that frequency's index, and its peak spatial
+/// frequency (cycles/degree); None for a unit that never answers or answers every grating alike.
+pub fn tune(r: &Responses) -> Option<(Tuning, usize, f32)> {
+    let all = r.iter().flatten().flatten();
+    let (lo, hi) = all.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    if hi <= 1e-9 || hi - lo <= 1e-6 * hi {
+        return None;
+    }
+    // The best (frequency, orientation) by the mean over phase.
+    let (mut bf, mut bo) = (0, 0);
+    for (f, by_o) in r.iter().enumerate() {
+        for (o, p) in by_o.iter().enumerate() {
+            if phase_mean(p) > phase_mean(&r[bf][bo]) {
+                (bf, bo) = (f, o);
+            }
+        }
+    }
+    let t = measure(&r[bf])?;
+    // The frequency curve at the preferred orientation, its peak refined by a parabola on a log scale.
+    let y: Vec<f32> = r.iter().map(|by_o| phase_mean(&by_o[bo])).collect();
+    let shift = if bf > 0 && bf + 1 < y.len() {
+        let bend = y[bf - 1] - 2.0 * y[bf] + y[bf + 1];
+        if bend < 0.0 {
+            (0.5 * (y[bf - 1] - y[bf + 1]) / bend).clamp(-0.5, 0.5)
+        } else {
+            0.0
+        }
+    } else {
+        0.0
+    };
+    Some((t, bf, SF_CPD[0] * 2f32.powf((bf as f32 + shift) / 2.0)))
+}
+
 /// Preferred orientation on the published bins' range [−22.5°, 157.5°).
 fn wrapped(deg: f32) -> f64 {
     if deg >= 157.5 {
@@ -236,131 +307,407 @@ fn wrapped(deg: f32) -> f64 {
     }
 }
 
-fn one(model: &Model, seed: u64, progress: &mut dyn FnMut(f32) -> bool, span: (f32, f32)) -> Result<Value, Failure> {
-    let per_sf = ORIENTATIONS * PHASES;
-    let n = per_sf * FREQUENCIES.len();
-    let make = |i: usize| {
-        let (f, rest) = (i / per_sf, i % per_sf);
-        let (o, p) = (rest / PHASES, rest % PHASES);
-        let ori = std::f32::consts::PI * o as f32 / ORIENTATIONS as f32;
-        let phase = 2.0 * std::f32::consts::PI * p as f32 / PHASES as f32;
-        Stimulus { pixels: stimuli::grating(ori, phase, FREQUENCIES[f], 1.0), category: None, orientation: None }
-    };
-    // r[layer][channel][frequency][orientation][phase]
-    let mut r = vec![vec![vec![[[0.0f32; PHASES]; ORIENTATIONS]; FREQUENCIES.len()]; 32]; 2];
-    for_each_trace(model, n, &make, progress, span, &mut |t, start| {
+const STIMULI: usize = FREQUENCIES * ORIENTATIONS * PHASES;
+
+/// Stimulus `i`'s (frequency, orientation, phase) indices, nested in that order.
+fn indices(i: usize) -> (usize, usize, usize) {
+    let per_f = ORIENTATIONS * PHASES;
+    (i / per_f, (i % per_f) / PHASES, i % PHASES)
+}
+
+/// The grating of stimulus `i`.
+fn grating(i: usize) -> Vec<f32> {
+    let (f, o, p) = indices(i);
+    let ori = std::f32::consts::PI * o as f32 / ORIENTATIONS as f32;
+    let phase = std::f32::consts::TAU * p as f32 / PHASES as f32;
+    stimuli::grating(ori, phase, cycles_per_degree(f) / PX_PER_DEG, 1.0)
+}
+
+/// The grid positions of one map: (i + ½)·side/GRID along each axis, as the single units of
+/// the sparseness experiment.
+fn grid(side: usize) -> Vec<(usize, usize)> {
+    let step = (side / GRID).max(1);
+    let at: Vec<usize> = (0..GRID.min(side)).map(|i| i * step + step / 2).collect();
+    at.iter().flat_map(|&y| at.iter().map(move |&x| (y, x))).collect()
+}
+
+/// The tuned units of one population, in unit order (unit = position × channel, or a filter).
+pub struct Population {
+    /// (unit, tuning, peak cycles/degree).
+    pub units: Vec<(usize, Tuning, f32)>,
+    /// Units per position (channels), to name each unit's channel.
+    channels: usize,
+}
+
+impl Population {
+    pub fn of(responses: &[Responses], channels: usize) -> Population {
+        let units = responses.iter().enumerate().filter_map(|(u, r)| tune(r).map(|(t, _, sf)| (u, t, sf))).collect();
+        Population { units, channels: channels.max(1) }
+    }
+    /// The values of the published `property`, one per tuned unit.
+    pub fn values(&self, property: &str) -> Vec<f64> {
+        match property {
+            "preferred_orientation" => self.units.iter().map(|u| wrapped(u.1.preferred_deg)).collect(),
+            "peak_spatial_frequency" => self.units.iter().map(|u| u.2 as f64).collect(),
+            other => unreachable!("no measure for published property {other}"),
+        }
+    }
+    /// The mean similarity over the published properties.
+    pub fn score(&self, published: &[Published]) -> f64 {
+        let s: Vec<f64> = published.iter().map(|p| p.similarity(&self.values(&p.property))).collect();
+        s.iter().sum::<f64>() / s.len().max(1) as f64
+    }
+    /// How many distinct channels (independent filters) are among the tuned units.
+    pub fn independent(&self) -> usize {
+        let mut seen: Vec<usize> = self.units.iter().map(|u| u.0 % self.channels).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len()
+    }
+}
+
+/// Rounded for the results file: four decimals say all the measures can.
+fn r4(v: f32) -> f32 {
+    (v * 1e4).round() / 1e4
+}
+
+fn layer_json(pop: &Population, curves: &[(usize, Vec<f32>)], published: &[Published], seed: u64) -> Value {
+    let cv: Vec<f32> = pop.units.iter().map(|u| r4(u.1.circular_variance)).collect();
+    let bw: Vec<f32> = pop.units.iter().map(|u| u.1.bandwidth_deg).collect();
+    let ff: Vec<f32> = pop.units.iter().map(|u| r4(u.1.f1_f0)).collect();
+    let simple = ff.iter().filter(|&&v| v > 1.0).count();
+    let mut macaque = Map::new();
+    for p in published {
+        macaque.insert(p.property.clone(), compare(p, &pop.values(&p.property), seed));
+    }
+    json!({
+        "units_responding": pop.units.len(),
+        "channels_responding": pop.independent(),
+        "circular_variance": {"median": median(&mut cv.clone()), "values": cv},
+        "bandwidth_deg": {"median": median(&mut bw.clone()), "values": bw},
+        "f1_f0": {"median": median(&mut ff.clone()), "values": ff, "simple_fraction": simple as f32 / pop.units.len().max(1) as f32},
+        "preferred_deg": pop.units.iter().map(|u| u.1.preferred_deg).collect::<Vec<_>>(),
+        "peak_cycles_per_degree": pop.units.iter().map(|u| r4(u.2)).collect::<Vec<_>>(),
+        "macaque_similarity": macaque,
+        "curves": curves.iter().map(|(ch, curve)| json!({"channel": ch, "curve": curve.iter().map(|v| r4(*v)).collect::<Vec<_>>()})).collect::<Vec<_>>(),
+    })
+}
+
+/// The responses of every channel of V1's L4 and L2/3 at the grid positions:
+/// [layer][unit = position · channels + channel], and the number of channels.
+fn responses(
+    model: &Model,
+    progress: &mut dyn FnMut(f32) -> bool,
+    span: (f32, f32),
+) -> Result<(Vec<Vec<Responses>>, usize), Failure> {
+    let make = |i: usize| Stimulus { pixels: grating(i), category: None, orientation: None };
+    let mut r: Vec<Vec<Responses>> = Vec::new();
+    let mut channels = 0;
+    for_each_trace(model, STIMULI, &make, progress, span, &mut |t, start| {
         for (l, &layer) in Layer::RATES.iter().enumerate() {
-            let m = t.stations[0].layer(layer);
-            let c = m.side / 2;
+            let m: &Maps = t.stations[Station::V1.index()].layer(layer);
+            let at = grid(m.side);
+            channels = m.channels();
+            if r.len() <= l {
+                r.push(vec![vec![vec![[0.0; PHASES]; ORIENTATIONS]; FREQUENCIES]; at.len() * channels]);
+            }
             for b in 0..m.n {
-                let i = start + b;
-                let (f, rest) = (i / per_sf, i % per_sf);
-                for (ch, unit) in r[l].iter_mut().enumerate().take(m.channels()) {
-                    unit[f][rest / PHASES][rest % PHASES] = m.at(b, c, c, ch);
+                let (f, o, p) = indices(start + b);
+                for (pos, &(y, x)) in at.iter().enumerate() {
+                    for ch in 0..channels {
+                        r[l][pos * channels + ch][f][o][p] = m.at(b, y, x, ch);
+                    }
                 }
             }
         }
     })?;
+    Ok((r, channels))
+}
+
+fn one(
+    model: &Model,
+    seed: u64,
+    progress: &mut dyn FnMut(f32) -> bool,
+    span: (f32, f32),
+) -> Result<(Value, Population), Failure> {
+    let (r, channels) = responses(model, progress, span)?;
     let published = Published::all();
     let mut out = Map::new();
-    for (l, name) in Layer::RATES.map(Layer::name).iter().enumerate() {
-        let mut units = Vec::new();
-        for (ch, unit) in r[l].iter().enumerate() {
-            // Peak spatial frequency: the one with the largest mean response.
-            let best = (0..FREQUENCIES.len())
-                .max_by(|&a, &b| {
-                    let s = |f: usize| unit[f].iter().flatten().sum::<f32>();
-                    s(a).total_cmp(&s(b))
-                })
-                .unwrap_or(0);
-            if let Some(t) = measure(&unit[best]) {
-                let curve: Vec<f32> = unit[best].iter().map(|p| p.iter().sum::<f32>() / PHASES as f32).collect();
-                units.push((ch, FREQUENCIES[best], t, curve));
+    let mut scored = None;
+    for (l, layer) in Layer::RATES.iter().enumerate() {
+        let pop = Population::of(&r[l], channels);
+        // Example curves: each channel at the grid position nearest the centre, at its best frequency.
+        let centre = (GRID / 2) * GRID + GRID / 2;
+        let curves: Vec<(usize, Vec<f32>)> = (0..channels)
+            .filter_map(|ch| {
+                let unit = &r[l][centre * channels + ch];
+                let (_, f, _) = tune(unit)?;
+                Some((ch, unit[f].iter().map(phase_mean).collect()))
+            })
+            .collect();
+        out.insert(layer.name().to_string(), layer_json(&pop, &curves, &published, seed ^ (l as u64 + 1)));
+        if *layer == SCORED {
+            scored = Some(pop);
+        }
+    }
+    Ok((Value::Object(out), scored.expect("the scored layer is one of the rates")))
+}
+
+/// Envelope widths of macaque V1 simple-cell receptive fields in periods of their preferred
+/// frequency, (n_x across the bars, n_y along them): Ringach (2002), Spatial structure and
+/// symmetry of simple-cell receptive fields in macaque primary visual cortex, J. Neurophysiol.
+/// 88, 455–463, as the joint histogram VOneNet (Dapello et al. 2020) draws its Gabors from:
+/// rows n_x, columns n_y, on five bins spaced evenly in log10 from 10^−1 to 10^0.2.
+pub const RINGACH_NX_NY: [[f64; 5]; 5] = [
+    [2.0, 0.0, 1.0, 0.0, 0.0],
+    [8.0, 9.0, 4.0, 1.0, 0.0],
+    [1.0, 2.0, 19.0, 17.0, 3.0],
+    [0.0, 0.0, 1.0, 7.0, 4.0],
+    [0.0, 0.0, 0.0, 0.0, 0.0],
+];
+
+/// One Gabor filter of the positive control.
+#[derive(Clone, Debug)]
+pub struct Gabor {
+    /// Orientation of its bars, in radians as `stimuli::grating` takes it.
+    pub orientation: f32,
+    pub cycles_per_degree: f32,
+    pub phase: f32,
+    /// Envelope widths in periods, across and along the bars.
+    pub nx: f32,
+    pub ny: f32,
+    /// Simple (half-rectified) or complex (the energy of a quadrature pair).
+    pub simple: bool,
+}
+
+/// A value drawn from histogram `counts` on `bins`: a bin in proportion to its count, then
+/// uniformly within it (on a log scale when `log`).
+fn draw(bins: &[f64], counts: &[f64], log: bool, rng: &mut Rng) -> f64 {
+    let total: f64 = counts.iter().sum();
+    let mut u = rng.uniform() as f64 * total;
+    let mut i = 0;
+    while i + 1 < counts.len() && u >= counts[i] {
+        u -= counts[i];
+        i += 1;
+    }
+    let t = rng.uniform() as f64;
+    if log {
+        (bins[i].ln() + t * (bins[i + 1].ln() - bins[i].ln())).exp()
+    } else {
+        bins[i] + t * (bins[i + 1] - bins[i])
+    }
+}
+
+/// `n` Gabors drawn from the published distributions: orientation and peak spatial frequency
+/// from `published` (the files the measure compares with), the envelope from
+/// [`RINGACH_NX_NY`], the phase uniform, every other one simple.
+pub fn gabor_bank(published: &[Published], n: usize, rng: &mut Rng) -> Vec<Gabor> {
+    let find = |name: &str| published.iter().find(|p| p.property == name).expect("data/v1 has the property");
+    let (ori, sf) = (find("preferred_orientation"), find("peak_spatial_frequency"));
+    let cells: Vec<f64> = RINGACH_NX_NY.iter().flatten().copied().collect();
+    let cell_edges: Vec<f64> = (0..=cells.len()).map(|c| c as f64).collect();
+    let edges: Vec<f64> = (0..6).map(|i| 10f64.powf(-1.0 + 1.2 * i as f64 / 5.0)).collect();
+    (0..n)
+        .map(|i| {
+            let cell = (draw(&cell_edges, &cells, false, rng) as usize).min(cells.len() - 1);
+            let mut within = |k: usize| draw(&edges[k..k + 2], &[1.0], true, rng) as f32;
+            let (nx, ny) = (within(cell / 5), within(cell % 5));
+            Gabor {
+                orientation: (draw(&ori.bins, &ori.counts, false, rng) as f32).rem_euclid(180.0).to_radians(),
+                cycles_per_degree: draw(&sf.bins, &sf.counts, true, rng) as f32,
+                phase: rng.range(0.0, std::f32::consts::TAU),
+                nx,
+                ny,
+                simple: i % 2 == 0,
+            }
+        })
+        .collect()
+}
+
+impl Gabor {
+    /// Its even and odd kernels over the image, centred on it, in the pixel order of
+    /// `stimuli::grating` (the carrier runs across the bars as a grating of the same
+    /// orientation does).
+    fn kernels(&self) -> (Vec<f32>, Vec<f32>) {
+        let (s, c) = self.orientation.sin_cos();
+        let per_px = self.cycles_per_degree / PX_PER_DEG;
+        let (sx, sy) = (self.nx / per_px, self.ny / per_px); // envelope sd in pixels
+        let h = 0.5 * SIDE as f32;
+        let mut even = vec![0.0; SIDE * SIDE];
+        let mut odd = vec![0.0; SIDE * SIDE];
+        for y in 0..SIDE {
+            for x in 0..SIDE {
+                let (px, py) = (x as f32 + 0.5 - h, y as f32 + 0.5 - h);
+                let across = px * s + py * c;
+                let along = px * c - py * s;
+                let g = (-0.5 * ((across / sx).powi(2) + (along / sy).powi(2))).exp();
+                let a = std::f32::consts::TAU * per_px * across + self.phase;
+                even[y * SIDE + x] = g * a.cos();
+                odd[y * SIDE + x] = g * a.sin();
             }
         }
-        // Values stay in unit order (they line up with `curves`); medians
-        // sort copies.
-        let cv: Vec<f32> = units.iter().map(|u| u.2.circular_variance).collect();
-        let bw: Vec<f32> = units.iter().map(|u| u.2.bandwidth_deg).collect();
-        let ff: Vec<f32> = units.iter().map(|u| u.2.f1_f0).collect();
-        let simple = ff.iter().filter(|&&v| v > 1.0).count();
-        let mut macaque = Map::new();
-        for p in &published {
-            let values: Vec<f64> = match p.property.as_str() {
-                "preferred_orientation" => units.iter().map(|u| wrapped(u.2.preferred_deg)).collect(),
-                "peak_spatial_frequency" => units.iter().map(|u| (u.1 * SIDE as f32 / FIELD_DEG) as f64).collect(),
-                other => unreachable!("no measure for published property {other}"),
-            };
-            macaque.insert(p.property.clone(), compare(p, &values, seed ^ (l as u64 + 1)));
-        }
-        out.insert(
-            name.to_string(),
-            json!({
-                "units_responding": units.len(),
-                "circular_variance": {"median": median(&mut cv.clone()), "values": cv},
-                "bandwidth_deg": {"median": median(&mut bw.clone()), "values": bw},
-                "f1_f0": {"median": median(&mut ff.clone()), "values": ff, "simple_fraction": simple as f32 / units.len().max(1) as f32},
-                "preferred_deg": units.iter().map(|u| u.2.preferred_deg).collect::<Vec<_>>(),
-                "peak_cycles_per_degree": units.iter().map(|u| u.1 * SIDE as f32 / FIELD_DEG).collect::<Vec<_>>(),
-                "macaque_similarity": macaque,
-                "curves": units.iter().map(|u| json!({"channel": u.0, "cycles_per_pixel": u.1, "preferred_deg": u.2.preferred_deg, "curve": u.3})).collect::<Vec<_>>(),
-            }),
-        );
+        (even, odd)
     }
-    Ok(Value::Object(out))
+}
+
+/// The bank's responses to the same gratings as the model's units, [filter] → Responses.
+pub fn bank_responses(bank: &[Gabor]) -> Vec<Responses> {
+    let mut k = Array2::<f32>::zeros((2 * bank.len(), SIDE * SIDE));
+    for (i, g) in bank.iter().enumerate() {
+        let (e, o) = g.kernels();
+        k.row_mut(2 * i).assign(&ndarray::ArrayView1::from(&e));
+        k.row_mut(2 * i + 1).assign(&ndarray::ArrayView1::from(&o));
+    }
+    let mut images = Array2::<f32>::zeros((SIDE * SIDE, STIMULI));
+    for i in 0..STIMULI {
+        for (p, v) in grating(i).into_iter().enumerate() {
+            images[[p, i]] = v - 0.5; // contrast about mean grey, as a filter sees it
+        }
+    }
+    let linear = k.dot(&images);
+    bank.iter()
+        .enumerate()
+        .map(|(u, g)| {
+            let mut r = vec![vec![[0.0f32; PHASES]; ORIENTATIONS]; FREQUENCIES];
+            for i in 0..STIMULI {
+                let (e, o) = (linear[[2 * u, i]], linear[[2 * u + 1, i]]);
+                let (f, ori, p) = indices(i);
+                r[f][ori][p] = if g.simple { e.max(0.0) } else { (e * e + o * o).sqrt() };
+            }
+            r
+        })
+        .collect()
+}
+
+/// The null: the score of `n` units whose properties are drawn uniformly over each one's
+/// range (orientation over 180°, frequency uniform on a log scale over the tested range).
+pub fn uniform_null(published: &[Published], n: usize, rng: &mut Rng) -> f64 {
+    let s: Vec<f64> = published
+        .iter()
+        .map(|p| {
+            let values: Vec<f64> = match p.property.as_str() {
+                "preferred_orientation" => (0..n).map(|_| rng.range(-22.5, 157.5) as f64).collect(),
+                "peak_spatial_frequency" => (0..n)
+                    .map(|_| SF_CPD[0] as f64 * (SF_CPD[1] as f64 / SF_CPD[0] as f64).powf(rng.uniform() as f64))
+                    .collect(),
+                other => unreachable!("no null for published property {other}"),
+            };
+            p.similarity(&values)
+        })
+        .collect();
+    s.iter().sum::<f64>() / s.len().max(1) as f64
+}
+
+/// The smallest KS distance a two-sample test at α = 0.05 detects between `n` independent
+/// units and the published cells, and the same as a drop in similarity.
+fn power(p: &Published, n: usize) -> Value {
+    let cells = p.counts.iter().sum::<f64>();
+    let ks = if n == 0 { f64::NAN } else { KS_C_05 * ((n as f64 + cells) / (n as f64 * cells)).sqrt() };
+    json!({
+        "independent_units": n,
+        "published_cells": cells,
+        "smallest_detectable_ks": ks,
+        "smallest_detectable_similarity_drop": ks / largest_gap(&normalised(&p.counts)),
+    })
 }
 
 fn run(models: &Models, seed: u64, progress: Progress) -> Result<Value, Failure> {
-    let stream = one(&models.stream, seed, progress, (0.0, 0.5))?;
-    let hierarchy = one(&models.hierarchy, seed, progress, (0.5, 1.0))?;
-    Ok(json!({
+    let (stream, s_pop) = one(&models.stream, seed, progress, (0.0, 0.45))?;
+    let (hierarchy, h_pop) = one(&models.hierarchy, seed, progress, (0.45, 0.9))?;
+    let published = Published::all();
+    let mut out = json!({
         "station": Station::V1.name(),
         "orientations": ORIENTATIONS,
         "phases": PHASES,
-        "cycles_per_pixel": FREQUENCIES,
+        "cycles_per_degree": (0..FREQUENCIES).map(cycles_per_degree).collect::<Vec<_>>(),
+        "sf_cpd": SF_CPD,
+        "pixels_per_degree": PX_PER_DEG,
         "field_of_view_deg": FIELD_DEG,
+        "units": format!("every channel of V1's L4 and L2/3 at a {GRID}×{GRID} grid of positions inside the map; the claim scores L2/3"),
         "macaque_v1": {
             "similarity": "1 − KS distance / its largest possible value, on the published bins (Marques et al. 2021); ci: 95 % bootstrap over our units",
-            "published": Published::all().iter().map(|p| json!({
+            "published": published.iter().map(|p| json!({
                 "property": p.property, "unit": p.unit, "bins": p.bins, "counts": p.counts,
                 "citation": p.citation, "source": p.source,
             })).collect::<Vec<_>>(),
-            "missing": "circular variance, orientation bandwidth and F1/F0 (Ringach, Shapley & Hawken 2002): Brain-Score's public repository holds only the code that bins that paper's per-cell data, not the data, so no published counts are compared for them",
+            "missing": "circular variance, orientation bandwidth and F1/F0 (Ringach, Shapley & Hawken 2002): their per-cell data are not public (Brain-Score packages them from a private file), so no published counts are compared for them",
         },
         "stream": stream,
         "hierarchy": hierarchy,
-    }))
+    });
+    // The browser build carries no published data (see `Published::all`): nothing to score.
+    if !published.is_empty() {
+        // The null and the positive control mirror the score: per wiring, as many independent
+        // units as it has responsive channels (its other units are the same filters again),
+        // then the mean over the two wirings.
+        let mut rng = Rng::new(seed ^ 0x6AB0);
+        let pops = [&s_pop, &h_pop];
+        let null_score =
+            0.5 * pops.iter().map(|p| uniform_null(&published, p.independent().max(1), &mut rng)).sum::<f64>();
+        let banks: Vec<Population> = pops
+            .iter()
+            .map(|p| {
+                let bank = gabor_bank(&published, p.independent().max(1), &mut rng);
+                Population::of(&bank_responses(&bank), bank.len())
+            })
+            .collect();
+        tick(progress, 0.97)?;
+        let gabor_score = 0.5 * banks.iter().map(|b| b.score(&published)).sum::<f64>();
+        let gabor_null =
+            0.5 * banks.iter().map(|b| uniform_null(&published, b.units.len().max(1), &mut rng)).sum::<f64>();
+        let (s, h) = (s_pop.score(&published), h_pop.score(&published));
+        out["score"] = json!({
+            "what": "similarity to macaque V1 of V1 L2/3's units, mean over preferred orientation and peak spatial frequency",
+            "stream": s,
+            "hierarchy": h,
+            "mean": 0.5 * (s + h),
+            "uniform_null": null_score,
+        });
+        let powers = |pop: &Population| -> Map<String, Value> {
+            published.iter().map(|p| (p.property.clone(), power(p, pop.independent()))).collect()
+        };
+        out["power"] = json!({
+            "what": "the smallest KS distance a two-sample test at α = 0.05 detects at this number of independent units (channels: a channel's units at other positions are the same filter), and the drop in similarity it is",
+            "stream": powers(&s_pop),
+            "hierarchy": powers(&h_pop),
+        });
+        let similarity = |b: &Population| -> Map<String, Value> {
+            published.iter().map(|p| (p.property.clone(), json!(p.similarity(&b.values(&p.property))))).collect()
+        };
+        out["positive_control"] = json!({
+            "what": "for each wiring, a bank of as many Gabor filters as its responsive channels, orientation and spatial frequency drawn from the published distributions, envelope from Ringach (2002), half simple and half complex, shown the same gratings; scored like the model and averaged over the two banks",
+            "units_responding": banks.iter().map(|b| b.units.len()).collect::<Vec<_>>(),
+            "score": gabor_score,
+            "uniform_null": gabor_null,
+            "macaque_similarity": banks.iter().map(similarity).collect::<Vec<_>>(),
+        });
+    }
+    tick(progress, 1.0)?;
+    Ok(out)
 }
 
-/// What TU's claim reads of a run: the similarity to macaque V1 by wiring, layer and property.
+/// What TU's claim reads of a run: the score, its null and the positive control's.
 #[derive(Deserialize)]
 pub struct Read {
-    #[serde(flatten)]
-    wirings: ByWiring<BTreeMap<String, Compared>>,
+    score: Option<Score>,
+    positive_control: Option<GaborScore>,
 }
 
 #[derive(Deserialize)]
-struct Compared {
-    macaque_similarity: BTreeMap<String, Similarity>,
+struct Score {
+    mean: f64,
+    uniform_null: f64,
 }
 
 #[derive(Deserialize)]
-struct Similarity {
-    similarity: f64,
+struct GaborScore {
+    score: f64,
+    uniform_null: f64,
 }
 
-impl Read {
-    /// The mean similarity to macaque V1 over both wirings, both layers and every compared
-    /// property.
-    fn mean_similarity(&self) -> f64 {
-        let mut all = Vec::new();
-        for (_, layers) in self.wirings.iter() {
-            for layer in Layer::RATES.map(Layer::name) {
-                all.extend(COMPARED.iter().map(|p| layers[layer].macaque_similarity[*p].similarity));
-            }
-        }
-        all.iter().sum::<f64>() / all.len() as f64
-    }
+fn scores(runs: &[Read]) -> (Vec<f64>, Vec<f64>) {
+    let s = |r: &Read| r.score.as_ref().map_or((f64::NAN, f64::NAN), |s| (s.mean, s.uniform_null));
+    (runs.iter().map(|r| s(r).0).collect(), runs.iter().map(|r| s(r).1).collect())
 }
 
 /// TU, the registry's row.
@@ -375,26 +722,30 @@ impl Measure for TuningCurves {
     fn run(models: &Models, seed: u64, _size: Size, progress: Progress) -> Result<Value, Failure> {
         run(models, seed, progress)
     }
-    /// TU: trained V1 resembles macaque V1 more than the untrained model's V1
-    /// does. Effect: the trained models' similarity averaged over properties,
-    /// wirings and layers; null: the same on the untrained models of the same
-    /// seed (so a retina that makes any network look like V1 counts for
-    /// nothing). The smallest effect of interest is the
-    /// preregistration's.
+    /// TU: trained V1 resembles macaque V1. Effect: the similarity of V1 L2/3's preferred
+    /// orientations and peak spatial frequencies to the published ones, mean over the two and
+    /// both wirings; null: as many units drawn uniformly over each property's range. The
+    /// untrained models are the control (a retina that makes any network look like V1 would
+    /// make it built in).
     fn claim(runs: &Runs<Read>) -> Claim {
-        assert_eq!(runs.untrained.len(), runs.trained.len(), "TU's null is the untrained model of every seed");
+        let ((effect, null), control) = runs.trained_and_control(scores);
         Claim {
             id: Self::CLAIM,
-            says: "V1 looks like V1: trained units resemble macaque V1 more than untrained ones do",
-            measure:
-                "1 − KS (Marques et al.) to macaque V1's preferred orientation (De Valois, Yund & Hepler 1982) and \
-                      peak spatial frequency (De Valois, Albrecht & Thorell 1982), mean over properties, wirings and \
-                      V1 L4/L2/3; null: the same for the untrained models"
-                    .into(),
-            effect: runs.trained.iter().map(Read::mean_similarity).collect(),
-            null: runs.untrained.iter().map(Read::mean_similarity).collect(),
-            control: None,
+            says: "V1 looks like V1: its units' orientation and spatial-frequency preferences resemble macaque V1's",
+            measure: "1 − KS (Marques et al.) of V1 L2/3's preferred orientation (De Valois, Yund & Hepler 1982) and \
+                      peak spatial frequency (De Valois, Albrecht & Thorell 1982) to macaque V1, mean over the two and \
+                      both wirings; null: as many units drawn uniformly over each property's range"
+                .into(),
+            effect,
+            null,
+            control,
         }
+    }
+    /// The Gabor bank drawn from the published distributions against its uniform null.
+    fn positive(runs: &Runs<Read>) -> Option<Positive> {
+        let p: Option<Vec<&GaborScore>> = runs.trained.iter().map(|r| r.positive_control.as_ref()).collect();
+        let p = p?;
+        Some(Positive { effect: p.iter().map(|g| g.score).collect(), null: p.iter().map(|g| g.uniform_null).collect() })
     }
 }
 
@@ -405,7 +756,7 @@ mod tests {
     #[test]
     fn a_sharp_phase_locked_unit_is_simple_and_selective() {
         let mut r = [[0.0f32; PHASES]; ORIENTATIONS];
-        r[6][0] = 8.0; // one orientation, one phase
+        r[9][0] = 8.0; // one orientation, one phase
         let t = measure(&r).unwrap();
         assert!(t.circular_variance < 0.05, "{t:?}");
         assert!(t.f1_f0 > 1.5);

@@ -88,7 +88,10 @@ function describe(r, m = new Marks(r)) {
   const say = (kind, d) => m.say([kind, String(d)], (v) => pct(v));
   const set = Number.isFinite(r.training_images) ? ` on its fixed training set of ${r.training_images} sketches` : '';
   const norm = typeof r.normalisation === 'string' ? ` Both kinds have the same normalisation (${r.normalisation}), so what fails is depth, not the signal’s scale.` : '';
-  return `${m.lead} the training error${set} goes from ${say('plain', shallow)} at depth ${shallow} to ${say('plain', deep)} at depth ${deep} for plain networks, and from ${say('residual', shallow)} to ${say('residual', deep)} for residual ones.${norm}`;
+  const frozen = Number.isFinite(m.value('plain_frozen_at_init.error'))
+    ? ` Positive control: the deepest plain network frozen at initialisation ends at ${m.say('plain_frozen_at_init.error', (v) => pct(v))}, the error of a network that learns nothing.`
+    : '';
+  return `${m.lead} the training error${set} goes from ${say('plain', shallow)} at depth ${shallow} to ${say('plain', deep)} at depth ${deep} for plain networks, and from ${say('residual', shallow)} to ${say('residual', deep)} for residual ones.${norm}${frozen}`;
 }
 
 export default {

@@ -75,6 +75,9 @@ export default {
     const rel = (w, s, l) => m.value(`${w}.${s}.${l}.reliability`);
     const say = (w, s, l) => m.say(`${w}.${s}.${l}.reliability`, fixed);
     let sentence = `${m.lead} V1 L4 fields have a reliability of ${say('stream', 'V1', 'l4')} in the stream and ${say('hierarchy', 'V1', 'l4')} in the hierarchy; by IT L2/3 it is ${say('stream', 'IT', 'l23')} and ${say('hierarchy', 'IT', 'l23')}. With ${r.n_per_half ?? '?'} noise frames per half, small values are near the noise floor.`;
+    const fall = m.sayDifference('IT.l5.reliability', fixed);
+    sentence += ` The claim reads layer 5: from ${say('stream', 'V1', 'l5')} at V1 to ${say('stream', 'IT', 'l5')} at IT in the stream, and from ${say('hierarchy', 'V1', 'l5')} to ${say('hierarchy', 'IT', 'l5')} in the hierarchy${fall ? ` (IT, ${fall})` : ''}.`;
+    if (Number.isFinite(m.value('positive_control.reliability'))) sentence += ` Positive control: with IT’s layer 5 replaced by IT’s write to an independent noise image (cells that do not bind to the input), the same code measures a reliability of ${m.say('positive_control.reliability', fixed)} at IT.`;
     const untrained = WIRINGS.map((w) => m.untrained(`${w}.V1.l4.reliability`));
     if (untrained.some((v) => v !== null)) sentence += ` Untrained models, V1 L4: ${fixed(untrained[0] ?? NaN)} and ${fixed(untrained[1] ?? NaN)}.`;
     const retina = WIRINGS.map((w) => m.retina(`${w}.V1.l4.reliability`));

@@ -7,7 +7,8 @@ import { Marks } from './interval.js';
 import { LAYER_LABELS, RATE_LAYERS, STATIONS, WIRINGS } from '../names.js';
 import { fixed } from './format.js';
 
-const LAYERS = RATE_LAYERS.map((l) => [l, LAYER_LABELS[l]]);
+// L5 is signed: its units are measured rectified, the positive part a reading cell sees.
+const LAYERS = [...RATE_LAYERS, 'l5'].map((l) => [l, l === 'l5' ? `${LAYER_LABELS[l]} (rectified)` : LAYER_LABELS[l]]);
 
 
 export default {
@@ -53,9 +54,12 @@ export default {
     const it = (w) => r[w]?.IT?.l23 ?? {};
     const say = (w, s, k, d = 2) => marks.say(`${w}.${s}.l23.${k}`, (v) => fixed(v, d));
     const sentence = `${marks.lead} an IT L2/3 unit is driven by ${say('stream', 'IT', 'categories_per_unit', 1)} of ${cats.length} categories on average in the stream and ${say('hierarchy', 'IT', 'categories_per_unit', 1)} in the hierarchy; ${it('stream').single_category_units ?? 0} of ${it('stream').units_responding ?? 0} stream units and ${it('hierarchy').single_category_units ?? 0} of ${it('hierarchy').units_responding ?? 0} hierarchy units answer a single category${marks.hasIntervals ? ` (seed ${r.seed ?? 1})` : ''}. Lifetime sparseness of L2/3 goes from ${say('stream', 'V1', 'lifetime')} at V1 to ${say('stream', 'IT', 'lifetime')} at IT in the stream, and from ${say('hierarchy', 'V1', 'lifetime')} to ${say('hierarchy', 'IT', 'lifetime')} in the hierarchy.`;
+    const l5 = (w, s) => marks.say(`${w}.${s}.l5.lifetime`, (v) => fixed(v, 2));
+    let claimSentence = ` The claim reads layer 5 (rectified), in the post’s direction: its lifetime sparseness goes from ${l5('stream', 'V1')} at V1 to ${l5('stream', 'IT')} at IT in the stream, and from ${l5('hierarchy', 'V1')} to ${l5('hierarchy', 'IT')} in the hierarchy.`;
+    if (Number.isFinite(marks.value('positive_control.lifetime'))) claimSentence += ` Positive control: with IT’s write replaced by a one-hot code of the category on ten channels (grandmother-like units), the same code measures ${marks.say('positive_control.lifetime', (v) => fixed(v, 2))} at IT; a unit that answers one of ten balanced categories alone scores about 0.9 on this measure, which is as sparse as ten balanced categories allow.`;
     const units = r.stream?.V1?.l23?.units;
     const pooled = (w, st) => m2(marks, `${w}.${st}.l23.pooled.lifetime`);
-    const sentenceAll = `${sentence}${Number.isFinite(units) ? ` Each figure is over ${units} single units per station and layer.` : ''}${Number.isFinite(marks.value('stream.V1.l23.pooled.lifetime')) ? ` Pooled instead (each channel averaged over its map, not a single unit), L2/3 lifetime sparseness goes from ${pooled('stream', 'V1')} at V1 to ${pooled('stream', 'IT')} at IT in the stream.` : ''}`;
+    const sentenceAll = `${sentence}${claimSentence}${Number.isFinite(units) ? ` Each figure is over ${units} single units per station and layer.` : ''}${Number.isFinite(marks.value('stream.V1.l23.pooled.lifetime')) ? ` Pooled instead (each channel averaged over its map, not a single unit), L2/3 lifetime sparseness goes from ${pooled('stream', 'V1')} at V1 to ${pooled('stream', 'IT')} at IT in the stream.` : ''}`;
     const tables = WIRINGS.map((w) => dataTable(`${w}: sparseness of single units, categories per unit, and the pooled (channel-averaged) sparseness`, ['station and layer', 'units', 'lifetime', 'population', 'categories per unit', 'single-category units', 'pooled lifetime', 'pooled population'],
       STATIONS.flatMap((s) => LAYERS.map(([l, name]) => {
         const v = r[w]?.[s]?.[l] ?? {};

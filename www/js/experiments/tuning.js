@@ -88,7 +88,7 @@ export default {
   name: 'tuning',
   title: 'Does V1 look like V1?',
   look: 'Our first station’s orientation and spatial-frequency tuning beside published macaque V1: the nearer the similarity bars come to one, the more V1-like the station.',
-  how: 'Gratings at evenly spaced orientations (the sentence says how many), several phases and spatial frequencies, shown to the centre unit of every V1 channel. Top: each dot is a unit, each tick a median. Below: how alike our units’ preferred orientations and peak spatial frequencies are to the published macaque V1 distributions (De Valois et al. 1982, as Marques et al. 2021 bin them), as 1 minus the Kolmogorov–Smirnov distance scaled to the largest it could be: 1 is the same distribution, 0 as far as any can be.',
+  how: 'Gratings at evenly spaced orientations (the sentence says how many), eight phases and nine spatial frequencies half an octave apart (the 64-pixel image taken as 2° wide, so 0.5 to 8 cycles per degree), shown to every V1 channel at a 4×4 grid of positions inside the map (a grating is the same everywhere, so a channel’s units are one filter again: the power counts channels). Top: each dot is a unit, each tick a median. Below: how alike our units’ preferred orientations and peak spatial frequencies are to the published macaque V1 distributions (De Valois et al. 1982, as Marques et al. 2021 bin them), as 1 minus the Kolmogorov–Smirnov distance scaled to the largest it could be: 1 is the same distribution, 0 as far as any can be.',
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
     const rows = WIRINGS.flatMap((w) => LAYERS.map(([l, name]) => ({ w, l, label: `${w === 'stream' ? 'stream' : 'hier.'} ${name}`, cls: `exp-${w}` })));
@@ -124,9 +124,17 @@ export default {
     const retina = WIRINGS.map((w) => marks.retina(`${w}.l4.circular_variance.median`));
     if (retina.some((v) => v !== null)) sentence += ` With a retina of centre–surround cells only, the median circular variance of V1 L4 is ${fixed(retina[0] ?? NaN)} (stream) and ${fixed(retina[1] ?? NaN)} (hierarchy).`;
     if (props.length) {
-      const sim = (w, p) => `${marks.say(`${w}.l4.macaque_similarity.${p.property}.similarity`, (v) => fixed(v, 2))} (${w}, ${r[w]?.l4?.macaque_similarity?.[p.property]?.units ?? '?'} units)`;
-      sentence += ` Against the published macaque V1 distributions (1: the same distribution), V1 L4’s ${props.map((p) => `${p.property.replace(/_/g, ' ')} scores ${WIRINGS.map((w) => sim(w, p)).join(' and ')} against ${p.published_cells ?? r.stream?.l4?.macaque_similarity?.[p.property]?.published_cells ?? '?'} published cells`).join('; ')}.`;
+      const sim = (w, p) => `${marks.say(`${w}.l23.macaque_similarity.${p.property}.similarity`, (v) => fixed(v, 2))} (${w}, ${r[w]?.l23?.macaque_similarity?.[p.property]?.units ?? '?'} units)`;
+      sentence += ` Against the published macaque V1 distributions (1: the same distribution), V1 L2/3’s ${props.map((p) => `${p.property.replace(/_/g, ' ')} scores ${WIRINGS.map((w) => sim(w, p)).join(' and ')} against ${p.published_cells ?? r.stream?.l23?.macaque_similarity?.[p.property]?.published_cells ?? '?'} published cells`).join('; ')}.`;
     }
+    const score = (k) => marks.say(`score.${k}`, (v) => fixed(v, 2));
+    if (Number.isFinite(marks.value('score.mean'))) {
+      sentence += ` The claim scores V1 L2/3, mean over the two properties and both wirings: ${score('mean')} (stream ${score('stream')}, hierarchy ${score('hierarchy')}) against ${score('uniform_null')} for as many units drawn uniformly over each property’s range.`;
+      if (Number.isFinite(marks.value('positive_control.score'))) sentence += ` Positive control: a bank of Gabor filters drawn from the published distributions (envelopes from Ringach 2002), as many as the model’s responsive channels, scores ${marks.say('positive_control.score', (v) => fixed(v, 2))} by the same code against ${marks.say('positive_control.uniform_null', (v) => fixed(v, 2))} for its uniform draw.`;
+      const pw = r.power?.stream?.peak_spatial_frequency;
+      if (Number.isFinite(pw?.smallest_detectable_similarity_drop)) sentence += ` With ${pw.independent_units} independent units (the stream’s responsive channels), the test detects only a drop in similarity of ${fixed(pw.smallest_detectable_similarity_drop, 2)} or more in peak spatial frequency (two-sample KS at α = 0.05).`;
+    }
+    if (Array.isArray(r.sf_cpd)) sentence += ` The gratings span ${r.sf_cpd[0]} to ${r.sf_cpd[1]} cycles per degree.`;
     /** @type {HTMLElement[]} */
     const tables = [dataTable('V1 tuning: medians by wiring and layer', ['wiring and layer', 'units', 'circular variance', 'bandwidth', 'F1/F0', 'simple cells'],
       rows.map((row) => {

@@ -102,6 +102,9 @@ export default {
       const zd = marks.sayDifference('mean_z_skip', (v) => signedFixed(v, 1));
       sentence += ` Against the rotation null, a station reading the one just before it sits at mean z ${z('stream', 'adjacent')} in the stream and ${z('hierarchy', 'adjacent')} in the hierarchy; reading past it (the skip pairs, wired only in the stream) at ${z('stream', 'skip')} and ${z('hierarchy', 'skip')}${zd ? ` (paired ${zd})` : ''}.`;
     }
+    if (Number.isFinite(marks.value('positive_control.mean_z_skip'))) {
+      sentence += ` Positive control: the same stream with every skipping read built aligned to the earlier writes reaches mean z ${marks.say('positive_control.mean_z_skip', (v) => signedFixed(v, 1))} over the skip pairs, measured by the same code.`;
+    }
     if (Array.isArray(contrib)) {
       const c = contrib.map((_, i) => marks.value(`stream.mean_abs_contribution.${i}`));
       const big = c.indexOf(Math.max(...c));

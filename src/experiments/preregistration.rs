@@ -38,6 +38,9 @@ pub struct ClaimPlan {
     /// Set when the measure cannot change with training (the reason, stated on the page).
     #[serde(default)]
     pub not_judged: Option<String>,
+    /// The answer the positive control is built to give, in words, where its construction fixes one.
+    #[serde(default)]
+    pub known_answer: Option<String>,
 }
 
 /// One component of the usage index.
@@ -70,6 +73,10 @@ pub struct Plan {
     pub interval: String,
     pub min_seeds: usize,
     pub words: BTreeMap<String, String>,
+    /// How a positive control is judged, in words.
+    pub positive_control_rule: String,
+    /// The share of its known answer (known − null) a positive control must recover.
+    pub positive_control_recovery: f64,
     pub claims: BTreeMap<String, ClaimPlan>,
     pub usage_index: Usage,
 }
@@ -109,6 +116,7 @@ impl ClaimPlan {
             why_smallest_effect: "made up".into(),
             compares_wirings: true,
             not_judged: None,
+            known_answer: None,
         }
     }
 }

@@ -27,7 +27,7 @@ fn outputs(e: Experiment) -> Vec<Value> {
 
 /// The positive control's word and effect − null under the plan, from the runs' outputs.
 fn positive(e: Experiment, outputs: &[Value]) -> (Word, Estimate) {
-    let runs = Runs { seeds: &SEEDS, trained: outputs, untrained: &[], retina: &[] };
+    let runs = Runs { seeds: &SEEDS, trained: outputs, untrained: &[], retina: &[], untrained_retina: &[] };
     let (claim, positive) = claim_and_positive(e, &runs);
     let positive = positive.unwrap_or_else(|| panic!("{}: the runs measured no positive control", e.name()));
     assert_eq!(positive.effect.len(), SEEDS.len());

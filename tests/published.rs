@@ -144,7 +144,7 @@ fn gating_that_the_untrained_model_shares_is_built_in() {
     // ... and were it judged, fixed gates would make the untrained model select exactly alike.
     let learned =
         ventral_stream::experiments::preregistration::ClaimPlan { not_judged: None, ..plan().claim("GA").clone() };
-    let word = |c: &Claim| judge(c, &learned, Some(&positive)).word;
+    let word = |c: &Claim| judge(c, &learned, plan().positive_control_recovery, Some(&positive)).word;
     assert_eq!(word(&claim(Experiment::Gating, &runs(&seeds, &trained, &trained))), Word::BuiltIn);
     let one_kernel: Vec<_> = [1.0, 1.0, 1.0].iter().map(|&k| out(k - 0.05)).collect();
     assert_eq!(word(&claim(Experiment::Gating, &runs(&seeds, &trained, &one_kernel))), Word::Supported);

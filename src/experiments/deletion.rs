@@ -56,7 +56,8 @@ use serde_json::{json, Value};
 
 fn cosines(model: &Model, k: usize) -> Vec<f32> {
     let st = &model.stations[k];
-    let (win, wout) = (&st.read.w, &st.write.w); // d × m, m × d
+    // The write as it meets the stream (its gain included, for layerscale).
+    let (win, wout) = (&st.read.w, &st.write_matrix()); // d × m, m × d
     let mut out = Vec::new();
     for i in 0..win.ncols() {
         let r = win.column(i);
@@ -576,7 +577,9 @@ impl Measure for Deletion {
         }
         let (effect, null) =
             runs.trained.iter().map(|r| (r.positive_control.fraction, r.positive_control.null_fraction)).unzip();
-        Some(Positive { effect, null })
+        // Built to cancel half of the thalamic directions.
+        let known = Some(vec![0.5; runs.trained.len()]);
+        Some(Positive { effect, null, known })
     }
 }
 

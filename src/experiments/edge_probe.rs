@@ -247,7 +247,19 @@ pub struct Read {
 
 #[derive(Deserialize)]
 struct PositiveRun {
-    v1_decoder: Carried,
+    v1_decoder: CarriedFromV1,
+}
+
+#[derive(Deserialize)]
+struct CarriedFromV1 {
+    later_l5: f64,
+    #[serde(rename = "V1")]
+    at_v1: Option<AtL5>,
+}
+
+#[derive(Deserialize)]
+struct AtL5 {
+    l5: f64,
 }
 
 /// Without an edge-off pair (the retina control has none) it holds only nulls.
@@ -343,7 +355,10 @@ impl Measure for EdgeProbe {
         }
         let effect = runs.retina.iter().map(|r| r.positive_control.v1_decoder.later_l5).collect();
         let null = runs.retina.iter().map(|r| r.v1_decoder.hierarchy.later_l5).collect();
-        Some(Positive { effect, null })
+        // Carried unchanged, V1's code is read at IT as well as at V1 itself (runs made before
+        // that was recorded have no known answer).
+        let known = runs.retina.iter().map(|r| r.positive_control.v1_decoder.at_v1.as_ref().map(|v| v.l5)).collect();
+        Some(Positive { effect, null, known })
     }
 }
 

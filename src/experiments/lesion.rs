@@ -252,6 +252,8 @@ impl Measure for LesionStudy {
         }
         let (effect, null) =
             runs.trained.iter().map(|r| (r.positive_control.retention, r.wirings.hierarchy.bypass.retention)).unzip();
-        Some(Positive { effect, null })
+        // Writing nothing, it loses nothing when a station is bypassed.
+        let known = Some(vec![1.0; runs.trained.len()]);
+        Some(Positive { effect, null, known })
     }
 }

@@ -256,6 +256,8 @@ impl Measure for ReceptiveFields {
             .iter()
             .map(|r| r.positive_control.as_ref().map(|p| r.stream.at(Station::V1) - p.reliability))
             .collect();
-        Some(Positive { effect: fall?, null: runs.trained.iter().map(|r| r.hierarchy.fall()).collect() })
+        // Cells that do not bind to the input have no reliable field: the fall is V1's whole reliability.
+        let known = runs.trained.iter().map(|r| r.stream.at(Station::V1)).collect();
+        Some(Positive { effect: fall?, null: runs.trained.iter().map(|r| r.hierarchy.fall()).collect(), known: Some(known) })
     }
 }

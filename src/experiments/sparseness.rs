@@ -264,7 +264,8 @@ impl Measure for Sparseness {
                 r.positive_control.as_ref().map(|p| p.lifetime - v1)
             })
             .collect();
-        Some(Positive { effect: effect?, null: runs.trained.iter().map(Read::hierarchy).collect() })
+        // No known value: the one-hot write is added to a stream that carries more.
+        Some(Positive { effect: effect?, null: runs.trained.iter().map(Read::hierarchy).collect(), known: None })
     }
 }
 

@@ -401,7 +401,8 @@ impl Measure for Variability {
             .iter()
             .map(|r| (r.electrodes.positive_control.mean_64, r.electrodes.hierarchy.mean_64))
             .unzip();
-        Some(Positive { effect, null })
+        // No known size: how much variance the earlier stations explain is the model's.
+        Some(Positive { effect, null, known: None })
     }
 }
 

@@ -34,7 +34,8 @@ pub const RULE: &str = "E = effect − null over seeds (mean, Student-t 95 % CI;
 compares wirings). Not judged: the measure cannot change with training, or its positive control is missing or not \
 supported. Fewer than 3 seeds: inconclusive. CI above 0 and mean ≥ SESOI (a fraction of the positive control's \
 effect): supported, or built in if the untrained control has the same sign and at least half the effect. CI below 0: \
-opposite. CI inside ±SESOI: absent. Otherwise: inconclusive.";
+opposite. CI inside ±SESOI: absent. Otherwise: inconclusive. The positive control itself is supported when its CI is \
+above 0 and, where its construction fixes the answer, its mean recovers the planned share of that answer.";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Word {
@@ -84,13 +85,17 @@ pub struct Claim {
 pub struct Positive {
     pub effect: Vec<f64>,
     pub null: Vec<f64>,
+    /// The effect the construction gives, per seed, where it fixes one (P3's control cancels
+    /// half the directions: 0.5). The control must then recover the planned share of
+    /// known − null; where it fixes none, its interval must only exclude 0.
+    pub known: Option<Vec<f64>>,
 }
 
 impl Positive {
     /// A positive control of effect `size` at each of `seeds` seeds: for tests of a claim's
     /// plumbing, where only the claim's own numbers are under test.
     pub fn steady(size: f64, seeds: usize) -> Positive {
-        Positive { effect: vec![size; seeds], null: vec![0.0; seeds] }
+        Positive { effect: vec![size; seeds], null: vec![0.0; seeds], known: None }
     }
 }
 
@@ -105,6 +110,8 @@ pub struct Verdict {
     pub control: Option<Estimate>,
     /// The positive control's word and effect, where it was run.
     pub positive: Option<(Word, Estimate)>,
+    /// known − null of the positive control, where its construction fixes the answer.
+    pub known: Option<Estimate>,
     /// The smallest effect of interest in the measure's units, where the positive control gives it.
     pub smallest_effect: Option<f64>,
 }
@@ -133,9 +140,10 @@ pub fn word_of(e: &Estimate, smallest: f64, control: Option<&Estimate>) -> Word 
 }
 
 /// The verdict on one claim under its plan, by the rule at the top of this file.
-pub fn judge(claim: &Claim, plan: &ClaimPlan, positive: Option<&Positive>) -> Verdict {
+pub fn judge(claim: &Claim, plan: &ClaimPlan, recovery: f64, positive: Option<&Positive>) -> Verdict {
     let e = excess(&claim.effect, &claim.null);
     let control = claim.control.as_ref().map(|(c, n)| excess(c, n));
+    let known = positive.and_then(|p| p.known.as_ref().map(|k| excess(k, &p.null)));
     let positive = positive.map(|p| excess(&p.effect, &p.null));
     let verdict = |word: Word, reason: String, positive: Option<(Word, Estimate)>, smallest| Verdict {
         word,
@@ -143,6 +151,7 @@ pub fn judge(claim: &Claim, plan: &ClaimPlan, positive: Option<&Positive>) -> Ve
         excess: e.clone(),
         control: control.clone(),
         positive,
+        known: known.clone(),
         smallest_effect: smallest,
     };
     if let Some(why) = &plan.not_judged {
@@ -157,8 +166,11 @@ pub fn judge(claim: &Claim, plan: &ClaimPlan, positive: Option<&Positive>) -> Ve
         );
     };
     let smallest = plan.fraction_of_positive_control * p.mean;
-    // The positive control is judged by the same steps, at its own SESOI and with no control.
-    let p_word = word_of(&p, smallest, None);
+    // The positive control is judged against the answer it was built to give, not against a
+    // share of its own mean (which any interval above 0 would pass): it must recover the
+    // planned share of known − null; with no known answer, its interval must exclude 0.
+    let p_smallest = known.as_ref().map_or(0.0, |k| recovery * k.mean);
+    let p_word = word_of(&p, p_smallest, None);
     if p_word != Word::Supported {
         let why = format!(
             "its positive control came out {}, not supported: the measure cannot find the property it was built to have",
@@ -172,14 +184,16 @@ pub fn judge(claim: &Claim, plan: &ClaimPlan, positive: Option<&Positive>) -> Ve
 
 /// [`judge`] under the claim's own plan in `data/preregistration.json`.
 pub fn judge_planned(claim: &Claim, positive: Option<&Positive>) -> Verdict {
-    judge(claim, preregistration::plan().claim(claim.id), positive)
+    let plan = preregistration::plan();
+    judge(claim, plan.claim(claim.id), plan.positive_control_recovery, positive)
 }
 
 impl Claim {
     /// The verdict with the numbers it was computed from, for the results file.
     pub fn to_json(&self, positive: Option<&Positive>) -> Value {
-        let plan = preregistration::plan().claim(self.id);
-        let v = judge(self, plan, positive);
+        let all = preregistration::plan();
+        let plan = all.claim(self.id);
+        let v = judge(self, plan, all.positive_control_recovery, positive);
         json!({
             "claim": self.id,
             "says": self.says,
@@ -191,7 +205,12 @@ impl Claim {
             "effect": estimate(&self.effect).to_json(),
             "null": estimate(&self.null).to_json(),
             "untrained": v.control.as_ref().map(Estimate::to_json),
-            "positive_control": v.positive.as_ref().map(|(w, e)| json!({ "word": w.name(), "effect": e.to_json() })),
+            "positive_control": v.positive.as_ref().map(|(w, e)| json!({
+                "word": w.name(),
+                "effect": e.to_json(),
+                "known": v.known.as_ref().map(Estimate::to_json),
+                "recovery": all.positive_control_recovery,
+            })),
             "smallest_effect": v.smallest_effect,
             "smallest_effect_rule": format!("{} × the positive control's effect", plan.fraction_of_positive_control),
             "rule": RULE,
@@ -244,12 +263,12 @@ mod tests {
     /// A positive control whose effect − null is about `size` at every seed.
     fn positive(size: f64) -> Positive {
         let effect: Vec<f64> = [1.0, 1.02, 0.98, 1.01, 0.99].iter().map(|k| k * size).collect();
-        Positive { null: vec![0.0; effect.len()], effect }
+        Positive { null: vec![0.0; effect.len()], effect, known: None }
     }
 
     /// The word with a positive control of effect 0.2 and a SESOI of a quarter of it (0.05).
     fn word(effect: &[f64], null: f64, control: Option<&[f64]>) -> Word {
-        judge(&claim(effect, null, control), &plan(0.25), Some(&positive(0.2))).word
+        judge(&claim(effect, null, control), &plan(0.25), 0.5, Some(&positive(0.2))).word
     }
 
     #[test]
@@ -299,28 +318,47 @@ mod tests {
     #[test]
     fn a_claim_without_a_positive_control_that_finds_its_property_is_not_judged() {
         let c = claim(&[0.60, 0.62, 0.58, 0.61, 0.63], 0.5, None);
-        let none = judge(&c, &plan(0.25), None);
+        let none = judge(&c, &plan(0.25), 0.5, None);
         assert_eq!(none.word, Word::NotJudged);
         assert!(none.reason.contains("not been run"), "{}", none.reason);
         // A positive control whose interval includes zero: the measure has no power.
-        let weak = Positive { effect: vec![0.1, -0.1, 0.05, -0.05, 0.0], null: vec![0.0; 5] };
-        let v = judge(&c, &plan(0.25), Some(&weak));
+        let weak = Positive { effect: vec![0.1, -0.1, 0.05, -0.05, 0.0], null: vec![0.0; 5], known: None };
+        let v = judge(&c, &plan(0.25), 0.5, Some(&weak));
         assert_eq!(v.word, Word::NotJudged);
         assert_eq!(v.positive.as_ref().map(|p| p.0), Some(Word::Inconclusive));
         assert!(v.reason.contains("cannot find"), "{}", v.reason);
         // A measure the plan says training cannot change.
         let fixed = ClaimPlan { not_judged: Some("the gates are fixed".into()), ..plan(0.25) };
-        let v = judge(&c, &fixed, Some(&positive(0.2)));
+        let v = judge(&c, &fixed, 0.5, Some(&positive(0.2)));
         assert_eq!((v.word, v.reason.as_str()), (Word::NotJudged, "the gates are fixed"));
     }
 
     #[test]
     fn the_smallest_effect_is_the_planned_fraction_of_the_positive_control() {
         let c = claim(&[0.60, 0.62, 0.58, 0.61, 0.63], 0.5, None);
-        let v = judge(&c, &plan(0.25), Some(&positive(0.2)));
+        let v = judge(&c, &plan(0.25), 0.5, Some(&positive(0.2)));
         assert!((v.smallest_effect.unwrap() - 0.05).abs() < 1e-12);
         // The same effect (0.108) under a stronger positive control (SESOI 0.25) is too small to count.
-        assert_eq!(judge(&c, &plan(0.25), Some(&positive(1.0))).word, Word::Absent);
+        assert_eq!(judge(&c, &plan(0.25), 0.5, Some(&positive(1.0))).word, Word::Absent);
+    }
+
+    #[test]
+    fn a_positive_control_must_recover_its_known_answer() {
+        let c = claim(&[0.60, 0.62, 0.58, 0.61, 0.63], 0.5, None);
+        // Built to give 0.5 above its null, it measures about 0.2: its interval is above 0, but
+        // it finds less than half of what it was built to have, so the measure lacks power.
+        let short = Positive { known: Some(vec![0.5; 5]), ..positive(0.2) };
+        let v = judge(&c, &plan(0.25), 0.5, Some(&short));
+        assert_eq!((v.word, v.positive.as_ref().map(|p| p.0)), (Word::NotJudged, Some(Word::Absent)));
+        assert!((v.known.as_ref().unwrap().mean - 0.5).abs() < 1e-12);
+        // Built to give 0.3, it finds 0.2: two thirds, above the planned half, so it counts.
+        let found = Positive { known: Some(vec![0.3; 5]), ..positive(0.2) };
+        let v = judge(&c, &plan(0.25), 0.5, Some(&found));
+        assert_eq!((v.word, v.positive.as_ref().map(|p| p.0)), (Word::Supported, Some(Word::Supported)));
+        // The known answer is read against the control's own null, seed by seed.
+        let shifted = Positive { null: vec![0.1; 5], effect: vec![0.3; 5], known: Some(vec![0.6; 5]) };
+        let v = judge(&c, &plan(0.25), 0.5, Some(&shifted));
+        assert_eq!(v.positive.as_ref().map(|p| p.0), Some(Word::Absent), "0.2 of a known 0.5 above the null");
     }
 
     #[test]

@@ -268,7 +268,12 @@ impl Measure for VirtualWeights {
     fn positive(runs: &Runs<Read>) -> Option<Positive> {
         let aligned: Option<Vec<f64>> =
             runs.trained.iter().map(|r| r.positive_control.as_ref().map(|p| p.mean_z_skip)).collect();
-        Some(Positive { effect: aligned?, null: runs.trained.iter().map(|r| r.hierarchy.mean_z_skip).collect() })
+        // No known z: the alignment a matrix of that norm reaches depends on its spectrum.
+        Some(Positive {
+            effect: aligned?,
+            null: runs.trained.iter().map(|r| r.hierarchy.mean_z_skip).collect(),
+            known: None,
+        })
     }
 }
 

@@ -1,6 +1,6 @@
 // One claim's verdict, as the results file states it (src/experiments/verdict.rs writes it):
 //   {claim, says, measure, word, reason, excess: E, paired: E | null, effect: E, null: E,
-//    untrained: E | null, positive_control: {word, effect: E} | null, smallest_effect: number | null,
+//    untrained: E | null, positive_control: {word, effect: E, known: E | null, recovery} | null, smallest_effect: number | null,
 //    smallest_effect_rule, rule,
 //    conditions?: {KEY: the same for another training of the pair (P3: narrow streams, edge task off)}}
 // with E = {mean, ci: [lo, hi], per_seed}. Written as: the word (a sign and a border style of
@@ -103,7 +103,11 @@ export function renderVerdict(v, { compact = false } = {}) {
 export function positiveText(v) {
   const p = v.positive_control;
   if (!p || typeof p !== 'object') return 'not run: nothing yet shows that this measure can find the property, so the claim is not judged.';
-  return `${p.word}, effect − null ${estimateText(p.effect, digitsFor(v.smallest_effect))} (a model built to have the property, measured by the same code).`;
+  const digits = digitsFor(v.smallest_effect);
+  const against = p.known && typeof p.known === 'object'
+    ? ` Built to give ${estimateText(p.known, digits)} above its null, it must find at least ${Math.round((p.recovery ?? 0.5) * 100)} % of that.`
+    : ' Its construction fixes no value, so only its direction is checked, not its size.';
+  return `${p.word}, effect − null ${estimateText(p.effect, digits)} (a model built to have the property, measured by the same code).${against}`;
 }
 
 /**

@@ -215,7 +215,9 @@ TRAINED_MODELS="stream:stream:on:full:32:2000:shipped:1-10 hierarchy:hierarchy:o
     stream-prenorm+layerscale:stream:on:full:32:2000:prenorm+layerscale:1-5
     hierarchy-prenorm+layerscale:hierarchy:on:full:32:2000:prenorm+layerscale:1-5
     stream-stochastic-depth:stream:on:full:32:2000:stochastic-depth:1-5
-    hierarchy-stochastic-depth:hierarchy:on:full:32:2000:stochastic-depth:1-5"
+    hierarchy-stochastic-depth:hierarchy:on:full:32:2000:stochastic-depth:1-5
+    stream-prenorm+stochastic-depth:stream:on:full:32:2000:prenorm+stochastic-depth:1-5
+    hierarchy-prenorm+stochastic-depth:hierarchy:on:full:32:2000:prenorm+stochastic-depth:1-5"
 
 # Where `train` writes (and the experiments read with --weights-dir): weights/ unless
 # WEIGHTS_DIR names another, e.g. a staging directory filled under a new recipe while the

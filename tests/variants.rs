@@ -31,21 +31,12 @@ fn every_variant_s_gradients_match_finite_differences_in_every_wiring() {
 fn the_normalised_readout_keeps_the_split_of_the_logits_exact() {
     for wiring in [Wiring::Stream, Wiring::Gated] {
         let mut model = Model::init_variant(wiring, 3, 32, BUILT[2]);
-        model.visit_mut(&mut |_, _, v, trainable| {
-            if trainable {
-                v.iter_mut().enumerate().for_each(|(i, x)| *x += 0.01 * ((i % 7) as f32 - 3.0))
-            }
-        });
+        shared::with_biases(&mut model);
         let t = model.forward(random_lgn(3, 9));
         let scale = t.readout_scale.as_ref().expect("prenorm reads s4 normalised");
         assert!(scale.iter().all(|&r| r > 0.0 && (r - 1.0).abs() > 1e-3), "a scale of 1 tests nothing: {scale}");
         for b in 0..3 {
-            let c = model.contributions(&t, b).expect("stream wirings decompose");
-            for k in 0..c.direct.len() {
-                let sum = c.direct[k] + c.stations.iter().map(|s| s[k]).sum::<f32>() + c.bias[k];
-                let logit = t.category_logits[[b, k]];
-                assert!((sum - logit).abs() < 1e-4 * logit.abs().max(1.0), "{wiring:?} {b} {k}: {sum} vs {logit}");
-            }
+            shared::assert_split_is_exact(&model, &t, b);
         }
     }
 }

@@ -121,3 +121,29 @@ pub fn check_variant_gradients(wiring: Wiring, d: usize, variant: Variant) -> us
     }
     checked
 }
+
+/// Every trainable value shifted by a small pattern, so biases are non-zero and a split of the
+/// logits is tested in full.
+pub fn with_biases(model: &mut Model) {
+    model.visit_mut(&mut |_, _, v, trainable| {
+        if trainable {
+            v.iter_mut().enumerate().for_each(|(i, x)| *x += 0.01 * ((i % 7) as f32 - 3.0))
+        }
+    });
+}
+
+/// Image `b`'s category logits equal the direct path plus every station's term plus the bias
+/// (to 1e-4 of their size); returns the split.
+pub fn assert_split_is_exact(
+    model: &Model,
+    t: &ventral_stream::model::Trace,
+    b: usize,
+) -> ventral_stream::model::Contributions {
+    let c = model.contributions(t, b).expect("stream wirings decompose");
+    for k in 0..c.direct.len() {
+        let sum = c.direct[k] + c.stations.iter().map(|s| s[k]).sum::<f32>() + c.bias[k];
+        let logit = t.category_logits[[b, k]];
+        assert!((sum - logit).abs() < 1e-4 * logit.abs().max(1.0), "{:?} {b} {k}: {sum} vs {logit}", model.wiring);
+    }
+    c
+}

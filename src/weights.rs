@@ -73,7 +73,7 @@ impl Info {
     /// the file's threshold (older files); None without a threshold.
     pub fn calibration(&self) -> Option<Calibration> {
         let threshold = self.threshold()?;
-        let stored = self.0.get(CALIBRATION_KEY).and_then(|t| Calibration::from_text(t, |w| decimal(w)));
+        let stored = self.0.get(CALIBRATION_KEY).and_then(|t| Calibration::from_text(t, decimal));
         Some(match stored {
             Some(c) => Calibration { threshold, ..c },
             None => Calibration::energy(threshold),

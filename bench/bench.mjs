@@ -8,7 +8,7 @@
 //   bench/generated/{stream,hierarchy}.onnx        (bench/make_onnx.py)
 //
 //   node bench/bench.mjs [--warmup 20] [--runs 200] [--train-runs N] [--lab-runs 20] [--cold 10]
-//                        [--suites native,ours,tfjs,ort,threads2,frame,visible,train,labrun,cold,lighthouse]
+//                        [--suites native,ours,tfjs,ort,threads2,frame,visible,train,labrun,cold,embed,lighthouse]
 //                        [--lighthouse-runs 3] [--out FILE]
 //                        [--js-flags '--no-liftoff']   (V8 flags of the warm runs' browser)
 //
@@ -23,6 +23,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../tools/chromium.mjs';
 import { startServer } from '../tools/serve.mjs';
+import { embedReport, embedSuite } from './embed.mjs';
 import { headline as lighthouseHeadline, measure as lighthouseMeasure, report as lighthouseReport } from './lighthouse.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -37,7 +38,7 @@ function parseArgs(argv) {
     trainRuns: null,
     labRuns: 20,
     cold: 10,
-    suites: ['native', 'ours', 'tfjs', 'ort', 'threads2', 'frame', 'visible', 'train', 'labrun', 'cold', 'lighthouse'],
+    suites: ['native', 'ours', 'tfjs', 'ort', 'threads2', 'frame', 'visible', 'train', 'labrun', 'cold', 'embed', 'lighthouse'],
     lighthouseRuns: 3,
     out: join(HERE, 'results', 'latest.json'),
     jsFlags: '--no-liftoff',
@@ -420,7 +421,7 @@ async function main() {
   let failed = false;
 
   // Native: also (re)writes the shared input, LGN and reference outputs the browser uses.
-  // Only the suites of the page itself (frame, visible, cold, lighthouse) run without it.
+  // Only the suites of the page itself (frame, visible, cold, embed, lighthouse) run without it.
   let native = null;
   let flops = null;
   let convFlops = null;
@@ -514,6 +515,10 @@ async function main() {
           results.cold.runtimes = r.suites ?? {};
         }
       });
+    }
+    if (want.has('embed')) {
+      console.log('==> bench: cold load of the example post, embedded from another origin (default browser flags)');
+      results.embed = await withPlainBrowser((plain) => embedSuite(plain, o.cold)).catch((err) => ({ error: err.message.split('\n')[0] }));
     }
   } finally {
     await browser.close().catch(() => {});
@@ -712,7 +717,11 @@ async function main() {
     wasm_raw_bytes: out.cold.wasm_raw_bytes,
     wasm_gzip_bytes: out.cold.wasm_gzip_bytes,
     cold_start_ms: out.cold.navigation_to_ready?.median_ms ?? null,
+    embed_first_answer_ms: results.embed?.input_ready_median_ms ?? null,
+    embed_all_figures_ms: results.embed?.all_ready_median_ms ?? null,
+    embed_bytes: results.embed?.bytes_raw ?? null,
   });
+  if (results.embed) out.embed = results.embed;
 
   // ------------------------------------------------------------------ the report
   const lines = [];
@@ -763,6 +772,7 @@ async function main() {
     const c = out.cold[name];
     if (c) lines.push(`  ${name.padEnd(5)} (default flags) load + instantiate + build: ${fmt(c.init_ms)} ms; first forward: stream ${fmt(c.first_stream_ms)} ms, hierarchy ${fmt(c.first_hierarchy_ms)} ms`);
   }
+  if (results.embed) lines.push(embedReport(results.embed));
   for (const name of ['tfjs', 'ort']) {
     const i = results[name]?.info;
     if (i?.wasm_files) lines.push(`  ${name.padEnd(5)} ${i.version ?? ''}: loaded ${i.wasm_files.join(', ') || 'no wasm file?'}; threads ${i.threads ?? '?'}${i.simd !== undefined ? `; SIMD ${i.simd}` : ''}`);

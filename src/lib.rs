@@ -10,6 +10,7 @@
 //! - [`names`]: wirings, stations and layers as typed ids, parsed once at the edge;
 //! - [`station`]: one canonical microcircuit, L4 reads, L2/3 computes, L5 writes;
 //! - [`wiring`]: the one wiring rule, what a station's write does to the stream;
+//! - [`variant`]: the model's variants (normalised reads, write gains, stochastic depth);
 //! - [`model`]: the embedding, four stations in one of three wirings, the behaviour;
 //! - [`weights`]: safetensors files, the shipped weights;
 //! - [`stimuli`]: the procedural sketches, edges, gratings and noise;
@@ -41,6 +42,7 @@ pub mod run;
 pub mod station;
 pub mod stimuli;
 pub mod train;
+pub mod variant;
 pub mod viewer;
 pub mod weights;
 pub mod wiring;

@@ -11,18 +11,21 @@
 //! and nothing nonlinear follows an addition to the stream, so in the stream
 //! wirings the logits are exactly the direct path plus one term per station:
 //!   logits = GAP(s₀)·W_U + Σ_k GAP(w_k)·W_U + b_U.
+//! The `prenorm` variant (`crate::variant`) divides s₄ by one number per image before GAP,
+//! so each term is divided by the same number and the split stays exact.
 
 use crate::layers::gated::GatedConv3;
 use crate::layers::pointwise::Pointwise;
 use crate::layers::pool::{avg_pool2, avg_pool2_backward, global_avg, global_avg_backward};
-use crate::layers::{conv::Conv3, conv::DIRECT, Maps};
+use crate::layers::{conv::Conv3, conv::DIRECT, rms, Maps};
 use crate::names::{self, Layer};
 use crate::retina::{Retina, CHANNELS};
 use crate::rng::Rng;
 use crate::station::{visit_pointwise, Compute, Station, StationTrace};
 use crate::stimuli::{CATEGORIES, N_ORIENTATIONS};
+use crate::variant::{Variant, LAYERSCALE_INIT};
 use crate::wiring::{Join, Lesion, Step};
-use ndarray::{s, Array2};
+use ndarray::{s, Array1, Array2};
 
 pub use crate::names::Wiring;
 
@@ -58,6 +61,9 @@ pub struct Model {
     pub lesion_kind: Lesion,
     /// Which LGN channels reach the model (the retina control sees no edge cells).
     pub retina: Retina,
+    /// How the stations read and write the stream, and how the model was trained
+    /// (`crate::variant`); the stations' `normalise` and `gain` follow it.
+    pub variant: Variant,
 }
 
 /// Everything one forward pass computed, kept for display and for backward.
@@ -68,7 +74,9 @@ pub struct Trace {
     /// s₀, the embedded thalamic input.
     pub s0: Maps,
     pub stations: Vec<StationTrace>,
-    /// GAP(s₄): n × d.
+    /// `prenorm`: the number each image's s₄ was multiplied by before GAP (1/RMS).
+    pub readout_scale: Option<Array1<f32>>,
+    /// GAP(s₄) (times the readout scale, where there is one): n × d.
     pub pooled: Array2<f32>,
     pub category_logits: Array2<f32>,
     pub orientation_logits: Array2<f32>,
@@ -83,6 +91,7 @@ impl Trace {
             side_info: self.side_info.as_ref().map(row),
             s0: self.s0.image(b),
             stations: self.stations.iter().map(|t| t.image(b)).collect(),
+            readout_scale: self.readout_scale.as_ref().map(|r| r.slice(s![b..b + 1]).to_owned()),
             pooled: row(&self.pooled),
             category_logits: row(&self.category_logits),
             orientation_logits: row(&self.orientation_logits),
@@ -113,6 +122,11 @@ pub fn side_info(lgn: &Maps) -> Array2<f32> {
     z
 }
 
+/// One value per image repeated down its rows, as a column: (n · rows) × 1.
+fn per_row(r: &Array1<f32>, rows: usize) -> Array2<f32> {
+    Array2::from_shape_fn((r.len() * rows, 1), |(i, _)| r[i / rows])
+}
+
 fn gaussian(shape: (usize, usize), sd: f32, rng: &mut Rng) -> Array2<f32> {
     Array2::from_shape_fn(shape, |_| sd * rng.normal())
 }
@@ -125,6 +139,11 @@ impl Model {
 
     /// All parameters zero with a stream `d` wide (the shape of a gradient).
     pub fn zeros_with(wiring: Wiring, d: usize) -> Self {
+        Model::zeros_variant(wiring, d, Variant::SHIPPED)
+    }
+
+    /// All parameters zero, of a variant, with a stream `d` wide.
+    pub fn zeros_variant(wiring: Wiring, d: usize, variant: Variant) -> Self {
         let stations = names::Station::ALL
             .iter()
             .map(|st| Station {
@@ -135,6 +154,8 @@ impl Model {
                     _ => Compute::Plain(Conv3::zeros(M, M)),
                 },
                 write: Pointwise::zeros(M, d, true),
+                normalise: variant.prenorm,
+                gain: variant.layerscale.then(|| Array1::zeros(d)),
             })
             .collect();
         Model {
@@ -146,6 +167,7 @@ impl Model {
             lesions: [false; 4],
             lesion_kind: Lesion::Silenced,
             retina: Retina::Full,
+            variant,
         }
     }
 
@@ -159,8 +181,15 @@ impl Model {
     /// As [`Model::init`] with a stream `d` wide (the same draws in the same order, so
     /// `init_with(w, s, D)` is `init(w, s)`).
     pub fn init_with(wiring: Wiring, seed: u64, d: usize) -> Self {
+        Model::init_variant(wiring, seed, d, Variant::SHIPPED)
+    }
+
+    /// As [`Model::init_with`], of a variant: the same draws, and every write gain at
+    /// [`LAYERSCALE_INIT`] (drawn from nothing, so a variant's other weights are the shipped
+    /// model's at the same seed).
+    pub fn init_variant(wiring: Wiring, seed: u64, d: usize, variant: Variant) -> Self {
         let mut rng = Rng::new(seed);
-        let mut m = Model::zeros_with(wiring, d);
+        let mut m = Model::zeros_variant(wiring, d, variant);
         m.embed.w = gaussian((CHANNELS, d), (2.0 / CHANNELS as f32).sqrt(), &mut rng);
         for st in &mut m.stations {
             st.read.w = gaussian((d, M), (2.0 / d as f32).sqrt(), &mut rng);
@@ -176,6 +205,9 @@ impl Model {
                 }
             }
             st.write.w = gaussian((M, d), (1.0 / M as f32).sqrt(), &mut rng);
+            if let Some(g) = &mut st.gain {
+                g.fill(LAYERSCALE_INIT);
+            }
         }
         m.category.w = gaussian((d, CATEGORIES.len()), 0.01, &mut rng);
         m.orientation.w = gaussian((d, N_ORIENTATIONS), 0.01, &mut rng);
@@ -189,7 +221,7 @@ impl Model {
 
     /// A model of the same wiring and width with every parameter zero (a gradient's shape).
     pub fn zeros_like(&self) -> Model {
-        Model::zeros_with(self.wiring, self.width())
+        Model::zeros_variant(self.wiring, self.width(), self.variant)
     }
 
     pub fn forward(&self, lgn: Maps) -> Trace {
@@ -210,14 +242,15 @@ impl Model {
         for (k, st) in self.stations.iter().enumerate() {
             let prev = stations.last().map_or(&s0, |t| &t.l5);
             let input = if k == 0 { prev.clone() } else { avg_pool2(prev) };
-            let l4 = if k == 0 && DIRECT { self.v1_read_fast(&lgn) } else { st.read(&input) };
+            // (A normalised read is not linear in s₀, so E·W cannot be folded.)
+            let l4 = if k == 0 && DIRECT && !st.normalise { self.v1_read_fast(&lgn) } else { st.read(&input) };
             let t = match perturb.as_mut() {
                 Some(p) => self.step(k).forward(st, input, l4, z.as_ref(), Some(&mut |m: &mut Maps| p(k, m))),
                 None => self.step(k).forward(st, input, l4, z.as_ref(), None),
             };
             stations.push(t);
         }
-        let pooled = global_avg(&stations[3].l5);
+        let (pooled, readout_scale) = self.read_out(&stations[3].l5);
         Trace {
             category_logits: self.category.forward(&pooled),
             orientation_logits: self.orientation.forward(&pooled),
@@ -225,7 +258,18 @@ impl Model {
             side_info: z,
             s0,
             stations,
+            readout_scale,
             pooled,
+        }
+    }
+
+    /// GAP of the last stream (`prenorm`: of the stream normalised per image), and the scale.
+    fn read_out(&self, s4: &Maps) -> (Array2<f32>, Option<Array1<f32>>) {
+        if self.variant.prenorm {
+            let (y, r) = rms::forward(&s4.x, s4.pixels());
+            (global_avg(&s4.with(y)), Some(r))
+        } else {
+            (global_avg(s4), None)
         }
     }
 
@@ -264,7 +308,12 @@ impl Model {
     pub fn backward(&self, t: &Trace, d_category: &Array2<f32>, d_orientation: &Array2<f32>, grad: &mut Model) {
         let mut d_pooled = self.category.backward(&t.pooled, d_category, &mut grad.category);
         d_pooled += &self.orientation.backward(&t.pooled, d_orientation, &mut grad.orientation);
-        let ds = global_avg_backward(&d_pooled, t.stations[3].l5.side);
+        let s4 = &t.stations[3].l5;
+        let mut ds = global_avg_backward(&d_pooled, s4.side);
+        if let Some(r) = &t.readout_scale {
+            let y = &s4.x * &per_row(r, s4.pixels());
+            ds = ds.with(rms::backward(&y, r, &ds.x, s4.pixels()));
+        }
         self.backward_stream(t, 4, ds, grad);
     }
 
@@ -336,9 +385,10 @@ impl Model {
         if !self.wiring.residual() {
             return None;
         }
+        let scale = t.readout_scale.as_ref().map_or(1.0, |r| r[b]);
         let through = |m: &Maps| -> Vec<f32> {
             let g = global_avg(m);
-            g.row(b).dot(&self.category.w).to_vec()
+            (&g.row(b) * scale).dot(&self.category.w).to_vec()
         };
         Some(Contributions {
             direct: through(&t.s0),

@@ -14,7 +14,7 @@ fn frob(a: ArrayView2<f32>) -> f32 {
 /// Writers: embedding, V1..IT (their write matrices, in × d).
 pub fn writers(m: &Model) -> Vec<Array2<f32>> {
     let mut w = vec![m.embed.w.clone()];
-    w.extend(m.stations.iter().map(|s| s.write.w.clone()));
+    w.extend(m.stations.iter().map(|s| s.write_matrix()));
     w
 }
 

@@ -4,15 +4,21 @@
 //!   L2/3 computes: h = ReLU(conv3×3(a) + b)       m → m (plain or gated)
 //!   L5 writes:     w = h·W_out + b_out            1×1, m → d, signed
 //!
+//! Two variants (`crate::variant`) change the ends: `prenorm` reads RMS(D(s)) in place of
+//! D(s), each image's stream divided by its root mean square over positions and channels (per
+//! image, not per position: a blank part of the paper has a stream near zero, which a
+//! per-position norm would blow up to unit size); `layerscale` writes w ⊙ γ with a learned
+//! per-channel gain γ.
+//!
 //! What the station does with `w` (add it to the stream, or replace the
 //! stream with it) is the wiring's business, in `wiring.rs`.
 
 use crate::layers::conv::Conv3;
 use crate::layers::gated::GatedConv3;
 use crate::layers::pointwise::Pointwise;
-use crate::layers::{relu, relu_backward, Maps};
+use crate::layers::{relu, relu_backward, rms, Maps};
 use crate::names::Layer;
-use ndarray::Array2;
+use ndarray::{Array1, Array2, Axis};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Compute {
@@ -29,6 +35,10 @@ pub struct Station {
     pub compute: Compute,
     /// L5: writes to the stream.
     pub write: Pointwise,
+    /// `prenorm`: L4 reads the stream RMS-normalised at each position.
+    pub normalise: bool,
+    /// `layerscale`: the write's learned per-channel gain γ (d values).
+    pub gain: Option<Array1<f32>>,
 }
 
 /// Everything one station did on one batch: the maps a reader sees, and what
@@ -72,9 +82,32 @@ impl StationTrace {
 }
 
 impl Station {
-    /// L4 reads: a = ReLU(s·W_in + b_in), the ReLU fused into the kernel.
+    /// A station that reads the stream as it is and writes without a gain (the shipped kind).
+    pub fn new(name: &'static str, read: Pointwise, compute: Compute, write: Pointwise) -> Self {
+        Station { name, read, compute, write, normalise: false, gain: None }
+    }
+
+    /// L4 reads: a = ReLU(s·W_in + b_in), the ReLU fused into the kernel (s normalised
+    /// first where the station normalises its read).
     pub fn read(&self, input: &Maps) -> Maps {
-        input.with(self.read.forward_relu(&input.x))
+        if self.normalise {
+            input.with(self.read.forward_relu(&rms::forward(&input.x, input.pixels()).0))
+        } else {
+            input.with(self.read.forward_relu(&input.x))
+        }
+    }
+
+    /// The write before its gain: h·W_out + b_out.
+    fn write_before_gain(&self, l23: &Array2<f32>) -> Array2<f32> {
+        self.write.forward(l23)
+    }
+
+    /// W_out as it meets the stream: W_out·diag(γ) where the write has a gain (m × d).
+    pub fn write_matrix(&self) -> Array2<f32> {
+        match &self.gain {
+            Some(g) => &self.write.w * &g.view().insert_axis(Axis(0)),
+            None => self.write.w.clone(),
+        }
     }
 
     /// L2/3 computes from L4's rates and L5 writes: (L2/3 rates, write). An
@@ -105,7 +138,11 @@ impl Station {
             }
             (Compute::Gated(_), None, _) => panic!("a gated station needs side information"),
         };
-        let write = l23.with(self.write.forward(&l23.x));
+        let mut write = self.write_before_gain(&l23.x);
+        if let Some(g) = &self.gain {
+            write *= &g.view().insert_axis(Axis(0));
+        }
+        let write = l23.with(write);
         (l23, write)
     }
 
@@ -135,7 +172,15 @@ impl Station {
         assert!(layer != Layer::L5, "L5 is the wiring's to backpropagate (wiring::Step::backward)");
         let mut da = d;
         if layer != Layer::L4 {
-            let mut dh = if layer == Layer::Write { self.write.backward(&t.l23.x, &da, &mut grad.write) } else { da };
+            let mut dh = if layer == Layer::Write {
+                if let (Some(g), Some(dg)) = (&self.gain, &mut grad.gain) {
+                    *dg += &(self.write_before_gain(&t.l23.x) * &da).sum_axis(Axis(0));
+                    da *= &g.view().insert_axis(Axis(0));
+                }
+                self.write.backward(&t.l23.x, &da, &mut grad.write)
+            } else {
+                da
+            };
             relu_backward(&t.l23.x, &mut dh);
             da = match (&self.compute, &mut grad.compute, side_info) {
                 (Compute::Plain(c), Compute::Plain(g), _) => c.backward(&t.l4, &dh, g),
@@ -145,7 +190,15 @@ impl Station {
             .x;
         }
         relu_backward(&t.l4.x, &mut da);
-        self.read.backward(&t.input.x, &da, &mut grad.read)
+        if self.normalise {
+            // r is recomputed from the input: cheaper to keep than a second map per station.
+            let rows = t.input.pixels();
+            let (y, r) = rms::forward(&t.input.x, rows);
+            let dy = self.read.backward(&y, &da, &mut grad.read);
+            rms::backward(&y, &r, &dy, rows)
+        } else {
+            self.read.backward(&t.input.x, &da, &mut grad.read)
+        }
     }
 
     /// Every tensor of the station, named for the weights file.
@@ -163,6 +216,9 @@ impl Station {
             }
         }
         visit_pointwise(&format!("{n}.write"), &mut self.write, f);
+        if let Some(g) = &mut self.gain {
+            f(&format!("{n}.write.gain"), vec![g.len()], slice(g.as_slice_mut()), true);
+        }
     }
 }
 

@@ -15,6 +15,7 @@
 use crate::model::{Model, Trace, Wiring, WIDTHS};
 use crate::openset::Calibration;
 use crate::retina::{Retina, CHANNELS};
+use crate::variant::Variant;
 use crate::{input, retina, stimuli};
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use std::collections::HashMap;
@@ -152,6 +153,9 @@ pub fn save(model: &Model, info: &[(&str, String)], quantize: bool) -> Vec<u8> {
     if model.retina != Retina::Full {
         meta.insert("retina".into(), model.retina.name().into());
     }
+    if model.variant != Variant::SHIPPED {
+        meta.insert("variant".into(), model.variant.name().into());
+    }
     safetensors::serialize(views, Some(meta)).expect("serialising in-memory tensors cannot fail")
 }
 
@@ -232,7 +236,12 @@ pub fn read(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), Weigh
         }
         Err(_) => return err("tensor embed.w is missing"),
     };
-    let mut model = Model::zeros_with(wiring, d);
+    // The variant decides which tensors there are (a write gain per station for layerscale).
+    let variant = match meta.get("variant") {
+        Some(v) => Variant::parse(v).map_err(|e| WeightsError(e.to_string()))?,
+        None => Variant::SHIPPED,
+    };
+    let mut model = Model::zeros_variant(wiring, d, variant);
     let mut expected = std::collections::HashSet::new();
     let mut problem: Option<String> = None;
     model.visit_mut(&mut |name, shape, dst, _| {

@@ -146,12 +146,12 @@ mod tests {
     use crate::station::Compute;
 
     fn station(rng: &mut Rng) -> Station {
-        let mut s = Station {
-            name: "test",
-            read: Pointwise::zeros(3, 4, true),
-            compute: Compute::Plain(Conv3::zeros(4, 4)),
-            write: Pointwise::zeros(4, 3, true),
-        };
+        let mut s = Station::new(
+            "test",
+            Pointwise::zeros(3, 4, true),
+            Compute::Plain(Conv3::zeros(4, 4)),
+            Pointwise::zeros(4, 3, true),
+        );
         s.visit_mut(&mut |_, _, v, _| v.iter_mut().for_each(|x| *x = 0.5 * rng.normal()));
         s
     }
@@ -192,12 +192,12 @@ mod tests {
         let mut conv = Conv3::zeros(channels, channels);
         let centre = 4 * channels; // tap (1, 1)
         conv.k.slice_mut(ndarray::s![centre..centre + channels, ..]).assign(&eye);
-        Station {
-            name: "pass-through",
-            read: Pointwise { w: eye.clone(), b: Some(ndarray::Array1::zeros(channels)) },
-            compute: Compute::Plain(conv),
-            write: Pointwise { w: eye, b: Some(ndarray::Array1::zeros(channels)) },
-        }
+        Station::new(
+            "pass-through",
+            Pointwise { w: eye.clone(), b: Some(ndarray::Array1::zeros(channels)) },
+            Compute::Plain(conv),
+            Pointwise { w: eye, b: Some(ndarray::Array1::zeros(channels)) },
+        )
     }
 
     #[test]

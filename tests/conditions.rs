@@ -34,6 +34,7 @@ fn every_experiment_runs_untrained_and_on_the_retina_control_at_quick_size() {
         size: Size::Quick,
         conditions: vec![Condition::Untrained, Condition::RetinaControl],
         experiments: Experiment::ALL.to_vec(),
+        shard: None,
     };
     let (outputs, done) = run(&plan, 2, None);
     assert_eq!(done.len(), 9 + 3);
@@ -65,6 +66,7 @@ fn the_results_do_not_depend_on_the_number_of_threads() {
         size: Size::Quick,
         conditions: vec![Condition::Trained, Condition::Untrained],
         experiments: vec![Experiment::EdgeProbe],
+        shard: None,
     };
     // Untrained models stand in for the trained ones here: what matters is the runner.
     let (one, _) = run(&plan, 1, None);
@@ -97,6 +99,7 @@ fn kept_runs_are_read_back_instead_of_run_again() {
         size: Size::Quick,
         conditions: vec![Condition::Untrained],
         experiments: vec![Experiment::Lesion],
+        shard: None,
     };
     let (first, done) = run(&plan, 2, Some(&dir));
     assert!(done.iter().all(|d| !d.3));
@@ -164,8 +167,13 @@ fn the_narrow_and_edge_off_pairs_run_deletion_from_their_files_and_a_missing_wid
     assert!(missing.contains(&experiments::weights_file(&dir, "hierarchy-d16", 3)), "{missing:?}");
 
     // Deletion alone: the only experiment these conditions run (the untrained one's others are run above).
-    let plan =
-        Plan { seeds: seeds.clone(), size: Size::Quick, conditions: kept, experiments: vec![Experiment::Deletion] };
+    let plan = Plan {
+        seeds: seeds.clone(),
+        size: Size::Quick,
+        conditions: kept,
+        experiments: vec![Experiment::Deletion],
+        shard: None,
+    };
     let done = std::sync::Mutex::new(Vec::new());
     let report = |d: &Done| done.lock().unwrap().push((d.condition, d.experiment));
     let load = |c, s| Models::of(c, &dir, s);

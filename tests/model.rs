@@ -16,21 +16,12 @@ fn stream_logits_decompose_exactly() {
     for wiring in [Wiring::Stream, Wiring::Gated] {
         let mut model = Model::init(wiring, 3);
         // Non-zero biases everywhere so the decomposition is tested in full.
-        model.visit_mut(&mut |_, _, v, trainable| {
-            if trainable {
-                v.iter_mut().enumerate().for_each(|(i, x)| *x += 0.01 * ((i % 7) as f32 - 3.0))
-            }
-        });
+        shared::with_biases(&mut model);
         for lesions in [[false; 4], [false, true, false, true]] {
             model.lesions = lesions;
             let t = model.forward(random_lgn(3, 9));
             for b in 0..3 {
-                let c = model.contributions(&t, b).expect("stream wirings decompose");
-                for k in 0..c.direct.len() {
-                    let sum = c.direct[k] + c.stations.iter().map(|s| s[k]).sum::<f32>() + c.bias[k];
-                    let logit = t.category_logits[[b, k]];
-                    assert!((sum - logit).abs() < 1e-4 * logit.abs().max(1.0), "{wiring:?} {b} {k}: {sum} vs {logit}");
-                }
+                let c = shared::assert_split_is_exact(&model, &t, b);
                 for (s, &lesioned) in c.stations.iter().zip(&lesions) {
                     if lesioned {
                         assert!(s.iter().all(|&v| v == 0.0));

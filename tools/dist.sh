@@ -32,6 +32,26 @@ cp "$WWW/index.html" "$WWW/embed.html" "$WWW/favicon.svg" "$PKG/"
 cp "$ROOT/LICENSE" "$PKG/"
 cp "$WWW/pkg/ventral_stream.js" "$WWW/pkg/ventral_stream_bg.wasm" "$PKG/pkg/"
 cp "$WWW/pkg-lab/ventral_stream_lab.js" "$WWW/pkg-lab/ventral_stream_lab_bg.wasm" "$PKG/pkg-lab/"
+# The example post a blogger starts from (examples/post.html, its script and style).
+cp -R "$ROOT/examples" "$PKG/"
+
+# Table 1 embedded alone needs only the ten verdicts, not the ten results files (1.3 MB): one
+# small file of them, named in index.json, which js/experiments/frame.js reads when it is there.
+if [ -f "$PKG/data/results/index.json" ]; then
+    node --input-type=module - "$PKG/data/results" <<'JS'
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+const dir = process.argv[2];
+const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+const verdicts = {};
+for (const name of index.experiments) {
+  const v = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')).verdict;
+  if (v) verdicts[name] = v;
+}
+writeFileSync(join(dir, 'verdicts.json'), JSON.stringify(verdicts));
+writeFileSync(join(dir, 'index.json'), JSON.stringify({ ...index, verdicts: 'verdicts.json' }));
+JS
+fi
 
 cat >"$PKG/package.json" <<EOF
 {
@@ -52,8 +72,9 @@ EOF
 cat >"$PKG/README.md" <<EOF
 # Stations in the Stream $VERSION
 
-Live figures of a small model of the ventral visual stream, to put in a blog post. Everything
-runs in the reader's browser; nothing is fetched from anywhere but the folder you serve.
+Live figures of a small model of the ventral visual stream, and the evidence of the article
+(its ten experiment figures and the table of verdicts), to put in a blog post. Everything runs
+in the reader's browser; nothing is fetched from anywhere but the folder you serve.
 
     npm install ./$NAME-$VERSION.tgz
 
@@ -62,12 +83,29 @@ put this in a page:
 
 \`\`\`html
 <script type="module" src="/stations/js/stream-figure.js"></script>
-<stream-figure figure="microcircuit" station="V2"></stream-figure>
+<stream-figure figure="input"></stream-figure>
 <stream-figure figure="stations"></stream-figure>
+<stream-figure figure="deletion"></stream-figure>
+<stream-figure figure="verdicts"></stream-figure>
 \`\`\`
 
-Figures: input, gallery, pipeline, microcircuit, stations, stream, lesions. Or one figure
-in a frame:
+Names: input, gallery, pipeline, microcircuit (with station="V1|V2|V4|IT"), stations, stream,
+lesions, lab; the experiments edge-probe, variability, deletion, receptive-fields, sparseness,
+tuning, lesion, degradation, virtual-weights, gating; and verdicts (the table of verdicts).
+
+The live figures of a page share one drawing and one model: the first with an input panel owns
+the paper, the others follow it. The attribute \`separate\` gives a figure a paper and a model
+of its own. Each live figure fires \`answerchange\` when the answer in words changes:
+
+\`\`\`js
+document.querySelector('stream-figure').addEventListener('answerchange', (e) => {
+  const { stream, hierarchy } = e.detail; // each {kind, behaviour, recognised}
+});
+\`\`\`
+
+\`examples/post.html\` is a whole post built this way (open it at
+\`/stations/examples/post.html\`; copied to your own site, change its one script address). Or
+one figure in a frame:
 
 \`\`\`html
 <iframe title="Stations in the Stream" src="/stations/embed.html#figure=stations"
@@ -75,8 +113,10 @@ in a frame:
 \`\`\`
 
 Your server must send \`.wasm\` as \`application/wasm\`; a Content-Security-Policy on your pages
-must allow \`script-src 'self' 'wasm-unsafe-eval'\`. To frame embed.html from another origin,
-its server must not send \`X-Frame-Options\` (or a \`frame-ancestors\` that leaves your blog out).
+must allow \`script-src 'self' 'wasm-unsafe-eval'\`. Served from another origin than your blog,
+the package's server must send \`Access-Control-Allow-Origin\` (the module scripts, the wasm and
+the results are fetched with CORS). To frame embed.html from another origin, its server must
+not send \`X-Frame-Options\` (or a \`frame-ancestors\` that leaves your blog out).
 EOF
 
 (cd "$PKG" && npm pack --silent --pack-destination "$OUT" >/dev/null)

@@ -85,7 +85,7 @@ impl Net {
                 conv.k = gaussian(conv.k.dim(), (2.0 / (9 * w) as f32).sqrt(), &mut rng);
                 let mut write = Pointwise::zeros(w, w, true);
                 write.w = gaussian((w, w), (1.0 / w as f32).sqrt(), &mut rng);
-                Station { name: "block", read, compute: Compute::Plain(conv), write }
+                Station::new("block", read, Compute::Plain(conv), write)
             })
             .collect();
         let mut embed = Pointwise::zeros(CHANNELS, w, false);

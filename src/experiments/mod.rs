@@ -360,6 +360,17 @@ mod files {
         }
     }
 
+    /// The file name (without extension) of a variant's model of one wiring: the wiring's own
+    /// name for the shipped variant, `WIRING-VARIANT` for the others (as `./build.sh train`
+    /// names them).
+    pub fn variant_model_name(wiring: Wiring, variant: crate::variant::Variant) -> String {
+        if variant == crate::variant::Variant::SHIPPED {
+            wiring.name().to_string()
+        } else {
+            format!("{}-{}", wiring.name(), variant.name())
+        }
+    }
+
     /// The files one seed needs in each condition that reads files.
     pub fn model_names(condition: Condition) -> &'static [&'static str] {
         match condition {

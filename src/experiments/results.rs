@@ -113,14 +113,39 @@ pub struct Plan {
     pub conditions: Vec<Condition>,
     /// Run only these (every experiment by default); a condition still skips those it does not run.
     pub experiments: Vec<Experiment>,
+    /// Only this shard's runs (for spreading one plan over machines); None: all of them.
+    pub shard: Option<Shard>,
+}
+
+/// Shard `k` of `n` (k from 1): the runs whose place in the plan's fixed order is k − 1 modulo
+/// n. Every run is in exactly one shard, and the shards' kept outputs merge into the results
+/// one machine would have made ([`missing_runs`] says what a merge still lacks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub k: usize,
+    pub n: usize,
+}
+
+impl Shard {
+    /// "K/N" with 1 ≤ K ≤ N.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let bad = || format!("a shard is K/N with 1 <= K <= N, got {s:?}");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (k, n) = (k.parse::<usize>().map_err(|_| bad())?, n.parse::<usize>().map_err(|_| bad())?);
+        if k == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
 }
 
 impl Plan {
     /// Every experiment in every condition.
     pub fn new(seeds: Vec<u64>, size: Size) -> Self {
-        Plan { seeds, size, conditions: Condition::ALL.to_vec(), experiments: Experiment::ALL.to_vec() }
+        Plan { seeds, size, conditions: Condition::ALL.to_vec(), experiments: Experiment::ALL.to_vec(), shard: None }
     }
-    /// The runs, in a fixed order: condition, then experiment, then seed.
+    /// The runs, in a fixed order: condition, then experiment, then seed (only the shard's,
+    /// where the plan has one).
     pub fn runs(&self) -> Vec<(Condition, Experiment, u64)> {
         let mut out = Vec::new();
         for &c in &self.conditions {
@@ -128,8 +153,25 @@ impl Plan {
                 out.extend(self.seeds.iter().map(|&s| (c, e, s)));
             }
         }
-        out
+        match self.shard {
+            Some(Shard { k, n }) => {
+                out.into_iter().enumerate().filter(|(i, _)| i % n == k - 1).map(|(_, r)| r).collect()
+            }
+            None => out,
+        }
     }
+}
+
+/// The kept outputs a merge of `plan` from `dir` still lacks (by path): every run of the plan
+/// that no shard has kept there at this size.
+pub fn missing_runs(plan: &Plan, dir: &Path) -> Vec<PathBuf> {
+    let all = Plan { shard: None, ..plan.clone() };
+    all.runs()
+        .into_iter()
+        .map(|(c, e, s)| (reuse_path(dir, c, e, s), e, s))
+        .filter(|(p, e, s)| reused(p, *e, *s, plan.size).is_none())
+        .map(|(p, _, _)| p)
+        .collect()
 }
 
 /// One finished run, as the runner reports it.

@@ -6,6 +6,8 @@
 //! threshold the plan fixed before any variant was trained.
 
 use super::linalg::cv_r2;
+use super::preregistration;
+use super::stats::{estimate, Estimate};
 use super::{for_each_trace, lesion, pooled_features, Failure};
 use crate::model::Model;
 use crate::train::held_out;
@@ -66,6 +68,65 @@ pub fn measure(model: &Model, n: usize, progress: &mut dyn FnMut(f32) -> bool) -
         early_write_readback,
         skip_to_write_cost: ratio(skip_cost, write_cost),
     })
+}
+
+/// One variant's usage index over its seeds: each component's estimate and whether its mean
+/// meets the plan's threshold.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub variant: String,
+    pub seeds: Vec<u64>,
+    /// Trainable parameters of the variant's stream (the last tie-break).
+    pub parameters: usize,
+    pub components: std::collections::BTreeMap<String, Estimate>,
+    pub meets: std::collections::BTreeMap<String, bool>,
+    /// How many components are met.
+    pub met: usize,
+}
+
+/// The estimates over seeds of a variant's per-seed usage, judged against the plan.
+pub fn summarise(variant: &str, seeds: &[u64], parameters: usize, per_seed: &[Usage]) -> Summary {
+    let plan = &preregistration::plan().usage_index;
+    let mut components = std::collections::BTreeMap::new();
+    let mut meets = std::collections::BTreeMap::new();
+    for (name, c) in &plan.components {
+        let values: Vec<f64> = per_seed
+            .iter()
+            .map(|u| u.components().iter().find(|(n, _)| n == name).expect("the plan's components are ours").1)
+            .collect();
+        let e = estimate(&values);
+        meets.insert(name.clone(), if c.at_most { e.mean <= c.threshold } else { e.mean >= c.threshold });
+        components.insert(name.clone(), e);
+    }
+    let met = meets.values().filter(|&&m| m).count();
+    Summary { variant: variant.to_string(), seeds: seeds.to_vec(), parameters, components, meets, met }
+}
+
+/// The plan's choice of the primary test bed, from the usage index alone: the variant whose
+/// stream meets the most components; ties go to the larger mean bypass retention, then to
+/// fewer parameters. Variants with fewer seeds than the plan asks are not eligible. None when
+/// no variant is.
+pub fn choose_primary(summaries: &[Summary]) -> Option<&Summary> {
+    let min_seeds = preregistration::plan().usage_index.min_seeds;
+    let bypass = |s: &Summary| s.components.get("bypass_retention").map_or(f64::NEG_INFINITY, |e| e.mean);
+    summaries
+        .iter()
+        .filter(|s| s.seeds.len() >= min_seeds)
+        .max_by(|a, b| a.met.cmp(&b.met).then(bypass(a).total_cmp(&bypass(b))).then(b.parameters.cmp(&a.parameters)))
+}
+
+/// The hierarchy twin's accuracy with one station bypassed, as a fraction of intact (mean over
+/// stations): the one component that means the same thing in a hierarchy (there, s₄ is IT's
+/// write, so the readback is zero and a skip is not there to remove).
+pub fn bypass_retention(model: &Model, n: usize, progress: &mut dyn FnMut(f32) -> bool) -> Result<f64, Failure> {
+    let stations = model.stations.len();
+    let span = |i: usize| (i as f32 / (stations + 1) as f32, (i + 1) as f32 / (stations + 1) as f32);
+    let intact = f64::from(lesion::accuracy(model, &[], Lesion::Intact, n, progress, span(0))?);
+    let mut kept = 0.0;
+    for k in 0..stations {
+        kept += f64::from(lesion::accuracy(model, &[k], Lesion::Bypassed, n, progress, span(k + 1))?) / stations as f64;
+    }
+    Ok(if intact > 0.0 { kept / intact } else { 0.0 })
 }
 
 /// skip cost / write cost, with a write that costs nothing (a stream that does not need the
@@ -167,6 +228,45 @@ mod tests {
         // The review measured the shipped stream as a chain: bypassing one station loses most of it.
         assert!(u.bypass_retention < 0.6, "{u:?}");
         assert!(u.early_write_readback.is_finite() && u.early_share > 0.0 && u.early_share < 1.0, "{u:?}");
+    }
+
+    fn usage(bypass: f64, share: f64, readback: f64, ratio: f64) -> Usage {
+        Usage {
+            bypass_retention: bypass,
+            early_share: share,
+            early_write_readback: readback,
+            skip_to_write_cost: ratio,
+        }
+    }
+
+    #[test]
+    fn a_variant_meets_a_component_by_its_mean_over_seeds_against_the_plan_s_threshold() {
+        let seeds = [1, 2, 3, 4, 5];
+        // bypass 0.8 is the plan's threshold: a mean of 0.82 meets it though one seed is below.
+        let per_seed: Vec<Usage> = [0.78, 0.82, 0.84, 0.83, 0.83].iter().map(|&b| usage(b, 0.1, 0.3, 0.2)).collect();
+        let s = summarise("x", &seeds, 10, &per_seed);
+        assert!(s.meets["bypass_retention"] && s.meets["early_write_readback"]);
+        assert!(!s.meets["early_share"] && !s.meets["skip_to_write_cost"]);
+        assert_eq!(s.met, 2);
+        assert_eq!(s.components["bypass_retention"].per_seed.len(), 5);
+        let t = plan().usage_index.components["bypass_retention"].threshold;
+        assert_eq!(t, 0.8, "the test above was written for the plan's threshold");
+    }
+
+    #[test]
+    fn the_primary_meets_most_then_retains_most_then_is_smallest_and_has_enough_seeds() {
+        let seeds = [1, 2, 3, 4, 5];
+        let one = |name: &str, u: Usage, params: usize| summarise(name, &seeds, params, &[u; 5]);
+        let a = one("a", usage(0.9, 0.3, 0.3, 0.6), 100); // meets 4
+        let b = one("b", usage(0.95, 0.3, 0.3, 0.1), 100); // meets 3, retains more
+        assert_eq!(choose_primary(&[b.clone(), a.clone()]).unwrap().variant, "a");
+        let c = one("c", usage(0.92, 0.3, 0.3, 0.6), 200); // meets 4, retains more than a
+        assert_eq!(choose_primary(&[a.clone(), c.clone()]).unwrap().variant, "c");
+        let d = one("d", usage(0.92, 0.3, 0.3, 0.6), 150); // as c, fewer parameters
+        assert_eq!(choose_primary(&[c.clone(), d.clone()]).unwrap().variant, "d");
+        let few = summarise("few", &[1, 2], 1, &[usage(1.0, 1.0, 1.0, 1.0); 2]);
+        assert_eq!(choose_primary(&[few.clone(), b.clone()]).unwrap().variant, "b", "two seeds are not enough");
+        assert!(choose_primary(&[few]).is_none());
     }
 
     #[test]

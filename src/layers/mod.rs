@@ -13,6 +13,7 @@ pub mod gated;
 pub mod norm;
 pub mod pointwise;
 pub mod pool;
+pub mod rms;
 pub mod winograd;
 
 use ndarray::Array2;

@@ -42,7 +42,15 @@ pub use pressure::Pressure;
 
 use crate::model::{Model, Wiring};
 use crate::retina::Retina;
+use crate::rng::Rng;
+use crate::variant::Variant;
+use crate::wiring::Lesion;
 use crate::{outliers, stimuli};
+
+/// The training recipe's version, stored in every weights file `train` writes: raise it with
+/// any change that changes what a seed trains to (the stimuli, the outliers, a default of
+/// [`Config`], the loss), so `train --keep-current` retrains files made before it.
+pub const RECIPE: &str = "2";
 
 /// The data set the held-out evaluation draws from; no training seed maps here.
 pub const EVAL_SEED: u64 = 0x0E7A_15E7_0000_0001;
@@ -88,6 +96,8 @@ pub struct Config {
     pub width: usize,
     /// A pressure on the stations' writes (phase 1 only; none for the shipped models).
     pub pressure: Pressure,
+    /// The model's variant (`crate::variant`); stochastic depth drops stations in phase 1.
+    pub variant: Variant,
 }
 
 impl Config {
@@ -109,6 +119,7 @@ impl Config {
             retina: Retina::Full,
             width: crate::model::D,
             pressure: Pressure::None,
+            variant: Variant::SHIPPED,
         }
     }
 }
@@ -129,7 +140,7 @@ pub fn train(cfg: &Config, mut progress: impl FnMut(&Progress) -> bool) -> Model
     let total = cfg.steps + cfg.open_set_steps;
     let mut stopped = false;
     let init = initial(cfg);
-    let model = train_sketches(init, cfg, &mut |p| {
+    let mut model = train_sketches(init, cfg, &mut |p| {
         let keep = progress(&Progress { steps: total, ..p.clone() });
         stopped = !keep;
         keep
@@ -137,13 +148,16 @@ pub fn train(cfg: &Config, mut progress: impl FnMut(&Progress) -> bool) -> Model
     if stopped {
         return model;
     }
+    if cfg.variant.stochastic_depth {
+        scale_by_survival(&mut model);
+    }
     fine_tune_open_set(model, cfg, &mut |p| progress(&Progress { step: cfg.steps + p.step, steps: total, ..p.clone() }))
 }
 
 /// The model training starts from: `Model::init_with` of the configuration's wiring, seed and
 /// width, seeing the configuration's retina.
 pub fn initial(cfg: &Config) -> Model {
-    let mut init = Model::init_with(cfg.wiring, cfg.seed, cfg.width);
+    let mut init = Model::init_variant(cfg.wiring, cfg.seed, cfg.width, cfg.variant);
     init.retina = cfg.retina;
     init
 }
@@ -182,12 +196,49 @@ impl Sketches {
         let first = (step * cfg.batch) as u64;
         let data = self.data;
         let batch = render(cfg.batch, cfg.threads, &|i| stimuli::sample(data, first + i as u64, true));
-        let (mut grad, mut s) = batch_gradient(model, &batch, cfg.edge_task, &EnergyTerm::NONE, cfg.threads);
+        let (mut grad, mut s) = if cfg.variant.stochastic_depth {
+            let dropped = dropped_stations(model, data, step);
+            batch_gradient(&dropped, &batch, cfg.edge_task, &EnergyTerm::NONE, cfg.threads)
+        } else {
+            batch_gradient(model, &batch, cfg.edge_task, &EnergyTerm::NONE, cfg.threads)
+        };
         s.loss += cfg.pressure.add_gradient(model, &mut grad);
         self.adam.step(model, &grad);
         cfg.pressure.decay(model, self.adam.lr);
         self.step += 1;
         (self.avg.add(step, cfg.steps, &s), s.loss)
+    }
+}
+
+/// Stochastic depth (Huang et al. 2016): the model for one batch, each station bypassed
+/// (s_k = D(s_{k−1}), in either wiring) with probability 1 − p_k, drawn from the data seed and
+/// the step so a run repeats. A bypassed station gets no gradient.
+fn dropped_stations(model: &Model, data: u64, step: usize) -> Model {
+    let mut rng = Rng::fork(data ^ 0x5D0C_DE97, step as u64);
+    let mut m = model.clone();
+    let n = m.stations.len();
+    for k in 0..n {
+        m.lesions[k] = !rng.chance(Variant::survival(k, n));
+    }
+    m.lesion_kind = Lesion::Bypassed;
+    m
+}
+
+/// Huang et al.'s test-time rule, folded into the weights once phase 1 ends: in a wiring that
+/// adds, each write is scaled by its station's survival probability, the write's expected
+/// size in training. (A replacing write is the whole stream, not one term of a sum: the
+/// hierarchy's are left as trained.)
+pub fn scale_by_survival(model: &mut Model) {
+    if !model.wiring.residual() {
+        return;
+    }
+    let n = model.stations.len();
+    for (k, st) in model.stations.iter_mut().enumerate() {
+        let p = Variant::survival(k, n);
+        st.write.w *= p;
+        if let Some(b) = &mut st.write.b {
+            *b *= p;
+        }
     }
 }
 

@@ -249,7 +249,7 @@ const SNIPPET_PAGE = (origin) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>A blog post</title></head>
 <body><main><h1>My post</h1><p>Some text.</p>
 <div id="narrow"><stream-figure figure="microcircuit"></stream-figure></div>
-<stream-figure figure="lesions"></stream-figure>
+<stream-figure figure="lesions" separate></stream-figure>
 <iframe title="A live figure" src="${origin}/embed.html#figure=stream" width="600" height="900"></iframe>
 </main>
 <script type="module" src="${origin}/js/stream-figure.js"></script>
@@ -270,7 +270,7 @@ test('the embed snippets work in a plain page of their own, with no globals leak
   await page.waitForFunction(() => [...document.querySelectorAll('stream-figure')].every((e) => e.dataset.ready === 'true'), null, { timeout: 30_000 });
   const frame = page.frameLocator('iframe');
   await frame.locator('html[data-ready="true"]').waitFor({ timeout: 30_000 });
-  // Each element has its own input: drawing in one changes that one only.
+  // A figure that says `separate` has its own input: drawing in the other leaves it as it was.
   const hashes = () => page.evaluate(() => [...document.querySelectorAll('stream-figure')].map((e) =>
     [...e.shadowRoot.querySelectorAll('canvas')].map((c) => c.toDataURL()).join('|').length + ':' +
     [...e.shadowRoot.querySelectorAll('canvas')].map((c) => c.toDataURL()).join('|').slice(-200)));

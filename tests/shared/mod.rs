@@ -10,6 +10,7 @@ use ventral_stream::layers::Maps;
 use ventral_stream::model::{Model, Wiring};
 use ventral_stream::retina;
 use ventral_stream::rng::Rng;
+use ventral_stream::variant::Variant;
 
 /// tests/fixtures/train20.json: the configuration it was written with and its 20 losses,
 /// written natively by `ventral-stream train-losses --steps 20 --seed 3` (stream, d = 32,
@@ -60,11 +61,22 @@ fn loss(model: &Model, lgn: &Maps, tc: &Array2<f32>, to: &Array2<f32>) -> f64 {
 /// differences of a linear loss on both heads, at three entries of every trainable tensor.
 /// Returns how many entries it checked.
 pub fn check_model_gradients(wiring: Wiring, d: usize) -> usize {
+    check_variant_gradients(wiring, d, Variant::SHIPPED)
+}
+
+/// The same for a variant of the model (`ventral_stream::variant`).
+pub fn check_variant_gradients(wiring: Wiring, d: usize, variant: Variant) -> usize {
     let lgn = random_lgn(2, 4);
     let mut rng = Rng::new(5);
     let tc = Array2::from_shape_fn((2, 10), |_| rng.normal());
     let to = Array2::from_shape_fn((2, 8), |_| rng.normal());
-    let model = Model::init_with(wiring, 7, d);
+    let mut model = Model::init_variant(wiring, 7, d, variant);
+    // Gains away from their common start, so a gradient that mixes channels up shows.
+    for st in &mut model.stations {
+        if let Some(g) = &mut st.gain {
+            g.iter_mut().for_each(|v| *v = 0.5 + rng.normal().abs());
+        }
+    }
     let mut grad = model.zeros_like();
     model.backward(&model.forward(lgn.clone()), &tc, &to, &mut grad);
     let grads = grad.tensors();
@@ -99,10 +111,39 @@ pub fn check_model_gradients(wiring: Wiring, d: usize) -> usize {
             };
             if [3e-3, 1e-3, 3e-4, 1e-4, 3e-5].into_iter().all(|eps| misses(eps).is_some()) {
                 let numeric = misses(3e-3).unwrap_or(f64::NAN);
-                panic!("{wiring:?} d {d} {name}[{j}]: numeric {numeric} (eps 3e-3) analytic {analytic}");
+                panic!(
+                    "{wiring:?} d {d} {} {name}[{j}]: numeric {numeric} (eps 3e-3) analytic {analytic}",
+                    variant.name()
+                );
             }
             checked += 1;
         }
     }
     checked
+}
+
+/// Every trainable value shifted by a small pattern, so biases are non-zero and a split of the
+/// logits is tested in full.
+pub fn with_biases(model: &mut Model) {
+    model.visit_mut(&mut |_, _, v, trainable| {
+        if trainable {
+            v.iter_mut().enumerate().for_each(|(i, x)| *x += 0.01 * ((i % 7) as f32 - 3.0))
+        }
+    });
+}
+
+/// Image `b`'s category logits equal the direct path plus every station's term plus the bias
+/// (to 1e-4 of their size); returns the split.
+pub fn assert_split_is_exact(
+    model: &Model,
+    t: &ventral_stream::model::Trace,
+    b: usize,
+) -> ventral_stream::model::Contributions {
+    let c = model.contributions(t, b).expect("stream wirings decompose");
+    for k in 0..c.direct.len() {
+        let sum = c.direct[k] + c.stations.iter().map(|s| s[k]).sum::<f32>() + c.bias[k];
+        let logit = t.category_logits[[b, k]];
+        assert!((sum - logit).abs() < 1e-4 * logit.abs().max(1.0), "{:?} {b} {k}: {sum} vs {logit}", model.wiring);
+    }
+    c
 }

@@ -136,6 +136,12 @@ export class App extends EventTarget {
     return figure;
   }
 
+  /** Stop drawing a figure (its embedded element was removed or rebuilt). */
+  remove(figure) {
+    this.figures = this.figures.filter((f) => f !== figure);
+    this.placement.delete(figure);
+  }
+
   /** The figure came near the viewport (drawn now if it missed a run) or left it. */
   setNear(figure, near) {
     const p = this.placement.get(figure);

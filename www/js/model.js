@@ -5,6 +5,8 @@
 // uses one 128-bit SIMD instruction (the core is built with simd128): if it cannot, loading
 // fails at once with a message that says why, instead of a cryptic compile error.
 
+import { startModuleWorker } from './worker-start.js';
+
 /** (module (func (result v128) i32.const 0 i32x4.splat)) */
 const SIMD_PROBE = new Uint8Array([
   0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
@@ -78,7 +80,7 @@ function warmUp(module) {
     };
     const timer = setTimeout(done, 4000);
     try {
-      worker = new Worker(new URL('./warm-worker.js', import.meta.url), { type: 'module' });
+      worker = startModuleWorker(new URL('./warm-worker.js', import.meta.url));
       worker.addEventListener('message', done);
       worker.addEventListener('error', (e) => {
         e.preventDefault();

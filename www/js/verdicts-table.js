@@ -10,7 +10,7 @@ import { h } from './dom.js';
 import { CLAIMS, conditionsFor, notJudgedSentence, sentenceFor } from './experiments/claims.js';
 import { estimateText, numbersText, positiveText, wordBadge } from './experiments/verdict.js';
 import { isEstimate } from './experiments/interval.js';
-import { loadResult } from './experiments/frame.js';
+import { loadVerdicts } from './experiments/frame.js';
 import { whenNear } from './visibility.js';
 
 /** The row's id, the target of the link under each experiment figure. */
@@ -76,13 +76,16 @@ function fill(row, v) {
 
 /**
  * Fills the table's body with one row per claim (at once, from claims.js) and each row's verdict
- * when the table first comes near the viewport (from that experiment's results file).
+ * when the table first comes near the viewport (from the release's verdicts file, or each
+ * experiment's results file). Resolves once the rows are filled. Embedded alone, the table has
+ * no figures to link to (figureOf gives none).
  * @param {HTMLTableElement} table
+ * @param {{figureOf?: (experiment: string) => HTMLElement | null}} [opts]
  */
-export function mountVerdictTable(table) {
+export function mountVerdictTable(table, { figureOf = (id) => document.getElementById(`fig-${id}`) } = {}) {
   const body = table.tBodies[0] ?? table.createTBody();
   const rows = CLAIMS.map((c) => {
-    const fig = document.getElementById(`fig-${c.experiment}`);
+    const fig = figureOf(c.experiment);
     const n = fig?.dataset.number;
     const row = h('tr', { id: rowId(c.id), 'data-claim': c.id },
       h('th', { scope: 'row' }, c.title, n ? h('span', { class: 'verdict-fig' }, ' ', h('a', { href: `#${fig.id}`, class: 'fig-ref' }, `Figure ${n}`)) : null),
@@ -93,10 +96,10 @@ export function mountVerdictTable(table) {
     return { c, row };
   });
   body.replaceChildren(...rows.map((r) => r.row));
-  whenNear(table).then(() => Promise.all(rows.map(async ({ c, row }) => {
-    const file = await loadResult(c.experiment);
-    fill(row, file.results?.[c.experiment]?.verdict ?? null);
-  }))).then(() => {
+  return whenNear(table).then(async () => {
+    const verdictOf = await loadVerdicts();
+    await Promise.all(rows.map(async ({ c, row }) => fill(row, await verdictOf(c.experiment))));
+  }).then(() => {
     table.dataset.state = 'filled';
   }).catch((err) => console.error('The verdict table could not be filled', err));
 }

@@ -32,6 +32,7 @@ mod cli {
     use std::time::Instant;
     use ventral_stream::model::{self, Model, Wiring};
     use ventral_stream::retina::Retina;
+    use ventral_stream::variant::Variant;
     use ventral_stream::{decode, experiments, run, train, weights};
 
     /// A line on stderr (progress, notes). A failure to write it is ignored: stderr is where a
@@ -61,6 +62,8 @@ mod cli {
     const BATCH: RangeInclusive<u64> = 1..=256;
     const EVAL_N: RangeInclusive<u64> = 1..=100_000;
     const JOBS: RangeInclusive<u64> = 1..=64;
+    /// The seeds `usage` looks for in a weights directory (the grid trains at most ten).
+    const SEEDS_LOOKED_AT: u64 = 20;
 
     /// One command: its name, the options that take a value, the flags, whether it takes one
     /// bare word (and what it is), and its usage.
@@ -72,7 +75,7 @@ mod cli {
         usage: &'static str,
     }
 
-    const COMMANDS: [Spec; 12] = [
+    const COMMANDS: [Spec; 13] = [
         Spec {
             name: "run",
             options: &["image", "wiring", "weights"],
@@ -82,11 +85,16 @@ mod cli {
         },
         Spec {
             name: "train",
-            options: &["wiring", "seed", "steps", "open-set-steps", "batch", "edge-task", "lgn", "width", "init", "out"],
-            flags: &["quantize"],
+            options: &[
+                "wiring", "seed", "steps", "open-set-steps", "batch", "edge-task", "lgn", "width", "variant", "init", "out",
+            ],
+            flags: &["quantize", "keep-current"],
             positional: None,
             usage: "ventral-stream train --wiring W [--seed N] [--steps N] [--open-set-steps N] [--batch N] [--edge-task on|off]
-                     [--lgn full|centre-surround] [--width 8|16|32] [--init FILE] [--quantize] --out FILE",
+                     [--lgn full|centre-surround] [--width 8|16|32] [--variant NAME] [--init FILE] [--quantize]
+                     [--keep-current] --out FILE
+                     (--variant: shipped, prenorm, layerscale, stochastic-depth, or parts joined by +;
+                     --keep-current: leave --out as it is when it already holds this training under today's recipe)",
         },
         Spec {
             name: "train-losses",
@@ -135,11 +143,13 @@ mod cli {
         },
         Spec {
             name: "experiments",
-            options: &["seeds", "jobs", "reuse", "size", "weights-dir", "only", "out"],
-            flags: &[],
+            options: &["seeds", "jobs", "reuse", "size", "weights-dir", "only", "shard", "out"],
+            flags: &["merge"],
             positional: None,
             usage: "ventral-stream experiments [--seeds 1,2,3] [--jobs N] [--reuse DIR] [--size quick|full] [--weights-dir DIR]
-                     [--only NAME,NAME] --out FILE
+                     [--only NAME,NAME] [--shard K/N | --merge] --out FILE
+                     (--shard K/N --reuse DIR: only the K-th of N shares of the runs, kept in DIR, no --out;
+                     --merge --reuse DIR --out FILE: the results file from every shard's runs in DIR, running none)
                      (every experiment on every seed, trained, untrained and retina control, and deletion on
                      the narrow (d = 8, 16; left out when their files are missing) and edge-off pairs, into one results
                      file, and one file per experiment beside it: FILE.json -> FILE/NAME.json and FILE/index.json;
@@ -159,6 +169,15 @@ mod cli {
             flags: &[],
             positional: Some("the results file"),
             usage: "ventral-stream rejudge FILE   (judge a results file again under data/preregistration.json from its stored numbers)",
+        },
+        Spec {
+            name: "usage",
+            options: &["weights-dir", "variants", "n", "out"],
+            flags: &[],
+            positional: None,
+            usage: "ventral-stream usage [--weights-dir DIR] [--variants NAME,NAME] [--n N] --out FILE
+                     (the usage index of each variant's stream, and its hierarchy twin's bypass retention, on every
+                     seed whose files exist, judged by data/preregistration.json, and the primary test bed it chooses)",
         },
         Spec { name: "help", options: &[], flags: &[], positional: None, usage: "ventral-stream help" },
     ];
@@ -439,8 +458,14 @@ mod cli {
         cfg.open_set_steps = a.number("open-set-steps", cfg.open_set_steps as u64, &OPEN_SET_STEPS)? as usize;
         cfg.retina = Retina::parse(a.text_or("lgn", "full")?).map_err(|e| Failure::Usage(e.to_string()))?;
         cfg.width = a.width()?;
+        cfg.variant = Variant::parse(a.text_or("variant", "shipped")?).map_err(|e| Failure::Usage(e.to_string()))?;
         // Before any training: a run of hours must not end in a folder that is not there.
         let out = a.out()?;
+        let asked = train_info(&cfg, "none");
+        if a.flag("keep-current") && a.path("init").is_none() && holds_training(&out, &cfg, &asked) {
+            noteln!("{} already holds this training under recipe {}: kept", out.display(), train::RECIPE);
+            return Ok(());
+        }
         // --init FILE: skip the first phase and fine-tune these weights for the open set.
         let init = match a.path("init") {
             Some(path) => {
@@ -475,25 +500,8 @@ mod cli {
         let init_name = a.path("init").map_or("none".to_string(), |p| {
             p.file_name().map_or(p.display().to_string(), |n| n.to_string_lossy().into_owned())
         });
-        let mut info = vec![
-            ("seed", cfg.seed.to_string()),
-            ("steps", cfg.steps.to_string()),
-            ("batch", cfg.batch.to_string()),
-            ("learning_rate", cfg.learning_rate.to_string()),
-            ("edge_task", if cfg.edge_task { "on" } else { "off" }.to_string()),
-            ("lgn", cfg.retina.name().to_string()),
-            ("open_set_steps", cfg.open_set_steps.to_string()),
-            ("open_set_learning_rate", cfg.open_set_learning_rate.to_string()),
-            ("outliers_per_batch", cfg.outliers.to_string()),
-            ("init", init_name),
-            ("energy_margins", format!("{} {}", cfg.energy_in, cfg.energy_out)),
-            ("train_seconds", format!("{:.0}", start.elapsed().as_secs_f32())),
-        ];
-        // The width is in the tensors' shapes; the metadata says it too, for a reader, on the
-        // narrow streams only (so the files of the shipped width stay as they were).
-        if cfg.width != model::D {
-            info.push(("width", cfg.width.to_string()));
-        }
+        let mut info = train_info(&cfg, &init_name);
+        info.push(("train_seconds", format!("{:.0}", start.elapsed().as_secs_f32())));
         // The threshold is set on the model as it is stored (quantised or not), so the file
         // carries the threshold that fits its own weights.
         let quantize = a.flag("quantize");
@@ -508,6 +516,41 @@ mod cli {
             format!("{} of {} held-out sketches", train::RECOGNISED_SHARE, train::CALIBRATION_N),
         ));
         Ok(write_file(&out, &weights::save(&model, &info, quantize))?)
+    }
+
+    /// What a weights file records of the training that made it (its metadata).
+    fn train_info(cfg: &train::Config, init_name: &str) -> Vec<(&'static str, String)> {
+        let mut info = vec![
+            ("recipe", train::RECIPE.to_string()),
+            ("seed", cfg.seed.to_string()),
+            ("steps", cfg.steps.to_string()),
+            ("batch", cfg.batch.to_string()),
+            ("learning_rate", cfg.learning_rate.to_string()),
+            ("edge_task", if cfg.edge_task { "on" } else { "off" }.to_string()),
+            ("lgn", cfg.retina.name().to_string()),
+            ("open_set_steps", cfg.open_set_steps.to_string()),
+            ("open_set_learning_rate", cfg.open_set_learning_rate.to_string()),
+            ("outliers_per_batch", cfg.outliers.to_string()),
+            ("init", init_name.to_string()),
+            ("energy_margins", format!("{} {}", cfg.energy_in, cfg.energy_out)),
+        ];
+        // The width is in the tensors' shapes; the metadata says it too, for a reader, on the
+        // narrow streams only (so the files of the shipped width stay as they were).
+        if cfg.width != model::D {
+            info.push(("width", cfg.width.to_string()));
+        }
+        info
+    }
+
+    /// Whether the weights file at `out` was made by the training `asked` describes (every
+    /// key of it, the recipe included) and holds a model that loads: how a long run of
+    /// `./build.sh train` resumes where it stopped, on this machine or another.
+    fn holds_training(out: &Path, cfg: &train::Config, asked: &[(&str, String)]) -> bool {
+        let Ok(bytes) = std::fs::read(out) else { return false };
+        let Ok((m, info)) = weights::load(&bytes, None) else { return false };
+        m.wiring == cfg.wiring
+            && m.variant == cfg.variant
+            && asked.iter().all(|(k, v)| info.0.get(*k).map(String::as_str) == Some(v.as_str()))
     }
 
     /// The loss of each of the first `--steps` steps of phase 1, one thread: the numbers
@@ -630,8 +673,24 @@ mod cli {
     }
 
     fn cmd_experiments(a: &Args) -> Done {
-        use experiments::results::{self, Plan};
-        let out = a.out()?;
+        use experiments::results::{self, Plan, Shard};
+        let shard = a.text("shard")?.map(Shard::parse).transpose().map_err(Failure::Usage)?;
+        let reuse = a.path("reuse");
+        if (shard.is_some() || a.flag("merge")) && reuse.is_none() {
+            return Err(Failure::Usage("--shard and --merge keep and read the runs in --reuse DIR: name one".into()));
+        }
+        if shard.is_some() && a.flag("merge") {
+            return Err(Failure::Usage("--shard runs one shard, --merge joins them: give one of the two".into()));
+        }
+        // A shard writes only its runs' outputs (into --reuse DIR); the merge writes the file.
+        if shard.is_some() && a.path("out").is_some() {
+            return Err(Failure::Usage(
+                "a shard holds part of the runs and writes no results file: drop --out, and \
+merge the shards (--merge --out FILE)"
+                    .into(),
+            ));
+        }
+        let out = if shard.is_some() { None } else { Some(a.out()?) };
         let dir = a.path("weights-dir").unwrap_or_else(experiments::weights_dir);
         let mut plan = Plan::new(seeds(a, &dir)?, a.size()?);
         if let Some(only) = a.text("only")? {
@@ -656,8 +715,20 @@ mod cli {
             );
         }
         plan.conditions = conditions;
+        if a.flag("merge") {
+            let kept = reuse.as_deref().expect("checked above");
+            let missing = results::missing_runs(&plan, kept);
+            if let Some(first) = missing.first() {
+                return Err(Failure::Error(format!(
+                    "cannot merge: {} runs are not in {} (the first: {}); run the shards that hold them",
+                    missing.len(),
+                    kept.display(),
+                    first.display()
+                )));
+            }
+        }
+        plan.shard = shard;
         let jobs = a.number("jobs", 2, &JOBS)? as usize;
-        let reuse = a.path("reuse");
         let total = plan.runs().len();
         let seeds: Vec<String> = plan.seeds.iter().map(|s| s.to_string()).collect();
         noteln!("{total} runs: seeds {}, {} size, {jobs} jobs", seeds.join(","), a.text_or("size", "full")?);
@@ -676,9 +747,15 @@ mod cli {
         };
         let load = |c, s| experiments::Models::of(c, &dir, s);
         let outputs = results::run_all(&plan, &load, jobs, reuse.as_deref(), &report).map_err(|e| e.to_string())?;
-        let whole = results::results(&plan, &outputs);
         noteln!("all {total} runs in {:.1} s", start.elapsed().as_secs_f32());
-        Ok(write_results(&out, &whole)?)
+        match (shard, out) {
+            (_, Some(out)) => Ok(write_results(&out, &results::results(&plan, &outputs))?),
+            (Some(s), None) => {
+                noteln!("shard {}/{}: its runs are kept in {}", s.k, s.n, reuse.expect("checked above").display());
+                Ok(())
+            }
+            (None, None) => unreachable!("--out is required without --shard"),
+        }
     }
 
     /// The whole results file, compact (with every seed's raw numbers it is 3.5 MB
@@ -776,6 +853,71 @@ mod cli {
         print(&serde_json::to_string(&c).map_err(|e| e.to_string())?)
     }
 
+    /// The usage index of every variant (issue 24), on each seed whose stream file exists, and
+    /// the primary test bed the plan's rule chooses from it alone.
+    fn cmd_usage(a: &Args) -> Done {
+        use experiments::usage;
+        let out = a.out()?;
+        let dir = a.path("weights-dir").unwrap_or_else(experiments::weights_dir);
+        let variants: Vec<Variant> = match a.text("variants")? {
+            Some(list) => {
+                list.split(',').map(Variant::parse).collect::<Result<_, _>>().map_err(|e| Failure::Usage(e.into()))?
+            }
+            None => Variant::ALL.to_vec(),
+        };
+        let n = a.number("n", usage::IMAGES as u64, &EVAL_N)? as usize;
+        let load = |wiring: Wiring, v: Variant, seed: u64| -> Option<Model> {
+            let path = experiments::weights_file(&dir, &experiments::variant_model_name(wiring, v), seed);
+            let bytes = std::fs::read(&path).ok()?;
+            weights::load(&bytes, Some(wiring)).ok().map(|(m, _)| m).filter(|m| m.variant == v)
+        };
+        let (mut summaries, mut twins) = (Vec::new(), serde_json::Map::new());
+        for v in variants {
+            let (mut seeds, mut per_seed, mut twin) = (Vec::new(), Vec::new(), Vec::new());
+            let mut parameters = 0;
+            for seed in 1..=SEEDS_LOOKED_AT {
+                let Some(stream) = load(Wiring::Stream, v, seed) else { continue };
+                let start = Instant::now();
+                per_seed.push(usage::measure(&stream, n, &mut |_| true).map_err(|e| e.to_string())?);
+                if let Some(h) = load(Wiring::Hierarchy, v, seed) {
+                    twin.push(usage::bypass_retention(&h, n, &mut |_| true).map_err(|e| e.to_string())?);
+                }
+                parameters = stream.parameter_count();
+                seeds.push(seed);
+                noteln!(
+                    "{} seed {seed}: {:?} ({:.1} s)",
+                    v.name(),
+                    per_seed.last().unwrap(),
+                    start.elapsed().as_secs_f32()
+                );
+            }
+            if seeds.is_empty() {
+                noteln!("{}: no trained stream in {}; left out", v.name(), dir.display());
+                continue;
+            }
+            if !twin.is_empty() {
+                let e = experiments::stats::estimate(&twin);
+                twins.insert(v.name().into(), serde_json::json!({ "bypass_retention": e }));
+            }
+            summaries.push(usage::summarise(v.name(), &seeds, parameters, &per_seed));
+        }
+        let plan = &experiments::preregistration::plan().usage_index;
+        let primary = usage::choose_primary(&summaries).map(|s| s.variant.clone());
+        noteln!("primary test bed: {}", primary.as_deref().unwrap_or("none (no variant has enough seeds)"));
+        let whole = serde_json::json!({
+            "variants": summaries.iter().map(|s| s.variant.clone()).collect::<Vec<_>>(),
+            "usage": summaries.iter().map(|s| (s.variant.clone(), serde_json::to_value(s).expect("plain data"))).collect::<serde_json::Map<_, _>>(),
+            "hierarchy_twins": twins,
+            "seeds_by_variant": summaries.iter().map(|s| (s.variant.clone(), serde_json::json!(s.seeds))).collect::<serde_json::Map<_, _>>(),
+            "primary": primary,
+            "rule": plan.choice,
+            "images": n,
+            "preregistration_sha256": experiments::preregistration::sha256(),
+        });
+        let text = serde_json::to_string_pretty(&whole).map_err(|e| e.to_string())?;
+        Ok(write_file(&out, (text + "\n").as_bytes())?)
+    }
+
     fn cmd_init(a: &Args) -> Done {
         let seed = a.seed(1)?;
         let wiring = a.wiring()?;
@@ -807,6 +949,7 @@ mod cli {
             "experiments" => cmd_experiments(&args),
             "split-results" => cmd_split_results(&args),
             "rejudge" => cmd_rejudge(&args),
+            "usage" => cmd_usage(&args),
             _ => print(&usage()),
         };
         match result {

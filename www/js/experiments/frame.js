@@ -8,6 +8,7 @@ import { h, uid } from '../dom.js';
 import { pct } from './format.js';
 import { Marks, isMultiSeed, overSeeds } from './interval.js';
 import { claimFor } from './claims.js';
+import { startModuleWorker } from '../worker-start.js';
 
 const RESULTS_DIR = new URL('../../data/results/', import.meta.url);
 
@@ -24,6 +25,30 @@ async function fetchJson(file) {
   }
 }
 
+/**
+ * One experiment's figure module, js/experiments/ID.js, imported when its figure is first
+ * needed: the ids come from the one list of them (names.js), so adding an experiment means
+ * adding its id there and its module here.
+ * @param {string} id
+ */
+export async function loadFigure(id) {
+  const m = await import(`./${id}.js`);
+  if (m.default?.name !== id) throw new Error(`js/experiments/${id}.js names itself ${m.default?.name}`);
+  return m.default;
+}
+
+/**
+ * The hatching that marks the hierarchy's bars (a pattern the stylesheet colours), to put once
+ * in each document or shadow root that holds experiment figures (url(#exp-hatch) resolves there).
+ */
+export function hatchDefs() {
+  return h('svg:svg', { class: 'exp-defs', width: 0, height: 0, 'aria-hidden': 'true', focusable: 'false' },
+    h('svg:defs', {},
+      h('svg:pattern', { id: 'exp-hatch', patternUnits: 'userSpaceOnUse', width: 5, height: 5, patternTransform: 'rotate(45)' },
+        h('svg:rect', { x: 0, y: 0, width: 5, height: 5, class: 'exp-hatch-bg' }),
+        h('svg:line', { x1: 1, y1: 0, x2: 1, y2: 5, class: 'exp-hatch-line' }))));
+}
+
 let indexPromise = null;
 const resultPromises = new Map();
 
@@ -33,8 +58,28 @@ const resultPromises = new Map();
  */
 export function loadIndex() {
   indexPromise ??= fetchJson('index.json').then(({ value, reason }) =>
-    Array.isArray(value?.experiments) ? { names: new Set(value.experiments) } : { names: null, reason: reason ?? 'no list of experiments' });
+    Array.isArray(value?.experiments)
+      ? { names: new Set(value.experiments), verdicts: typeof value.verdicts === 'string' ? value.verdicts : null }
+      : { names: null, verdicts: null, reason: reason ?? 'no list of experiments' });
   return indexPromise;
+}
+
+let verdictsPromise = null;
+
+/**
+ * Every experiment's verdict, for Table 1, from the one small file the release adds
+ * (tools/dist.sh writes data/results/verdicts.json and names it in index.json) when there is one,
+ * otherwise from each experiment's own file. Resolves to a function: id → its verdict or null.
+ */
+export function loadVerdicts() {
+  verdictsPromise ??= loadIndex().then(async (index) => {
+    if (index.verdicts) {
+      const { value } = await fetchJson(index.verdicts);
+      if (value) return (id) => Promise.resolve(value[id] ?? null);
+    }
+    return async (id) => (await loadResult(id)).results?.[id]?.verdict ?? null;
+  });
+  return verdictsPromise;
 }
 
 /**
@@ -70,7 +115,7 @@ export class Cancelled extends Error {
  * @returns {{promise: Promise<{result: any, seconds: number}>, cancel: () => void}}
  */
 export function startWorkerJob(message, { onProgress, onMessage } = {}) {
-  const worker = new Worker(new URL('../worker.js', import.meta.url), { type: 'module' });
+  const worker = startModuleWorker(new URL('../worker.js', import.meta.url));
   let done = false;
   let resolveJob;
   let rejectJob;

@@ -10,35 +10,11 @@
 // loads their maps. data-state on a placeholder says where it is: waiting (far), loading, then
 // what mountExperiment sets (file, none, error, live…).
 
-import { h } from '../dom.js';
 import { fillResult } from './format.js';
 import { fillVerdict } from './verdict.js';
-import { loadIndex, loadResult, mountExperiment } from './frame.js';
+import { hatchDefs, loadFigure, loadIndex, loadResult, mountExperiment } from './frame.js';
 import { whenNear } from '../visibility.js';
 import { EXPERIMENTS as IDS } from '../names.js';
-
-/**
- * One experiment's figure module, js/experiments/ID.js, imported when its placeholder first comes
- * near: the ids come from the one list of them (names.js), so adding an experiment means adding
- * its id there and its module here.
- * @param {string} id
- */
-async function figureModule(id) {
-  const m = await import(`./${id}.js`);
-  if (m.default?.name !== id) throw new Error(`js/experiments/${id}.js names itself ${m.default?.name}`);
-  return m.default;
-}
-
-/** The hatching that marks the hierarchy's bars (a pattern the stylesheet colours). */
-function installDefs() {
-  if (document.getElementById('exp-hatch')) return;
-  const defs = h('svg:svg', { class: 'exp-defs', width: 0, height: 0, 'aria-hidden': 'true', focusable: 'false' },
-    h('svg:defs', {},
-      h('svg:pattern', { id: 'exp-hatch', patternUnits: 'userSpaceOnUse', width: 5, height: 5, patternTransform: 'rotate(45)' },
-        h('svg:rect', { x: 0, y: 0, width: 5, height: 5, class: 'exp-hatch-bg' }),
-        h('svg:line', { x1: 1, y1: 0, x2: 1, y2: 5, class: 'exp-hatch-line' }))));
-  document.body.append(defs);
-}
 
 /** In a task of its own, so that building several figures after one scroll never adds up to a long task. */
 function nextTask() {
@@ -48,7 +24,7 @@ function nextTask() {
 async function mountWhenNear(fig, id) {
   await whenNear(fig);
   fig.dataset.state = 'loading';
-  const [spec, state] = await Promise.all([figureModule(id), loadResult(id)]);
+  const [spec, state] = await Promise.all([loadFigure(id), loadResult(id)]);
   await nextTask();
   mountExperiment(fig, spec, state);
 }
@@ -75,7 +51,7 @@ let hydrated = false;
 export function hydrateExperiments(root = document) {
   if (hydrated) return;
   hydrated = true;
-  installDefs();
+  if (!document.getElementById('exp-hatch')) document.body.append(hatchDefs());
   loadIndex().then((index) => {
     document.documentElement.dataset.experiments = index.names ? 'ready' : 'no-results';
   });

@@ -11,6 +11,8 @@
 // ended, one that was paused or interrupted as paused at its last checkpoint, from which
 // resume() starts a worker that goes on exactly where the run stopped.
 
+import { startModuleWorker } from '../worker-start.js';
+
 export class LabRun extends EventTarget {
   /**
    * @param {import('./config.js').LabConfig} config
@@ -92,7 +94,7 @@ export class LabRun extends EventTarget {
   }
 
   start() {
-    this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    this.worker = startModuleWorker(new URL('./worker.js', import.meta.url));
     this.worker.addEventListener('message', (e) => this.#receive(e.data));
     this.worker.addEventListener('error', (e) => {
       e.preventDefault();

@@ -32,6 +32,7 @@ pub mod lab;
 pub mod layers;
 pub mod model;
 pub mod names;
+pub mod openset;
 pub mod outliers;
 pub mod pixels;
 pub mod reads;

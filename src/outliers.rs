@@ -64,6 +64,143 @@ pub fn image(kind: usize, rng: &mut Rng) -> Vec<f32> {
     img
 }
 
+/// The held-out photo-like scenes (issue 26): a seed of their own, and a family that is not in
+/// [`KINDS`], so [`sample`] (and with it every training run) never draws one.
+pub const SCENE_SEED: u64 = 0x5CE4_E500_0000_0003;
+
+/// Scene number `index` of the set named by `seed`: objects lit from one side, standing on a
+/// textured ground under a sky, with shading, cast shadows and continuous tones, then the same
+/// camera as the other families. Only for measuring a score; never shown to training.
+pub fn scene(seed: u64, index: u64) -> Stimulus {
+    let mut rng = Rng::fork(seed, index);
+    let mut img = lit_scene(&mut rng);
+    camera(&mut img, &mut rng);
+    Stimulus { pixels: img, category: None, orientation: None }
+}
+
+/// A smooth random function of the plane: value noise on an integer lattice, hashed from
+/// `salt`, with smoothstep interpolation (cheap, and defined everywhere, for perspective).
+fn lattice_noise(u: f32, v: f32, salt: u64) -> f32 {
+    let at = |i: i64, j: i64| -> f32 {
+        let mut h =
+            salt ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (j as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+        h ^= h >> 31;
+        h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        h ^= h >> 29;
+        (h >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0
+    };
+    let (i, j) = (u.floor() as i64, v.floor() as i64);
+    let smooth = |t: f32| t * t * (3.0 - 2.0 * t);
+    let (tx, ty) = (smooth(u - u.floor()), smooth(v - v.floor()));
+    let top = at(i, j) * (1.0 - tx) + at(i + 1, j) * tx;
+    let bottom = at(i, j + 1) * (1.0 - tx) + at(i + 1, j + 1) * tx;
+    top * (1.0 - ty) + bottom * ty
+}
+
+fn lit_scene(rng: &mut Rng) -> Vec<f32> {
+    let horizon = rng.range(14.0, 40.0);
+    let (sky_top, sky_low) = (rng.range(0.3, 1.0), rng.range(0.5, 1.0));
+    let ground = rng.range(0.15, 0.7);
+    let (grain, texture_amp, salt) = (rng.range(2.0, 8.0), rng.range(0.05, 0.25), rng.next_u64());
+    let clouds = rng.range(0.0, 0.15);
+    let mut img = vec![0.0f32; N];
+    for (i, v) in img.iter_mut().enumerate() {
+        let (x, y) = ((i % SIDE) as f32 + 0.5, (i / SIDE) as f32 + 0.5);
+        *v = if y < horizon {
+            let t = y / horizon;
+            sky_top + (sky_low - sky_top) * t + clouds * lattice_noise(x / 12.0, y / 6.0, salt ^ 1)
+        } else {
+            // Texture recedes towards the horizon: its lattice grows finer with distance.
+            let depth = (y - horizon + 1.0) / (SIDE as f32 - horizon + 1.0);
+            let (u, w) = ((x - 32.0) / (grain * depth * 4.0), 1.0 / depth);
+            ground * (0.8 + 0.2 * depth)
+                + texture_amp * (lattice_noise(u, w * 3.0, salt) + 0.5 * lattice_noise(2.0 * u, w * 6.0, salt ^ 2))
+        };
+    }
+    // Light from the left or the right, above; shadows fall the other way.
+    let light = [rng.range(-0.8, 0.8), -rng.range(0.3, 0.9), rng.range(0.4, 0.9)];
+    let norm = (light[0] * light[0] + light[1] * light[1] + light[2] * light[2]).sqrt();
+    let light = [light[0] / norm, light[1] / norm, light[2] / norm];
+    // Objects: their bases on the ground, far ones first so near ones cover them.
+    let mut bases: Vec<(f32, f32)> =
+        (0..1 + rng.below(4)).map(|_| (rng.range(4.0, 60.0), rng.range(horizon + 2.0, 62.0))).collect();
+    bases.sort_by(|a, b| a.1.total_cmp(&b.1));
+    for (bx, by) in bases {
+        let near = (by - horizon) / (SIDE as f32 - horizon);
+        let size = rng.range(5.0, 16.0) * (0.4 + near);
+        let albedo = rng.range(0.2, 1.0);
+        let ambient = rng.range(0.15, 0.4);
+        let speckle = if rng.chance(0.4) { rng.range(0.05, 0.2) } else { 0.0 };
+        let salt = rng.next_u64();
+        // Cast shadow: a dark ellipse on the ground, away from the light.
+        let shade = rng.range(0.4, 0.75);
+        let (sx, sy) = (bx - light[0] * size * 0.8, by + 0.1 * size);
+        paint_with(&mut img, ellipse(sx, sy, size * 1.1, size * 0.3, 0.0), |v, _, _| v * shade);
+        let lit =
+            |n: [f32; 3]| ambient + (1.0 - ambient) * (n[0] * light[0] + n[1] * light[1] + n[2] * light[2]).max(0.0);
+        let tex = |x: f32, y: f32| 1.0 + speckle * lattice_noise(x / 1.5, y / 1.5, salt);
+        match rng.below(3) {
+            0 => {
+                // A sphere resting on the ground.
+                let (cx, cy, r) = (bx, by - size, size);
+                paint_with(&mut img, ellipse(cx, cy, r, r, 0.0), |_, x, y| {
+                    let (u, w) = ((x - cx) / r, (y - cy) / r);
+                    let z = (1.0 - u * u - w * w).max(0.0).sqrt();
+                    albedo * lit([u, w, z]) * tex(x, y)
+                });
+            }
+            1 => {
+                // A box seen a little from above: a front face, a side face and a top.
+                let (hw, h) = (size * rng.range(0.6, 1.2), size * rng.range(1.0, 2.2));
+                let side = size * rng.range(0.3, 0.7) * if light[0] > 0.0 { -1.0 } else { 1.0 };
+                let top = size * rng.range(0.2, 0.4);
+                let front = albedo * lit([0.0, 0.0, 1.0]);
+                let flank = albedo * lit([side.signum(), 0.0, 0.3]);
+                let cap = albedo * lit([0.0, -1.0, 0.4]);
+                let (x0, x1, y0) = (bx - hw, bx + hw, by - h);
+                let flank_x = if side > 0.0 { x1 + side / 2.0 } else { x0 + side / 2.0 };
+                let flank_shape = rectangle(flank_x, by - h / 2.0 - top / 2.0, side.abs() / 2.0, h / 2.0, 0.0);
+                paint_with(&mut img, flank_shape, |_, x, y| flank * tex(x, y));
+                paint_with(&mut img, rectangle(bx + side / 2.0, y0 - top / 2.0, hw, top / 2.0, 0.0), |_, x, y| {
+                    cap * tex(x, y)
+                });
+                paint_with(&mut img, rectangle(bx, by - h / 2.0, (x1 - x0) / 2.0, h / 2.0, 0.0), |_, x, y| {
+                    // A soft gradient down the face, as light falls off towards the ground.
+                    front * (1.0 - 0.25 * ((y - y0) / h)) * tex(x, y)
+                });
+            }
+            _ => {
+                // An upright cylinder: shaded across its width, a lighter ellipse on top.
+                let (r, h) = (size * rng.range(0.4, 0.9), size * rng.range(1.2, 3.0));
+                paint_with(&mut img, rectangle(bx, by - h / 2.0, r, h / 2.0, 0.0), |_, x, y| {
+                    let u = ((x - bx) / r).clamp(-1.0, 1.0);
+                    albedo * lit([u, 0.0, (1.0 - u * u).sqrt()]) * tex(x, y)
+                });
+                let cap = albedo * lit([0.0, -1.0, 0.3]);
+                paint_with(&mut img, ellipse(bx, by - h, r, r * 0.3, 0.0), |_, x, y| cap * tex(x, y));
+            }
+        }
+    }
+    for v in img.iter_mut() {
+        *v = v.clamp(0.0, 1.0);
+    }
+    img
+}
+
+/// Like [`paint`], with a level that varies over the shape: `level(old, x, y)`.
+fn paint_with(img: &mut [f32], inside: impl Fn(f32, f32) -> f32, level: impl Fn(f32, f32, f32) -> f32) {
+    for y in 0..SIDE {
+        for x in 0..SIDE {
+            let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+            let c = inside(px, py);
+            if c > 0.0 {
+                let v = &mut img[y * SIDE + x];
+                *v += c * (level(*v, px, py) - *v);
+            }
+        }
+    }
+}
+
 /// A soft inside test: 1 well inside (d < -0.5), 0 well outside, linear over one pixel.
 fn coverage(signed_distance: f32) -> f32 {
     (0.5 - signed_distance).clamp(0.0, 1.0)
@@ -353,6 +490,25 @@ mod tests {
                 .count();
             assert!(varied >= 14, "{name}: only {varied} of 20 images vary");
         }
+    }
+
+    #[test]
+    fn scenes_are_seeded_in_range_and_never_drawn_by_training() {
+        for i in 0..20 {
+            let a = scene(SCENE_SEED, i);
+            assert_eq!(a.pixels, scene(SCENE_SEED, i).pixels);
+            assert_ne!(a.pixels, scene(SCENE_SEED, i + 1).pixels);
+            assert!(a.pixels.iter().all(|v| v.is_finite() && (0.0..=1.0).contains(v)), "scene {i}");
+            // Continuous tones: many distinct grey levels, unlike strokes on paper.
+            let mut levels: Vec<u32> = a.pixels.iter().map(|v| (v * 255.0) as u32).collect();
+            levels.sort();
+            levels.dedup();
+            assert!(levels.len() > 40, "scene {i}: {} levels", levels.len());
+        }
+        for data_seed in 0..10_000u64 {
+            assert_ne!(training_seed(data_seed), SCENE_SEED);
+        }
+        assert_ne!(SCENE_SEED, EVAL_SEED);
     }
 
     #[test]

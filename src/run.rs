@@ -3,6 +3,7 @@
 
 use crate::layers::Maps;
 use crate::model::{Model, Trace};
+use crate::openset::{self, input_stats, Calibration, Features};
 use crate::stimuli::CATEGORIES;
 use crate::{input, retina};
 use serde::Serialize;
@@ -52,9 +53,11 @@ pub struct Summary {
     pub category: &'static str,
     pub probability: f32,
     pub behaviour: &'static str,
-    /// The open-set score: the energy −logsumexp(logits) (Liu et al. 2020). Low means the
-    /// picture looks like the sketches the model was trained on.
+    /// The open-set score the weights file is calibrated on (`score_name`; the energy
+    /// −logsumexp(logits) for a file without a calibration). Low means the picture looks like
+    /// the sketches the model was trained on.
     pub score: f32,
+    pub score_name: &'static str,
     /// The weights file's threshold on `score` (None for a file that has none).
     pub threshold: Option<f32>,
     /// `score ≤ threshold`: one of the ten kinds. Always true without a threshold. When false,
@@ -106,10 +109,18 @@ pub fn summarise(m: &Maps, b: usize) -> LayerSummary {
     }
 }
 
-/// Summary of image `b` of a trace; `threshold` is the weights file's open-set threshold.
-pub fn summary(model: &Model, t: &Trace, b: usize, threshold: Option<f32>) -> Summary {
+/// Summary of image `b` of a trace; `calibration` is the weights file's open-set calibration
+/// (None: no threshold, every picture recognised) and `image` the adapted 64×64 image the
+/// retina saw (its statistics are one of the scores).
+pub fn summary(model: &Model, t: &Trace, b: usize, calibration: Option<&Calibration>, image: &[f32]) -> Summary {
     let logits = t.category_logits.row(b).to_vec();
-    let score = energy(&logits);
+    let (score, score_name, threshold) = match calibration {
+        Some(c) => {
+            let f = Features { logits: logits.clone(), pooled: t.pooled.row(b).to_vec(), stats: input_stats(image) };
+            (openset::judge(c, &f).0, c.score.name(), Some(c.threshold))
+        }
+        None => (energy(&logits), "energy", None),
+    };
     let known = recognised(score, threshold);
     let probs = softmax(&logits);
     let best = (0..probs.len()).max_by(|&i, &j| probs[i].total_cmp(&probs[j])).unwrap_or(0);
@@ -146,6 +157,7 @@ pub fn summary(model: &Model, t: &Trace, b: usize, threshold: Option<f32>) -> Su
         category,
         behaviour: if known { behaviour(category) } else { "keep looking" },
         score,
+        score_name,
         threshold,
         recognised: known,
     }
@@ -153,6 +165,16 @@ pub fn summary(model: &Model, t: &Trace, b: usize, threshold: Option<f32>) -> Su
 
 /// RGBA pixels → trace.
 pub fn run_rgba(model: &Model, rgba: &[u8], width: usize, height: usize) -> Result<Trace, input::InputError> {
+    Ok(run_rgba_with_image(model, rgba, width, height)?.0)
+}
+
+/// RGBA pixels → trace, and the adapted image the retina saw.
+pub fn run_rgba_with_image(
+    model: &Model,
+    rgba: &[u8],
+    width: usize,
+    height: usize,
+) -> Result<(Trace, Vec<f32>), input::InputError> {
     let img = input::from_rgba(rgba, width, height)?;
-    Ok(model.forward(retina::lgn(&img)))
+    Ok((model.forward(retina::lgn(&img)), img))
 }

@@ -10,6 +10,7 @@
 use crate::layers::Maps;
 use crate::model::{Model, Trace};
 use crate::names::{ByWiring, Layer, Station, Wiring};
+use crate::openset::Calibration;
 use crate::wiring::Lesion;
 use crate::{input, reads, retina, run, stimuli, weights};
 use serde::Serialize;
@@ -24,8 +25,8 @@ pub struct Ran {
 
 pub struct Viewer {
     models: ByWiring<Model>,
-    /// Each wiring's open-set threshold, from its weights file (None: recognise all).
-    thresholds: ByWiring<Option<f32>>,
+    /// Each wiring's open-set calibration, from its weights file (None: recognise all).
+    calibrations: ByWiring<Option<Calibration>>,
     /// The letterboxed 64×64 luminance last captured, before light adaptation.
     luminance: Vec<f32>,
     /// The adapted 64×64 image the retina last saw.
@@ -54,7 +55,7 @@ impl Viewer {
     pub fn shipped() -> Viewer {
         let shipped = ByWiring::from_fn(weights::shipped_with_info);
         Viewer {
-            thresholds: shipped.as_ref().map(|(_, info)| info.threshold()),
+            calibrations: shipped.as_ref().map(|(_, info)| info.calibration()),
             models: shipped.map(|(model, _)| model),
             luminance: vec![1.0; input::SIDE * input::SIDE],
             image: vec![0.0; input::SIDE * input::SIDE],
@@ -99,8 +100,9 @@ impl Viewer {
         let traces = self.models.as_ref().map(|m| m.forward(lgn.clone()));
         self.runs += 1;
         let summaries = ByWiring::from_fn(|w| {
-            let (m, t, th) = (&self.models, &traces, &self.thresholds);
-            run::summary(shown(m, w).expect("shown"), shown(t, w).expect("shown"), 0, *shown(th, w).expect("shown"))
+            let (m, t, c) = (&self.models, &traces, &self.calibrations);
+            let c = shown(c, w).expect("shown").as_ref();
+            run::summary(shown(m, w).expect("shown"), shown(t, w).expect("shown"), 0, c, &self.image)
         });
         self.traces = Some(traces);
         Ran { categories: &stimuli::CATEGORIES, summaries }
@@ -141,7 +143,7 @@ impl Viewer {
         model.lesions = lesions;
         model.lesion_kind = kind;
         *self.models.get_mut(wiring).expect("shown") = model;
-        *self.thresholds.get_mut(wiring).expect("shown") = info.threshold();
+        *self.calibrations.get_mut(wiring).expect("shown") = info.calibration();
         self.traces = None;
         Ok(())
     }

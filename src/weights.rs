@@ -13,6 +13,7 @@
 //! (finite numbers can still overflow on the way: values near 3e38 do).
 
 use crate::model::{Model, Trace, Wiring, WIDTHS};
+use crate::openset::Calibration;
 use crate::retina::{Retina, CHANNELS};
 use crate::variant::Variant;
 use crate::{input, retina, stimuli};
@@ -57,11 +58,46 @@ pub struct Info(pub HashMap<String, String>);
 /// model then recognises every picture, and says so by reporting no threshold.
 pub const THRESHOLD_KEY: &str = "open_set_threshold";
 
+/// The metadata key of the open-set calibration (issue 26): the score the threshold is on and
+/// what it was fitted with (`openset::Calibration::to_text`), set by `train::calibrate` after
+/// training or by `ventral-stream calibrate` on any file. The threshold in it is the one under
+/// [`THRESHOLD_KEY`]. A file with a threshold and no calibration has an energy threshold.
+pub const CALIBRATION_KEY: &str = "open_set_calibration";
+
 impl Info {
     /// The file's open-set threshold, if it has a readable one.
     pub fn threshold(&self) -> Option<f32> {
         self.0.get(THRESHOLD_KEY).and_then(|v| decimal(v.trim())).filter(|v| v.is_finite())
     }
+
+    /// The file's open-set calibration: the stored one if it reads back, else the energy under
+    /// the file's threshold (older files); None without a threshold.
+    pub fn calibration(&self) -> Option<Calibration> {
+        let threshold = self.threshold()?;
+        let stored = self.0.get(CALIBRATION_KEY).and_then(|t| Calibration::from_text(t, decimal));
+        Some(match stored {
+            Some(c) => Calibration { threshold, ..c },
+            None => Calibration::energy(threshold),
+        })
+    }
+}
+
+/// The same file with its metadata entries `updates` set (tensors untouched, byte for byte):
+/// how `ventral-stream calibrate` stores a calibration in place.
+pub fn with_info(bytes: &[u8], updates: &[(&str, String)]) -> Result<Vec<u8>, WeightsError> {
+    let st =
+        SafeTensors::deserialize(bytes).map_err(|e| WeightsError(format!("not a readable safetensors file ({e})")))?;
+    let mut meta = SafeTensors::read_metadata(bytes)
+        .map_err(|e| WeightsError(format!("unreadable header ({e})")))?
+        .1
+        .metadata()
+        .clone()
+        .unwrap_or_default();
+    for (k, v) in updates {
+        meta.insert(k.to_string(), v.clone());
+    }
+    let views: Vec<(String, TensorView)> = st.tensors().into_iter().collect();
+    safetensors::serialize(views, Some(meta)).map_err(|e| WeightsError(format!("cannot write the file ({e})")))
 }
 
 /// A plain decimal number ("-9.651", "12", "-1.5e-3"). Written out here because the standard
@@ -285,6 +321,28 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_calibration_set_in_place_reads_back_and_leaves_the_tensors_alone() {
+        use crate::openset::{Calibration, Score};
+        let model = Model::init(Wiring::Stream, 3);
+        let bytes = save(&model, &[(THRESHOLD_KEY, "-7.25".into())], true);
+        // Before: the energy under the file's threshold.
+        assert_eq!(read(&bytes, None).unwrap().1.calibration(), Some(Calibration::energy(-7.25)));
+        let mut c = Calibration::energy(-3.5);
+        c.score = Score::Combined;
+        c.class_means = vec![vec![0.25, -1.5e-3]; 10];
+        c.precision = vec![2.0, 0.125, 0.125, 3.0];
+        c.stats_mean = [0.1, 2.5, -1.75, 0.03125];
+        c.norms = [[-19.5, -10.25], [1.0, 8.0], [-0.5, 1.5]];
+        let updated = with_info(&bytes, &[(THRESHOLD_KEY, "-3.5".into()), (CALIBRATION_KEY, c.to_text())]).unwrap();
+        let (m2, info) = read(&updated, None).unwrap();
+        assert_eq!(info.calibration(), Some(c));
+        assert_eq!(m2.tensors(), read(&bytes, None).unwrap().0.tensors());
+        // A damaged calibration falls back to the energy under the threshold.
+        let damaged = with_info(&bytes, &[(CALIBRATION_KEY, "combined 1 2 3".into())]).unwrap();
+        assert_eq!(read(&damaged, None).unwrap().1.calibration(), Some(Calibration::energy(-7.25)));
     }
 
     #[test]

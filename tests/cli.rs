@@ -629,3 +629,27 @@ fn a_closed_or_full_stdout_ends_the_program_without_a_panic() {
     let out = Command::new(exe).arg("help").stdout(full).output().unwrap();
     refused(&out, 1, "cannot write the output");
 }
+
+#[test]
+fn calibrate_sets_a_files_open_set_calibration_in_place_and_run_reports_it() {
+    let weights = scratch("calibrate-stream.safetensors");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/weights/stream.safetensors"), &weights).unwrap();
+    let w = weights.to_str().unwrap();
+    let out = bin(&["calibrate", "--weights", w, "--score", "combined"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(said.contains("open-set score combined, threshold "), "{said}");
+    let image = scratch("calibrate.png");
+    write_png(&image, 80, 60, png::ColorType::Rgb);
+    let ran = json(&bin(&["run", "--image", image.to_str().unwrap(), "--weights", w, "--json"]));
+    assert_eq!(ran["score_name"], "combined");
+    let threshold = ran["threshold"].as_f64().unwrap();
+    assert!(said.contains(&format!("{threshold:.3}")), "{said} vs {threshold}");
+    assert_eq!(ran["recognised"], ran["score"].as_f64().unwrap() <= threshold);
+    // The same answer as the shipped file's (only the metadata changed).
+    let shipped = json(&bin(&["run", "--image", image.to_str().unwrap(), "--wiring", "stream", "--json"]));
+    assert_eq!(ran["logits"], shipped["logits"]);
+    assert_eq!(shipped["score_name"], "energy");
+    let refused = bin(&["calibrate", "--weights", w, "--score", "cosine"]);
+    assert_eq!(refused.status.code(), Some(2));
+}

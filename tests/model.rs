@@ -82,8 +82,8 @@ fn uniform_and_tiny_images_give_finite_output() {
         let px: Vec<u8> = (0..w * h).flat_map(|_| [g, g, g, 255]).collect();
         for wiring in Wiring::ALL {
             let model = Model::init(wiring, 1);
-            let t = run::run_rgba(&model, &px, w, h).unwrap();
-            let s = run::summary(&model, &t, 0, None);
+            let (t, image) = run::run_rgba_with_image(&model, &px, w, h).unwrap();
+            let s = run::summary(&model, &t, 0, None, &image);
             assert!(s.logits.iter().chain(&s.probs).all(|v| v.is_finite()));
             assert!((s.probs.iter().sum::<f32>() - 1.0).abs() < 1e-4);
         }

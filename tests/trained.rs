@@ -78,9 +78,9 @@ fn every_shipped_model_carries_an_open_set_threshold_that_separates_sketches_fro
     // neither training nor the threshold's calibration used.
     for wiring in [Wiring::Stream, Wiring::Hierarchy, Wiring::Gated] {
         let (model, info) = weights::shipped_with_info(wiring);
-        let threshold = info.threshold();
-        assert!(threshold.is_some(), "{wiring:?}: no threshold in the shipped file");
-        let ev = train::evaluate_open_set(&model, threshold, 600, 2);
+        let calibration = info.calibration();
+        assert!(calibration.is_some(), "{wiring:?}: no threshold in the shipped file");
+        let ev = train::evaluate_open_set(&model, calibration.as_ref(), 600, 2);
         assert!(ev.auroc >= 0.95, "{wiring:?}: AUROC {}", ev.auroc);
         // The rule lets 95 % of the calibration sketches through; other held-out sketches
         // come close to that, and most outliers are turned away.

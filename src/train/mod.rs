@@ -35,8 +35,8 @@ pub use batch::{batch_gradient, make_batch, render, Batch, StepStats};
 pub use eval::{evaluate, held_out, logits_of, Evaluation};
 pub use loss::{cross_entropy, energy_margin, EnergyTerm, ENERGY_IN, ENERGY_OUT};
 pub use openset::{
-    auroc, calibrate, calibration_sketch, evaluate_open_set, threshold_for, OpenSetEvaluation, CALIBRATION_N,
-    RECOGNISED_SHARE,
+    auroc, calibrate, calibration_sketch, compare, evaluate_held_out, evaluate_open_set, features_of, threshold_for,
+    Comparison, HeldOut, OpenSetEvaluation, CALIBRATION_N, CHOSEN, FIT_N, FIT_SEED, RECOGNISED_SHARE,
 };
 pub use pressure::Pressure;
 

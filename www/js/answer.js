@@ -81,7 +81,8 @@ export function buildAnswer() {
         if (hasCut) {
           r.fill.style.width = `${(100 * gaugeFraction(a.score, a.threshold)).toFixed(1)}%`;
           r.cut.style.left = `${(100 * gaugeFraction(a.threshold, a.threshold)).toFixed(1)}%`;
-          r.gauge.title = `open-set score ${a.score.toFixed(2)}; cut-off ${a.threshold.toFixed(2)} (lower is more familiar)`;
+          const name = a.score_name ?? 'energy';
+          r.gauge.title = `open-set score (${name}) ${a.score.toFixed(2)}; cut-off ${a.threshold.toFixed(2)} (lower is more familiar)`;
         }
       }
     },

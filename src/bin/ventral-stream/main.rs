@@ -75,7 +75,7 @@ mod cli {
         usage: &'static str,
     }
 
-    const COMMANDS: [Spec; 11] = [
+    const COMMANDS: [Spec; 13] = [
         Spec {
             name: "run",
             options: &["image", "wiring", "weights"],
@@ -110,6 +110,22 @@ mod cli {
             flags: &["json"],
             positional: None,
             usage: "ventral-stream eval [--wiring W] [--weights FILE] [--n N] [--json]",
+        },
+        Spec {
+            name: "calibrate",
+            options: &["weights", "score"],
+            flags: &[],
+            positional: None,
+            usage: "ventral-stream calibrate --weights FILE [--score energy|mahalanobis|typicality|combined]
+                     (sets the file's open-set calibration in place, from held-out sketches only; default: the chosen score)",
+        },
+        Spec {
+            name: "openset-compare",
+            options: &["n", "weights-dir"],
+            flags: &[],
+            positional: None,
+            usage: "ventral-stream openset-compare [--n N] [--weights-dir DIR]
+                     (the open-set scores of data/openset-choice.json on the stream, hierarchy and gated files, as JSON)",
         },
         Spec {
             name: "init",
@@ -395,8 +411,8 @@ mod cli {
         let (model, info) = a.model()?;
         let shown = path.display();
         let (rgba, w, h) = decode::decode(&read_file(&path)?).map_err(|e| format!("{shown}: {e}"))?;
-        let trace = run::run_rgba(&model, &rgba, w, h).map_err(|e| format!("{shown}: {e}"))?;
-        let s = run::summary(&model, &trace, 0, info.threshold());
+        let (trace, image) = run::run_rgba_with_image(&model, &rgba, w, h).map_err(|e| format!("{shown}: {e}"))?;
+        let s = run::summary(&model, &trace, 0, info.calibration().as_ref(), &image);
         if a.flag("json") {
             let mut v = serde_json::to_value(&s).map_err(|e| e.to_string())?;
             if a.flag("retina") {
@@ -414,7 +430,7 @@ mod cli {
         };
         let threshold = s.threshold.map_or("none in the file".into(), |t| format!("{t:.2}"));
         let mut text = format!("{} wiring: {answer} → {}\n", s.wiring, s.behaviour);
-        text += &format!("  open-set score {:.2} (threshold {threshold})", s.score);
+        text += &format!("  open-set score {:.2} ({}; threshold {threshold})", s.score, s.score_name);
         for st in &s.stations {
             text += &format!(
                 "\n  {:<3} L4 mean {:.3}  L2/3 mean {:.3}  L5 mean {:+.3}",
@@ -491,9 +507,10 @@ mod cli {
         let quantize = a.flag("quantize");
         let (stored, _) = weights::load(&weights::save(&model, &info, quantize), Some(model.wiring))
             .map_err(|e| format!("the trained model does not read back: {e}"))?;
-        let threshold = train::calibrate(&stored, cfg.threads);
-        noteln!("open-set threshold (energy) {threshold:.3}");
-        info.push((weights::THRESHOLD_KEY, format!("{threshold}")));
+        let calibration = train::calibrate(&stored, train::CHOSEN, cfg.threads);
+        noteln!("open-set threshold ({}) {:.3}", calibration.score.name(), calibration.threshold);
+        info.push((weights::THRESHOLD_KEY, format!("{}", calibration.threshold)));
+        info.push((weights::CALIBRATION_KEY, calibration.to_text()));
         info.push((
             "open_set_rule",
             format!("{} of {} held-out sketches", train::RECOGNISED_SHARE, train::CALIBRATION_N),
@@ -565,7 +582,7 @@ mod cli {
         let (model, info) = a.model()?;
         let ev = train::evaluate(&model, n, 2, |done, total| note!("\r{} {done}/{total}", bar(done, total)));
         noteln!();
-        let open = train::evaluate_open_set(&model, info.threshold(), n, 2);
+        let open = train::evaluate_open_set(&model, info.calibration().as_ref(), n, 2);
         if a.flag("json") {
             let mut v = serde_json::to_value(&ev).map_err(|e| e.to_string())?;
             v["open_set"] = serde_json::to_value(&open).map_err(|e| e.to_string())?;
@@ -792,6 +809,50 @@ merge the shards (--merge --out FILE)"
         Ok(write_results(&file, &again).map_err(|e| format!("{shown}: {e}"))?)
     }
 
+    /// Sets a weights file's open-set calibration in place: the model as the file stores it,
+    /// fitted and thresholded on held-out sketches (`train::calibrate`); the tensors and the
+    /// rest of the metadata stay as they are.
+    fn cmd_calibrate(a: &Args) -> Done {
+        let path = a.need_path("weights")?;
+        let score = match a.raw("score") {
+            None => train::CHOSEN,
+            Some(name) => ventral_stream::openset::Score::parse(&name.to_string_lossy())
+                .ok_or(Failure::Usage("--score is one of energy, mahalanobis, typicality, combined".into()))?,
+        };
+        let shown = path.display();
+        let bytes = read_file(&path)?;
+        let (model, _) = weights::load(&bytes, None).map_err(|e| format!("{shown}: {e}"))?;
+        let c = train::calibrate(&model, score, 2);
+        let updated = weights::with_info(
+            &bytes,
+            &[
+                (weights::THRESHOLD_KEY, format!("{}", c.threshold)),
+                (weights::CALIBRATION_KEY, c.to_text()),
+                ("open_set_rule", format!("{} of {} held-out sketches", train::RECOGNISED_SHARE, train::CALIBRATION_N)),
+            ],
+        )
+        .map_err(|e| format!("{shown}: {e}"))?;
+        write_file(&path, &updated)?;
+        print(&format!("{shown}: open-set score {}, threshold {:.3}", c.score.name(), c.threshold))
+    }
+
+    /// The comparison of `data/openset-choice.json` on the files of seed 1.
+    fn cmd_openset_compare(a: &Args) -> Done {
+        let n = a.number("n", 5000, &EVAL_N)? as usize;
+        let dir =
+            a.path("weights-dir").unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/weights")));
+        let mut models = Vec::new();
+        for name in ["stream", "hierarchy", "gated"] {
+            let path = dir.join(format!("{name}.safetensors"));
+            let bytes = read_file(&path)?;
+            let (model, _) = weights::load(&bytes, None).map_err(|e| format!("{}: {e}", path.display()))?;
+            models.push((name, model));
+        }
+        let refs: Vec<(&str, &Model)> = models.iter().map(|(n, m)| (*n, m)).collect();
+        let c = train::compare(&refs, n, 2);
+        print(&serde_json::to_string(&c).map_err(|e| e.to_string())?)
+    }
+
     /// The usage index of every variant (issue 24), on each seed whose stream file exists, and
     /// the primary test bed the plan's rule chooses from it alone.
     fn cmd_usage(a: &Args) -> Done {
@@ -882,6 +943,8 @@ merge the shards (--merge --out FILE)"
             "train-losses" => cmd_train_losses(&args),
             "eval" => cmd_eval(&args),
             "init" => cmd_init(&args),
+            "calibrate" => cmd_calibrate(&args),
+            "openset-compare" => cmd_openset_compare(&args),
             "experiment" => cmd_experiment(&args),
             "experiments" => cmd_experiments(&args),
             "split-results" => cmd_split_results(&args),

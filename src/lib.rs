@@ -19,11 +19,13 @@
 //! - [`lab`]: a training run a few steps at a time, and what the page's lab shows of it;
 //! - [`run`]: one image through a model, summarised (what the CLI and page show);
 //! - [`reads`]: what each station reads of each earlier writer, from the weights;
+//! - [`carried`]: how much of the input each station's layer 5 still carries, for one picture;
 //! - [`viewer`]: the page's two models, its captured image and the cache the figures draw from;
 //! - [`experiments`]: the post's claims as seeded in-silico experiments;
 //! - [`pixels`]: colour ramps and channel maps as RGBA tiles (what the page draws);
 //! - `wasm` (and `wasm_lab`, the lab module's): the only modules that know JavaScript, and only translate.
 
+pub mod carried;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod decode;
 pub mod experiments;

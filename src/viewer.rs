@@ -12,7 +12,7 @@ use crate::model::{Model, Trace};
 use crate::names::{ByWiring, Layer, Station, Wiring};
 use crate::openset::Calibration;
 use crate::wiring::Lesion;
-use crate::{input, reads, retina, run, stimuli, weights};
+use crate::{carried, input, reads, retina, run, stimuli, weights};
 use serde::Serialize;
 
 /// What a run of both wirings on the captured image returns to the page.
@@ -175,6 +175,12 @@ impl Viewer {
         layer: Layer,
     ) -> Result<(usize, usize, usize, f32), String> {
         Ok(self.layer(wiring, station, layer)?.strongest(0))
+    }
+
+    /// How much of the input each station's L5 still carries on the captured image (see
+    /// [`carried::input_carried`]), V1 first.
+    pub fn input_carried(&mut self, wiring: Wiring) -> Result<Vec<f32>, String> {
+        Ok(carried::input_carried(shown(self.traces(), wiring)?, 0))
     }
 
     /// How strongly a station's L4 reads each earlier writer (see [`reads::reads_from`]).

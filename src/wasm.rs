@@ -156,6 +156,12 @@ impl Viewer {
         Ok(vec![c as f32, y as f32, x as f32, v])
     }
 
+    /// How much of the input each station's L5 still carries on the captured image: the
+    /// cosine of L5 with the pooled input, V1 to IT.
+    pub fn input_carried(&mut self, wiring: &str) -> Result<Vec<f32>, JsError> {
+        self.core.input_carried(wiring_id(wiring)?).map_err(js_err)
+    }
+
     /// How strongly a station's L4 reads what each earlier writer (thalamic input, then V1,
     /// V2, …) wrote: the normalised virtual weight W_out · W_in, 0 where the wiring never
     /// brings that writer to it.

@@ -117,6 +117,8 @@ test('an uploaded PNG goes through the capture path', async (t) => {
   const { page, problems } = await pageFor(t, env);
   await loadReady(page, env.url);
   const before = await figureHashes(page, ['fig-input', 'fig-stations']);
+  const carriedOf = () => page.locator('#fig-stations [data-role="carried"]').evaluate((el) => ({ ...el.dataset, text: el.textContent }));
+  const carriedBefore = await carriedOf();
   const file = greyPng(120, 80, (y) => Buffer.from(Array.from({ length: 120 }, (_, x) => (Math.hypot(x - 60, y - 40) < 25 ? 0 : 255))));
   await page.setInputFiles('input[data-control="upload"]', { name: 'disc.png', mimeType: 'image/png', buffer: file });
   await page.waitForFunction(() => /disc\.png/.test(document.querySelector('[data-role="input-message"]').textContent));
@@ -124,6 +126,16 @@ test('an uploaded PNG goes through the capture path', async (t) => {
   const afterUpload = await figureHashes(page, ['fig-input', 'fig-stations']);
   assert.notEqual(afterUpload['fig-input'], before['fig-input']);
   assert.notEqual(afterUpload['fig-stations'], before['fig-stations']);
+  // Under the maps, how much of this input each wiring's L5 still carries: four cosines each,
+  // and a sentence that says them as percentages.
+  const carried = await carriedOf();
+  assert.notEqual(carried.stream, carriedBefore.stream, 'a new picture, new cosines');
+  for (const w of ['stream', 'hierarchy']) {
+    const values = carried[w].split(',').map(Number);
+    assert.equal(values.length, 4, `${w}: ${carried[w]}`);
+    assert.ok(values.every((v) => v >= -1 && v <= 1), `${w}: ${carried[w]}`);
+  }
+  assert.match(carried.text, /IT’s layer 5 still carries −?\d+ % of the input in the stream and −?\d+ % in the hierarchy/);
   // A file that is not an image is reported, and nothing breaks.
   await page.setInputFiles('input[data-control="upload"]', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('not a png') });
   await page.waitForFunction(() => /could not be read/.test(document.querySelector('[data-role="input-message"]').textContent));

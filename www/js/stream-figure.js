@@ -129,7 +129,8 @@ class StreamFigure extends HTMLElement {
     this.#shadow ??= this.attachShadow({ mode: 'open' });
     const name = this.figure;
     const kind = kindOf(name);
-    const styles = kind === 'experiment' || kind === 'verdicts' ? [...STYLES, ...EXPERIMENT_STYLES] : STYLES;
+    // Live figures draw charts too (the stations figure's input-carried curve).
+    const styles = [...STYLES, ...EXPERIMENT_STYLES];
     this.#shadow.replaceChildren(...styles.map((href) => h('link', { rel: 'stylesheet', href })));
     const status = h('p', { class: 'status', 'data-role': 'status', role: 'status' });
     if (!kind) {

@@ -27,7 +27,7 @@ export const FIGURES = {
   },
   stations: {
     title: 'Both wirings on the same input',
-    caption: 'The same four stations on the same input, wired two ways. In the stream each L5 map is the input plus every write so far; in the hierarchy it is the last write alone, so compare how the L5 rows change from V1 to IT.',
+    caption: 'The same four stations on the same input, wired two ways: in the stream each L5 map is the input plus every write so far, in the hierarchy the last write alone. The curve under the maps says how much of your input each L5 still carries.',
     mount: mountWirings,
   },
   stream: {

@@ -3,6 +3,7 @@
 
 import { h } from '../dom.js';
 import { behaviourSentence } from '../app.js';
+import { legend, lineChart, WIRING_LEGEND } from '../charts.js';
 import { CELL_LAYERS, LAYER_LABELS, STATION_SIDES, STATIONS, WIRINGS } from '../names.js';
 import { StationViews } from '../render.js';
 
@@ -56,15 +57,46 @@ function wiringSwitch(pair) {
   return h('div', { class: 'wiring-switch', role: 'group', 'aria-label': 'Show one wiring' }, h('span', { class: 'control-label' }, 'Show'), buttons);
 }
 
+/**
+ * How much of the reader's input each L5 still carries, per wiring: the cosine of L5 with the
+ * input pooled to its size (Viewer.input_carried), as a curve from V1 to IT and one sentence.
+ * The L5 maps above look alike at IT in both wirings; this says by how much they are not.
+ */
+function carriedPanel() {
+  const chart = h('div', { class: 'carried-chart' });
+  const sentence = h('p', { class: 'carried-sentence', 'data-role': 'carried' });
+  const panel = h('div', { class: 'carried', 'data-role': 'carried-panel' }, chart, legend(WIRING_LEGEND), sentence);
+  const pct = (v) => `${Math.round(100 * v)} %`.replace('-', '−');
+  return {
+    panel,
+    draw(viewer) {
+      const carried = Object.fromEntries(WIRINGS.map((w) => [w, Array.from(viewer.input_carried(w))]));
+      const all = WIRINGS.flatMap((w) => carried[w]);
+      chart.replaceChildren(lineChart({
+        width: 300, height: 164, bottomSpace: 34, y: [Math.min(0, ...all), 1], yTicks: [0, 0.5, 1],
+        xLabels: STATIONS, xTitle: 'layer 5 of', yTitle: 'input carried',
+        label: `Cosine of each station's layer 5 with the input pooled to its size: ${WIRINGS.map((w) => `${w} ${carried[w].map((v) => v.toFixed(2)).join(', ')}`).join('; ')}`,
+        series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: carried[w] })),
+      }));
+      // The numbers on the element, for tests and for whoever embeds the figure.
+      for (const w of WIRINGS) sentence.dataset[w] = carried[w].map((v) => v.toFixed(4)).join(',');
+      const it = STATIONS.length - 1;
+      sentence.textContent = `On your picture, IT’s layer 5 still carries ${pct(carried.stream[it])} of the input in the stream and ${pct(carried.hierarchy[it])} in the hierarchy (the cosine of the map with the input pooled to its size; 100 % would be the input itself).`;
+    },
+  };
+}
+
 export function mountWirings(root, app) {
   const prefix = root.id || 'wirings';
   const summaryLine = h('p', { class: 'visually-hidden', 'data-role': 'summary' });
   const pair = h('div', { class: 'wirings' }, WIRINGS.map((w) => buildWiring(w, prefix)));
-  root.append(wiringSwitch(pair), pair, summaryLine);
+  const carried = carriedPanel();
+  root.append(wiringSwitch(pair), pair, carried.panel, summaryLine);
   const views = new StationViews(root);
   return {
     update(summary, a) {
       views.draw(a.viewer, summary);
+      carried.draw(a.viewer);
       for (const w of WIRINGS) {
         for (const st of STATIONS) {
           const mark = root.querySelector(`[data-wiring="${w}"] [data-station="${st}"] [data-role="lesion-mark"]`);

@@ -258,6 +258,10 @@ impl Measure for ReceptiveFields {
             .collect();
         // Cells that do not bind to the input have no reliable field: the fall is V1's whole reliability.
         let known = runs.trained.iter().map(|r| r.stream.at(Station::V1)).collect();
-        Some(Positive { effect: fall?, null: runs.trained.iter().map(|r| r.hierarchy.fall()).collect(), known: Some(known) })
+        Some(Positive {
+            effect: fall?,
+            null: runs.trained.iter().map(|r| r.hierarchy.fall()).collect(),
+            known: Some(known),
+        })
     }
 }

@@ -95,9 +95,11 @@ lint() {
 # budget, checked like a test (bytes, not time). It is the module every reader downloads on
 # opening the article. The lab module (experiments and trainers, loaded on demand by a
 # Worker) has its own budget: it carries the same weights and must stay a download a phone
-# can afford when its reader presses "Run".
+# can afford when its reader presses "Run". It was 500,000 until the positive controls and
+# diagnostic measures (issue 23) and the open-set calibration (issue 26) took it to 507,139:
+# everything "Run" needs to reproduce a verdict in the browser, controls included.
 WASM_GZIP_BUDGET=400000
-LAB_WASM_GZIP_BUDGET=500000
+LAB_WASM_GZIP_BUDGET=520000
 check_wasm_size() {
     check_one_wasm "$ROOT/www/pkg/ventral_stream_bg.wasm" "$WASM_GZIP_BUDGET" &&
         check_one_wasm "$ROOT/www/pkg-lab/ventral_stream_lab_bg.wasm" "$LAB_WASM_GZIP_BUDGET"

@@ -83,7 +83,8 @@ test('the verdict module gives every claim its sentence for each word, the word\
     const rows = [];
     for (const c of CLAIMS) {
       for (const word of WORDS) {
-        const el = renderVerdict({ claim: c.id, says: 's', measure: 'stream − hierarchy', word, excess: e(0.031, 0.012, 0.05), effect: e(0.5, 0.49, 0.51), null: e(0.469, 0.469, 0.469), untrained: word === 'built in' ? e(0.02, 0.01, 0.03) : null, smallest_effect: 0.02, positive_control: { word: 'supported', effect: e(0.08, 0.07, 0.09) }, rule: 'the rule' });
+        // An interval across zero: the cause each claim's own "inconclusive" sentence names.
+        const el = renderVerdict({ claim: c.id, says: 's', measure: 'stream − hierarchy', word, excess: word === 'inconclusive' ? e(0.031, -0.012, 0.074) : e(0.031, 0.012, 0.05), effect: e(0.5, 0.49, 0.51), null: e(0.469, 0.469, 0.469), untrained: word === 'built in' ? e(0.02, 0.01, 0.03) : null, smallest_effect: 0.02, positive_control: { word: 'supported', effect: e(0.08, 0.07, 0.09) }, rule: 'the rule' });
         document.body.append(el);
         const badge = el.querySelector('[data-role="verdict-word"]');
         rows.push({
@@ -113,10 +114,16 @@ test('the verdict module gives every claim its sentence for each word, the word\
       border: getComputedStyle(unjudged.querySelector('[data-role="verdict-word"]')).borderTopStyle,
     };
     unjudged.remove();
+    // An inconclusive interval above zero (its mean short of the SESOI, its top past it) says so
+    // in one sentence for every claim, not "the seeds disagree".
+    const { NEAR_THE_LINE } = await import('./js/experiments/claims.js');
+    const near = CLAIMS.map((c) => renderVerdict({ claim: c.id, word: 'inconclusive', excess: e(0.019, 0.012, 0.026), smallest_effect: 0.02 })
+      .querySelector('[data-role="verdict-sentence"]')?.textContent ?? '');
+    const nearWanted = NEAR_THE_LINE;
     const { CLAIM_IDS, EXPERIMENTS } = await import('./js/names.js');
     return {
       rows, claims: CLAIMS.map((c) => c.id), experiments: CLAIMS.map((c) => c.experiment), CLAIM_IDS, EXPERIMENTS,
-      filled, none, notJudged, unknown: { text: unknown.textContent, word: unknown.querySelector('[data-role="verdict-word"]').dataset.word },
+      filled, none, notJudged, near, nearWanted, unknown: { text: unknown.textContent, word: unknown.querySelector('[data-role="verdict-word"]').dataset.word },
     };
   });
   // One entry per experiment of the registry (names.js, checked against the core by tests/names.rs), in its order.
@@ -147,6 +154,7 @@ test('the verdict module gives every claim its sentence for each word, the word\
   assert.match(out.none, /no computed verdict/);
   assert.match(out.unknown.text, /unknown word “proven”/);
   assert.equal(out.unknown.word, 'inconclusive', 'an unknown word is not dressed as a known one');
+  for (const shown of out.near) assert.equal(shown, out.nearWanted, 'an inconclusive interval above zero is said to be near the line');
   assert.deepEqual(problems, []);
 });
 

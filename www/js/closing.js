@@ -39,7 +39,7 @@ export function closingSentences(words) {
     } else if (supported.length) {
       out.push(`Of the post’s three predictions, ${named(supported)} ${supported.length === 1 ? 'holds' : 'hold'} in our model; ${named(PREDICTIONS.filter((c) => !supported.includes(c)))} ${PREDICTIONS.length - supported.length === 1 ? 'does' : 'do'} not, or not yet.`);
     } else if (absent.length === PREDICTIONS.length) {
-      out.push('None of the post’s three predictions shows in our model, and the intervals are narrow enough to say so: each effect lies within the smallest effect that would count. If the ventral stream works as the post proposes, a network like ours is not evidence for it.');
+      out.push('None of the post’s three predictions shows in our model, and the intervals are narrow enough to say so: each effect lies within the smallest effect that would count. A network wired as a stream need not behave as the post predicts; whether one that uses its stream does is the question the model variants are for.');
     } else if (absent.length) {
       out.push(`Our model shows no ${named(absent)} worth the name, within the smallest effect that would count; ${named(open)} ${open.length === 1 ? 'is' : 'are'} still open.`);
     } else {
@@ -51,7 +51,7 @@ export function closingSentences(words) {
     }
     const postSupported = having(POSTDICTIONS, 'supported');
     if (postSupported.length) {
-      out.push(`Of what the post says is already known, ${named(postSupported)} ${postSupported.length === 1 ? 'comes' : 'come'} out in the stream more than in the hierarchy: there the stream reading fits our model better than the ladder does.`);
+      out.push(`Of what the post says is already known, the claim${postSupported.length === 1 ? '' : 's'} on ${named(postSupported)} ${postSupported.length === 1 ? 'comes' : 'come'} out in the stream more than in the hierarchy: there the stream reading fits our model better than the ladder does.`);
     }
   }
   out.push('Every word here is an answer about a small network on synthetic sketches, and it speaks to the post only where the model uses its stream as a residual stream: bypassing a station, reading an early write back late. We measure that separately, by an index written down before any variant of the model was trained; the limitations below say how far the shipped model is from it.');

@@ -49,7 +49,7 @@ function fill(row, v) {
   const sep = separatesText(v.paired);
   cells[2].replaceChildren(h('span', { 'data-role': 'separates' }, sep.word, sep.detail ? h('span', { class: 'verdict-detail' }, sep.detail) : null));
   cells[3].replaceChildren(wordBadge(v.word));
-  const sentence = sentenceFor(v.claim, v.word, v.reason);
+  const sentence = sentenceFor(v.claim, v.word, v.reason, v.excess);
   const first = firstSentence(sentence);
   const rest = sentence.slice(first.length).trim();
   const given = v.conditions && typeof v.conditions === 'object' ? v.conditions : {};

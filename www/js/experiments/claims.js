@@ -212,15 +212,33 @@ export function claimFor(key) {
 
 /**
  * The article's sentence for a claim and word, or '' when either is unknown. "not judged" is
- * the same sentence for every claim, with the reason the results file computed for it.
+ * the same sentence for every claim, with the reason the results file computed for it; so is
+ * an "inconclusive" whose interval lies above zero ([`nearTheLine`]).
  * @param {string} key  a claim id or experiment name
  * @param {string} word
  * @param {string} [reason]  the verdict's reason, for "not judged"
+ * @param {any} [excess]  the verdict's effect − null, for "inconclusive"
  */
-export function sentenceFor(key, word, reason = '') {
+export function sentenceFor(key, word, reason = '', excess = null) {
   if (word === 'not judged') return notJudgedSentence(reason);
+  if (word === 'inconclusive' && nearTheLine(excess)) return NEAR_THE_LINE;
   return claimFor(key)?.sentences[word] ?? '';
 }
+
+/**
+ * "inconclusive" has two causes, and each claim's own sentence names the first: an interval
+ * across zero (the seeds disagree). The second is an interval above zero whose mean falls
+ * short of the smallest effect of interest while its upper end passes it: every seed agrees
+ * on the direction, and the size is too close to the line to call. (Below zero is "opposite".)
+ * @param {any} excess  the verdict's effect − null, {mean, ci: [lo, hi]}
+ */
+export function nearTheLine(excess) {
+  const lo = excess?.ci?.[0];
+  return Number.isFinite(lo) && lo > 0;
+}
+
+/** The sentence for an inconclusive verdict whose interval lies above zero. */
+export const NEAR_THE_LINE = 'The interval lies above zero, so the direction is clear, but its mean falls just short of the smallest effect that would count while its upper end passes it: the effect is too close to the line to call.';
 
 /** The sentence for a claim the model cannot judge, with its reason. */
 export function notJudgedSentence(reason = '') {

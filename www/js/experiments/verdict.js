@@ -82,7 +82,7 @@ function renderConditions(v, compact) {
  */
 export function renderVerdict(v, { compact = false } = {}) {
   const claim = claimFor(v.claim);
-  const sentence = compact ? '' : sentenceFor(v.claim, v.word, v.reason);
+  const sentence = compact ? '' : sentenceFor(v.claim, v.word, v.reason, v.excess);
   return h('div', { class: 'verdict-block', 'data-claim': v.claim ?? '', 'data-word': v.word ?? '' },
     h('p', {},
       h('span', { class: 'verdict-label' }, `Verdict${v.claim ? ` (${v.claim}${claim ? `, ${claim.title}` : ''})` : ''}: `),

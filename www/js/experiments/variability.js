@@ -12,8 +12,9 @@ import { sideBySide } from './frame.js';
 
 const SOURCES = ['exp-src-1', 'exp-src-2', 'exp-src-3', 'exp-src-4'];
 
-/** The targets and the numbers of units per electrode the core records. */
-const TARGETS = ['V4', 'IT'];
+/** The targets (every station with two before it: V4 and IT) and the numbers of units per
+ * electrode the core records. */
+const TARGETS = STATIONS.slice(2);
 const UNITS = [16, 64];
 
 /** The sum of each row's shares, over both wirings: noise from several sources need not add up

@@ -19,11 +19,72 @@ use crate::rng::Rng;
 use crate::station::Compute;
 use crate::stimuli;
 use crate::train::held_out;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
-fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
+/// What one run of GA reports (`www/js/experiments/gating.js` draws it).
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "gating/"))]
+pub struct Output {
+    /// Kernels each L2/3 unit holds (the same number as `possible_kernels`).
+    pub banks: usize,
+    pub possible_kernels: usize,
+    /// How the gates are made, in words.
+    pub gates: String,
+    /// Held-out sketches, edges and noise the counts are over.
+    pub n_inputs: usize,
+    pub stations: Vec<StationUse>,
+    pub example: ExampleUnit,
+}
+
+/// How a station's L2/3 units use their kernels.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "gating/"))]
+pub struct StationUse {
+    pub station: String,
+    /// Kernels used per unit, mean over units.
+    pub mean_kernels_used: f32,
+    /// Per unit: how many distinct kernels it selected over the inputs.
+    pub kernels_used: Vec<usize>,
+    /// How many units use 1, 2, … kernels.
+    pub kernels_used_histogram: Vec<usize>,
+    /// uses[unit][bank]: on how many inputs the unit computed with that kernel.
+    pub uses: Vec<Vec<usize>>,
+    /// The share of inputs that went to a unit's most used kernel, mean over units.
+    pub mean_top_kernel_share: f32,
+    /// How alike the kernels of units that use more than one are, mean correlation.
+    pub mean_kernel_correlation: f32,
+    /// `mean_kernels_used` under its old name: with one kernel per context a gate pattern is
+    /// a kernel.
+    pub mean_patterns_per_unit: f32,
+    /// `kernels_used` under its old name.
+    pub patterns: Vec<usize>,
+}
+
+/// One unit, its effective kernel under four kinds of input and how alike they are.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "gating/"))]
+pub struct ExampleUnit {
+    pub station: String,
+    pub unit: usize,
+    /// [ky, kx, input channels] of `kernel`.
+    pub kernel_shape: [usize; 3],
+    pub conditions: Vec<KernelUnder>,
+    /// Correlation between the kernels under each pair of inputs.
+    pub kernel_correlation: Vec<Vec<f32>>,
+}
+
+/// The example unit's kernel under one input.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "gating/"))]
+pub struct KernelUnder {
+    pub input: String,
+    pub banks_open: Vec<bool>,
+    /// Flattened 3×3×inputs, index (ky*3+kx)*C + c.
+    pub kernel: Vec<f32>,
+}
+
+fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Output, Failure> {
     let n = size.pick(120, 600);
     let mut rng = Rng::new(seed);
     let mut images: Vec<Vec<f32>> = (0..n).map(|i| held_out(i as u64 + 30_000).0.pixels).collect();
@@ -71,18 +132,17 @@ fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Val
             })
             .collect();
         let mean = used.iter().sum::<usize>() as f32 / units as f32;
-        per_station.push(json!({
-            "station": STATION_NAMES[k],
-            "mean_kernels_used": mean,
-            "kernels_used": used,
-            "kernels_used_histogram": (1..=BANKS).map(|c| used.iter().filter(|&&n| n == c).count()).collect::<Vec<_>>(),
-            "uses": uses,
-            "mean_top_kernel_share": top.iter().sum::<f32>() / units as f32,
-            "mean_kernel_correlation": alike.iter().sum::<f32>() / alike.len().max(1) as f32,
-            // The same count under its old name: with one kernel per context a gate pattern is a kernel.
-            "mean_patterns_per_unit": mean,
-            "patterns": used,
-        }));
+        per_station.push(StationUse {
+            station: STATION_NAMES[k].into(),
+            mean_kernels_used: mean,
+            kernels_used_histogram: (1..=BANKS).map(|c| used.iter().filter(|&&n| n == c).count()).collect(),
+            uses,
+            mean_top_kernel_share: top.iter().sum::<f32>() / units as f32,
+            mean_kernel_correlation: alike.iter().sum::<f32>() / alike.len().max(1) as f32,
+            mean_patterns_per_unit: mean,
+            patterns: used.clone(),
+            kernels_used: used,
+        });
     }
     tick(progress, 0.8)?;
     let conditions: [(&str, Vec<f32>); 4] = [
@@ -127,20 +187,25 @@ fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Val
         }
     }
     tick(progress, 1.0)?;
-    Ok(json!({
-        "banks": BANKS,
-        "possible_kernels": BANKS,
-        "gates": "fixed random hyperplanes over the input statistics, never trained: trained and untrained models of one seed select alike",
-        "n_inputs": z.len(),
-        "stations": per_station,
-        "example": {
-            "station": STATION_NAMES[k],
-            "unit": u,
-            "kernel_shape": [3, 3, g.banks[0].k.nrows() / 9],
-            "conditions": kernels.iter().map(|(name, k, open)| json!({"input": name, "banks_open": open, "kernel": k})).collect::<Vec<_>>(),
-            "kernel_correlation": similarity,
+    Ok(Output {
+        banks: BANKS,
+        possible_kernels: BANKS,
+        gates: "fixed random hyperplanes over the input statistics, never trained: trained and untrained models of \
+                one seed select alike"
+            .into(),
+        n_inputs: z.len(),
+        stations: per_station,
+        example: ExampleUnit {
+            station: STATION_NAMES[k].into(),
+            unit: u,
+            kernel_shape: [3, 3, g.banks[0].k.nrows() / 9],
+            conditions: kernels
+                .into_iter()
+                .map(|(input, kernel, banks_open)| KernelUnder { input, banks_open, kernel })
+                .collect(),
+            kernel_correlation: similarity,
         },
-    }))
+    })
 }
 
 /// One unit's effective kernel (flattened 3×3×inputs) and which banks are open.
@@ -152,21 +217,10 @@ fn effective_unit(g: &GatedConv3, z: ndarray::ArrayView1<f32>, unit: usize) -> G
     (eff.k.column(unit).to_vec(), (0..open.nrows()).map(|b| open[[b, unit]] > 0.0).collect())
 }
 
-/// What GA's claim reads of a run: kernels used per unit, at each station.
-#[derive(Deserialize)]
-pub struct Read {
-    stations: Vec<StationUse>,
-}
-
-#[derive(Deserialize)]
-struct StationUse {
-    mean_kernels_used: f64,
-}
-
-impl Read {
-    /// The mean over stations of kernels used per unit.
+impl Output {
+    /// What GA's claim reads of a run: the mean over stations of kernels used per unit.
     fn kernels_used(&self) -> f64 {
-        self.stations.iter().map(|s| s.mean_kernels_used).sum::<f64>() / self.stations.len().max(1) as f64
+        self.stations.iter().map(|s| s.mean_kernels_used as f64).sum::<f64>() / self.stations.len().max(1) as f64
     }
 }
 
@@ -177,9 +231,9 @@ impl Measure for Gating {
     const NAME: &'static str = "gating";
     const CLAIM: &'static str = "GA";
     const CONDITIONS: &'static [super::Condition] = TRAINED_AND_UNTRAINED;
-    type Output = Value;
-    type Read = Read;
-    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
+    type Output = Output;
+    type Read = Output;
+    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Output, Failure> {
         run(models, seed, size, progress)
     }
     /// GA: the post, after Sezener et al., says the external input determines
@@ -190,8 +244,8 @@ impl Measure for Gating {
     /// and so they are here, so the untrained control of the same seed selects
     /// exactly alike, and the preregistration leaves GA not judged: training
     /// cannot change which weight set a unit uses.
-    fn claim(runs: &Runs<Read>) -> Claim {
-        let (effect, control) = runs.trained_and_control(|v| v.iter().map(Read::kernels_used).collect::<Vec<f64>>());
+    fn claim(runs: &Runs<Output>) -> Claim {
+        let (effect, control) = runs.trained_and_control(|v| v.iter().map(Output::kernels_used).collect::<Vec<f64>>());
         Claim {
             id: Self::CLAIM,
             says: "representation overloading: the input selects which of a unit's kernels it computes with",

@@ -43,7 +43,9 @@ pub trait Measure {
     /// The conditions it runs in (every seed of each).
     const CONDITIONS: &'static [Condition];
     /// What one run reports: the numbers the article, the page's figure and the tests read.
-    type Output: Serialize;
+    /// Its TypeScript declaration (www/js/types/generated/NAME/, tests/typescript.rs) is what
+    /// the figure's `render` and its paths are checked against.
+    type Output: Serialize + DeserializeOwned + Declared;
     /// What its claim reads of one run's output, as typed fields (a view of `Output`, or
     /// `Output` itself).
     type Read: DeserializeOwned;
@@ -59,6 +61,17 @@ pub trait Measure {
     }
 }
 
+/// A type with a TypeScript declaration: ts-rs's `TS` natively, where the declarations are
+/// written and checked; nothing in the wasm modules, which never write them.
+#[cfg(not(target_arch = "wasm32"))]
+pub trait Declared: ts_rs::TS + 'static {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: ts_rs::TS + 'static> Declared for T {}
+#[cfg(target_arch = "wasm32")]
+pub trait Declared {}
+#[cfg(target_arch = "wasm32")]
+impl<T> Declared for T {}
+
 /// One row of the registry: an experiment's [`Measure`] with its types erased to JSON, which
 /// is how the runner keeps, reuses and aggregates outputs.
 #[derive(Clone, Copy)]
@@ -68,6 +81,12 @@ pub struct Row {
     pub conditions: &'static [Condition],
     run: fn(&Models, u64, Size, Progress) -> Result<Value, Failure>,
     claim: fn(&verdict::Runs<Value>) -> (verdict::Claim, Option<verdict::Positive>),
+    /// The output read back through its type and written again: equal to the input exactly
+    /// when the type holds every field of it (tests/typescript.rs, on the shipped results).
+    pub retyped: fn(&Value) -> Result<Value, String>,
+    /// Writes the output type's TypeScript declaration, and those of the types it holds.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub declare: fn(&ts_rs::Config) -> Result<(), ts_rs::ExportError>,
 }
 
 impl Row {
@@ -78,8 +97,16 @@ impl Row {
             conditions: M::CONDITIONS,
             run: run_as_json::<M>,
             claim: claim_of_json::<M>,
+            retyped: retyped::<M>,
+            #[cfg(not(target_arch = "wasm32"))]
+            declare: <M::Output as ts_rs::TS>::export_all,
         }
     }
+}
+
+fn retyped<M: Measure>(v: &Value) -> Result<Value, String> {
+    let typed: M::Output = serde_json::from_value(v.clone()).map_err(|e| e.to_string())?;
+    serde_json::to_value(typed).map_err(|e| e.to_string())
 }
 
 fn run_as_json<M: Measure>(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {

@@ -11,7 +11,12 @@ export const WIRINGS = ['stream', 'hierarchy'];
 export const ALL_WIRINGS = ['stream', 'hierarchy', 'gated'];
 
 /** The stations, in the order the image travels. */
-export const STATIONS = ['V1', 'V2', 'V4', 'IT'];
+export const STATIONS = /** @type {const} */ (['V1', 'V2', 'V4', 'IT']);
+
+/** The position of a station named by any string in STATIONS, or −1 (STATIONS is typed by its names). */
+export function stationIndex(/** @type {string} */ name) {
+  return /** @type {readonly string[]} */ (STATIONS).indexOf(name);
+}
 
 /** The side of each station's maps, in the same order (each pools its input 2×2 but V1). */
 export const STATION_SIDES = [32, 16, 8, 4];

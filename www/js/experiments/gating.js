@@ -16,19 +16,21 @@ function spatial(kernel, channels) {
   });
 }
 
-export default {
+/** @typedef {import('../types/generated/gating/Output').Output} Output */
+
+export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
   name: 'gating',
   title: 'One cell, several roles (representation overloading)',
   look: 'How many of its weight sets a unit of the gated model uses across different kinds of input: one means a single role, more means the input switches what the cell computes.',
   how: 'In the gated variant each L2/3 unit holds several banks of weights, and fixed random hyperplanes over the input’s statistics select exactly one of them per context, as Sezener et al. do. Left: how many distinct kernels each unit selects over held-out sketches, edges and noise (dots: units; tick: the mean per unit). Right: the unit that uses the most, its effective 3×3 kernel (summed over input channels) under four inputs, and how alike those kernels are. This is the gated model only, not the two wirings.',
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
-    const stations = r.stations ?? [];
-    const meanPath = (i) => `stations.${i}.mean_kernels_used`;
-    const possible = r.possible_kernels ?? r.banks ?? 4;
-    const ex = r.example ?? {};
-    const [ky, kx, channels] = ex.kernel_shape ?? [3, 3, 32];
-    const conds = ex.conditions ?? [];
+    const stations = r.stations;
+    const meanPath = (/** @type {number} */ i) => /** @type {const} */ (`stations.${i}.mean_kernels_used`);
+    const possible = r.possible_kernels;
+    const ex = r.example;
+    const [ky, , channels] = ex.kernel_shape;
+    const conds = ex.conditions;
     const chart = h('div', {},
       h('div', { class: 'exp-multiples exp-two' },
         panel(null, stripChart({
@@ -51,7 +53,7 @@ export default {
             label: 'Correlation between the effective kernels under the four inputs',
             rows: conds.map((c) => c.input.replace('a sketch ', '').replace('(tiger)', 'tiger')),
             cols: conds.map((c) => c.input.replace('a sketch ', '').replace('(tiger)', 'tiger')),
-            values: ex.kernel_correlation ?? [],
+            values: ex.kernel_correlation,
             range: [-1, 1],
             colour: (t) => diverging(t),
             cell: 32,
@@ -61,7 +63,7 @@ export default {
           }))),
       legend([{ cls: 'exp-gated', label: `a unit of the gated model${marks.hasIntervals ? `, seed ${r.seed ?? 1}` : ''}`, kind: 'line' }, { cls: 'exp-median', label: marks.hasIntervals ? `mean kernels per unit, mean over ${marks.n} seeds` : 'mean kernels per unit', kind: 'swatch' },
         ...statsLegend(marks, { control: stations.some((_, i) => marks.untrained(meanPath(i)) !== null) })]));
-    const corr = ex.kernel_correlation ?? [];
+    const corr = ex.kernel_correlation;
     const silent = conds.map((c) => !c.banks_open.some(Boolean));
     let minC = Infinity;
     let pair = null;
@@ -72,7 +74,7 @@ export default {
       }
     }));
     const off = conds.filter((_, i) => silent[i]).map((c) => c.input);
-    const share = (i) => marks.say(`stations.${i}.mean_top_kernel_share`, (v) => pct(v));
+    const share = (/** @type {number} */ i) => marks.say(`stations.${i}.mean_top_kernel_share`, (v) => pct(v));
     let sentence = `${marks.lead} each unit selects ${stations.map((s, i) => `${marks.say(meanPath(i), (v) => fixed(v, 1))} (${s.station})`).join(', ')} distinct kernels on average over the inputs, of ${possible} possible, and its most used kernel serves ${stations.map((s, i) => `${share(i)} (${s.station})`).join(', ')} of them.`;
     const untrained = stations.map((_, i) => marks.untrained(meanPath(i)));
     if (untrained.some((v) => v !== null)) sentence += ` Untrained, with the same fixed gates: ${stations.map((s, i) => `${fixed(untrained[i], 1)} (${s.station})`).join(', ')}, so whatever of the count the untrained model matches comes from the gates and the inputs, not from learning.`;
@@ -83,4 +85,4 @@ export default {
     ];
     return { chart, sentence, tables };
   },
-};
+});

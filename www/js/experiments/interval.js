@@ -10,7 +10,10 @@
 // Older or partial files (no summary, no controls) simply give no interval: figures draw what
 // there is.
 
-import { STATIONS } from '../names.js';
+import { stationIndex } from '../names.js';
+
+/** @template T @typedef {import('../types/results').PathOf<T>} PathOf */
+/** @template T @typedef {import('../types/results').WiringPathOf<T>} WiringPathOf */
 
 /**
  * The value at `path` in `tree`: a dotted string or an array of keys; a numeric key or a station
@@ -25,7 +28,7 @@ export function at(tree, path) {
     if (v === null || v === undefined) return undefined;
     if (Array.isArray(v)) {
       const k = String(key);
-      const i = /^\d+$/.test(k) ? Number(k) : STATIONS.indexOf(k);
+      const i = /^\d+$/.test(k) ? Number(k) : stationIndex(k);
       v = i >= 0 ? v[i] : undefined;
     } else if (typeof v === 'object') {
       v = v[key];
@@ -52,10 +55,12 @@ export function isMultiSeed(file) {
 /**
  * What one drawing of a figure reads its numbers from. `result` is the output being drawn
  * (seed 1's `example`, or a live run); `file` the whole multi-seed results file, or null for a
- * live run (one seed: no interval, no control).
+ * live run (one seed: no interval, no control). `T` is the experiment's output type, so tsc
+ * checks each path a figure asks for against it (www/js/types/results.d.ts).
+ * @template [T=any]
  */
 export class Marks {
-  /** @param {any} result @param {any} [file] */
+  /** @param {T} result @param {any} [file] */
   constructor(result, file = null) {
     this.result = result;
     this.file = isMultiSeed(file) ? file : null;
@@ -63,7 +68,10 @@ export class Marks {
     this.n = Array.isArray(this.file?.seeds) ? this.file.seeds.length : 0;
   }
 
-  /** The estimate over seeds at `path` of the summary (or of a control's summary), or null. */
+  /**
+   * The estimate over seeds at `path` of the summary (or of a control's summary), or null.
+   * @param {PathOf<T> | WiringPathOf<T>} path
+   */
   estimate(path, tree = this.file?.summary) {
     const e = at(tree, path);
     return isEstimate(e) ? e : null;
@@ -72,6 +80,7 @@ export class Marks {
   /**
    * The number a figure draws at `path`: the mean over seeds where the summary has it (the
    * caption says "mean and 95 % interval over N seeds"), else the drawn output's own value.
+   * @param {PathOf<T>} path
    */
   value(path) {
     const e = this.estimate(path);
@@ -80,23 +89,29 @@ export class Marks {
     return typeof v === 'number' ? v : undefined;
   }
 
-  /** The 95 % interval over seeds at `path`, or null. */
+  /** The 95 % interval over seeds at `path`, or null. @param {PathOf<T>} path */
   ci(path) {
     const e = this.estimate(path);
     return e && e.ci.every(Number.isFinite) ? /** @type {[number, number]} */ (e.ci) : null;
   }
 
-  /** The untrained control's mean at `path`, or null. */
+  /** The untrained control's mean at `path`, or null. @param {PathOf<T>} path */
   untrained(path) {
     return this.estimate(path, this.file?.untrained?.summary)?.mean ?? null;
   }
 
-  /** The retina control's mean at `path`, or null (edge probe, receptive fields and tuning only). */
+  /**
+   * The retina control's mean at `path`, or null (edge probe, receptive fields and tuning only).
+   * @param {PathOf<T>} path
+   */
   retina(path) {
     return this.estimate(path, this.file?.retina_control?.summary)?.mean ?? null;
   }
 
-  /** The paired stream − hierarchy difference at `path` (a path inside one wiring's tree), or null. */
+  /**
+   * The paired stream − hierarchy difference at `path` (a path inside one wiring's tree), or null.
+   * @param {WiringPathOf<T>} path
+   */
   difference(path) {
     return this.estimate(path, this.file?.stream_minus_hierarchy);
   }
@@ -104,7 +119,7 @@ export class Marks {
   /**
    * Everything a chart series needs for a list of paths: {values, ci, control}, each one entry
    * per path (null where the file has nothing).
-   * @param {(string | (string | number)[])[]} paths
+   * @param {PathOf<T>[]} paths
    */
   series(paths) {
     return {
@@ -114,19 +129,25 @@ export class Marks {
     };
   }
 
-  /** True when some path of `paths` has an untrained control (so the legend should name it). */
+  /** True when some path of `paths` has an untrained control (so the legend should name it). @param {PathOf<T>[]} paths */
   hasControl(paths) {
     return paths.some((p) => this.untrained(p) !== null);
   }
 
-  /** The number at `path` in words, with its interval when there is one: "97 % [95 %, 99 %]". */
+  /**
+   * The number at `path` in words, with its interval when there is one: "97 % [95 %, 99 %]".
+   * @param {PathOf<T>} path @param {(v: number) => string} fmt
+   */
   say(path, fmt) {
     const c = this.ci(path);
     const v = fmt(this.value(path));
     return c ? `${v} [${fmt(c[0])}, ${fmt(c[1])}]` : v;
   }
 
-  /** The paired stream − hierarchy difference at `path` in words, or '' when the file has none. */
+  /**
+   * The paired stream − hierarchy difference at `path` in words, or '' when the file has none.
+   * @param {WiringPathOf<T>} path @param {(v: number) => string} fmt
+   */
   sayDifference(path, fmt) {
     const d = this.difference(path);
     return d ? `stream − hierarchy ${fmt(d.mean)} [${fmt(d.ci[0])}, ${fmt(d.ci[1])}]` : '';

@@ -3,7 +3,7 @@
 // stream is linear. Drawn as signed bars for one category (the winner, unless the reader picks).
 
 import { h, signed } from '../dom.js';
-import { STATIONS } from '../names.js';
+import { STATIONS, stationIndex } from '../names.js';
 
 const PATHS = [
   ['direct', 'thalamic input (direct path)'],
@@ -52,7 +52,7 @@ export function createDecomposition(app, idPrefix) {
         row.pos.style.width = `${v > 0 ? (50 * v) / scale * 2 : 0}%`;
         row.neg.style.width = `${v < 0 ? (-50 * v) / scale * 2 : 0}%`;
         row.value.textContent = signed(v);
-        row.li.classList.toggle('lesioned', STATIONS.includes(row.key) && app.isLesioned('stream', row.key));
+        row.li.classList.toggle('lesioned', stationIndex(row.key) >= 0 && app.isLesioned('stream', row.key));
       });
       const sum = vals.reduce((a, b) => a + b, 0);
       const closest = !picked && r.recognised === false ? ' It recognises none of the ten kinds; this is the closest.' : '';

@@ -4,14 +4,14 @@
 // of its activity with respect to the LGN) and how strongly its station reads each earlier writer.
 
 import { h, uid } from '../dom.js';
-import { CELL_LAYERS, LAYER_LABELS, STATIONS, WIRINGS } from '../names.js';
+import { CELL_LAYERS, LAYER_LABELS, STATIONS, WIRINGS, stationIndex } from '../names.js';
 
 const COLUMNS = 8; // the core tiles 32 channel maps in 8 columns, 1-px gaps
 
 export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } = {}) {
   const id = uid('mc');
   let wiring = 'stream';
-  let station = STATIONS.includes(initialStation) ? initialStation : 'V1';
+  let station = stationIndex(initialStation) >= 0 ? initialStation : 'V1';
   /** the unit being inspected: {layer, c, y, x} */
   let unit = null;
 
@@ -137,7 +137,7 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
     if (!v || !app.summary) return;
     for (const wrap of root.querySelectorAll('.unit-marker')) wrap.hidden = true;
     const values = v.reads_from(wiring, station);
-    const writers = ['thalamic input', ...STATIONS.slice(0, STATIONS.indexOf(station))];
+    const writers = ['thalamic input', ...STATIONS.slice(0, stationIndex(station))];
     const max = Math.max(1e-9, ...values);
     reads.replaceChildren(...writers.map((name, i) => {
       const bar = h('span', { class: 'bar' });
@@ -180,7 +180,7 @@ export function mountMicrocircuit(root, app, { station: initialStation = 'V1' } 
   function redraw() {
     const v = app.viewer;
     if (!v || !app.summary) return;
-    const k = STATIONS.indexOf(station);
+    const k = stationIndex(station);
     if (k === 0) {
       v.draw_lgn(arriving);
       arrivingLabel.textContent = 'the LGN (thalamic input)';

@@ -92,6 +92,17 @@ pub struct Positive {
 }
 
 impl Positive {
+    /// The positive control measured beside each trained run: `read` gives a run's (effect,
+    /// null), `known` the effect its construction fixes (the same at every seed), if any. None
+    /// where no trained run was kept.
+    pub fn from_runs<R>(trained: &[R], read: impl Fn(&R) -> (f64, f64), known: Option<f64>) -> Option<Positive> {
+        if trained.is_empty() {
+            return None;
+        }
+        let (effect, null) = trained.iter().map(read).unzip();
+        Some(Positive { effect, null, known: known.map(|k| vec![k; trained.len()]) })
+    }
+
     /// A positive control of effect `size` at each of `seeds` seeds: for tests of a claim's
     /// plumbing, where only the claim's own numbers are under test.
     pub fn steady(size: f64, seeds: usize) -> Positive {

@@ -11,7 +11,16 @@
 //!   sketches have, on the photograph side (continuous tones; after Nalisnick et al. 2019);
 //! * **combined**: the largest of the three, each standardised on sketches.
 
-use crate::run::energy;
+/// The energy score of one row of category logits, at temperature 1: −logsumexp(logits).
+pub fn energy(logits: &[f32]) -> f32 {
+    let max = logits.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    -(max + logits.iter().map(|v| (v - max).exp()).sum::<f32>().ln())
+}
+
+/// The open-set decision: recognised when the score is at or below the threshold.
+pub fn recognised(score: f32, threshold: Option<f32>) -> bool {
+    threshold.is_none_or(|t| score <= t)
+}
 
 /// The low-level statistics [`input_stats`] measures.
 pub const STATS: usize = 4;

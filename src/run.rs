@@ -3,7 +3,7 @@
 
 use crate::layers::Maps;
 use crate::model::{Model, Trace};
-use crate::openset::{self, input_stats, Calibration, Features};
+use crate::openset::{self, energy, input_stats, recognised, Calibration, Features};
 use crate::stimuli::CATEGORIES;
 use crate::{input, retina};
 use serde::Serialize;
@@ -75,17 +75,6 @@ pub fn behaviour(category: &str) -> &'static str {
         "grandmother" => "don't run away",
         _ => "keep looking",
     }
-}
-
-/// The energy score of one row of category logits, at temperature 1: −logsumexp(logits).
-pub fn energy(logits: &[f32]) -> f32 {
-    let max = logits.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-    -(max + logits.iter().map(|v| (v - max).exp()).sum::<f32>().ln())
-}
-
-/// The open-set decision: recognised when the energy is at or below the threshold.
-pub fn recognised(score: f32, threshold: Option<f32>) -> bool {
-    threshold.is_none_or(|t| score <= t)
 }
 
 pub fn softmax(logits: &[f32]) -> Vec<f32> {

@@ -1,7 +1,7 @@
 //! The losses: softmax cross-entropy on each head, and the energy margins of open-set training.
 
 use super::{Batch, Config};
-use crate::run::energy;
+use crate::openset::energy;
 use ndarray::Array2;
 
 /// Softmax cross-entropy over the rows that have a label. Returns the mean

@@ -195,12 +195,12 @@ pub fn evaluate_held_out(h: &HeldOut, calibration: Option<&Calibration>) -> Open
     let threshold = calibration.map(|c| c.threshold);
     let score = |f: &Features| match calibration {
         Some(c) => openset::score_of(c, kind, f),
-        None => crate::run::energy(&f.logits),
+        None => openset::energy(&f.logits),
     };
     let s_scores: Vec<f32> = h.sketches.iter().map(|(f, _)| score(f)).collect();
     let o_scores: Vec<f32> = h.outliers.iter().map(score).collect();
     let c_scores: Vec<f32> = h.scenes.iter().map(score).collect();
-    let known = |e: f32| crate::run::recognised(e, threshold);
+    let known = |e: f32| openset::recognised(e, threshold);
     let share = |v: &[f32]| v.iter().filter(|&&e| known(e)).count() as f32 / v.len().max(1) as f32;
     let right = |l: &[f32], c: Option<usize>| (0..l.len()).max_by(|&i, &j| l[i].total_cmp(&l[j])) == c;
     let (mut all_right, mut known_n, mut known_right) = (0, 0, 0);
@@ -292,13 +292,13 @@ pub fn compare(models: &[(&str, &Model)], n: usize, threads: usize) -> Compariso
                 evaluation,
             });
         }
-        let calib_e: Vec<f32> = calib_features.iter().map(|(f, _)| crate::run::energy(&f.logits)).collect();
+        let calib_e: Vec<f32> = calib_features.iter().map(|(f, _)| openset::energy(&f.logits)).collect();
         energies.push((fitted, calib_e, held));
     }
     if energies.len() >= 2 {
         // The mean of two models' standardised energies, on the same pictures.
         let z = |c: &Calibration, f: &Features| {
-            (crate::run::energy(&f.logits) - c.norms[0][0]) / (c.norms[0][1] - c.norms[0][0]).max(1e-6)
+            (openset::energy(&f.logits) - c.norms[0][0]) / (c.norms[0][1] - c.norms[0][0]).max(1e-6)
         };
         let (a, b) = (&energies[0], &energies[1]);
         let pair = |x: &[Features], y: &[Features]| -> Vec<f32> {

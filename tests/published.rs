@@ -118,8 +118,15 @@ fn runs<'a>(
 #[test]
 fn the_degradation_claim_compares_plain_and_residual_at_the_deepest_depth() {
     let seeds = [1, 2, 3, 4, 5];
-    let out =
-        |gap: f64| json!({"depths": [1, 16], "plain": {"1": 0.2, "16": 0.3 + gap}, "residual": {"1": 0.2, "16": 0.3}});
+    // A whole output, as the claim reads it through degradation's Output type.
+    let out = |gap: f64| {
+        json!({
+            "depths": [1, 16], "steps": 600, "batch": 32, "width": 16, "training_images": 1024,
+            "normalisation": "per-channel", "plain_frozen_at_init": {"depth": 16, "error": 0.9},
+            "plain": {"1": 0.2, "16": 0.3 + gap}, "residual": {"1": 0.2, "16": 0.3},
+            "loss_curves_every_10_steps": {},
+        })
+    };
     let degraded: Vec<_> = [0.2, 0.25, 0.22, 0.18, 0.21].iter().map(|&g| out(g)).collect();
     let c = claim(Experiment::Degradation, &runs(&seeds, &degraded, &[]));
     assert!(c.measure.contains("16"));

@@ -32,8 +32,7 @@ use crate::stimuli::{self, CATEGORIES};
 use crate::train::{cross_entropy, render, Adam};
 use crate::wiring::{Join, Lesion, Step};
 use ndarray::Array2;
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub const WIDTH: usize = 16;
@@ -222,83 +221,51 @@ fn data_seed(seed: u64) -> u64 {
     seed ^ 0xDE6
 }
 
-fn run(seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
-    let depths: Vec<usize> = size.pick(vec![1, 4, 12], vec![1, 2, 4, 8, 16]);
-    let steps = size.pick(STEPS_QUICK, STEPS_FULL);
-    let batches = size.pick(TRAIN_BATCHES_QUICK, TRAIN_BATCHES_FULL);
-    // Render the training set once; every network trains on it.
-    let mut set = Vec::with_capacity(batches);
-    for i in 0..batches {
-        set.push(Trainer::batch(data_seed(seed), i));
-        tick(progress, 0.1 * (i + 1) as f32 / batches as f32)?;
-    }
-    let mut plain = Map::new();
-    let mut residual = Map::new();
-    let mut curves = Map::new();
-    let total = (2 * depths.len()) as f32;
-    let mut job = 0.0;
-    for &depth in &depths {
-        for res in [false, true] {
-            let mut t = Trainer::with_set(depth, res, seed, batches);
-            let mut curve = Vec::new();
-            for i in 0..steps {
-                let (x, y) = &set[i % batches];
-                let (loss, _) = t.step_on(x, y);
-                if i % 10 == 9 {
-                    curve.push(loss);
-                }
-                if i % 25 == 0 {
-                    tick(progress, 0.1 + 0.9 * (job + i as f32 / steps as f32) / total)?;
-                }
-            }
-            job += 1.0;
-            let key = depth.to_string();
-            let err = json!(t.net.error_on(&set));
-            if res {
-                residual.insert(key, err)
-            } else {
-                plain.insert(key, err)
-            };
-            curves.insert(format!("{}-{}", if res { "residual" } else { "plain" }, depth), json!(curve));
-        }
-    }
-    // The positive control (data/preregistration.json): the deepest plain network with its
-    // weights frozen at initialisation, its error measured by the same code. It learns nothing,
-    // so its gap to the trained residual network is the largest degradation there could be.
-    let deepest = *depths.last().expect("at least one depth");
-    let frozen = Net::new(deepest, false, seed).error_on(&set);
-    Ok(json!({
-        "depths": depths,
-        "steps": steps,
-        "plain_frozen_at_init": { "depth": deepest, "error": frozen },
-        "batch": BATCH,
-        "width": WIDTH,
-        "training_images": batches * BATCH,
-        "normalisation": "per-channel batch normalisation of every block's input and of the last stream, both wirings",
-        "plain": plain,
-        "residual": residual,
-        "loss_curves_every_10_steps": curves,
-    }))
+/// What one run of DG reports (`www/js/experiments/degradation.js` draws it). The maps are keyed
+/// by depth as a string ("16"), the loss curves by kind and depth ("plain-16").
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "degradation/"))]
+pub struct Output {
+    /// The depths trained, in stations (blocks), shallowest first.
+    pub depths: Vec<usize>,
+    /// Adam steps each network trains for.
+    pub steps: usize,
+    /// The positive control: the deepest plain network with its weights frozen at
+    /// initialisation, which learns nothing.
+    pub plain_frozen_at_init: Frozen,
+    /// Images per training step.
+    pub batch: usize,
+    /// Channels of every block and of the stream.
+    pub width: usize,
+    /// Size of the fixed training set every network trains on.
+    pub training_images: usize,
+    /// The normalisation both wirings have, in words.
+    pub normalisation: String,
+    /// Final training error of the plain network (s = w) of each depth, 0..1.
+    pub plain: BTreeMap<String, f32>,
+    /// The same for the residual network (s = s + w).
+    pub residual: BTreeMap<String, f32>,
+    /// Training loss (cross-entropy) on the batch of every tenth step, per network.
+    pub loss_curves_every_10_steps: BTreeMap<String, Vec<f32>>,
 }
 
-/// What DG's claim reads of a run: the depths and each net's final training error by depth.
-#[derive(Deserialize)]
-pub struct Read {
-    depths: Vec<u64>,
-    plain: BTreeMap<String, f64>,
-    residual: BTreeMap<String, f64>,
-    plain_frozen_at_init: Option<Frozen>,
+/// The deepest plain network, untrained.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "degradation/"))]
+pub struct Frozen {
+    pub depth: usize,
+    /// Its error on the training set, 0..1 (chance is 0.9).
+    pub error: f32,
 }
 
-#[derive(Deserialize)]
-struct Frozen {
-    error: f64,
-}
-
-impl Read {
-    /// The deepest depth, as the JSON's keys name it.
+impl Output {
+    /// The deepest depth, as the maps' keys name it.
     fn deepest(&self) -> String {
         self.depths.last().copied().unwrap_or(0).to_string()
+    }
+    /// The residual network's final training error at the deepest depth: DG's null.
+    fn deepest_residual(&self) -> f64 {
+        self.residual[&self.deepest()] as f64
     }
 }
 
@@ -310,17 +277,70 @@ impl Measure for Degradation {
     const NAME: &'static str = "degradation";
     const CLAIM: &'static str = "DG";
     const CONDITIONS: &'static [Condition] = &[Condition::Trained];
-    type Output = Value;
-    type Read = Read;
-    fn run(_: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
-        run(seed, size, progress)
+    type Output = Output;
+    type Read = Output;
+    fn run(_: &Models, seed: u64, size: Size, progress: Progress) -> Result<Output, Failure> {
+        let depths: Vec<usize> = size.pick(vec![1, 4, 12], vec![1, 2, 4, 8, 16]);
+        let steps = size.pick(STEPS_QUICK, STEPS_FULL);
+        let batches = size.pick(TRAIN_BATCHES_QUICK, TRAIN_BATCHES_FULL);
+        // Render the training set once; every network trains on it.
+        let mut set = Vec::with_capacity(batches);
+        for i in 0..batches {
+            set.push(Trainer::batch(data_seed(seed), i));
+            tick(progress, 0.1 * (i + 1) as f32 / batches as f32)?;
+        }
+        let mut plain = BTreeMap::new();
+        let mut residual = BTreeMap::new();
+        let mut curves = BTreeMap::new();
+        let total = (2 * depths.len()) as f32;
+        let mut job = 0.0;
+        for &depth in &depths {
+            for res in [false, true] {
+                let mut t = Trainer::with_set(depth, res, seed, batches);
+                let mut curve = Vec::new();
+                for i in 0..steps {
+                    let (x, y) = &set[i % batches];
+                    let (loss, _) = t.step_on(x, y);
+                    if i % 10 == 9 {
+                        curve.push(loss);
+                    }
+                    if i % 25 == 0 {
+                        tick(progress, 0.1 + 0.9 * (job + i as f32 / steps as f32) / total)?;
+                    }
+                }
+                job += 1.0;
+                let err = t.net.error_on(&set);
+                if res { &mut residual } else { &mut plain }.insert(depth.to_string(), err);
+                curves.insert(format!("{}-{}", if res { "residual" } else { "plain" }, depth), curve);
+            }
+        }
+        // The positive control (data/preregistration.json): the deepest plain network with its
+        // weights frozen at initialisation, its error measured by the same code. It learns
+        // nothing, so its gap to the trained residual network is the largest degradation there
+        // could be.
+        let deepest = *depths.last().expect("at least one depth");
+        let frozen = Net::new(deepest, false, seed).error_on(&set);
+        Ok(Output {
+            steps,
+            plain_frozen_at_init: Frozen { depth: deepest, error: frozen },
+            batch: BATCH,
+            width: WIDTH,
+            training_images: batches * BATCH,
+            normalisation: "per-channel batch normalisation of every block's input and of the last stream, both \
+                            wirings"
+                .into(),
+            plain,
+            residual,
+            loss_curves_every_10_steps: curves,
+            depths,
+        })
     }
     /// DG: with normalisation, the deepest plain net ends with a higher training
     /// error than the deepest residual net. The smallest effect of interest is
     /// the preregistration's (data/preregistration.json). No untrained
     /// control: an untrained net has no training error to compare.
-    fn claim(runs: &Runs<Read>) -> Claim {
-        let depth = runs.trained.first().map(Read::deepest).unwrap_or_default();
+    fn claim(runs: &Runs<Output>) -> Claim {
+        let depth = runs.trained.first().map(Output::deepest).unwrap_or_default();
         Claim {
             id: Self::CLAIM,
             says: "deeper plain networks train worse than residual ones (He et al. 2016), with normalisation in both",
@@ -328,19 +348,16 @@ impl Measure for Degradation {
                 "training error on the fixed training set at depth {depth}: plain (effect) against residual (null), \
                  both with per-channel normalisation, paired by seed"
             ),
-            effect: runs.trained.iter().map(|r| r.plain[&r.deepest()]).collect(),
-            null: runs.trained.iter().map(|r| r.residual[&r.deepest()]).collect(),
+            effect: runs.trained.iter().map(|r| r.plain[&r.deepest()] as f64).collect(),
+            null: runs.trained.iter().map(Output::deepest_residual).collect(),
             control: None,
         }
     }
     /// The deepest plain network frozen at initialisation against the trained residual network
-    /// of the same depth and seed: runs made before the control existed have none.
-    fn positive(runs: &Runs<Read>) -> Option<Positive> {
-        let frozen: Option<Vec<f64>> =
-            runs.trained.iter().map(|r| r.plain_frozen_at_init.as_ref().map(|f| f.error)).collect();
-        let null: Vec<f64> = runs.trained.iter().map(|r| r.residual[&r.deepest()]).collect();
+    /// of the same depth and seed.
+    fn positive(runs: &Runs<Output>) -> Option<Positive> {
         // A net that learns nothing errs as chance does: 1 − 1/10 on ten balanced kinds.
         let chance = 1.0 - 1.0 / crate::stimuli::Category::ALL.len() as f64;
-        Some(Positive { effect: frozen?, known: Some(vec![chance; null.len()]), null })
+        Positive::from_runs(runs.trained, |r| (r.plain_frozen_at_init.error as f64, r.deepest_residual()), Some(chance))
     }
 }

@@ -40,8 +40,9 @@ use crate::names::{Layer, Station};
 use crate::rng::Rng;
 use crate::stimuli::{self, Stimulus};
 use ndarray::Array2;
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
 
 pub const ORIENTATIONS: usize = 36;
 pub const PHASES: usize = 8;
@@ -67,14 +68,19 @@ pub fn cycles_per_degree(f: usize) -> f32 {
     SF_CPD[0] * 2f32.powf(f as f32 / 2.0)
 }
 /// One published distribution of `data/v1/`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "tuning/"))]
 pub struct Published {
+    /// What is measured, as the output's keys name it ("preferred_orientation").
     pub property: String,
+    /// Its unit, in words.
     pub unit: String,
     /// Bin edges (one more than `counts`).
     pub bins: Vec<f64>,
+    /// Cells per bin.
     pub counts: Vec<f64>,
     pub citation: String,
+    /// Where in the paper the counts come from, and how they were read.
     pub source: String,
 }
 
@@ -184,9 +190,26 @@ pub fn largest_gap(q: &[f64]) -> f64 {
     (1.0 - q[0]).max(1.0 - q[k - 1])
 }
 
+/// How like one published distribution a population's units are.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "tuning/"))]
+pub struct Comparison {
+    /// 1 − KS distance / its largest possible value (1: the published distribution, 0: as
+    /// unlike it as any can be); null without units.
+    pub similarity: Option<f64>,
+    /// Its 95 % interval over resamples of the units; nulls without units.
+    pub ci: [Option<f64>; 2],
+    /// Tuned units compared.
+    pub units: usize,
+    /// Cells the published histogram counts.
+    pub published_cells: f64,
+    /// The units' histogram on the published bins, as fractions.
+    pub model_histogram: Vec<f64>,
+}
+
 /// The similarity of `values` to `published` and its 95 % interval over
 /// resamples of the units (with replacement, as many as there are).
-pub fn compare(published: &Published, values: &[f64], seed: u64) -> Value {
+pub fn compare(published: &Published, values: &[f64], seed: u64) -> Comparison {
     let mut rng = Rng::new(seed);
     let mut resampled: Vec<f64> = (0..BOOTSTRAP)
         .map(|_| {
@@ -196,13 +219,19 @@ pub fn compare(published: &Published, values: &[f64], seed: u64) -> Value {
         .collect();
     resampled.sort_by(f64::total_cmp);
     let q = |f: f64| resampled.get(((f * BOOTSTRAP as f64) as usize).min(BOOTSTRAP - 1)).copied().unwrap_or(f64::NAN);
-    json!({
-        "similarity": if values.is_empty() { f64::NAN } else { published.similarity(values) },
-        "ci": if values.is_empty() { [f64::NAN, f64::NAN] } else { [q(0.025), q(0.975)] },
-        "units": values.len(),
-        "published_cells": published.counts.iter().sum::<f64>(),
-        "model_histogram": published.histogram(values),
-    })
+    let some = !values.is_empty();
+    Comparison {
+        similarity: some.then(|| published.similarity(values)).and_then(finite),
+        ci: if some { [finite(q(0.025)), finite(q(0.975))] } else { [None, None] },
+        units: values.len(),
+        published_cells: published.counts.iter().sum::<f64>(),
+        model_histogram: published.histogram(values),
+    }
+}
+
+/// A number as JSON holds it: NaN (no units to measure) is null.
+fn finite<F: Into<f64> + Copy>(v: F) -> Option<F> {
+    v.into().is_finite().then_some(v)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -371,26 +400,32 @@ fn r4(v: f32) -> f32 {
     (v * 1e4).round() / 1e4
 }
 
-fn layer_json(pop: &Population, curves: &[(usize, Vec<f32>)], published: &[Published], seed: u64) -> Value {
+fn layer_tuning(pop: &Population, curves: &[(usize, Vec<f32>)], published: &[Published], seed: u64) -> LayerTuning {
     let cv: Vec<f32> = pop.units.iter().map(|u| r4(u.1.circular_variance)).collect();
     let bw: Vec<f32> = pop.units.iter().map(|u| u.1.bandwidth_deg).collect();
     let ff: Vec<f32> = pop.units.iter().map(|u| r4(u.1.f1_f0)).collect();
     let simple = ff.iter().filter(|&&v| v > 1.0).count();
-    let mut macaque = Map::new();
-    for p in published {
-        macaque.insert(p.property.clone(), compare(p, &pop.values(&p.property), seed));
+    LayerTuning {
+        units_responding: pop.units.len(),
+        channels_responding: pop.independent(),
+        circular_variance: Spread { median: finite(median(&mut cv.clone())), values: cv },
+        bandwidth_deg: Spread { median: finite(median(&mut bw.clone())), values: bw },
+        f1_f0: F1F0 {
+            median: finite(median(&mut ff.clone())),
+            simple_fraction: simple as f32 / pop.units.len().max(1) as f32,
+            values: ff,
+        },
+        preferred_deg: pop.units.iter().map(|u| u.1.preferred_deg).collect(),
+        peak_cycles_per_degree: pop.units.iter().map(|u| r4(u.2)).collect(),
+        macaque_similarity: published
+            .iter()
+            .map(|p| (p.property.clone(), compare(p, &pop.values(&p.property), seed)))
+            .collect(),
+        curves: curves
+            .iter()
+            .map(|(ch, curve)| Curve { channel: *ch, curve: curve.iter().map(|v| r4(*v)).collect() })
+            .collect(),
     }
-    json!({
-        "units_responding": pop.units.len(),
-        "channels_responding": pop.independent(),
-        "circular_variance": {"median": median(&mut cv.clone()), "values": cv},
-        "bandwidth_deg": {"median": median(&mut bw.clone()), "values": bw},
-        "f1_f0": {"median": median(&mut ff.clone()), "values": ff, "simple_fraction": simple as f32 / pop.units.len().max(1) as f32},
-        "preferred_deg": pop.units.iter().map(|u| u.1.preferred_deg).collect::<Vec<_>>(),
-        "peak_cycles_per_degree": pop.units.iter().map(|u| r4(u.2)).collect::<Vec<_>>(),
-        "macaque_similarity": macaque,
-        "curves": curves.iter().map(|(ch, curve)| json!({"channel": ch, "curve": curve.iter().map(|v| r4(*v)).collect::<Vec<_>>()})).collect::<Vec<_>>(),
-    })
 }
 
 /// The responses of every channel of V1's L4 and L2/3 at the grid positions:
@@ -424,17 +459,16 @@ fn responses(
     Ok((r, channels))
 }
 
+/// One model's V1: the tuning of its layers of rates, and the population the claim scores.
 fn one(
     model: &Model,
     seed: u64,
     progress: &mut dyn FnMut(f32) -> bool,
     span: (f32, f32),
-) -> Result<(Value, Population), Failure> {
+) -> Result<(RateLayers, Population), Failure> {
     let (r, channels) = responses(model, progress, span)?;
     let published = Published::all();
-    let mut out = Map::new();
-    let mut scored = None;
-    for (l, layer) in Layer::RATES.iter().enumerate() {
+    let layer = |l: usize| -> (LayerTuning, Population) {
         let pop = Population::of(&r[l], channels);
         // Example curves: each channel at the grid position nearest the centre, at its best frequency.
         let centre = (GRID / 2) * GRID + GRID / 2;
@@ -445,12 +479,17 @@ fn one(
                 Some((ch, unit[f].iter().map(phase_mean).collect()))
             })
             .collect();
-        out.insert(layer.name().to_string(), layer_json(&pop, &curves, &published, seed ^ (l as u64 + 1)));
-        if *layer == SCORED {
-            scored = Some(pop);
-        }
-    }
-    Ok((Value::Object(out), scored.expect("the scored layer is one of the rates")))
+        (layer_tuning(&pop, &curves, &published, seed ^ (l as u64 + 1)), pop)
+    };
+    // `responses` holds the layers in the order of Layer::RATES: L4, then L2/3.
+    const _: () = assert!(matches!(Layer::RATES, [Layer::L4, Layer::L23]));
+    let [(l4, l4_pop), (l23, l23_pop)] = [0, 1].map(layer);
+    let scored = match SCORED {
+        Layer::L4 => l4_pop,
+        Layer::L23 => l23_pop,
+        other => unreachable!("the claim scores a layer of rates, not {other:?}"),
+    };
+    Ok((RateLayers { l4, l23 }, scored))
 }
 
 /// Envelope widths of macaque V1 simple-cell receptive fields in periods of their preferred
@@ -598,116 +637,193 @@ pub fn uniform_null(published: &[Published], n: usize, rng: &mut Rng) -> f64 {
     s.iter().sum::<f64>() / s.len().max(1) as f64
 }
 
+/// What a two-sample KS test at α = 0.05 can detect against one published distribution.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "tuning/"))]
+pub struct Power {
+    /// Independent units (responsive channels: a channel's units elsewhere are the same filter).
+    pub independent_units: usize,
+    pub published_cells: f64,
+    /// The smallest KS distance it detects; null without units.
+    pub smallest_detectable_ks: Option<f64>,
+    /// The same as a drop in similarity; null without units.
+    pub smallest_detectable_similarity_drop: Option<f64>,
+}
+
 /// The smallest KS distance a two-sample test at α = 0.05 detects between `n` independent
 /// units and the published cells, and the same as a drop in similarity.
-fn power(p: &Published, n: usize) -> Value {
+fn power(p: &Published, n: usize) -> Power {
     let cells = p.counts.iter().sum::<f64>();
     let ks = if n == 0 { f64::NAN } else { KS_C_05 * ((n as f64 + cells) / (n as f64 * cells)).sqrt() };
-    json!({
-        "independent_units": n,
-        "published_cells": cells,
-        "smallest_detectable_ks": ks,
-        "smallest_detectable_similarity_drop": ks / largest_gap(&normalised(&p.counts)),
-    })
-}
-
-fn run(models: &Models, seed: u64, progress: Progress) -> Result<Value, Failure> {
-    let (stream, s_pop) = one(&models.stream, seed, progress, (0.0, 0.45))?;
-    let (hierarchy, h_pop) = one(&models.hierarchy, seed, progress, (0.45, 0.9))?;
-    let published = Published::all();
-    let mut out = json!({
-        "station": Station::V1.name(),
-        "orientations": ORIENTATIONS,
-        "phases": PHASES,
-        "cycles_per_degree": (0..FREQUENCIES).map(cycles_per_degree).collect::<Vec<_>>(),
-        "sf_cpd": SF_CPD,
-        "pixels_per_degree": PX_PER_DEG,
-        "field_of_view_deg": FIELD_DEG,
-        "units": format!("every channel of V1's L4 and L2/3 at a {GRID}×{GRID} grid of positions inside the map; the claim scores L2/3"),
-        "macaque_v1": {
-            "similarity": "1 − KS distance / its largest possible value, on the published bins (Marques et al. 2021); ci: 95 % bootstrap over our units",
-            "published": published.iter().map(|p| json!({
-                "property": p.property, "unit": p.unit, "bins": p.bins, "counts": p.counts,
-                "citation": p.citation, "source": p.source,
-            })).collect::<Vec<_>>(),
-            "missing": "circular variance, orientation bandwidth and F1/F0 (Ringach, Shapley & Hawken 2002): their per-cell data are not public (Brain-Score packages them from a private file), so no published counts are compared for them",
-        },
-        "stream": stream,
-        "hierarchy": hierarchy,
-    });
-    // The browser build carries no published data (see `Published::all`): nothing to score.
-    if !published.is_empty() {
-        // The null and the positive control mirror the score: per wiring, as many independent
-        // units as it has responsive channels (its other units are the same filters again),
-        // then the mean over the two wirings.
-        let mut rng = Rng::new(seed ^ 0x6AB0);
-        let pops = [&s_pop, &h_pop];
-        let null_score =
-            0.5 * pops.iter().map(|p| uniform_null(&published, p.independent().max(1), &mut rng)).sum::<f64>();
-        let banks: Vec<Population> = pops
-            .iter()
-            .map(|p| {
-                let bank = gabor_bank(&published, p.independent().max(1), &mut rng);
-                Population::of(&bank_responses(&bank), bank.len())
-            })
-            .collect();
-        tick(progress, 0.97)?;
-        let gabor_score = 0.5 * banks.iter().map(|b| b.score(&published)).sum::<f64>();
-        let gabor_null =
-            0.5 * banks.iter().map(|b| uniform_null(&published, b.units.len().max(1), &mut rng)).sum::<f64>();
-        let (s, h) = (s_pop.score(&published), h_pop.score(&published));
-        out["score"] = json!({
-            "what": "similarity to macaque V1 of V1 L2/3's units, mean over preferred orientation and peak spatial frequency",
-            "stream": s,
-            "hierarchy": h,
-            "mean": 0.5 * (s + h),
-            "uniform_null": null_score,
-        });
-        let powers = |pop: &Population| -> Map<String, Value> {
-            published.iter().map(|p| (p.property.clone(), power(p, pop.independent()))).collect()
-        };
-        out["power"] = json!({
-            "what": "the smallest KS distance a two-sample test at α = 0.05 detects at this number of independent units (channels: a channel's units at other positions are the same filter), and the drop in similarity it is",
-            "stream": powers(&s_pop),
-            "hierarchy": powers(&h_pop),
-        });
-        let similarity = |b: &Population| -> Map<String, Value> {
-            published.iter().map(|p| (p.property.clone(), json!(p.similarity(&b.values(&p.property))))).collect()
-        };
-        out["positive_control"] = json!({
-            "what": "for each wiring, a bank of as many Gabor filters as its responsive channels, orientation and spatial frequency drawn from the published distributions, envelope from Ringach (2002), half simple and half complex, shown the same gratings; scored like the model and averaged over the two banks",
-            "units_responding": banks.iter().map(|b| b.units.len()).collect::<Vec<_>>(),
-            "score": gabor_score,
-            "uniform_null": gabor_null,
-            "macaque_similarity": banks.iter().map(similarity).collect::<Vec<_>>(),
-        });
+    Power {
+        independent_units: n,
+        published_cells: cells,
+        smallest_detectable_ks: finite(ks),
+        smallest_detectable_similarity_drop: finite(ks / largest_gap(&normalised(&p.counts))),
     }
-    tick(progress, 1.0)?;
-    Ok(out)
 }
 
-/// What TU's claim reads of a run: the score, its null and the positive control's.
-#[derive(Deserialize)]
-pub struct Read {
-    score: Option<Score>,
-    positive_control: Option<GaborScore>,
+/// What one run of TU reports (`www/js/experiments/tuning.js` draws it). Without the published
+/// data (the browser's build) `macaque_v1.published` and every `macaque_similarity` are empty and
+/// there is no `score`, `power` or `positive_control`.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "tuning/"))]
+pub struct Output {
+    /// The station measured (V1).
+    pub station: String,
+    /// Grating orientations over 180°.
+    pub orientations: usize,
+    /// Grating phases over a cycle.
+    pub phases: usize,
+    /// The gratings' spatial frequencies, cycles per degree.
+    pub cycles_per_degree: Vec<f32>,
+    /// The lowest and highest of them.
+    pub sf_cpd: [f32; 2],
+    /// Pixels per degree of visual angle the image is taken to have.
+    pub pixels_per_degree: f32,
+    /// Degrees of visual angle the image is taken to span.
+    pub field_of_view_deg: f32,
+    /// Which units are measured, in words.
+    pub units: String,
+    pub macaque_v1: MacaqueV1,
+    pub stream: RateLayers,
+    pub hierarchy: RateLayers,
+    /// The claim's score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
+    pub score: Option<Score>,
+    /// What the comparison can detect at this number of independent units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
+    pub power: Option<PowerOfWirings>,
+    /// The positive control: Gabor banks drawn from the published distributions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
+    pub positive_control: Option<GaborControl>,
 }
 
-#[derive(Deserialize)]
-struct Score {
-    mean: f64,
-    uniform_null: f64,
+/// The published macaque V1 data the units are compared with.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "tuning/"))]
+pub struct MacaqueV1 {
+    /// How the similarity is computed, in words.
+    pub similarity: String,
+    pub published: Vec<Published>,
+    /// What is not compared and why, in words.
+    pub missing: String,
 }
 
-#[derive(Deserialize)]
-struct GaborScore {
-    score: f64,
-    uniform_null: f64,
+/// One wiring's V1, by layer of firing rates.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "tuning/"))]
+pub struct RateLayers {
+    pub l4: LayerTuning,
+    pub l23: LayerTuning,
 }
 
-fn scores(runs: &[Read]) -> (Vec<f64>, Vec<f64>) {
-    let s = |r: &Read| r.score.as_ref().map_or((f64::NAN, f64::NAN), |s| (s.mean, s.uniform_null));
-    (runs.iter().map(|r| s(r).0).collect(), runs.iter().map(|r| s(r).1).collect())
+/// The tuning of one layer's units (every channel at a grid of positions), each over the units
+/// that answer the gratings at all.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "tuning/"))]
+pub struct LayerTuning {
+    /// Units that answer some grating, and not every grating alike.
+    pub units_responding: usize,
+    /// Distinct channels among them (independent filters).
+    pub channels_responding: usize,
+    /// Circular variance of the orientation tuning curve: 0 sharp, 1 flat.
+    pub circular_variance: Spread,
+    /// Orientation half-width at 1/√2 of the peak, degrees.
+    pub bandwidth_deg: Spread,
+    /// F1/F0 over phase at the preferred orientation: > 1 simple cell, < 1 complex.
+    pub f1_f0: F1F0,
+    /// Preferred orientation per unit, degrees (0..180).
+    pub preferred_deg: Vec<f32>,
+    /// Peak spatial frequency per unit, cycles per degree.
+    pub peak_cycles_per_degree: Vec<f32>,
+    /// Similarity to each published distribution, by its property (empty without the data).
+    pub macaque_similarity: BTreeMap<String, Comparison>,
+    /// Example tuning curves: each channel at the grid position nearest the centre.
+    pub curves: Vec<Curve>,
+}
+
+/// One measure over the units: its median and every unit's value.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "tuning/"))]
+pub struct Spread {
+    /// The median over units; null without units.
+    pub median: Option<f32>,
+    pub values: Vec<f32>,
+}
+
+/// F1/F0 over the units, and how many of them are simple cells.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "tuning/"))]
+pub struct F1F0 {
+    /// The median over units; null without units.
+    pub median: Option<f32>,
+    pub values: Vec<f32>,
+    /// The fraction of units with F1/F0 > 1 (simple cells).
+    pub simple_fraction: f32,
+}
+
+/// One channel's orientation tuning curve.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "tuning/"))]
+pub struct Curve {
+    pub channel: usize,
+    /// Mean response over phase at each orientation, at the unit's best spatial frequency.
+    pub curve: Vec<f32>,
+}
+
+/// TU's score: the similarity of V1 L2/3 to macaque V1.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "tuning/"))]
+pub struct Score {
+    /// What is scored, in words.
+    pub what: String,
+    /// The stream's, mean over the published properties.
+    pub stream: f64,
+    /// The hierarchy's, mean over the published properties.
+    pub hierarchy: f64,
+    /// The mean of the two: the claim's effect.
+    pub mean: f64,
+    /// As many units drawn uniformly over each property's range, scored alike: the claim's null.
+    pub uniform_null: f64,
+}
+
+/// The test's power against each published distribution, per wiring (keyed by property).
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "tuning/"))]
+pub struct PowerOfWirings {
+    /// What the numbers are, in words.
+    pub what: String,
+    pub stream: BTreeMap<String, Power>,
+    pub hierarchy: BTreeMap<String, Power>,
+}
+
+/// The positive control: per wiring a bank of Gabor filters drawn from the published
+/// distributions, as many as its responsive channels, scored like the model.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "tuning/"))]
+pub struct GaborControl {
+    /// How the banks are built, in words.
+    pub what: String,
+    /// Filters of each bank (stream's, hierarchy's) that answer the gratings.
+    pub units_responding: Vec<usize>,
+    /// The banks' score, mean over the two: the positive control's effect.
+    pub score: f64,
+    /// As many units drawn uniformly, scored alike: its null.
+    pub uniform_null: f64,
+    /// Each bank's similarity to each published distribution, by property.
+    pub macaque_similarity: Vec<BTreeMap<String, f64>>,
+}
+
+impl Output {
+    /// What TU's claim reads of runs: the score and its null per run (NaN without the published data).
+    fn scores(runs: &[Output]) -> (Vec<f64>, Vec<f64>) {
+        let s = |r: &Output| r.score.as_ref().map_or((f64::NAN, f64::NAN), |s| (s.mean, s.uniform_null));
+        (runs.iter().map(|r| s(r).0).collect(), runs.iter().map(|r| s(r).1).collect())
+    }
 }
 
 /// TU, the registry's row.
@@ -717,18 +833,106 @@ impl Measure for TuningCurves {
     const NAME: &'static str = "tuning";
     const CLAIM: &'static str = "TU";
     const CONDITIONS: &'static [super::Condition] = WITH_RETINA_CONTROL;
-    type Output = Value;
-    type Read = Read;
-    fn run(models: &Models, seed: u64, _size: Size, progress: Progress) -> Result<Value, Failure> {
-        run(models, seed, progress)
+    type Output = Output;
+    type Read = Output;
+    fn run(models: &Models, seed: u64, _size: Size, progress: Progress) -> Result<Output, Failure> {
+        let (stream, s_pop) = one(&models.stream, seed, progress, (0.0, 0.45))?;
+        let (hierarchy, h_pop) = one(&models.hierarchy, seed, progress, (0.45, 0.9))?;
+        let published = Published::all();
+        let mut out = Output {
+            station: Station::V1.name().into(),
+            orientations: ORIENTATIONS,
+            phases: PHASES,
+            cycles_per_degree: (0..FREQUENCIES).map(cycles_per_degree).collect(),
+            sf_cpd: SF_CPD,
+            pixels_per_degree: PX_PER_DEG,
+            field_of_view_deg: FIELD_DEG,
+            units: format!(
+                "every channel of V1's L4 and L2/3 at a {GRID}×{GRID} grid of positions inside the map; the claim \
+                 scores L2/3"
+            ),
+            macaque_v1: MacaqueV1 {
+                similarity: "1 − KS distance / its largest possible value, on the published bins (Marques et al. \
+                             2021); ci: 95 % bootstrap over our units"
+                    .into(),
+                published: published.clone(),
+                missing: "circular variance, orientation bandwidth and F1/F0 (Ringach, Shapley & Hawken 2002): their \
+                          per-cell data are not public (Brain-Score packages them from a private file), so no \
+                          published counts are compared for them"
+                    .into(),
+            },
+            stream,
+            hierarchy,
+            score: None,
+            power: None,
+            positive_control: None,
+        };
+        // The browser build carries no published data (see `Published::all`): nothing to score.
+        if !published.is_empty() {
+            // The null and the positive control mirror the score: per wiring, as many independent
+            // units as it has responsive channels (its other units are the same filters again),
+            // then the mean over the two wirings.
+            let mut rng = Rng::new(seed ^ 0x6AB0);
+            let pops = [&s_pop, &h_pop];
+            let null_score =
+                0.5 * pops.iter().map(|p| uniform_null(&published, p.independent().max(1), &mut rng)).sum::<f64>();
+            let banks: Vec<Population> = pops
+                .iter()
+                .map(|p| {
+                    let bank = gabor_bank(&published, p.independent().max(1), &mut rng);
+                    Population::of(&bank_responses(&bank), bank.len())
+                })
+                .collect();
+            tick(progress, 0.97)?;
+            let gabor_score = 0.5 * banks.iter().map(|b| b.score(&published)).sum::<f64>();
+            let gabor_null =
+                0.5 * banks.iter().map(|b| uniform_null(&published, b.units.len().max(1), &mut rng)).sum::<f64>();
+            let (s, h) = (s_pop.score(&published), h_pop.score(&published));
+            out.score = Some(Score {
+                what: "similarity to macaque V1 of V1 L2/3's units, mean over preferred orientation and peak spatial \
+                       frequency"
+                    .into(),
+                stream: s,
+                hierarchy: h,
+                mean: 0.5 * (s + h),
+                uniform_null: null_score,
+            });
+            let powers = |pop: &Population| -> BTreeMap<String, Power> {
+                published.iter().map(|p| (p.property.clone(), power(p, pop.independent()))).collect()
+            };
+            out.power = Some(PowerOfWirings {
+                what: "the smallest KS distance a two-sample test at α = 0.05 detects at this number of independent \
+                       units (channels: a channel's units at other positions are the same filter), and the drop in \
+                       similarity it is"
+                    .into(),
+                stream: powers(&s_pop),
+                hierarchy: powers(&h_pop),
+            });
+            let similarity = |b: &Population| -> BTreeMap<String, f64> {
+                published.iter().map(|p| (p.property.clone(), p.similarity(&b.values(&p.property)))).collect()
+            };
+            out.positive_control = Some(GaborControl {
+                what: "for each wiring, a bank of as many Gabor filters as its responsive channels, orientation and \
+                       spatial frequency drawn from the published distributions, envelope from Ringach (2002), half \
+                       simple and half complex, shown the same gratings; scored like the model and averaged over the \
+                       two banks"
+                    .into(),
+                units_responding: banks.iter().map(|b| b.units.len()).collect(),
+                score: gabor_score,
+                uniform_null: gabor_null,
+                macaque_similarity: banks.iter().map(similarity).collect(),
+            });
+        }
+        tick(progress, 1.0)?;
+        Ok(out)
     }
     /// TU: trained V1 resembles macaque V1. Effect: the similarity of V1 L2/3's preferred
     /// orientations and peak spatial frequencies to the published ones, mean over the two and
     /// both wirings; null: as many units drawn uniformly over each property's range. The
     /// untrained models are the control (a retina that makes any network look like V1 would
     /// make it built in).
-    fn claim(runs: &Runs<Read>) -> Claim {
-        let ((effect, null), control) = runs.trained_and_control(scores);
+    fn claim(runs: &Runs<Output>) -> Claim {
+        let ((effect, null), control) = runs.trained_and_control(Output::scores);
         Claim {
             id: Self::CLAIM,
             says: "V1 looks like V1: its units' orientation and spatial-frequency preferences resemble macaque V1's",
@@ -741,16 +945,13 @@ impl Measure for TuningCurves {
             control,
         }
     }
-    /// The Gabor bank drawn from the published distributions against its uniform null.
-    fn positive(runs: &Runs<Read>) -> Option<Positive> {
-        let p: Option<Vec<&GaborScore>> = runs.trained.iter().map(|r| r.positive_control.as_ref()).collect();
-        let p = p?;
-        // No known score: a finite bank's similarity to the published distributions varies.
-        Some(Positive {
-            effect: p.iter().map(|g| g.score).collect(),
-            null: p.iter().map(|g| g.uniform_null).collect(),
-            known: None,
-        })
+    /// The Gabor bank drawn from the published distributions against its uniform null (none
+    /// without the published data). No known score: a finite bank's similarity to the
+    /// published distributions varies.
+    fn positive(runs: &Runs<Output>) -> Option<Positive> {
+        let banks: Vec<&GaborControl> =
+            runs.trained.iter().map(|r| r.positive_control.as_ref()).collect::<Option<_>>()?;
+        Positive::from_runs(&banks, |g| (g.score, g.uniform_null), None)
     }
 }
 

@@ -29,8 +29,7 @@ use crate::stimuli::CATEGORIES;
 use crate::train::held_out;
 use crate::wiring::reaches;
 use ndarray::Array2;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 /// Draws of the rotation null for every (reader, writer) pair of [`matrix`]
 /// (writer k ≤ reader j): mean, sd, and the trained strength's z against them.
@@ -143,89 +142,105 @@ fn contribution_sizes(m: &Model, n: usize) -> Vec<f32> {
     sizes
 }
 
-fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
-    let n = size.pick(64, 512);
-    let draws = size.pick(200, 1000);
-    let mut rng = crate::rng::Rng::new(seed ^ 0x0207_A7E5);
-    let mut out = serde_json::Map::new();
-    for (i, (name, m)) in models.pair().into_iter().enumerate() {
-        let direct = m.embed.w.dot(&m.category.w); // LGN channels × categories
-        let used: Vec<Vec<bool>> = (0..5).map(|j| (0..5).map(|k| reaches(m.wiring, k, j)).collect()).collect();
-        let null = rotation_null(&writers(m), &readers(m), draws, &mut rng);
-        let mean_z = |pairs: &[(usize, usize)]| {
-            pairs.iter().map(|&(j, k)| null.z[j][k].unwrap_or(0.0)).sum::<f32>() / pairs.len() as f32
-        };
-        let adjacent: Vec<(usize, usize)> = (0..5).map(|j| (j, j)).collect();
-        if m.wiring.residual() {
-            // The positive control: the same stream with every skipping read aligned to the
-            // earlier writes, against the same rotation null, by the same code.
-            let aligned = aligned_readers(&writers(m), &readers(m), &mut rng);
-            let control = rotation_null(&writers(m), &aligned, draws, &mut rng);
-            let skip = skip_pairs();
-            let z = skip.iter().map(|&(j, k)| control.z[j][k].unwrap_or(0.0)).sum::<f32>() / skip.len() as f32;
-            out.insert(
-                "positive_control".into(),
-                json!({
-                    "what": "the stream with each skipping read's columns set to the leading singular directions of \
-                             the earlier writes it reads past the adjacent one (norm kept)",
-                    "mean_z_skip": z,
-                    "z": control.z,
-                }),
-            );
-        }
-        out.insert(
-            name.to_string(),
-            json!({
-                "strength": matrix(m),
-                "z": &null.z,
-                "null_mean": &null.mean,
-                "null_sd": &null.sd,
-                "mean_z_adjacent": mean_z(&adjacent),
-                "mean_z_skip": mean_z(&skip_pairs()),
-                "used_by_the_network": used,
-                "direct_path": direct.rows().into_iter().map(|r| r.to_vec()).collect::<Vec<_>>(),
-                "mean_abs_contribution": if m.wiring.residual() { json!(contribution_sizes(m, n)) } else { Value::Null },
-            }),
-        );
-        tick(progress, (i + 1) as f32 / 2.0)?;
+/// What one run of VW reports (`www/js/experiments/virtual-weights.js` draws it). Matrices are
+/// indexed [reader][writer]: readers V1, V2, V4, IT and the behaviour's heads (`readers`),
+/// writers the thalamic input and V1 … IT (`writers`); a writer after its reader is null.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "virtual-weights/"))]
+pub struct Output {
+    pub stream: Reads,
+    pub hierarchy: Reads,
+    /// The positive control, measured on the stream.
+    pub positive_control: AlignedReads,
+    /// Random rotations each pair's null is drawn from.
+    pub null_draws: usize,
+    /// What the fields mean, in words.
+    pub note: String,
+    /// The readers, in the matrices' row order: the stations' L4 and the behaviour.
+    pub readers: Vec<String>,
+    /// The writers, in the matrices' column order: the thalamic input and the stations' L5.
+    pub writers: Vec<String>,
+    /// The LGN channels, the rows of `direct_path`.
+    pub lgn_channels: Vec<String>,
+    /// The sketch categories, the columns of `direct_path`.
+    pub categories: Vec<String>,
+    /// The paths to the behaviour `mean_abs_contribution` is over: the direct path, then each station.
+    pub paths: Vec<String>,
+}
+
+/// How one wiring's stations read what earlier ones wrote.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "virtual-weights/"))]
+pub struct Reads {
+    /// Virtual weight strength ‖W_write·W_read‖ / (‖W_write‖ ‖W_read‖), [reader][writer].
+    pub strength: Vec<Vec<Option<f32>>>,
+    /// The strength as a z-score against the rotation null, [reader][writer].
+    pub z: Vec<Vec<Option<f32>>>,
+    /// The rotation null's mean, [reader][writer].
+    pub null_mean: Vec<Vec<Option<f32>>>,
+    /// The rotation null's standard deviation, [reader][writer].
+    pub null_sd: Vec<Vec<Option<f32>>>,
+    /// Mean z over the adjacent pairs (a station reading the one just before it).
+    pub mean_z_adjacent: f32,
+    /// Mean z over the skip pairs (writer k < reader j, past the adjacent one): VW's measure.
+    pub mean_z_skip: f32,
+    /// Whether the wiring brings the writer's output to the reader at all, [reader][writer]:
+    /// the wiring, not a measurement.
+    pub used_by_the_network: Vec<Vec<bool>>,
+    /// The direct path W_E·W_U from LGN channels to category logits, [channel][category].
+    pub direct_path: Vec<Vec<f32>>,
+    /// Mean |contribution| of each path (`paths`) to the category logits on held-out
+    /// sketches; null in the hierarchy, whose behaviour reads IT alone.
+    pub mean_abs_contribution: Option<Vec<f32>>,
+}
+
+/// The positive control: the stream with every skipping read built aligned to the earlier writes.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "virtual-weights/"))]
+pub struct AlignedReads {
+    /// How the aligned reads are built, in words.
+    pub what: String,
+    /// Mean z over the skip pairs, against the same rotation null.
+    pub mean_z_skip: f32,
+    /// Each aligned read's z against the rotation null, [reader][writer].
+    pub z: Vec<Vec<Option<f32>>>,
+}
+
+/// One wiring's reads: strengths, their rotation null, and, where the wiring is residual, each
+/// path's contribution to the behaviour over `n` held-out sketches.
+fn reads(m: &Model, n: usize, draws: usize, rng: &mut crate::rng::Rng) -> Reads {
+    let null = rotation_null(&writers(m), &readers(m), draws, rng);
+    let mean_z = |pairs: &[(usize, usize)]| {
+        pairs.iter().map(|&(j, k)| null.z[j][k].unwrap_or(0.0)).sum::<f32>() / pairs.len() as f32
+    };
+    let adjacent: Vec<(usize, usize)> = (0..5).map(|j| (j, j)).collect();
+    Reads {
+        strength: matrix(m),
+        mean_z_adjacent: mean_z(&adjacent),
+        mean_z_skip: mean_z(&skip_pairs()),
+        used_by_the_network: (0..5).map(|j| (0..5).map(|k| reaches(m.wiring, k, j)).collect()).collect(),
+        // LGN channels × categories.
+        direct_path: m.embed.w.dot(&m.category.w).rows().into_iter().map(|r| r.to_vec()).collect(),
+        mean_abs_contribution: m.wiring.residual().then(|| contribution_sizes(m, n)),
+        z: null.z,
+        null_mean: null.mean,
+        null_sd: null.sd,
     }
-    out.insert("null_draws".into(), json!(draws));
-    out.insert(
-        "note".into(),
-        json!(
-            "strength[reader][writer] = ‖W_write·W_read‖/(‖W_write‖‖W_read‖). z: the trained strength against \
-               the rotation null (each matrix's singular values kept, its rotations drawn at random; null_mean, \
-               null_sd over null_draws draws). mean_z_adjacent: over the pairs k = j (a station reading the one \
-               before it, wired in both wirings); mean_z_skip: over the pairs k < j (reading an earlier writer past \
-               the one before, wired only in the stream; the VW verdict). used_by_the_network describes the \
-               wiring, it is not measured."
-        ),
-    );
-    let mut readers: Vec<&str> = STATION_NAMES.to_vec();
-    readers.push("behaviour");
-    let mut writers = vec!["thalamic input"];
-    writers.extend(STATION_NAMES);
-    out.insert("readers".into(), json!(readers));
-    out.insert("writers".into(), json!(writers));
-    out.insert("lgn_channels".into(), json!(CHANNEL_NAMES));
-    out.insert("categories".into(), json!(CATEGORIES));
-    let paths: Vec<&str> = ["direct"].into_iter().chain(STATION_NAMES).collect();
-    out.insert("paths".into(), json!(paths));
-    Ok(Value::Object(out))
 }
 
-/// What VW's claim reads of a run: each wiring's mean z over its skip pairs, and the positive
-/// control's (runs made before it existed have none).
-#[derive(Deserialize)]
-pub struct Read {
-    stream: SkipPairs,
-    hierarchy: SkipPairs,
-    positive_control: Option<SkipPairs>,
-}
-
-#[derive(Deserialize)]
-struct SkipPairs {
-    mean_z_skip: f64,
+/// The positive control: the same stream with every skipping read aligned to the earlier
+/// writes, against the same rotation null, by the same code.
+fn aligned(m: &Model, draws: usize, rng: &mut crate::rng::Rng) -> AlignedReads {
+    let aligned = aligned_readers(&writers(m), &readers(m), rng);
+    let control = rotation_null(&writers(m), &aligned, draws, rng);
+    let skip = skip_pairs();
+    AlignedReads {
+        what: "the stream with each skipping read's columns set to the leading singular directions of the earlier \
+               writes it reads past the adjacent one (norm kept)"
+            .into(),
+        mean_z_skip: skip.iter().map(|&(j, k)| control.z[j][k].unwrap_or(0.0)).sum::<f32>() / skip.len() as f32,
+        z: control.z,
+    }
 }
 
 /// VW, the registry's row.
@@ -235,10 +250,38 @@ impl Measure for VirtualWeights {
     const NAME: &'static str = "virtual-weights";
     const CLAIM: &'static str = "VW";
     const CONDITIONS: &'static [super::Condition] = TRAINED_AND_UNTRAINED;
-    type Output = Value;
-    type Read = Read;
-    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
-        run(models, seed, size, progress)
+    type Output = Output;
+    type Read = Output;
+    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Output, Failure> {
+        let n = size.pick(64, 512);
+        let draws = size.pick(200, 1000);
+        let mut rng = crate::rng::Rng::new(seed ^ 0x0207_A7E5);
+        // The stream, its positive control (the stream is the residual wiring), then the
+        // hierarchy: the order they draw from `rng` in.
+        let stream = reads(&models.stream, n, draws, &mut rng);
+        let positive_control = aligned(&models.stream, draws, &mut rng);
+        tick(progress, 0.5)?;
+        let hierarchy = reads(&models.hierarchy, n, draws, &mut rng);
+        tick(progress, 1.0)?;
+        let names = |v: &[&str]| -> Vec<String> { v.iter().map(|s| s.to_string()).collect() };
+        Ok(Output {
+            stream,
+            hierarchy,
+            positive_control,
+            null_draws: draws,
+            note: "strength[reader][writer] = ‖W_write·W_read‖/(‖W_write‖‖W_read‖). z: the trained strength against \
+                   the rotation null (each matrix's singular values kept, its rotations drawn at random; null_mean, \
+                   null_sd over null_draws draws). mean_z_adjacent: over the pairs k = j (a station reading the one \
+                   before it, wired in both wirings); mean_z_skip: over the pairs k < j (reading an earlier writer \
+                   past the one before, wired only in the stream; the VW verdict). used_by_the_network describes \
+                   the wiring, it is not measured."
+                .into(),
+            readers: names(&STATION_NAMES).into_iter().chain(["behaviour".to_string()]).collect(),
+            writers: ["thalamic input".to_string()].into_iter().chain(names(&STATION_NAMES)).collect(),
+            lgn_channels: names(&CHANNEL_NAMES),
+            categories: names(&CATEGORIES),
+            paths: ["direct".to_string()].into_iter().chain(names(&STATION_NAMES)).collect(),
+        })
     }
     /// VW: the stream's later stations read what earlier ones wrote past the
     /// station between them. Effect: the mean z (against the rotation null) of
@@ -247,9 +290,12 @@ impl Measure for VirtualWeights {
     /// alignment is what chance and shared training give. The skip pairs, not
     /// the adjacent ones, because only the stream wires them: a station reading
     /// the one just before it is every wiring's, and says nothing for the post.
-    fn claim(runs: &Runs<Read>) -> Claim {
-        let z = |v: &[Read]| -> (Vec<f64>, Vec<f64>) {
-            (v.iter().map(|r| r.stream.mean_z_skip).collect(), v.iter().map(|r| r.hierarchy.mean_z_skip).collect())
+    fn claim(runs: &Runs<Output>) -> Claim {
+        let z = |v: &[Output]| -> (Vec<f64>, Vec<f64>) {
+            (
+                v.iter().map(|r| r.stream.mean_z_skip as f64).collect(),
+                v.iter().map(|r| r.hierarchy.mean_z_skip as f64).collect(),
+            )
         };
         let ((effect, null), control) = runs.trained_and_control(z);
         Claim {
@@ -264,16 +310,14 @@ impl Measure for VirtualWeights {
             control,
         }
     }
-    /// The stream with its skipping reads built aligned, against the trained hierarchy.
-    fn positive(runs: &Runs<Read>) -> Option<Positive> {
-        let aligned: Option<Vec<f64>> =
-            runs.trained.iter().map(|r| r.positive_control.as_ref().map(|p| p.mean_z_skip)).collect();
-        // No known z: the alignment a matrix of that norm reaches depends on its spectrum.
-        Some(Positive {
-            effect: aligned?,
-            null: runs.trained.iter().map(|r| r.hierarchy.mean_z_skip).collect(),
-            known: None,
-        })
+    /// The stream with its skipping reads built aligned, against the trained hierarchy. No
+    /// known z: the alignment a matrix of that norm reaches depends on its spectrum.
+    fn positive(runs: &Runs<Output>) -> Option<Positive> {
+        Positive::from_runs(
+            runs.trained,
+            |r| (r.positive_control.mean_z_skip as f64, r.hierarchy.mean_z_skip as f64),
+            None,
+        )
     }
 }
 

@@ -16,15 +16,27 @@ const SMOOTH = 0.15;
 const DEPTH_COLOUR = { 1: 0, 2: 1, 4: 2, 8: 3, 12: 4, 16: 4 };
 const depthClass = (depths, d) => `exp-depth-${DEPTH_COLOUR[d] ?? Math.min(4, depths.indexOf(d))}`;
 
+/** @typedef {import('../types/generated/degradation/Output').Output} Output */
+/**
+ * What the figure draws: an Output, or a live run, which the worker's `train` (www/js/worker.js)
+ * returns with only the depths, steps and final errors, and `finish` below gives its batch and
+ * every step's loss (`live_curves`); the file's other fields it lacks.
+ * @typedef {Pick<Output, 'depths' | 'steps' | 'plain' | 'residual'> & Partial<Output> & { live?: boolean, live_curves?: Record<string, number[]> }} Drawn
+ */
+
+/** The path of a network's final training error, plain or residual, at depth `d`. */
+const errorPath = (/** @type {'plain' | 'residual'} */ kind, /** @type {number} */ d) => /** @type {const} */ (`${kind}.${d}`);
+
+/** @param {Drawn} r @param {Marks<Drawn>} [m] */
 function errorChart(r, m = new Marks(r)) {
-  const depths = r.depths ?? [];
+  const depths = r.depths;
   return lineChart({
     title: 'final training error',
     label: `Final training error against depth (${depths.join(', ')}), plain and residual`,
     xLabels: depths.map(String),
     series: [
-      { cls: 'exp-plain', ...m.series(depths.map((d) => ['plain', String(d)])) },
-      { cls: 'exp-residual', ...m.series(depths.map((d) => ['residual', String(d)])) },
+      { cls: 'exp-plain', ...m.series(depths.map((d) => errorPath('plain', d))) },
+      { cls: 'exp-residual', ...m.series(depths.map((d) => errorPath('residual', d))) },
     ],
     y: [0, 1],
     yTicks: [0, 0.25, 0.5, 0.75, 1],
@@ -81,11 +93,12 @@ function smooth(values) {
   return values.map((v) => (m = m === null ? v : m + SMOOTH * (v - m)));
 }
 
+/** @param {Drawn} r @param {Marks<Drawn>} [m] */
 function describe(r, m = new Marks(r)) {
-  const depths = r.depths ?? [];
+  const depths = r.depths;
   const deep = depths[depths.length - 1];
   const shallow = depths[0];
-  const say = (kind, d) => m.say([kind, String(d)], (v) => pct(v));
+  const say = (/** @type {'plain' | 'residual'} */ kind, /** @type {number} */ d) => m.say(errorPath(kind, d), (v) => pct(v));
   const set = Number.isFinite(r.training_images) ? ` on its fixed training set of ${r.training_images} sketches` : '';
   const norm = typeof r.normalisation === 'string' ? ` Both kinds have the same normalisation (${r.normalisation}), so what fails is depth, not the signal’s scale.` : '';
   const frozen = Number.isFinite(m.value('plain_frozen_at_init.error'))
@@ -94,7 +107,7 @@ function describe(r, m = new Marks(r)) {
   return `${m.lead} the training error${set} goes from ${say('plain', shallow)} at depth ${shallow} to ${say('plain', deep)} at depth ${deep} for plain networks, and from ${say('residual', shallow)} to ${say('residual', deep)} for residual ones.${norm}${frozen}`;
 }
 
-export default {
+export default /** @satisfies {import('../types/results').Figure<Drawn> & { progressWord: string }} */ ({
   name: 'degradation',
   title: 'Do deeper plain networks train worse?',
   runLabel: 'Train in your browser',
@@ -104,7 +117,7 @@ export default {
   how: 'Small networks of 1 to 16 stations, trained on the same sketches with the same budget; the only difference is the wiring: plain (each block replaces its input) or residual (each block adds to it). Each net sees one fixed training set again and again, and both kinds normalise every block’s input, so that what fails is depth, not signal scale. The first chart is the error on that training set at the end (mean and 95 % interval over seeds where the file has them), the second the loss as training goes.',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
-    const depths = r.depths ?? [];
+    const depths = r.depths;
     let bands = {};
     let curves;
     let xLabels;
@@ -115,20 +128,21 @@ export default {
       title = 'loss, trained live (smoothed)';
     } else {
       curves = r.loss_curves_every_10_steps ?? {};
+      const point = (/** @type {string} */ k, /** @type {number} */ i) => /** @type {const} */ (`loss_curves_every_10_steps.${k}.${i}`);
       // Each curve's mean and interval over seeds, where the file has them (arrays of ≤ 64 numbers).
-      bands = Object.fromEntries(Object.keys(curves).map((k) => [k, curves[k].map((_, i) => m.ci(['loss_curves_every_10_steps', k, String(i)]))]));
-      curves = Object.fromEntries(Object.entries(curves).map(([k, v]) => [k, v.map((x, i) => m.value(['loss_curves_every_10_steps', k, String(i)]) ?? x)]));
+      bands = Object.fromEntries(Object.keys(curves).map((k) => [k, curves[k].map((_, i) => m.ci(point(k, i)))]));
+      curves = Object.fromEntries(Object.entries(curves).map(([k, v]) => [k, v.map((x, i) => m.value(point(k, i)) ?? x)]));
       const n = Math.max(0, ...Object.values(curves).map((c) => c.length));
       xLabels = Array.from({ length: n }, (_, i) => String((i + 1) * 10));
       title = 'loss (one batch every 10 steps)';
     }
-    const control = m.hasControl(depths.flatMap((d) => [['plain', String(d)], ['residual', String(d)]]));
+    const control = m.hasControl(depths.flatMap((d) => [errorPath('plain', d), errorPath('residual', d)]));
     const chart = h('div', {},
       keyFor(depths),
       legend(statsLegend(m, { control })),
       h('div', { class: 'exp-multiples exp-two' }, panel(null, errorChart(r, m)), panel(null, h('div', { 'data-role': 'loss-chart' }, lossChart(curves, depths, xLabels, title, bands)))),
       ctx.origin === 'live' && ctx.file ? h('p', { class: 'exp-note' }, `The results file’s run (${ctx.file.size} size, ${ctx.file.steps} steps): ${describe(ctx.file).replace('In this run ', '')}`) : null);
-    const tables = [dataTable('Training error at the end, on the fixed training set', ['depth', 'plain', 'residual'], depths.map((d) => [d, m.say(['plain', String(d)], (v) => pct(v)), m.say(['residual', String(d)], (v) => pct(v))]))];
+    const tables = [dataTable('Training error at the end, on the fixed training set', ['depth', 'plain', 'residual'], depths.map((d) => [d, m.say(errorPath('plain', d), (v) => pct(v)), m.say(errorPath('residual', d), (v) => pct(v))]))];
     if (r.live_curves) {
       tables.push(dataTable('Live training: loss at the last step', ['network', 'loss'], Object.entries(r.live_curves).map(([k, v]) => [k, fixed(v[v.length - 1])])));
     }
@@ -181,4 +195,4 @@ export default {
       };
     },
   },
-};
+});

@@ -140,7 +140,17 @@ fn the_degradation_claim_compares_plain_and_residual_at_the_deepest_depth() {
 #[test]
 fn gating_that_the_untrained_model_shares_is_built_in() {
     let seeds = [1, 2, 3];
-    let out = |k: f64| json!({"stations": [{"mean_kernels_used": k}, {"mean_kernels_used": k + 0.1}]});
+    // A whole output, as the claim reads it through gating's Output type: the shipped one with
+    // its stations' mean kernels used set to k, k + 0.1, k, k + 0.1 (mean k + 0.05).
+    let shipped: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("www/data/results/gating.json").unwrap()).unwrap();
+    let out = |k: f64| {
+        let mut o = shipped["example"].clone();
+        for (i, s) in o["stations"].as_array_mut().unwrap().iter_mut().enumerate() {
+            s["mean_kernels_used"] = json!(k + 0.1 * (i % 2) as f64);
+        }
+        o
+    };
     let trained: Vec<_> = [1.8, 1.85, 1.9].iter().map(|&k| out(k)).collect();
     // The plan does not judge GA while its gates are fixed ...
     let positive = Positive::steady(0.5, 3);

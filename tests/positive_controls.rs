@@ -130,8 +130,8 @@ fn the_one_hot_code_makes_ten_grandmother_channels_the_same_code_finds() {
     };
     let coded = measures(&units(&rectified, &|c| c < 10), &cats);
     // One category of ten alone at most: 0.9 × n/(n − 1); the input left under the code takes a little off.
-    assert!(coded["lifetime"].as_f64().unwrap() > 0.8, "{coded}");
-    assert_eq!(coded["categories_per_unit"].as_f64().unwrap(), 1.0);
+    assert!(coded.lifetime > 0.8, "{coded:?}");
+    assert_eq!(coded.categories_per_unit, 1.0);
     // The other channels are the input as it was.
     let before = input.with(input.x.mapv(|v| v.max(0.0)));
     assert_eq!(units(&rectified, &|c| c >= 10), units(&before, &|c| c >= 10));

@@ -87,24 +87,24 @@ fn sparseness_of_made_up_populations_is_what_they_were_made_with() {
     let cats: Vec<usize> = (0..10).collect();
     let one_hot: Vec<Vec<f32>> = (0..10).map(|s| (0..10).map(|u| if u == s { 2.0 } else { 0.0 }).collect()).collect();
     let v = measures(&one_hot, &cats);
-    assert!((v["lifetime"].as_f64().unwrap() - 1.0).abs() < 1e-6);
-    assert!((v["population"].as_f64().unwrap() - 1.0).abs() < 1e-6);
-    assert_eq!(v["categories_per_unit"].as_f64().unwrap(), 1.0);
-    assert_eq!(v["single_category_units"], 10);
+    assert!((v.lifetime - 1.0).abs() < 1e-6);
+    assert!((v.population - 1.0).abs() < 1e-6);
+    assert_eq!(v.categories_per_unit, 1.0);
+    assert_eq!(v.single_category_units, 10);
     // Every unit answers equally to everything: dense, every category drives it.
     let flat = vec![vec![1.0f32; 10]; 10];
     let v = measures(&flat, &cats);
-    assert!(v["lifetime"].as_f64().unwrap().abs() < 1e-6 && v["population"].as_f64().unwrap().abs() < 1e-6);
-    assert_eq!(v["categories_per_unit"].as_f64().unwrap(), 10.0);
+    assert!(v.lifetime.abs() < 1e-6 && v.population.abs() < 1e-6);
+    assert_eq!(v.categories_per_unit, 10.0);
     // Each unit answers to half the stimuli: S = (1 − (½)²/½)/(1 − 1/10) = 5/9.
     let half: Vec<Vec<f32>> = (0..10).map(|s| vec![if s % 2 == 0 { 1.0 } else { 0.0 }; 4]).collect();
-    assert!((measures(&half, &cats)["lifetime"].as_f64().unwrap() - 5.0 / 9.0).abs() < 1e-5);
+    assert!((measures(&half, &cats).lifetime - 5.0 / 9.0).abs() < 1e-5);
     // A unit that never responds is left out rather than counted as dense.
     let mut silent = one_hot.clone();
     silent.iter_mut().for_each(|s| s.push(0.0));
     let v = measures(&silent, &cats);
-    assert_eq!(v["units"], 11);
-    assert!((v["lifetime"].as_f64().unwrap() - 1.0).abs() < 1e-6);
+    assert_eq!(v.units, 11);
+    assert!((v.lifetime - 1.0).abs() < 1e-6);
 }
 
 fn runs<'a>(

@@ -51,8 +51,123 @@ use crate::names::STATION_NAMES;
 use crate::rng::Rng;
 use crate::stimuli::{self, Stimulus, N_ORIENTATIONS};
 use crate::train::held_out;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+
+/// What one run of P3 reports (`www/js/experiments/deletion.js` draws it).
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "deletion/"))]
+pub struct Output {
+    /// The stations in order, V1 … IT: each per-station list below is indexed alike.
+    pub stations: Vec<String>,
+    /// d, the stream's width (channels of the stream; both wirings of the pair share it).
+    pub stream_width: usize,
+    /// Held-out sketches (and edges) δ and the edge amplitudes are measured over.
+    pub n: usize,
+    /// The P3 verdict's measure, on the stream: the thalamic directions its stations cancel.
+    pub thalamic: Cancellation,
+    /// The same measure on the stream whose writes cancel half of the thalamic directions by
+    /// construction (the positive control).
+    pub positive_control: Cancellation,
+    /// δ, read–write cosines and the edge direction in the stream.
+    pub stream: Measures,
+    /// The same in the hierarchy, where the write replaces its input.
+    pub hierarchy: Measures,
+    /// The fraction of read–write pairs with cosine below −0.5 that random directions in d
+    /// dimensions give (compare `read_write_cosine[k].fraction_below_minus_half`).
+    pub cosine_chance_below_minus_half: f64,
+    /// What each number is, in words.
+    pub note: String,
+}
+
+/// How many of a station's thalamic directions its write cancels: per station (V1 … IT) and
+/// mean over stations, each mean over sketches.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "deletion/"))]
+pub struct Cancellation {
+    /// r, the leading principal directions of the thalamic component read at each station.
+    pub directions: usize,
+    /// Held-out sketches the fractions are a mean over.
+    pub sketches: usize,
+    /// Per station: the share of the r thalamic directions whose retained gain 1 + uᵀJu
+    /// through the station is below 0.5 (cancelled).
+    pub fraction_cancelled: Vec<f64>,
+    /// Per station: the same for r random directions orthogonal to the thalamic subspace (the
+    /// null), with the same spatial pattern.
+    pub null_fraction_cancelled: Vec<f64>,
+    /// `fraction_cancelled`, mean over stations: the claim's effect.
+    pub fraction: f64,
+    /// `null_fraction_cancelled`, mean over stations: the claim's null.
+    pub null_fraction: f64,
+    /// Per station: the retained gain of the thalamic directions, mean over directions and
+    /// sketches (1: passed on, 0: cancelled).
+    pub mean_gain: Vec<f64>,
+    /// Per station: the cosine of the write with the thalamic component it meets.
+    pub cosine: Vec<f64>,
+    /// Per station: the same against the thalamic component of the same image shifted by 4
+    /// pixels (the cosine's null).
+    pub cosine_shifted: Vec<f64>,
+}
+
+/// One wiring's deletion measures, each per station (V1 … IT).
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "deletion/"))]
+pub struct Measures {
+    /// d, the wiring's stream width.
+    pub stream_width: usize,
+    /// The chance rate of a read–write cosine below −0.5 in d dimensions.
+    pub cosine_chance_below_minus_half: f64,
+    /// δ against the whole stream the station read (its mean and the biases included).
+    pub delta: Vec<Delta>,
+    /// δ against the thalamic component Dᵏ·s₀ (the embedded LGN input pooled to the station),
+    /// with its shuffled-pair null.
+    pub delta_thalamic: Vec<DeltaThalamic>,
+    /// Cosines between each L4 unit's read direction and each L2/3 unit's write direction.
+    pub read_write_cosine: Vec<ReadWriteCosine>,
+    /// The amplitude of s₀'s edge-orientation subspace at each L5, relative to s₀.
+    pub edge_amplitude: Vec<f32>,
+    /// The stream's spread over stimuli at each L5, relative to s₀'s (its growth).
+    pub stream_size: Vec<f32>,
+    /// `edge_amplitude / stream_size`: 1 where the edge direction keeps its share of the stream.
+    pub edge_amplitude_normalised: Vec<f32>,
+}
+
+/// δ = −⟨w, x⟩ / ‖x‖² over sketches: the fraction of its input x a station's write w cancels
+/// (> 0) or amplifies (< 0).
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "deletion/"))]
+pub struct Delta {
+    pub mean: f32,
+    pub median: f32,
+    /// The share of sketches on which δ > 0 (the write cancels part of its input).
+    pub fraction_cancelling: f32,
+}
+
+/// δ against the thalamic component, over sketches, beside its null.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "deletion/"))]
+pub struct DeltaThalamic {
+    pub mean: f32,
+    pub median: f32,
+    /// The share of sketches on which δ > 0.
+    pub fraction_cancelling: f32,
+    /// Mean δ of each sketch's write against another sketch's thalamic component: what the
+    /// two share whatever the image (means, biases).
+    pub null_mean: f32,
+    /// `mean − null_mean`: the image-specific cancellation.
+    pub above_null: f32,
+}
+
+/// The cosines of a station's read–write pairs (W_in column against W_out row).
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "deletion/"))]
+pub struct ReadWriteCosine {
+    pub mean: f32,
+    pub median: f32,
+    pub min: f32,
+    /// The share of pairs below −0.5: a unit that reads a direction and writes against it
+    /// (deletes it).
+    pub fraction_below_minus_half: f32,
+}
 
 fn cosines(model: &Model, k: usize) -> Vec<f32> {
     let st = &model.stations[k];
@@ -113,7 +228,7 @@ fn one(
     n: usize,
     progress: &mut dyn FnMut(f32) -> bool,
     span: (f32, f32),
-) -> Result<Value, Failure> {
+) -> Result<Measures, Failure> {
     let mid = (span.0 + span.1) / 2.0;
     // δ on held-out sketches: against the stream, and against the thalamic
     // component (matched, and paired with the next image of the chunk for the null).
@@ -175,42 +290,48 @@ fn one(
     // The stream's own growth: its spread over the stimuli at each L5 relative to s₀'s.
     let size: Vec<f32> = (1..5).map(|k| (spread(&pooled[k]) / spread(&pooled[0]).max(1e-12)).sqrt() as f32).collect();
     let normalised: Vec<f32> = amplitude.iter().zip(&size).map(|(a, s)| a / s.max(1e-12)).collect();
-    let cos: Vec<Value> = (0..4)
+    let cos: Vec<ReadWriteCosine> = (0..4)
         .map(|k| {
             let mut c = cosines(model, k);
             let below = c.iter().filter(|&&v| (v as f64) < DELETING_COSINE).count() as f32 / c.len() as f32;
             let min = c.iter().fold(1.0f32, |a, &b| a.min(b));
-            json!({"mean": mean(&c), "median": median(&mut c), "min": min, "fraction_below_minus_half": below})
+            ReadWriteCosine { mean: mean(&c), median: median(&mut c), min, fraction_below_minus_half: below }
         })
         .collect();
-    let delta: Vec<Value> = deltas
+    let delta: Vec<Delta> = deltas
         .iter_mut()
         .map(|d| {
             let pos = d.iter().filter(|&&v| v > 0.0).count() as f32 / d.len().max(1) as f32;
-            json!({"mean": mean(d), "median": median(d), "fraction_cancelling": pos})
+            Delta { mean: mean(d), median: median(d), fraction_cancelling: pos }
         })
         .collect();
-    let delta_thalamic: Vec<Value> = (0..4)
+    let delta_thalamic: Vec<DeltaThalamic> = (0..4)
         .map(|k| {
             let d = &mut thalamic[k];
             let pos = d.iter().filter(|&&v| v > 0.0).count() as f32 / d.len().max(1) as f32;
-            // Not named `null`: inside json! that word is JSON's null, not a variable.
             let null_mean = mean(&thalamic_null[k]);
-            json!({"mean": mean(d), "median": median(d), "fraction_cancelling": pos, "null_mean": null_mean,
-                   "above_null": mean(d) - null_mean})
+            // The mean is taken again after the median has sorted the sketches (the order the
+            // shipped numbers were summed in).
+            DeltaThalamic {
+                mean: mean(d),
+                median: median(d),
+                fraction_cancelling: pos,
+                null_mean,
+                above_null: mean(d) - null_mean,
+            }
         })
         .collect();
     let d = model.width();
-    Ok(json!({
-        "stream_width": d,
-        "cosine_chance_below_minus_half": chance_cosine_below(DELETING_COSINE, d),
-        "delta": delta,
-        "delta_thalamic": delta_thalamic,
-        "read_write_cosine": cos,
-        "edge_amplitude": amplitude,
-        "stream_size": size,
-        "edge_amplitude_normalised": normalised,
-    }))
+    Ok(Measures {
+        stream_width: d,
+        cosine_chance_below_minus_half: chance_cosine_below(DELETING_COSINE, d),
+        delta,
+        delta_thalamic,
+        read_write_cosine: cos,
+        edge_amplitude: amplitude,
+        stream_size: size,
+        edge_amplitude_normalised: normalised,
+    })
 }
 
 /// How many thalamic directions the measure reads (fewer in a stream too narrow to leave as
@@ -411,7 +532,7 @@ fn thalamic_cancellation(
     positive: bool,
     progress: &mut dyn FnMut(f32) -> bool,
     span: (f32, f32),
-) -> Result<Value, Failure> {
+) -> Result<Cancellation, Failure> {
     let r = subspaces[0].len();
     let mut rng = Rng::new(seed ^ 0x0277_06A1);
     let nulls: Vec<Directions> = subspaces.iter().map(|u| orthogonal_directions(u, r, &mut rng)).collect();
@@ -452,79 +573,17 @@ fn thalamic_cancellation(
     let per = |v: [f64; 4]| -> Vec<f64> { v.iter().map(|x| x / done.max(1) as f64).collect() };
     let avg = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let (fraction, null_fraction) = (per(below), per(below_null));
-    Ok(json!({
-        "directions": r,
-        "sketches": done,
-        "fraction_cancelled": fraction,
-        "null_fraction_cancelled": null_fraction,
-        "fraction": avg(&fraction),
-        "null_fraction": avg(&null_fraction),
-        "mean_gain": per(gain),
-        "cosine": per(cos),
-        "cosine_shifted": per(cos_shifted),
-    }))
-}
-
-fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
-    let n = size.pick(256, 1024);
-    let d = models.stream.width();
-    if models.hierarchy.width() != d {
-        return Err(Failure::Missing(format!(
-            "deletion compares a pair of one width: the stream is {d} wide, the hierarchy {}",
-            models.hierarchy.width()
-        )));
-    }
-    let stream = one(&models.stream, seed, n, progress, (0.0, 0.2))?;
-    let hierarchy = one(&models.hierarchy, seed, n, progress, (0.2, 0.4))?;
-    let r = THALAMIC_DIRECTIONS.min(d / 2);
-    let subspaces = thalamic_subspaces(&models.stream, size.pick(128, 500), r, progress, (0.4, 0.5))?;
-    let sketches = size.pick(16, 128);
-    let thalamic = thalamic_cancellation(&models.stream, &subspaces, seed, sketches, false, progress, (0.5, 0.75))?;
-    let positive = thalamic_cancellation(&models.stream, &subspaces, seed, sketches, true, progress, (0.75, 1.0))?;
-    tick(progress, 1.0)?;
-    Ok(json!({
-        "stations": STATION_NAMES,
-        "stream_width": d,
-        "n": n,
-        "thalamic": thalamic,
-        "positive_control": positive,
-        "stream": stream,
-        "hierarchy": hierarchy,
-        "cosine_chance_below_minus_half": chance_cosine_below(DELETING_COSINE, d),
-        "note": "thalamic (the P3 verdict, stream only): fraction_cancelled = the share of the r leading principal \
-                 directions of the thalamic component D^k s0 whose retained gain 1 + u^T J u (J: the station's write \
-                 linearised at its input, along the image's own thalamic component on u) is below 0.5, per station, \
-                 mean over sketches; null_fraction_cancelled: the same for random directions orthogonal to the \
-                 thalamic subspace with the same spatial pattern; cosine: each write against the thalamic component \
-                 it meets, cosine_shifted: against that of the same image shifted by 4 pixels. positive_control: the \
-                 same with each write augmented by minus the projection of its input onto every other thalamic \
-                 direction (half of them). delta > 0: the write cancels part of the whole stream it read (its mean and the biases included). \
-                 delta_thalamic: the same against the thalamic component D^k s0 (the embedded LGN input pooled to \
-                 the station), per station; null_mean pairs each image's write with another image's thalamic \
-                 component, and above_null = mean − null_mean is the image-specific cancellation (the P3 verdict: \
-                 stream, mean over stations). In the hierarchy the write replaces its input, so delta there is not a \
-                 cancellation within a sum: -1 is a level passing its input on, > 0 an output pointing against it. \
-                 cosine_chance_below_minus_half: the fraction of read-write pairs below -0.5 expected for random \
-                 directions in the stream's d dimensions (compare fraction_below_minus_half). edge_amplitude: the s0 \
-                 edge subspace's amplitude at each L5 relative to s0; stream_size: the stream's spread over stimuli \
-                 at each L5 relative to s0's; edge_amplitude_normalised = edge_amplitude / stream_size (1: the edge \
-                 direction keeps its share of the stream). In the hierarchy the basis is not shared, so the edge \
-                 amplitudes are only a reference.",
-    }))
-}
-
-/// What P3's claim reads of a run: the fraction of thalamic directions cancelled in the stream
-/// and its null, on the model and on the positive control.
-#[derive(Deserialize)]
-pub struct Read {
-    thalamic: Fractions,
-    positive_control: Fractions,
-}
-
-#[derive(Deserialize)]
-struct Fractions {
-    fraction: f64,
-    null_fraction: f64,
+    Ok(Cancellation {
+        directions: r,
+        sketches: done,
+        fraction: avg(&fraction),
+        null_fraction: avg(&null_fraction),
+        fraction_cancelled: fraction,
+        null_fraction_cancelled: null_fraction,
+        mean_gain: per(gain),
+        cosine: per(cos),
+        cosine_shifted: per(cos_shifted),
+    })
 }
 
 /// P3, the registry's row.
@@ -544,16 +603,61 @@ impl Measure for Deletion {
         Condition::UntrainedD8,
         Condition::UntrainedD16,
     ];
-    type Output = Value;
-    type Read = Read;
-    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
-        run(models, seed, size, progress)
+    type Output = Output;
+    type Read = Output;
+    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Output, Failure> {
+        let n = size.pick(256, 1024);
+        let d = models.stream.width();
+        if models.hierarchy.width() != d {
+            return Err(Failure::Missing(format!(
+                "deletion compares a pair of one width: the stream is {d} wide, the hierarchy {}",
+                models.hierarchy.width()
+            )));
+        }
+        let stream = one(&models.stream, seed, n, progress, (0.0, 0.2))?;
+        let hierarchy = one(&models.hierarchy, seed, n, progress, (0.2, 0.4))?;
+        let r = THALAMIC_DIRECTIONS.min(d / 2);
+        let subspaces = thalamic_subspaces(&models.stream, size.pick(128, 500), r, progress, (0.4, 0.5))?;
+        let sketches = size.pick(16, 128);
+        let thalamic = thalamic_cancellation(&models.stream, &subspaces, seed, sketches, false, progress, (0.5, 0.75))?;
+        let positive = thalamic_cancellation(&models.stream, &subspaces, seed, sketches, true, progress, (0.75, 1.0))?;
+        tick(progress, 1.0)?;
+        Ok(Output {
+            stations: STATION_NAMES.map(String::from).to_vec(),
+            stream_width: d,
+            n,
+            thalamic,
+            positive_control: positive,
+            stream,
+            hierarchy,
+            cosine_chance_below_minus_half: chance_cosine_below(DELETING_COSINE, d),
+            note: "thalamic (the P3 verdict, stream only): fraction_cancelled = the share of the r leading principal \
+                     directions of the thalamic component D^k s0 whose retained gain 1 + u^T J u (J: the station's write \
+                     linearised at its input, along the image's own thalamic component on u) is below 0.5, per station, \
+                     mean over sketches; null_fraction_cancelled: the same for random directions orthogonal to the \
+                     thalamic subspace with the same spatial pattern; cosine: each write against the thalamic component \
+                     it meets, cosine_shifted: against that of the same image shifted by 4 pixels. positive_control: the \
+                     same with each write augmented by minus the projection of its input onto every other thalamic \
+                     direction (half of them). delta > 0: the write cancels part of the whole stream it read (its mean and the biases included). \
+                     delta_thalamic: the same against the thalamic component D^k s0 (the embedded LGN input pooled to \
+                     the station), per station; null_mean pairs each image's write with another image's thalamic \
+                     component, and above_null = mean − null_mean is the image-specific cancellation (the P3 verdict: \
+                     stream, mean over stations). In the hierarchy the write replaces its input, so delta there is not a \
+                     cancellation within a sum: -1 is a level passing its input on, > 0 an output pointing against it. \
+                     cosine_chance_below_minus_half: the fraction of read-write pairs below -0.5 expected for random \
+                     directions in the stream's d dimensions (compare fraction_below_minus_half). edge_amplitude: the s0 \
+                     edge subspace's amplitude at each L5 relative to s0; stream_size: the stream's spread over stimuli \
+                     at each L5 relative to s0's; edge_amplitude_normalised = edge_amplitude / stream_size (1: the edge \
+                     direction keeps its share of the stream). In the hierarchy the basis is not shared, so the edge \
+                     amplitudes are only a reference."
+                .into(),
+        })
     }
     /// P3, as planned: the fraction of thalamic directions whose retained gain is below 0.5,
     /// mean over stations and sketches, in the stream (effect) against the same for directions
     /// orthogonal to the thalamic subspace (null), with the untrained stream as the control.
-    fn claim(runs: &Runs<Read>) -> Claim {
-        let split = |v: &[Read]| -> (Vec<f64>, Vec<f64>) {
+    fn claim(runs: &Runs<Output>) -> Claim {
+        let split = |v: &[Output]| -> (Vec<f64>, Vec<f64>) {
             v.iter().map(|r| (r.thalamic.fraction, r.thalamic.null_fraction)).unzip()
         };
         let ((effect, null), control) = runs.trained_and_control(split);
@@ -571,15 +675,13 @@ impl Measure for Deletion {
         }
     }
     /// The stream whose writes cancel half of the thalamic directions, per seed.
-    fn positive(runs: &Runs<Read>) -> Option<Positive> {
-        if runs.trained.is_empty() {
-            return None;
-        }
-        let (effect, null) =
-            runs.trained.iter().map(|r| (r.positive_control.fraction, r.positive_control.null_fraction)).unzip();
+    fn positive(runs: &Runs<Output>) -> Option<Positive> {
         // Built to cancel half of the thalamic directions.
-        let known = Some(vec![0.5; runs.trained.len()]);
-        Some(Positive { effect, null, known })
+        Positive::from_runs(
+            runs.trained,
+            |r| (r.positive_control.fraction, r.positive_control.null_fraction),
+            Some(0.5),
+        )
     }
 }
 
@@ -629,14 +731,14 @@ mod tests {
     #[test]
     fn a_narrow_pair_reports_the_chance_rate_of_its_own_width() {
         let models = Models::untrained_with(4, 8);
-        let out = run(&models, 4, Size::Quick, &mut |_| true).unwrap();
-        assert_eq!(out["stream_width"], 8);
-        assert_eq!(out["hierarchy"]["stream_width"], 8);
-        let chance = out["cosine_chance_below_minus_half"].as_f64().unwrap();
+        let out = Deletion::run(&models, 4, Size::Quick, &mut |_| true).unwrap();
+        assert_eq!(out.stream_width, 8);
+        assert_eq!(out.hierarchy.stream_width, 8);
+        let chance = out.cosine_chance_below_minus_half;
         assert!((chance - chance_cosine_below(DELETING_COSINE, 8)).abs() < 1e-12);
         // A pair of two widths is refused rather than given one width's chance rate.
         let mixed = Models { hierarchy: Model::init(crate::model::Wiring::Hierarchy, 4), ..models };
-        assert!(matches!(run(&mixed, 4, Size::Quick, &mut |_| true), Err(Failure::Missing(_))));
+        assert!(matches!(Deletion::run(&mixed, 4, Size::Quick, &mut |_| true), Err(Failure::Missing(_))));
     }
 
     #[test]

@@ -554,17 +554,28 @@ mod tests {
 
     /// A made-up deletion output whose stream cancels `cancels` more of its thalamic directions
     /// than of the null's, and whose δ against the thalamic component exceeds its null by as much
-    /// at every station (spread a little by `seed`).
+    /// at every station (spread a little by `seed`). Every field of deletion's output is there,
+    /// as its claim reads the output through its type; those this test does not look at are 0.
     fn deletion_output(seed: u64, cancels: f64) -> Value {
         let jitter = 0.004 * (seed as f64 - 3.0);
-        let station = json!({"mean": 0.1 + cancels + jitter, "null_mean": 0.1, "above_null": cancels + jitter});
+        let station = json!({"mean": 0.1 + cancels + jitter, "median": 0.0, "fraction_cancelling": 0.0,
+                             "null_mean": 0.1, "above_null": cancels + jitter});
+        let four = |v: Value| json!([v, v, v, v]);
+        let cancelled = |fraction: f64| {
+            json!({"directions": 4, "sketches": 16, "fraction_cancelled": four(json!(fraction)),
+                   "null_fraction_cancelled": four(json!(0.1)), "fraction": fraction, "null_fraction": 0.1,
+                   "mean_gain": four(json!(0.0)), "cosine": four(json!(0.0)), "cosine_shifted": four(json!(0.0))})
+        };
+        let wiring = json!({"stream_width": 8, "cosine_chance_below_minus_half": 0.0,
+            "delta": four(json!({"mean": 0.0, "median": 0.0, "fraction_cancelling": 0.0})),
+            "delta_thalamic": four(station),
+            "read_write_cosine": four(json!({"mean": 0.0, "median": 0.0, "min": 0.0, "fraction_below_minus_half": 0.0})),
+            "edge_amplitude": four(json!(0.0)), "stream_size": four(json!(0.0)),
+            "edge_amplitude_normalised": four(json!(0.0))});
         // Its positive control finds nothing (no power), so no claim is judged.
-        let fractions = json!({"fraction": 0.1 + cancels + jitter, "null_fraction": 0.1});
-        let powerless = json!({"fraction": 0.1 + jitter, "null_fraction": 0.1});
-        json!({"experiment": "deletion", "seed": seed, "stream_width": 8,
-               "thalamic": fractions, "positive_control": powerless,
-               "stream": {"delta_thalamic": [station, station, station, station]},
-               "hierarchy": {"delta_thalamic": [station, station, station, station]}})
+        json!({"experiment": "deletion", "seed": seed, "stations": ["V1", "V2", "V4", "IT"], "stream_width": 8,
+               "n": 16, "thalamic": cancelled(0.1 + cancels + jitter), "positive_control": cancelled(0.1 + jitter),
+               "stream": wiring, "hierarchy": wiring, "cosine_chance_below_minus_half": 0.0, "note": ""})
     }
 
     #[test]

@@ -16,10 +16,21 @@ import { Marks } from './interval.js';
 import { STATIONS, WIRINGS } from '../names.js';
 import { fixed, pct, sig, signedFixed } from './format.js';
 
-/** The verdict's measure per station: stream, positive control, and the null as a band. */
+/** @typedef {import('../types/generated/deletion/Output').Output} Output */
+/** @typedef {'stream' | 'hierarchy'} Wiring */
+
+/** The two wirings, typed by their keys in Output. */
+const WIRED = /** @type {Wiring[]} */ (WIRINGS);
+
+/**
+ * The verdict's measure per station: stream, positive control, and the null as a band.
+ * @param {Marks<Output>} m
+ */
 function cancelledChart(m) {
-  const paths = (root, key) => STATIONS.map((_, k) => `${root}.${key}.${k}`);
-  const band = (root) => paths(root, 'null_fraction_cancelled').map((p) => {
+  /** @typedef {'thalamic' | 'positive_control'} Root */
+  const paths = (/** @type {Root} */ root, /** @type {'fraction_cancelled' | 'null_fraction_cancelled'} */ key) =>
+    STATIONS.map((_, k) => /** @type {const} */ (`${root}.${key}.${k}`));
+  const band = (/** @type {Root} */ root) => paths(root, 'null_fraction_cancelled').map((p) => {
     const v = m.value(p);
     return m.ci(p) ?? (Number.isFinite(v) ? [v, v] : null);
   });
@@ -35,9 +46,13 @@ function cancelledChart(m) {
   });
 }
 
-/** The cosine of each write with the thalamic component it meets, and with the same image's shifted. */
+/**
+ * The cosine of each write with the thalamic component it meets, and with the same image's shifted.
+ * @param {Marks<Output>} m
+ */
 function cosineChart(m) {
-  const line = (key, cls) => ({ cls, ...m.series(STATIONS.map((_, k) => `thalamic.${key}.${k}`)) });
+  const line = (/** @type {'cosine' | 'cosine_shifted'} */ key, /** @type {string} */ cls) =>
+    ({ cls, ...m.series(STATIONS.map((_, k) => /** @type {const} */ (`thalamic.${key}.${k}`))) });
   const series = [line('cosine', 'exp-stream'), line('cosine_shifted', 'exp-neutral')];
   const [lo, hi] = extent(series.flatMap((x) => x.values).filter(Number.isFinite), [0]);
   return lineChart({
@@ -85,27 +100,27 @@ function trainingsChart(rows) {
   });
 }
 
-export default {
+export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
   name: 'deletion',
   title: 'Does layer 5 delete? (prediction 3)',
   look: 'Above zero, a station’s write cancels part of the thalamic input that reaches it; below zero, it adds to it. Compare each station’s mark with the grey band, what a write paired with another sketch’s input gives.',
   how: 'Left: δ against the thalamic component, the fraction of the pooled thalamic input Dᵏ·s₀ reaching a station that its write cancels, averaged over held-out sketches (above zero: the write deletes part of it; below zero: it amplifies it). The grey band is the shuffled-pair null: the same δ with each write paired with another sketch’s input. Right: how much of the input’s edge direction is left in each L5, divided by how much the whole stream has grown there, relative to the thalamic input (log scale; in the hierarchy the basis is not shared, so it is only a reference).',
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
-    const deltaPaths = (w) => STATIONS.map((_, k) => `${w}.delta_thalamic.${k}.mean`);
+    const deltaPaths = (/** @type {Wiring} */ w) => STATIONS.map((_, k) => /** @type {const} */ (`${w}.delta_thalamic.${k}.mean`));
     // The null's mean, as a band over its seeds' interval where the file has one.
-    const nullBand = (w) => STATIONS.map((_, k) => {
-      const p = `${w}.delta_thalamic.${k}.null_mean`;
+    const nullBand = (/** @type {Wiring} */ w) => STATIONS.map((_, k) => {
+      const p = /** @type {const} */ (`${w}.delta_thalamic.${k}.null_mean`);
       const v = m.value(p);
       return m.ci(p) ?? (Number.isFinite(v) ? [v, v] : null);
     });
-    const delta = WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(deltaPaths(w)), band: nullBand(w) }));
+    const delta = WIRED.map((w) => ({ cls: `exp-${w}`, ...m.series(deltaPaths(w)), band: nullBand(w) }));
     const all = delta.flatMap((ser) => [...ser.values, ...ser.ci.flat(), ...ser.control, ...ser.band.flat()].filter((v) => v !== null && v !== undefined));
     const [lo, hi] = extent(all, [0]);
     // Amplitudes on a log scale: the interval and the control are logged with the mark.
     const log = (v) => (Number.isFinite(v) && v > 0 ? Math.log10(v) : NaN);
-    const amp = WIRINGS.map((w) => {
-      const ser = m.series(STATIONS.map((_, k) => `${w}.edge_amplitude_normalised.${k}`));
+    const amp = WIRED.map((w) => {
+      const ser = m.series(STATIONS.map((_, k) => /** @type {const} */ (`${w}.edge_amplitude_normalised.${k}`)));
       return {
         cls: `exp-${w}`,
         values: ser.values.map(log),
@@ -114,18 +129,15 @@ export default {
       };
     });
     const [alo, ahi] = extent(amp.flatMap((ser) => ser.values), [0]);
-    const control = WIRINGS.some((w) => m.hasControl(deltaPaths(w)));
+    const control = WIRED.some((w) => m.hasControl(deltaPaths(w)));
     // Only from the results file: a live run is one seed of the shipped models.
     const others = m.file ? trainings(m.file.verdict) : [];
-    const hasCancelled = Number.isFinite(m.value('thalamic.fraction'));
     const chart = h('div', {},
-      hasCancelled
-        ? [legend([{ cls: 'exp-stream', label: 'stream', kind: 'bar' }, { cls: 'exp-neutral', label: 'positive control: writes that cancel half the thalamic directions (bars); the same image shifted by 4 px (line)', kind: 'bar' }, { cls: 'exp-null-band', label: 'orthogonal directions (grey band)', kind: 'swatch' }]),
-          h('div', { class: 'exp-multiples exp-two' },
-            panel('thalamic directions cancelled (gain < 0.5)', cancelledChart(m)),
-            panel('cosine of write and thalamic component', cosineChart(m))),
-          h('p', { class: 'exp-subhead' }, 'Reported beside the verdict: δ and the edge direction')]
-        : null,
+      legend([{ cls: 'exp-stream', label: 'stream', kind: 'bar' }, { cls: 'exp-neutral', label: 'positive control: writes that cancel half the thalamic directions (bars); the same image shifted by 4 px (line)', kind: 'bar' }, { cls: 'exp-null-band', label: 'orthogonal directions (grey band)', kind: 'swatch' }]),
+      h('div', { class: 'exp-multiples exp-two' },
+        panel('thalamic directions cancelled (gain < 0.5)', cancelledChart(m)),
+        panel('cosine of write and thalamic component', cosineChart(m))),
+      h('p', { class: 'exp-subhead' }, 'Reported beside the verdict: δ and the edge direction'),
       h('div', { class: 'exp-legends' }, legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control }), { cls: 'exp-null-band', label: 'shuffled-pair null (grey band)', kind: 'swatch' }])),
       h('div', { class: 'exp-multiples exp-two' },
         panel('δ against Dᵏ·s₀, mean over sketches', barChart({
@@ -152,28 +164,24 @@ export default {
         ? h('div', { class: 'exp-trainings', 'data-role': 'trainings' },
           panel('The verdict’s measure by training (shipped and edge task off: d = 32): the fraction of thalamic directions the stream cancels above its null, mean over stations; dotted line: the smallest effect of interest, where the positive control gives one', trainingsChart(others)))
         : null);
-    const above = (w) => STATIONS.filter((_, k) => m.value(`${w}.delta_thalamic.${k}.above_null`) > 0);
+    const above = (/** @type {Wiring} */ w) => STATIONS.filter((_, k) => m.value(`${w}.delta_thalamic.${k}.above_null`) > 0);
     const list = (a) => (a.length ? `at ${a.join(', ')}` : 'at no station');
     const chance = r.cosine_chance_below_minus_half;
-    const below = (w) => m.say(`${w}.read_write_cosine.3.fraction_below_minus_half`, (v) => pct(v, 2));
-    const cancelled = hasCancelled
-      ? `${m.lead}, the stream cancels (retained gain below 0.5) ${m.say('thalamic.fraction', pct)} of its ${m.value('thalamic.directions') ?? 8} leading thalamic directions, mean over stations and sketches, against ${m.say('thalamic.null_fraction', pct)} of directions orthogonal to them; the positive control, whose writes cancel half of them by construction, gives ${m.say('positive_control.fraction', pct)} against ${m.say('positive_control.null_fraction', pct)}. Each write’s cosine with the thalamic component it meets is ${m.say('thalamic.cosine.3', (v) => signedFixed(v, 3))} at IT, and ${m.say('thalamic.cosine_shifted.3', (v) => signedFixed(v, 3))} with the same image shifted. `
-      : '';
-    const sentence = `${cancelled}${m.lead} δ against the thalamic component lies above its shuffled-pair null ${list(above('stream'))} in the stream and ${list(above('hierarchy'))} in the hierarchy; at IT it is ${m.say('stream.delta_thalamic.3.mean', (v) => signedFixed(v))} in the stream (null ${signedFixed(m.value('stream.delta_thalamic.3.null_mean'))}, cancelling on ${pct(m.value('stream.delta_thalamic.3.fraction_cancelling'))} of sketches) and ${m.say('hierarchy.delta_thalamic.3.mean', (v) => signedFixed(v))} in the hierarchy (null ${signedFixed(m.value('hierarchy.delta_thalamic.3.null_mean'))}). At IT, ${below('stream')} of the stream’s read–write pairs have cosine below −0.5${Number.isFinite(chance) ? `, where random directions of the stream’s width give ${pct(chance, 2)}` : ''}. The edge direction, over the stream’s growth, is ${m.say('stream.edge_amplitude_normalised.3', (v) => sig(v))} of the input’s at IT.${others.length > 1 ? ` The verdict’s measure (the fraction cancelled above its null, mean over stations) by training: ${others.map((o) => `${o.label} ${estimateText(o.v.excess)}`).join(', ')}.` : ''}`;
-    const tables = WIRINGS.map((w) => dataTable(`${w}: deletion measures per station`, ['station', 'mean δ (thalamic)', 'median δ', 'sketches cancelling', 'null mean', 'above null', 'δ (whole stream)', 'mean read–write cosine', 'pairs below −0.5 (chance)', 'stream size', 'edge amplitude ÷ growth'],
+    const below = (/** @type {Wiring} */ w) => m.say(`${w}.read_write_cosine.3.fraction_below_minus_half`, (v) => pct(v, 2));
+    const cancelled = `${m.lead}, the stream cancels (retained gain below 0.5) ${m.say('thalamic.fraction', pct)} of its ${m.value('thalamic.directions')} leading thalamic directions, mean over stations and sketches, against ${m.say('thalamic.null_fraction', pct)} of directions orthogonal to them; the positive control, whose writes cancel half of them by construction, gives ${m.say('positive_control.fraction', pct)} against ${m.say('positive_control.null_fraction', pct)}. Each write’s cosine with the thalamic component it meets is ${m.say('thalamic.cosine.3', (v) => signedFixed(v, 3))} at IT, and ${m.say('thalamic.cosine_shifted.3', (v) => signedFixed(v, 3))} with the same image shifted. `;
+    const sentence = `${cancelled}${m.lead} δ against the thalamic component lies above its shuffled-pair null ${list(above('stream'))} in the stream and ${list(above('hierarchy'))} in the hierarchy; at IT it is ${m.say('stream.delta_thalamic.3.mean', (v) => signedFixed(v))} in the stream (null ${signedFixed(m.value('stream.delta_thalamic.3.null_mean'))}, cancelling on ${pct(m.value('stream.delta_thalamic.3.fraction_cancelling'))} of sketches) and ${m.say('hierarchy.delta_thalamic.3.mean', (v) => signedFixed(v))} in the hierarchy (null ${signedFixed(m.value('hierarchy.delta_thalamic.3.null_mean'))}). At IT, ${below('stream')} of the stream’s read–write pairs have cosine below −0.5, where random directions of the stream’s width give ${pct(chance, 2)}. The edge direction, over the stream’s growth, is ${m.say('stream.edge_amplitude_normalised.3', (v) => sig(v))} of the input’s at IT.${others.length > 1 ? ` The verdict’s measure (the fraction cancelled above its null, mean over stations) by training: ${others.map((o) => `${o.label} ${estimateText(o.v.excess)}`).join(', ')}.` : ''}`;
+    const tables = WIRED.map((w) => dataTable(`${w}: deletion measures per station`, ['station', 'mean δ (thalamic)', 'median δ', 'sketches cancelling', 'null mean', 'above null', 'δ (whole stream)', 'mean read–write cosine', 'pairs below −0.5 (chance)', 'stream size', 'edge amplitude ÷ growth'],
       STATIONS.map((s, k) => {
-        const d = r[w]?.delta_thalamic?.[k] ?? {};
-        const c = r[w]?.read_write_cosine?.[k] ?? {};
+        const d = r[w].delta_thalamic[k];
+        const c = r[w].read_write_cosine[k];
         return [s, m.say(`${w}.delta_thalamic.${k}.mean`, (v) => signedFixed(v)), signedFixed(d.median), pct(d.fraction_cancelling), signedFixed(m.value(`${w}.delta_thalamic.${k}.null_mean`)), m.say(`${w}.delta_thalamic.${k}.above_null`, (v) => signedFixed(v)), m.say(`${w}.delta.${k}.mean`, (v) => signedFixed(v)), signedFixed(c.mean, 3), `${m.say(`${w}.read_write_cosine.${k}.fraction_below_minus_half`, (v) => pct(v, 2))} (${pct(chance, 2)})`, m.say(`${w}.stream_size.${k}`, (v) => sig(v)), m.say(`${w}.edge_amplitude_normalised.${k}`, (v) => sig(v))];
       })));
-    if (hasCancelled) {
-      tables.unshift(dataTable('Thalamic directions cancelled per station (stream)', ['station', 'cancelled', 'orthogonal (null)', 'mean retained gain', 'positive control', 'its null', 'cosine', 'cosine, shifted'],
-        STATIONS.map((s, k) => [s, m.say(`thalamic.fraction_cancelled.${k}`, pct), m.say(`thalamic.null_fraction_cancelled.${k}`, pct), m.say(`thalamic.mean_gain.${k}`, (v) => fixed(v, 2)), m.say(`positive_control.fraction_cancelled.${k}`, pct), m.say(`positive_control.null_fraction_cancelled.${k}`, pct), m.say(`thalamic.cosine.${k}`, (v) => signedFixed(v, 3)), m.say(`thalamic.cosine_shifted.${k}`, (v) => signedFixed(v, 3))])));
-    }
+    tables.unshift(dataTable('Thalamic directions cancelled per station (stream)', ['station', 'cancelled', 'orthogonal (null)', 'mean retained gain', 'positive control', 'its null', 'cosine', 'cosine, shifted'],
+      STATIONS.map((s, k) => [s, m.say(`thalamic.fraction_cancelled.${k}`, pct), m.say(`thalamic.null_fraction_cancelled.${k}`, pct), m.say(`thalamic.mean_gain.${k}`, (v) => fixed(v, 2)), m.say(`positive_control.fraction_cancelled.${k}`, pct), m.say(`positive_control.null_fraction_cancelled.${k}`, pct), m.say(`thalamic.cosine.${k}`, (v) => signedFixed(v, 3)), m.say(`thalamic.cosine_shifted.${k}`, (v) => signedFixed(v, 3))])));
     if (others.length > 1) {
       tables.push(dataTable('The deletion verdict by training', ['training', 'fraction cancelled above null, mean over stations [95 % interval]', 'untrained, same width', 'word'],
         others.map((o) => [o.label, estimateText(o.v.excess), estimateText(o.v.untrained), o.v.word ?? '–'])));
     }
     return { chart, sentence, tables };
   },
-};
+});

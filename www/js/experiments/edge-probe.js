@@ -60,7 +60,8 @@ function tables(m, r, prefix, caption) {
 
 /**
  * Marks over the retina control's seeds, with the untrained retina control as their control, or
- * null when the file has no retina control (a live run, or a file from before it).
+ * null when the file has no retina control (a live run, or a file from before it). `file` is the
+ * whole results file (a Marks' `file`), not its example.
  */
 function retinaMarks(file) {
   const rc = file?.retina_control;
@@ -112,7 +113,7 @@ export default {
     const off = hasOff(live) ? live : offFromFile ? ctx.file.edge_task_off : null;
     const mOff = offFromFile ? new Marks(ctx.file) : m;
     const paths = WIRINGS.flatMap((w) => STATIONS.flatMap((s) => LAYERS.map((l) => `${w}.${s}.${l}`)));
-    const mr = retinaMarks(ctx.file);
+    const mr = retinaMarks(m.file);
     const chart = h('div', {},
       legend([...WIRING_LEGEND, ...statsLegend(m, { control: m.hasControl(paths) })]),
       mr

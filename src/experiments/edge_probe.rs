@@ -23,17 +23,14 @@
 
 use super::linalg::{cv_accuracy, Data, Ridge};
 use super::pca::{leading_directions, project};
-use super::verdict::Positive;
-use super::verdict::{Claim, Runs};
+use super::verdict::{Claim, Positive, Runs};
 use super::{for_each_trace, pooled_features, Failure, Measure, Models, Progress, Size, WITH_UNTRAINED_RETINA};
 use crate::model::Model;
-use crate::names::ByWiring;
-use crate::names::{Layer, Station, Wiring};
+use crate::names::{Layer, Station};
 use crate::rng::Rng;
 use crate::stimuli::{self, Stimulus, N_ORIENTATIONS};
 use crate::wiring::Lesion;
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
 
 const GRID: usize = 2;
 const FOLDS: usize = 5;
@@ -41,8 +38,178 @@ const LAMBDA: f64 = 1e-2;
 
 /// The later stations the V1 decoder is carried to.
 const LATER: [Station; 3] = [Station::V2, Station::V4, Station::IT];
-/// How many leading principal components of each L5 the low-capacity probes read.
+/// How many leading principal components of each L5 the low-capacity probes read (the keys of
+/// [`Components`]).
 pub const COMPONENTS: [usize; 4] = [1, 2, 4, 8];
+
+/// What one run of P1 reports (`www/js/experiments/edge-probe.js` draws it). Accuracies are
+/// of an 8-way orientation probe: the share of held-out edges whose orientation bin it names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(Default))]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "edge-probe/"))]
+pub struct Output {
+    /// The stream's probe accuracy, station by station and layer by layer.
+    pub stream: ByStation<Layers>,
+    /// The hierarchy's, the same.
+    pub hierarchy: ByStation<Layers>,
+    /// Chance accuracy, 1/8 (eight orientation bins).
+    pub chance: f32,
+    /// Edge stimuli probed (cross-validated over all of them).
+    pub n: usize,
+    /// The features and the probe, in words.
+    pub features: String,
+    /// The probe on each model's own input (the LGN and s₀): what a later station could at
+    /// best keep.
+    pub ceiling: Wirings<Ceiling>,
+    /// V1's L5 decoder applied unchanged to later stations, in each wiring.
+    pub v1_decoder: Wirings<Carried>,
+    /// The probe on the leading principal components of each station's L5, in each wiring.
+    pub components: Wirings<ByStation<Components>>,
+    /// The stream with V2, V4 and IT bypassed, probed by the same code.
+    pub positive_control: PositiveControl,
+    /// The pair trained without the orientation loss, where the run had it.
+    pub edge_task_off: EdgeTaskOff,
+}
+
+/// One value for each wiring shown side by side, under its name (`crate::names::ByWiring`,
+/// with a TypeScript declaration).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(Default))]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "edge-probe/"))]
+pub struct Wirings<T> {
+    pub stream: T,
+    pub hierarchy: T,
+}
+
+/// One value for each station, under its name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(Default))]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "edge-probe/"))]
+pub struct ByStation<T> {
+    #[serde(rename = "V1")]
+    pub v1: T,
+    #[serde(rename = "V2")]
+    pub v2: T,
+    #[serde(rename = "V4")]
+    pub v4: T,
+    #[serde(rename = "IT")]
+    pub it: T,
+}
+
+impl<T> ByStation<T> {
+    /// The value of each station, made from its id in the stream's order.
+    fn from_fn(mut f: impl FnMut(Station) -> T) -> Self {
+        ByStation { v1: f(Station::V1), v2: f(Station::V2), v4: f(Station::V4), it: f(Station::IT) }
+    }
+}
+
+/// Probe accuracy in a station's three layers of cells.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(Default))]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "edge-probe/"))]
+pub struct Layers {
+    /// L4: the station reading the stream.
+    pub l4: f32,
+    /// L2/3: the station's computation.
+    pub l23: f32,
+    /// L5: the stream after the station.
+    pub l5: f32,
+}
+
+/// The probe on a model's input: the ceiling for every later layer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(Default))]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "edge-probe/"))]
+pub struct Ceiling {
+    /// On the LGN (the retina's output).
+    pub lgn: f32,
+    /// On s₀, the embedded input the first station reads.
+    pub s0: f32,
+}
+
+/// A probe fit on V1's L5 and applied unchanged to later stations: a station that passes
+/// V1's edge code on keeps it readable by V1's decoder, one that computes edges anew does not.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(Default))]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "edge-probe/"))]
+pub struct Carried {
+    /// On V1's L5 itself (cross-validated: the decoder's own accuracy).
+    #[serde(rename = "V1")]
+    pub v1: AtL5,
+    #[serde(rename = "V2")]
+    pub v2: AtL5AndL23,
+    #[serde(rename = "V4")]
+    pub v4: AtL5AndL23,
+    #[serde(rename = "IT")]
+    pub it: AtL5AndL23,
+    /// Its mean accuracy at V2, V4 and IT L5: P1's measure.
+    pub later_l5: f32,
+}
+
+/// V1's decoder on V1's own L5.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(Default))]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "edge-probe/"))]
+pub struct AtL5 {
+    pub l5: f32,
+}
+
+/// V1's decoder on a later station's L5 and L2/3.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(Default))]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "edge-probe/"))]
+pub struct AtL5AndL23 {
+    pub l5: f32,
+    pub l23: f32,
+}
+
+/// The probe on the 1, 2, 4 and 8 leading principal components of a station's L5 (is
+/// orientation among its few largest directions?), keyed by the number of components.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(Default))]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "edge-probe/"))]
+pub struct Components {
+    #[serde(rename = "1")]
+    pub one: f32,
+    #[serde(rename = "2")]
+    pub two: f32,
+    #[serde(rename = "4")]
+    pub four: f32,
+    #[serde(rename = "8")]
+    pub eight: f32,
+}
+
+/// P1's positive control: the stream with V2, V4 and IT bypassed, which carries V1's L5 to IT
+/// unchanged but for pooling.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(Default))]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "edge-probe/"))]
+pub struct PositiveControl {
+    /// The model, in words.
+    pub what: String,
+    pub v1_decoder: Carried,
+    pub components: ByStation<Components>,
+}
+
+/// The pair trained without the orientation loss (the edge task off). A wiring whose model
+/// the run did not have is null; without either (the retina control has none) only the
+/// wirings' nulls are there.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(Default))]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "edge-probe/"))]
+pub struct EdgeTaskOff {
+    /// Probe accuracy per station and layer, as the output's `stream`.
+    pub stream: Option<ByStation<Layers>>,
+    pub hierarchy: Option<ByStation<Layers>>,
+    /// The probe on the input; present where either wiring had an edge-off model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
+    pub ceiling: Option<Wirings<Option<Ceiling>>>,
+    /// V1's decoder carried on; present where either wiring had an edge-off model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
+    pub v1_decoder: Option<Wirings<Option<Carried>>>,
+}
 
 /// Accuracy of a decoder fit on `source` and applied unchanged to each of `targets` (the same
 /// stimuli in the same order, read elsewhere): in each of `folds` interleaved folds, fit on
@@ -71,13 +238,13 @@ pub fn transfer(source: &[Vec<f32>], targets: &[&[Vec<f32>]], labels: &[usize], 
 #[derive(Clone)]
 struct Probed {
     /// station → layer → accuracy (today's per-station probe).
-    stations: Value,
-    /// {"lgn", "s0"}: the probe on the model's input.
-    ceiling: Value,
-    /// station → {"l5", "l23"}: V1's L5 decoder carried there; "later_l5" its mean over V2, V4, IT.
-    v1_decoder: Value,
-    /// station → {"1", "2", "4", "8"}: the probe on that many leading principal components of L5.
-    components: Value,
+    stations: ByStation<Layers>,
+    /// The probe on the model's input.
+    ceiling: Ceiling,
+    /// V1's L5 decoder carried to later stations.
+    v1_decoder: Carried,
+    /// The probe on leading principal components of each L5.
+    components: ByStation<Components>,
 }
 
 /// The edge stimuli, `n` of them, the bins in turn.
@@ -114,15 +281,11 @@ fn probe_all(
     })?;
     let labels: Vec<usize> = (0..n).map(|i| i % N_ORIENTATIONS).collect();
     let accuracy = |x: &[Vec<f32>]| cv_accuracy(x, &labels, N_ORIENTATIONS, FOLDS, LAMBDA);
-    let mut stations = Map::new();
-    for (k, name) in Station::ALL.map(Station::name).iter().enumerate() {
-        let mut station = Map::new();
-        for (l, layer) in Layer::CELLS.iter().enumerate() {
-            station.insert(layer.name().to_string(), json!(accuracy(&feats[k][l])));
-        }
-        stations.insert(name.to_string(), Value::Object(station));
-    }
-    let (l23, l5) = (layer_index(Layer::L23), layer_index(Layer::L5));
+    let (l4, l23, l5) = (layer_index(Layer::L4), layer_index(Layer::L23), layer_index(Layer::L5));
+    let stations = ByStation::from_fn(|s| {
+        let k = s.index();
+        Layers { l4: accuracy(&feats[k][l4]), l23: accuracy(&feats[k][l23]), l5: accuracy(&feats[k][l5]) }
+    });
     let v1 = &feats[0][l5];
     let mut targets: Vec<&[Vec<f32>]> = vec![v1];
     for st in LATER {
@@ -130,27 +293,17 @@ fn probe_all(
         targets.push(&feats[st as usize][l23]);
     }
     let carried = transfer(v1, &targets, &labels, FOLDS);
-    let mut v1_decoder = Map::new();
-    v1_decoder.insert(Station::V1.name().into(), json!({ "l5": carried[0] }));
-    for (i, st) in LATER.iter().enumerate() {
-        v1_decoder.insert(st.name().into(), json!({ "l5": carried[1 + 2 * i], "l23": carried[2 + 2 * i] }));
-    }
+    // carried: [V1 L5, then (L5, L2/3) of each of LATER].
+    let at = |i: usize| AtL5AndL23 { l5: carried[1 + 2 * i], l23: carried[2 + 2 * i] };
     let later = (0..LATER.len()).map(|i| carried[1 + 2 * i]).sum::<f32>() / LATER.len() as f32;
-    v1_decoder.insert("later_l5".into(), json!(later));
-    let mut components = Map::new();
-    for (k, name) in Station::ALL.map(Station::name).iter().enumerate() {
-        let l5 = &feats[k][l5];
+    let v1_decoder = Carried { v1: AtL5 { l5: carried[0] }, v2: at(0), v4: at(1), it: at(2), later_l5: later };
+    let components = ByStation::from_fn(|s| {
+        let l5 = &feats[s.index()][l5];
         let directions = leading_directions(l5, COMPONENTS[COMPONENTS.len() - 1]);
-        let by_count: Map<String, Value> =
-            COMPONENTS.iter().map(|&c| (c.to_string(), json!(accuracy(&project(l5, &directions[..c]))))).collect();
-        components.insert(name.to_string(), Value::Object(by_count));
-    }
-    Ok(Probed {
-        stations: Value::Object(stations),
-        ceiling: json!({ "lgn": accuracy(&lgn), "s0": accuracy(&s0) }),
-        v1_decoder: Value::Object(v1_decoder),
-        components: Value::Object(components),
-    })
+        let by_count: Vec<f32> = COMPONENTS.iter().map(|&c| accuracy(&project(l5, &directions[..c]))).collect();
+        Components { one: by_count[0], two: by_count[1], four: by_count[2], eight: by_count[3] }
+    });
+    Ok(Probed { stations, ceiling: Ceiling { lgn: accuracy(&lgn), s0: accuracy(&s0) }, v1_decoder, components })
 }
 
 fn layer_index(layer: Layer) -> usize {
@@ -164,67 +317,8 @@ pub fn probe(
     n: usize,
     progress: &mut dyn FnMut(f32) -> bool,
     span: (f32, f32),
-) -> Result<Value, Failure> {
+) -> Result<ByStation<Layers>, Failure> {
     Ok(probe_all(model, seed, n, progress, span)?.stations)
-}
-
-fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
-    let n = size.pick(480, 2400);
-    let on = [(Wiring::Stream, &models.stream), (Wiring::Hierarchy, &models.hierarchy)];
-    let off = [models.stream_edge_off.as_ref(), models.hierarchy_edge_off.as_ref()];
-    // The untrained models' edge-off pair is the very same model: its probes are the same numbers.
-    let fresh = |k: usize| off[k].is_some_and(|m| m != on[k].1);
-    let jobs = 3 + (0..2).filter(|&k| fresh(k)).count();
-    let mut done = 0;
-    let mut next = || {
-        let span = (done as f32 / jobs as f32, (done + 1) as f32 / jobs as f32);
-        done += 1;
-        span
-    };
-    let mut trained = Vec::new();
-    for (_, model) in on {
-        trained.push(probe_all(model, seed, n, progress, next())?);
-    }
-    let positive = probe_all(&carrying(&models.stream), seed, n, progress, next())?;
-    let mut control = Vec::new();
-    for (k, model) in off.iter().enumerate() {
-        control.push(match model {
-            Some(m) if fresh(k) => Some(probe_all(m, seed, n, progress, next())?),
-            Some(_) => Some(trained[k].clone()),
-            None => None,
-        });
-    }
-    // {"stream": part(stream's), "hierarchy": part(hierarchy's)}
-    let pair = |probed: [Option<&Probed>; 2], part: fn(&Probed) -> &Value| -> Value {
-        Value::Object(
-            on.iter()
-                .zip(probed)
-                .map(|((w, _), p)| (w.name().to_string(), p.map_or(Value::Null, |p| part(p).clone())))
-                .collect(),
-        )
-    };
-    let on_probed = [Some(&trained[0]), Some(&trained[1])];
-    let mut out = pair(on_probed, |p| &p.stations);
-    out["chance"] = json!(1.0 / N_ORIENTATIONS as f32);
-    out["n"] = json!(n);
-    out["features"] = json!(format!("{GRID}x{GRID}-pooled maps, ridge classifier, {FOLDS}-fold cross-validation"));
-    out["ceiling"] = pair(on_probed, |p| &p.ceiling);
-    out["v1_decoder"] = pair(on_probed, |p| &p.v1_decoder);
-    out["components"] = pair(on_probed, |p| &p.components);
-    out["positive_control"] = json!({
-        "what": "the stream with V2, V4 and IT bypassed (s_k = D(s_{k-1})): V1's layer 5 reaches IT unchanged but \
-                 for pooling; the same probes",
-        "v1_decoder": positive.v1_decoder,
-        "components": positive.components,
-    });
-    let off_probed = [control[0].as_ref(), control[1].as_ref()];
-    let mut edge_task_off = pair(off_probed, |p| &p.stations);
-    if off_probed.iter().any(Option::is_some) {
-        edge_task_off["ceiling"] = pair(off_probed, |p| &p.ceiling);
-        edge_task_off["v1_decoder"] = pair(off_probed, |p| &p.v1_decoder);
-    }
-    out["edge_task_off"] = edge_task_off;
-    Ok(out)
 }
 
 /// The positive control's model: `stream` with V2, V4 and IT bypassed, so the stream carries
@@ -236,57 +330,29 @@ pub fn carrying(stream: &Model) -> Model {
     m
 }
 
-/// What P1's claim reads of a run: the V1 decoder's accuracy at later L5 in each wiring, on
-/// the models themselves and, where they exist, on the pair trained with the edge task off.
-#[derive(Deserialize)]
-pub struct Read {
-    v1_decoder: ByWiring<Carried>,
-    edge_task_off: Option<EdgeTaskOff>,
-    positive_control: PositiveRun,
+impl Wirings<Carried> {
+    /// stream − hierarchy of the V1 decoder's mean accuracy at V2, V4 and IT L5.
+    fn difference(&self) -> f64 {
+        self.stream.later_l5 as f64 - self.hierarchy.later_l5 as f64
+    }
+    /// The stream's and the hierarchy's carried accuracy at later L5.
+    fn pair(&self) -> (f64, f64) {
+        (self.stream.later_l5 as f64, self.hierarchy.later_l5 as f64)
+    }
 }
 
-#[derive(Deserialize)]
-struct PositiveRun {
-    v1_decoder: CarriedFromV1,
-}
-
-#[derive(Deserialize)]
-struct CarriedFromV1 {
-    later_l5: f64,
-    #[serde(rename = "V1")]
-    at_v1: Option<AtL5>,
-}
-
-#[derive(Deserialize)]
-struct AtL5 {
-    l5: f64,
-}
-
-/// Without an edge-off pair (the retina control has none) it holds only nulls.
-#[derive(Deserialize)]
-struct EdgeTaskOff {
-    #[serde(default)]
-    v1_decoder: Option<ByWiring<Carried>>,
-}
-
-#[derive(Deserialize)]
-struct Carried {
-    later_l5: f64,
-}
-
-/// stream − hierarchy of the V1 decoder's mean accuracy at V2, V4 and IT L5.
-fn carried(by: &ByWiring<Carried>) -> f64 {
-    by.stream.later_l5 - by.hierarchy.later_l5
-}
-
-/// The edge-task-off difference, where the run had that pair.
-fn edge_task_off(r: &Read) -> Option<f64> {
-    r.edge_task_off.as_ref().and_then(|off| off.v1_decoder.as_ref()).map(carried)
+impl Output {
+    /// The edge-task-off difference, where the run had that pair.
+    fn edge_task_off(&self) -> Option<f64> {
+        let off = self.edge_task_off.v1_decoder.as_ref()?;
+        let (stream, hierarchy) = (off.stream.as_ref()?, off.hierarchy.as_ref()?);
+        Some(stream.later_l5 as f64 - hierarchy.later_l5 as f64)
+    }
 }
 
 /// The stream's and the hierarchy's carried accuracy at later L5, per seed.
-fn split(v: &[Read]) -> (Vec<f64>, Vec<f64>) {
-    v.iter().map(|r| (r.v1_decoder.stream.later_l5, r.v1_decoder.hierarchy.later_l5)).unzip()
+fn split(v: &[Output]) -> (Vec<f64>, Vec<f64>) {
+    v.iter().map(|r| r.v1_decoder.pair()).unzip()
 }
 
 /// "mean [lo, hi] over n seeds" of stream − hierarchy, for the measure's text.
@@ -305,17 +371,71 @@ impl Measure for EdgeProbe {
     const NAME: &'static str = "edge-probe";
     const CLAIM: &'static str = "P1";
     const CONDITIONS: &'static [super::Condition] = WITH_UNTRAINED_RETINA;
-    type Output = Value;
-    type Read = Read;
-    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
-        run(models, seed, size, progress)
+    type Output = Output;
+    type Read = Output;
+    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Output, Failure> {
+        let n = size.pick(480, 2400);
+        let pairs = [
+            (&models.stream, models.stream_edge_off.as_ref()),
+            (&models.hierarchy, models.hierarchy_edge_off.as_ref()),
+        ];
+        // The untrained models' edge-off pair is the very same model: its probes are the same numbers.
+        let fresh = |(on, off): (&Model, Option<&Model>)| off.is_some_and(|m| m != on);
+        let jobs = 3 + pairs.into_iter().filter(|&p| fresh(p)).count();
+        let mut done = 0;
+        let mut next = || {
+            let span = (done as f32 / jobs as f32, (done + 1) as f32 / jobs as f32);
+            done += 1;
+            span
+        };
+        let stream = probe_all(&models.stream, seed, n, progress, next())?;
+        let hierarchy = probe_all(&models.hierarchy, seed, n, progress, next())?;
+        let positive = probe_all(&carrying(&models.stream), seed, n, progress, next())?;
+        let mut edge_off = |(on, off): (&Model, Option<&Model>), probed: &Probed| match off {
+            Some(m) if m != on => probe_all(m, seed, n, progress, next()).map(Some),
+            Some(_) => Ok(Some(probed.clone())),
+            None => Ok(None),
+        };
+        let stream_off = edge_off(pairs[0], &stream)?;
+        let hierarchy_off = edge_off(pairs[1], &hierarchy)?;
+        // Where either wiring had an edge-off model, its ceiling and V1 decoder (null for one without).
+        let any_off = stream_off.is_some() || hierarchy_off.is_some();
+        Ok(Output {
+            chance: 1.0 / N_ORIENTATIONS as f32,
+            n,
+            features: format!("{GRID}x{GRID}-pooled maps, ridge classifier, {FOLDS}-fold cross-validation"),
+            ceiling: Wirings { stream: stream.ceiling.clone(), hierarchy: hierarchy.ceiling.clone() },
+            v1_decoder: Wirings { stream: stream.v1_decoder.clone(), hierarchy: hierarchy.v1_decoder.clone() },
+            components: Wirings { stream: stream.components, hierarchy: hierarchy.components },
+            positive_control: PositiveControl {
+                what: "the stream with V2, V4 and IT bypassed (s_k = D(s_{k-1})): V1's layer 5 reaches IT unchanged \
+                       but for pooling; the same probes"
+                    .into(),
+                v1_decoder: positive.v1_decoder,
+                components: positive.components,
+            },
+            edge_task_off: EdgeTaskOff {
+                ceiling: any_off.then(|| Wirings {
+                    stream: stream_off.as_ref().map(|p| p.ceiling.clone()),
+                    hierarchy: hierarchy_off.as_ref().map(|p| p.ceiling.clone()),
+                }),
+                v1_decoder: any_off.then(|| Wirings {
+                    stream: stream_off.as_ref().map(|p| p.v1_decoder.clone()),
+                    hierarchy: hierarchy_off.as_ref().map(|p| p.v1_decoder.clone()),
+                }),
+                stream: stream_off.map(|p| p.stations),
+                hierarchy: hierarchy_off.map(|p| p.stations),
+            },
+            stream: stream.stations,
+            hierarchy: hierarchy.stations,
+        })
     }
     /// P1, as planned: on the retina control (edge task on), the V1 decoder's accuracy at
     /// later L5 in the stream (effect) against the hierarchy of the same seed (null), with the
     /// untrained retina control as the control. The shipped pair (full retina) and the
     /// edge-task-off pair are reported beside it in the measure. Without retina-control runs
     /// the numbers are the shipped pair's and no positive control is read, so it is not judged.
-    fn claim(runs: &Runs<Read>) -> Claim {
+    fn claim(runs: &Runs<Output>) -> Claim {
         let on_retina = !runs.retina.is_empty();
         let (main, control) = if on_retina {
             (runs.retina, (!runs.untrained_retina.is_empty()).then_some(runs.untrained_retina))
@@ -333,10 +453,10 @@ impl Measure for EdgeProbe {
                 .to_string()
         };
         if on_retina {
-            let shipped: Vec<f64> = runs.trained.iter().map(|r| carried(&r.v1_decoder)).collect();
+            let shipped: Vec<f64> = runs.trained.iter().map(|r| r.v1_decoder.difference()).collect();
             measure += &reported("shipped pair (full retina, edge task on)", &shipped);
         }
-        let off: Option<Vec<f64>> = runs.trained.iter().map(edge_task_off).collect();
+        let off: Option<Vec<f64>> = runs.trained.iter().map(Output::edge_task_off).collect();
         measure += &reported("edge task off (full retina)", &off.unwrap_or_default());
         Claim {
             id: Self::CLAIM,
@@ -349,16 +469,12 @@ impl Measure for EdgeProbe {
     }
     /// The stream with V2, V4 and IT bypassed, on the retina control of each seed, against the
     /// retina control's hierarchy of that seed.
-    fn positive(runs: &Runs<Read>) -> Option<Positive> {
-        if runs.retina.is_empty() {
-            return None;
-        }
-        let effect = runs.retina.iter().map(|r| r.positive_control.v1_decoder.later_l5).collect();
-        let null = runs.retina.iter().map(|r| r.v1_decoder.hierarchy.later_l5).collect();
-        // Carried unchanged, V1's code is read at IT as well as at V1 itself (runs made before
-        // that was recorded have no known answer).
-        let known = runs.retina.iter().map(|r| r.positive_control.v1_decoder.at_v1.as_ref().map(|v| v.l5)).collect();
-        Some(Positive { effect, null, known })
+    fn positive(runs: &Runs<Output>) -> Option<Positive> {
+        let read = |r: &Output| (r.positive_control.v1_decoder.later_l5 as f64, r.v1_decoder.hierarchy.later_l5 as f64);
+        // Carried unchanged, V1's code is read at IT as well as at V1 itself: the known answer
+        // is the decoder's own accuracy at V1, seed by seed.
+        let known = runs.retina.iter().map(|r| r.positive_control.v1_decoder.v1.l5 as f64).collect();
+        Positive::from_runs(runs.retina, read, None).map(|p| Positive { known: Some(known), ..p })
     }
 }
 
@@ -402,23 +518,34 @@ mod tests {
 
     #[test]
     fn the_untrained_edge_off_pair_is_probed_once_and_reported_alike() {
-        let v = run(&Models::untrained(2), 2, Size::Quick, &mut |_| true).unwrap();
-        assert_eq!(v["edge_task_off"]["stream"], v["stream"]);
-        assert_eq!(v["edge_task_off"]["v1_decoder"], v["v1_decoder"]);
-        for w in ["stream", "hierarchy"] {
-            for key in ["lgn", "s0"] {
-                assert!(v["ceiling"][w][key].as_f64().unwrap() > 0.125, "{w} {key}: {}", v["ceiling"][w][key]);
+        let v = EdgeProbe::run(&Models::untrained(2), 2, Size::Quick, &mut |_| true).unwrap();
+        assert_eq!(v.edge_task_off.stream.as_ref(), Some(&v.stream));
+        let off = v.edge_task_off.v1_decoder.as_ref().expect("the untrained pair has an edge-off pair");
+        assert_eq!(
+            (off.stream.as_ref(), off.hierarchy.as_ref()),
+            (Some(&v.v1_decoder.stream), Some(&v.v1_decoder.hierarchy))
+        );
+        for (w, ceiling) in [("stream", &v.ceiling.stream), ("hierarchy", &v.ceiling.hierarchy)] {
+            for (key, acc) in [("lgn", ceiling.lgn), ("s0", ceiling.s0)] {
+                assert!(acc > 0.125, "{w} {key}: {acc}");
             }
-            assert!(v["v1_decoder"][w]["IT"]["l23"].is_number());
         }
+    }
+
+    /// A run whose V1 decoder carries `s` (stream) and `h` (hierarchy) to later L5, and its
+    /// positive control `positive` (read at V1 as well as later, as carrying unchanged does).
+    fn made_up(s: f32, h: f32, positive: f32) -> serde_json::Value {
+        let mut out = Output::default();
+        out.v1_decoder.stream.later_l5 = s;
+        out.v1_decoder.hierarchy.later_l5 = h;
+        out.positive_control.v1_decoder.later_l5 = positive;
+        out.positive_control.v1_decoder.v1.l5 = positive;
+        serde_json::to_value(out).unwrap()
     }
 
     #[test]
     fn the_claim_reads_the_retina_control_against_its_untrained_control() {
-        let run = |s: f64, h: f64, positive: f64| {
-            json!({"v1_decoder": {"stream": {"later_l5": s}, "hierarchy": {"later_l5": h}},
-                   "edge_task_off": {"stream": null, "hierarchy": null}, "positive_control": {"v1_decoder": {"later_l5": positive}}})
-        };
+        let run = made_up;
         let shipped = [run(0.9, 0.9, 0.95), run(0.9, 0.9, 0.95), run(0.9, 0.9, 0.95)];
         let untrained = [run(0.1, 0.1, 0.1), run(0.1, 0.1, 0.1), run(0.1, 0.1, 0.1)];
         let retina = [run(0.40, 0.20, 0.60), run(0.45, 0.22, 0.62), run(0.42, 0.20, 0.58)];
@@ -433,15 +560,18 @@ mod tests {
         use crate::experiments::{claim_and_positive, Experiment};
         let (c, p) = claim_and_positive(Experiment::EdgeProbe, &runs);
         let diffs: Vec<f64> = c.effect.iter().zip(&c.null).map(|(e, n)| e - n).collect();
+        // The output's accuracies are f32: equal to the decimals within its precision.
         for (d, want) in diffs.iter().zip([0.20, 0.23, 0.22]) {
-            assert!((d - want).abs() < 1e-12, "{diffs:?}");
+            assert!((d - want).abs() < 1e-6, "{diffs:?}");
         }
         let (ce, cn) = c.control.clone().unwrap();
-        assert!((ce[0] - cn[0] - 0.02).abs() < 1e-12, "the control is the untrained retina pair: {ce:?} {cn:?}");
+        assert!((ce[0] - cn[0] - 0.02).abs() < 1e-6, "the control is the untrained retina pair: {ce:?} {cn:?}");
         // The positive control: the bypassed stream against the retina control's hierarchy.
         let p = p.expect("read from the retina runs");
-        assert_eq!(p.effect, vec![0.60, 0.62, 0.58]);
-        assert_eq!(p.null, vec![0.20, 0.22, 0.20]);
+        let f32s = |v: [f32; 3]| v.map(f64::from).to_vec();
+        assert_eq!(p.effect, f32s([0.60, 0.62, 0.58]));
+        assert_eq!(p.null, f32s([0.20, 0.22, 0.20]));
+        assert_eq!(p.known, Some(f32s([0.60, 0.62, 0.58])), "V1's own accuracy, seed by seed");
         use crate::experiments::verdict::{judge_planned, Word};
         assert_eq!(judge_planned(&c, Some(&p)).word, Word::Supported);
         // Without retina-control runs there is nothing to read the positive control from.
@@ -451,15 +581,17 @@ mod tests {
 
     #[test]
     fn the_carrying_stream_reads_v1_at_it_and_the_components_are_reported() {
-        let v = run(&Models::untrained(2), 2, Size::Quick, &mut |_| true).unwrap();
-        let pc = &v["positive_control"]["v1_decoder"];
+        let v = EdgeProbe::run(&Models::untrained(2), 2, Size::Quick, &mut |_| true).unwrap();
+        let pc = &v.positive_control.v1_decoder;
         // Bypassed stations write nothing: IT's L5 is V1's pooled, which the 2×2-pooled
         // features see exactly as V1's, so the decoder reads it as well as V1 itself.
-        let (v1, it) = (pc["V1"]["l5"].as_f64().unwrap(), pc["IT"]["l5"].as_f64().unwrap());
+        let (v1, it) = (pc.v1.l5, pc.it.l5);
         assert!((v1 - it).abs() < 0.02, "V1 {v1} vs IT {it}");
+        // Every count of components is reported, under its number.
+        let json = serde_json::to_value(&v.components).unwrap();
         for w in ["stream", "hierarchy"] {
             for c in COMPONENTS {
-                assert!(v["components"][w]["IT"][c.to_string()].is_number(), "{w} {c}");
+                assert!(json[w]["IT"][c.to_string()].is_number(), "{w} {c}");
             }
         }
     }

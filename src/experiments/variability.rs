@@ -28,8 +28,7 @@
 //! fluctuation reaching L5_j comes past it from earlier stations.
 
 use super::linalg::cv_r2;
-use super::verdict::Positive;
-use super::verdict::{Claim, Runs};
+use super::verdict::{Claim, Positive, Runs};
 use super::{tick, Failure, Measure, Models, Progress, Size, TRAINED_AND_UNTRAINED};
 use crate::layers::Maps;
 use crate::model::{Model, Trace};
@@ -38,8 +37,8 @@ use crate::rng::Rng;
 use crate::stimuli;
 use crate::train::render;
 use crate::wiring::Lesion;
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Noise sd as a fraction of each station's typical L2/3 current.
 pub const NOISE: f32 = 0.5;
@@ -53,19 +52,126 @@ const RIDGE: f64 = 1.0;
 /// The stations whose L5 is the target (V4 and IT: each has at least one station before j−1).
 const TARGETS: [usize; 2] = [2, 3];
 
-/// Cross-validated R² of the target from the base regressors, and from the base and the extra
-/// ones beside them; `extra` is the difference.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ExtraR2 {
-    pub base: f32,
-    pub all: f32,
-    pub extra: f32,
+/// What one run of P2 reports (`www/js/experiments/variability.js` draws it; the article's
+/// paragraph on variability reads `electrodes.*.mean_64`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "variability/"))]
+pub struct Output {
+    /// The stations, in the order of every per-station list below.
+    pub stations: Vec<String>,
+    /// The noise of the variance measure, in words.
+    pub noise: String,
+    /// The stream's L5 variance under every combination of noise sources.
+    pub stream: NoiseSources,
+    /// The hierarchy's, the same.
+    pub hierarchy: NoiseSources,
+    /// The claim's measure: what electrodes record, in the stream, the hierarchy and the
+    /// positive control.
+    pub electrodes: Recordings,
+    /// How the electrode measure is made, in words.
+    pub note: String,
 }
 
-impl ExtraR2 {
-    pub fn to_json(&self) -> Value {
-        json!({ "base_r2": self.base, "all_r2": self.all, "extra_r2": self.extra })
-    }
+/// One model's trial-to-trial variance of each station's L5 as noise enters L2/3 of chosen
+/// stations (independent noise per unit).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "variability/"))]
+pub struct NoiseSources {
+    /// By the stations with noise on ("none", "V1", "V1+V2", …, "V1+V2+V4+IT": all 16
+    /// combinations): the variance of each station's L5, V1 to IT, averaged over units and
+    /// stimuli, in squared stream units.
+    pub l5_variance: BTreeMap<String, [f32; 4]>,
+    /// For each station's L5, the share of its variance (all sources on) that each station up
+    /// to it makes alone: V1's list has one entry, IT's four.
+    pub share_by_source: ByStation<Vec<f32>>,
+    /// The noise's sd in each station, V1 to IT (NOISE × its RMS L2/3 rate).
+    pub noise_sd: [f32; 4],
+}
+
+/// One value for each station, under its name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "variability/"))]
+pub struct ByStation<T> {
+    #[serde(rename = "V1")]
+    pub v1: T,
+    #[serde(rename = "V2")]
+    pub v2: T,
+    #[serde(rename = "V4")]
+    pub v4: T,
+    #[serde(rename = "IT")]
+    pub it: T,
+}
+
+/// The electrode measure in each model, with the same sketches, noise and units.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "variability/"))]
+pub struct Recordings {
+    /// Sketches shown.
+    pub stimuli: usize,
+    /// Noisy trials of each.
+    pub trials: usize,
+    /// Units recorded at the target L5 ([`TARGET_UNITS`]).
+    pub target_units: usize,
+    pub stream: Electrodes,
+    pub hierarchy: Electrodes,
+    /// The stream with station j−1 bypassed (one model per target), so every fluctuation
+    /// reaching L5_j comes past it.
+    pub positive_control: PositiveElectrodes,
+}
+
+/// The extra R² at each target station's L5 (V4, IT), and its mean over them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "variability/"))]
+pub struct Electrodes {
+    #[serde(rename = "V4")]
+    pub v4: ByUnits,
+    #[serde(rename = "IT")]
+    pub it: ByUnits,
+    /// Extra R² with 16 units an electrode, mean over V4 and IT.
+    pub mean_16: f32,
+    /// The same with 64: P2's measure.
+    pub mean_64: f32,
+}
+
+/// As [`Electrodes`], each target measured on its own bypassed model; the means are taken
+/// over the two models' numbers in f64.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "variability/"))]
+pub struct PositiveElectrodes {
+    #[serde(rename = "V4")]
+    pub v4: ByUnits,
+    #[serde(rename = "IT")]
+    pub it: ByUnits,
+    pub mean_16: f64,
+    /// P2's positive control.
+    pub mean_64: f64,
+}
+
+/// The measure at one target with k = 16 and k = 64 units an electrode ([`UNITS`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "variability/"))]
+pub struct ByUnits {
+    #[serde(rename = "16")]
+    pub k16: ExtraR2,
+    #[serde(rename = "64")]
+    pub k64: ExtraR2,
+}
+
+/// Cross-validated R² of the target from the base regressors (`base_r2`), and from the base
+/// and the extra ones beside them (`all_r2`); `extra_r2` is the difference (in Rust `base`,
+/// `all` and `extra`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "variability/"))]
+pub struct ExtraR2 {
+    /// R² of the target L5 units' fluctuations from station j−1's units alone.
+    #[serde(rename = "base_r2")]
+    pub base: f32,
+    /// From those and the earlier stations' units.
+    #[serde(rename = "all_r2")]
+    pub all: f32,
+    /// `all − base`: the variability reaching L5_j past the units recorded at station j−1.
+    #[serde(rename = "extra_r2")]
+    pub extra: f32,
 }
 
 fn joined(a: &[Vec<f32>], b: &[Vec<f32>]) -> Vec<Vec<f32>> {
@@ -119,14 +225,14 @@ fn recorded(runs: &[Trace], units: &[Unit], pick: &dyn Fn(&Trace) -> &Maps) -> V
 
 /// The units every model of a seed is recorded at: for each target station, the target's
 /// units and, for each station before it and each k, the L2/3's and the write's.
-struct Electrodes {
+struct Placement {
     /// [j] → the target's units at L5_j.
     target: Vec<Vec<Unit>>,
     /// [k index][station] → (L2/3 units, write units).
     sites: Vec<Vec<(Vec<Unit>, Vec<Unit>)>>,
 }
 
-fn place_electrodes(t: &Trace, seed: u64) -> Electrodes {
+fn place_electrodes(t: &Trace, seed: u64) -> Placement {
     let mut rng = Rng::new(seed ^ 0xE1EC_7A0D);
     let target = (0..4)
         .map(|j| sample_units(t.stations[j].l5.side, t.stations[j].l5.channels(), TARGET_UNITS, &mut rng))
@@ -143,36 +249,41 @@ fn place_electrodes(t: &Trace, seed: u64) -> Electrodes {
                 .collect()
         })
         .collect();
-    Electrodes { target, sites }
+    Placement { target, sites }
 }
 
-/// The electrode measure on one model's noisy trials, for the targets in `targets`.
-fn electrodes(runs: &[Trace], e: &Electrodes, targets: &[usize]) -> Value {
-    let mut out = Map::new();
-    let mut means = vec![0.0f32; UNITS.len()];
-    for &j in targets {
-        let target = recorded(runs, &e.target[j], &|t| &t.stations[j].l5);
-        let mut by_k = Map::new();
-        for (ki, &k) in UNITS.iter().enumerate() {
-            let station = |i: usize| -> Vec<Vec<f32>> {
-                let (l23, write) = &e.sites[ki][i];
-                joined(&recorded(runs, l23, &|t| &t.stations[i].l23), &recorded(runs, write, &|t| &t.stations[i].write))
-            };
-            let base = station(j - 1);
-            let mut extra = station(0);
-            for i in 1..j - 1 {
-                extra = joined(&extra, &station(i));
-            }
-            let r = extra_r2(&base, &extra, &target);
-            means[ki] += r.extra / targets.len() as f32;
-            by_k.insert(k.to_string(), r.to_json());
+/// The electrode measure at target station `j` on one model's noisy trials, with each k of
+/// [`UNITS`].
+fn at_target(runs: &[Trace], e: &Placement, j: usize) -> ByUnits {
+    let target = recorded(runs, &e.target[j], &|t| &t.stations[j].l5);
+    let measure = |ki: usize| -> ExtraR2 {
+        let station = |i: usize| -> Vec<Vec<f32>> {
+            let (l23, write) = &e.sites[ki][i];
+            joined(&recorded(runs, l23, &|t| &t.stations[i].l23), &recorded(runs, write, &|t| &t.stations[i].write))
+        };
+        let base = station(j - 1);
+        let mut extra = station(0);
+        for i in 1..j - 1 {
+            extra = joined(&extra, &station(i));
         }
-        out.insert(STATION_NAMES[j].to_string(), Value::Object(by_k));
+        extra_r2(&base, &extra, &target)
+    };
+    ByUnits { k16: measure(0), k64: measure(1) }
+}
+
+impl Electrodes {
+    /// The electrode measure at both targets on one model's noisy trials.
+    fn measure(runs: &[Trace], e: &Placement) -> Electrodes {
+        let (v4, it) = (at_target(runs, e, TARGETS[0]), at_target(runs, e, TARGETS[1]));
+        let mean = |k: fn(&ByUnits) -> &ExtraR2| {
+            let mut m = 0.0f32;
+            for t in [&v4, &it] {
+                m += k(t).extra / TARGETS.len() as f32;
+            }
+            m
+        };
+        Electrodes { mean_16: mean(|u| &u.k16), mean_64: mean(|u| &u.k64), v4, it }
     }
-    for (ki, k) in UNITS.iter().enumerate() {
-        out.insert(format!("mean_{k}"), json!(means[ki]));
-    }
-    Value::Object(out)
 }
 
 /// Per-station RMS of the L2/3 rates on the stimuli (noise-free).
@@ -246,13 +357,13 @@ fn one(
     size: Size,
     progress: &mut dyn FnMut(f32) -> bool,
     span: (f32, f32),
-) -> Result<Value, Failure> {
+) -> Result<NoiseSources, Failure> {
     let stims = size.pick(6, 16);
     let lgn = render(stims, 1, &|i| stimuli::sample(seed ^ 0x7A41, i as u64, false)).lgn;
     let sd = l23_scale(model, &lgn);
     let mut rng = Rng::new(seed);
     let combo_trials = size.pick(12, 32);
-    let mut variance = Map::new();
+    let mut variance = BTreeMap::new();
     let mut v = [[0.0f32; 4]; 16];
     for mask in 0..16u8 {
         let runs = trials(model, &lgn, mask, sd, combo_trials, &mut rng);
@@ -261,102 +372,71 @@ fn one(
         for (j, slot) in v[mask as usize].iter_mut().enumerate() {
             *slot = l5_variance(&runs, j);
         }
-        variance.insert(key, json!(v[mask as usize]));
+        variance.insert(key, v[mask as usize]);
         tick(progress, span.0 + (span.1 - span.0) * (mask as f32 + 1.0) / 16.0)?;
     }
     // Share of L5_j's variance (all sources on) produced by station k alone.
-    let mut share = Map::new();
-    for j in 0..4 {
+    let share = |j: usize| -> Vec<f32> {
         let all = v[15][j].max(1e-12);
-        let s: Vec<f32> = (0..=j).map(|k| v[1 << k][j] / all).collect();
-        share.insert(STATION_NAMES[j].to_string(), json!(s));
-    }
+        (0..=j).map(|k| v[1 << k][j] / all).collect()
+    };
     tick(progress, span.1)?;
-    Ok(json!({"l5_variance": variance, "share_by_source": share, "noise_sd": sd.map(|s| s * NOISE)}))
+    Ok(NoiseSources {
+        l5_variance: variance,
+        share_by_source: ByStation { v1: share(0), v2: share(1), v4: share(2), it: share(3) },
+        noise_sd: sd.map(|s| s * NOISE),
+    })
 }
 
 /// The electrode measure on the stream, the hierarchy and the positive control, with the same
 /// sketches, the same noise (the generator restarts for each model) and the same units.
-fn recordings(models: &Models, seed: u64, size: Size, progress: Progress, span: (f32, f32)) -> Result<Value, Failure> {
+fn recordings(
+    models: &Models,
+    seed: u64,
+    size: Size,
+    progress: Progress,
+    span: (f32, f32),
+) -> Result<Recordings, Failure> {
     let stims = size.pick(8, 24);
     let reps = size.pick(60, 160);
     let lgn = render(stims, 1, &|i| stimuli::sample(seed ^ 0x7A42, i as u64, false)).lgn;
     let e = place_electrodes(&models.stream.forward(lgn.clone()), seed);
-    let record = |model: &Model, targets: &[usize]| -> Value {
+    let noisy = |model: &Model| -> Vec<Trace> {
         let sd = l23_scale(model, &lgn);
-        let runs = shared_trials(model, &lgn, sd, reps, &mut Rng::new(seed ^ 0x5EED));
-        electrodes(&runs, &e, targets)
+        shared_trials(model, &lgn, sd, reps, &mut Rng::new(seed ^ 0x5EED))
     };
     let step = (span.1 - span.0) / 4.0;
-    let stream = record(&models.stream, &TARGETS);
+    let stream = Electrodes::measure(&noisy(&models.stream), &e);
     tick(progress, span.0 + step)?;
-    let hierarchy = record(&models.hierarchy, &TARGETS);
+    let hierarchy = Electrodes::measure(&noisy(&models.hierarchy), &e);
     tick(progress, span.0 + 2.0 * step)?;
     // The positive control: for each target j, the stream with station j−1 bypassed.
-    let mut positive = Map::new();
-    let mut means = vec![0.0f64; UNITS.len()];
+    let mut positive = Vec::new();
     for (n, &j) in TARGETS.iter().enumerate() {
         let mut m = models.stream.clone();
         m.lesion_kind = Lesion::Bypassed;
         m.lesions = [false; 4];
         m.lesions[j - 1] = true;
-        let r = record(&m, &[j]);
-        for (ki, k) in UNITS.iter().enumerate() {
-            means[ki] += r[format!("mean_{k}")].as_f64().unwrap_or(f64::NAN) / TARGETS.len() as f64;
-        }
-        positive.insert(STATION_NAMES[j].to_string(), r[STATION_NAMES[j]].clone());
+        positive.push(at_target(&noisy(&m), &e, j));
         tick(progress, span.0 + (3.0 + n as f32) * step)?;
     }
-    for (ki, k) in UNITS.iter().enumerate() {
-        positive.insert(format!("mean_{k}"), json!(means[ki]));
-    }
-    Ok(json!({
-        "stimuli": stims,
-        "trials": reps,
-        "target_units": TARGET_UNITS,
-        "stream": stream,
-        "hierarchy": hierarchy,
-        "positive_control": Value::Object(positive),
-    }))
-}
-
-fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
-    let electrodes = recordings(models, seed, size, progress, (0.0, 0.5))?;
-    let stream = one(&models.stream, seed, size, progress, (0.5, 0.75))?;
-    let hierarchy = one(&models.hierarchy, seed, size, progress, (0.75, 1.0))?;
-    Ok(json!({
-        "stations": STATION_NAMES,
-        "noise": format!("Gaussian, sd {NOISE} × each station's RMS L2/3 rate, into L2/3's input current"),
-        "stream": stream,
-        "hierarchy": hierarchy,
-        "electrodes": electrodes,
-        "note": "electrodes: noise in every station's L2/3, one draw per channel and image shared across positions; the target is 64 units of L5_j (j = V4, IT), the base \
-                 regressors k units of station j-1's L2/3 and k of its write, the extra regressors k units of the \
-                 L2/3 and k of the write of each earlier station (k = 16, 64), all at the same site of the visual \
-                 field; extra_r2 = cross-validated R² of the target's trial-to-trial fluctuations with the extra \
-                 regressors minus without; mean_k: over V4 and IT. The stream and the hierarchy see the same noise \
-                 and units, so stream − hierarchy is a paired difference. positive_control: the stream with station \
-                 j-1 bypassed. l5_variance: L5 variance for every on/off combination of the noise sources; \
-                 share_by_source: the share of each L5's variance made by each source alone.",
-    }))
-}
-
-/// What P2's claim reads of a run: each model's extra R² at k = 64, mean over V4 and IT.
-#[derive(Deserialize)]
-pub struct Read {
-    electrodes: Recordings,
-}
-
-#[derive(Deserialize)]
-struct Recordings {
-    stream: Mean,
-    hierarchy: Mean,
-    positive_control: Mean,
-}
-
-#[derive(Deserialize)]
-struct Mean {
-    mean_64: f64,
+    let mean = |k: fn(&ByUnits) -> &ExtraR2| {
+        let mut m = 0.0f64;
+        for t in &positive {
+            m += k(t).extra as f64 / TARGETS.len() as f64;
+        }
+        m
+    };
+    let (mean_16, mean_64) = (mean(|u| &u.k16), mean(|u| &u.k64));
+    let [v4, it]: [ByUnits; 2] = positive.try_into().expect("one per target");
+    Ok(Recordings {
+        stimuli: stims,
+        trials: reps,
+        target_units: TARGET_UNITS,
+        stream,
+        hierarchy,
+        positive_control: PositiveElectrodes { v4, it, mean_16, mean_64 },
+    })
 }
 
 /// P2, the registry's row.
@@ -366,16 +446,34 @@ impl Measure for Variability {
     const NAME: &'static str = "variability";
     const CLAIM: &'static str = "P2";
     const CONDITIONS: &'static [super::Condition] = TRAINED_AND_UNTRAINED;
-    type Output = Value;
-    type Read = Read;
-    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Value, Failure> {
-        run(models, seed, size, progress)
+    type Output = Output;
+    type Read = Output;
+    fn run(models: &Models, seed: u64, size: Size, progress: Progress) -> Result<Output, Failure> {
+        let electrodes = recordings(models, seed, size, progress, (0.0, 0.5))?;
+        let stream = one(&models.stream, seed, size, progress, (0.5, 0.75))?;
+        let hierarchy = one(&models.hierarchy, seed, size, progress, (0.75, 1.0))?;
+        Ok(Output {
+            stations: STATION_NAMES.map(String::from).to_vec(),
+            noise: format!("Gaussian, sd {NOISE} × each station's RMS L2/3 rate, into L2/3's input current"),
+            stream,
+            hierarchy,
+            electrodes,
+            note: "electrodes: noise in every station's L2/3, one draw per channel and image shared across positions; the target is 64 units of L5_j (j = V4, IT), the base \
+                     regressors k units of station j-1's L2/3 and k of its write, the extra regressors k units of the \
+                     L2/3 and k of the write of each earlier station (k = 16, 64), all at the same site of the visual \
+                     field; extra_r2 = cross-validated R² of the target's trial-to-trial fluctuations with the extra \
+                     regressors minus without; mean_k: over V4 and IT. The stream and the hierarchy see the same noise \
+                     and units, so stream − hierarchy is a paired difference. positive_control: the stream with station \
+                     j-1 bypassed. l5_variance: L5 variance for every on/off combination of the noise sources; \
+                     share_by_source: the share of each L5's variance made by each source alone."
+                .into(),
+        })
     }
     /// P2, as planned: the stream's extra R² from the earlier stations' units (effect) against
     /// the hierarchy's with the same noise and units (null), mean over V4 and IT, k = 64.
-    fn claim(runs: &Runs<Read>) -> Claim {
-        let split = |v: &[Read]| -> (Vec<f64>, Vec<f64>) {
-            v.iter().map(|r| (r.electrodes.stream.mean_64, r.electrodes.hierarchy.mean_64)).unzip()
+    fn claim(runs: &Runs<Output>) -> Claim {
+        let split = |v: &[Output]| -> (Vec<f64>, Vec<f64>) {
+            v.iter().map(|r| (r.electrodes.stream.mean_64 as f64, r.electrodes.hierarchy.mean_64 as f64)).unzip()
         };
         let ((effect, null), control) = runs.trained_and_control(split);
         Claim {
@@ -392,17 +490,10 @@ impl Measure for Variability {
         }
     }
     /// The stream with station j−1 bypassed against the trained hierarchy, per seed.
-    fn positive(runs: &Runs<Read>) -> Option<Positive> {
-        if runs.trained.is_empty() {
-            return None;
-        }
-        let (effect, null) = runs
-            .trained
-            .iter()
-            .map(|r| (r.electrodes.positive_control.mean_64, r.electrodes.hierarchy.mean_64))
-            .unzip();
+    fn positive(runs: &Runs<Output>) -> Option<Positive> {
+        let read = |r: &Output| (r.electrodes.positive_control.mean_64, r.electrodes.hierarchy.mean_64 as f64);
         // No known size: how much variance the earlier stations explain is the model's.
-        Some(Positive { effect, null, known: None })
+        Positive::from_runs(runs.trained, read, None)
     }
 }
 
@@ -448,10 +539,7 @@ mod tests {
         let h = Model::init(crate::model::Wiring::Hierarchy, 4);
         let models = Models { stream: h.clone(), ..Models::untrained(4) };
         let v = recordings(&models, 4, Size::Quick, &mut |_| true, (0.0, 1.0)).unwrap();
-        for k in UNITS {
-            let key = format!("mean_{k}");
-            assert_eq!(v["stream"][&key], v["hierarchy"][&key], "k = {k}");
-        }
-        assert_eq!(v["stream"], v["hierarchy"]);
+        assert_eq!((v.stream.mean_16, v.stream.mean_64), (v.hierarchy.mean_16, v.hierarchy.mean_64));
+        assert_eq!(v.stream, v.hierarchy);
     }
 }

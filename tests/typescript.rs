@@ -59,11 +59,15 @@ fn the_committed_declarations_are_the_ones_the_output_types_give() {
         }
     }
     // Each experiment's figure imports NAME/Output.ts.
-    let roots: Vec<_> =
-        Experiment::ALL.iter().filter(|e| !want.contains_key(&Path::new(e.name()).join("Output.ts"))).map(|e| e.name()).collect();
+    let roots: Vec<_> = Experiment::ALL
+        .iter()
+        .filter(|e| !want.contains_key(&Path::new(e.name()).join("Output.ts")))
+        .map(|e| e.name())
+        .collect();
     assert!(roots.is_empty(), "no NAME/Output.ts declared for {roots:?} (ts(export_to = \"NAME/\") on its Output)");
     let have = files(Path::new(GENERATED));
-    let stale: Vec<_> = want.iter().filter(|(p, t)| have.get(*p) != Some(t)).map(|(p, _)| p.display().to_string()).collect();
+    let stale: Vec<_> =
+        want.iter().filter(|(p, t)| have.get(*p) != Some(t)).map(|(p, _)| p.display().to_string()).collect();
     let extra: Vec<_> = have.keys().filter(|p| !want.contains_key(*p)).map(|p| p.display().to_string()).collect();
     assert!(
         stale.is_empty() && extra.is_empty(),

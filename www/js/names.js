@@ -5,10 +5,12 @@
 // (a native test) reads this file and fails, naming the list, when the two drift apart.
 
 /** The wirings the page shows side by side, as the wasm Viewer holds them (the core's third, 'gated', is not shown). */
-export const WIRINGS = ['stream', 'hierarchy'];
+export const WIRINGS = /** @type {const} */ (['stream', 'hierarchy']);
+
+/** @typedef {typeof WIRINGS[number]} Wiring One of the two wirings, a key of every paired result. */
 
 /** Every wiring the core knows (the lab trains all three). */
-export const ALL_WIRINGS = ['stream', 'hierarchy', 'gated'];
+export const ALL_WIRINGS = /** @type {const} */ (['stream', 'hierarchy', 'gated']);
 
 /** The stations, in the order the image travels. */
 export const STATIONS = /** @type {const} */ (['V1', 'V2', 'V4', 'IT']);

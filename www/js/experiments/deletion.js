@@ -17,10 +17,8 @@ import { STATIONS, WIRINGS } from '../names.js';
 import { fixed, pct, sig, signedFixed } from './format.js';
 
 /** @typedef {import('../types/generated/deletion/Output').Output} Output */
-/** @typedef {'stream' | 'hierarchy'} Wiring */
+/** @typedef {import('../names.js').Wiring} Wiring */
 
-/** The two wirings, typed by their keys in Output. */
-const WIRED = /** @type {Wiring[]} */ (WIRINGS);
 
 /**
  * The verdict's measure per station: stream, positive control, and the null as a band.
@@ -114,12 +112,12 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
       const v = m.value(p);
       return m.ci(p) ?? (Number.isFinite(v) ? [v, v] : null);
     });
-    const delta = WIRED.map((w) => ({ cls: `exp-${w}`, ...m.series(deltaPaths(w)), band: nullBand(w) }));
+    const delta = WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(deltaPaths(w)), band: nullBand(w) }));
     const all = delta.flatMap((ser) => [...ser.values, ...ser.ci.flat(), ...ser.control, ...ser.band.flat()].filter((v) => v !== null && v !== undefined));
     const [lo, hi] = extent(all, [0]);
     // Amplitudes on a log scale: the interval and the control are logged with the mark.
     const log = (v) => (Number.isFinite(v) && v > 0 ? Math.log10(v) : NaN);
-    const amp = WIRED.map((w) => {
+    const amp = WIRINGS.map((w) => {
       const ser = m.series(STATIONS.map((_, k) => /** @type {const} */ (`${w}.edge_amplitude_normalised.${k}`)));
       return {
         cls: `exp-${w}`,
@@ -129,7 +127,7 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
       };
     });
     const [alo, ahi] = extent(amp.flatMap((ser) => ser.values), [0]);
-    const control = WIRED.some((w) => m.hasControl(deltaPaths(w)));
+    const control = WIRINGS.some((w) => m.hasControl(deltaPaths(w)));
     // Only from the results file: a live run is one seed of the shipped models.
     const others = m.file ? trainings(m.file.verdict) : [];
     const chart = h('div', {},
@@ -170,7 +168,7 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
     const below = (/** @type {Wiring} */ w) => m.say(`${w}.read_write_cosine.3.fraction_below_minus_half`, (v) => pct(v, 2));
     const cancelled = `${m.lead}, the stream cancels (retained gain below 0.5) ${m.say('thalamic.fraction', pct)} of its ${m.value('thalamic.directions')} leading thalamic directions, mean over stations and sketches, against ${m.say('thalamic.null_fraction', pct)} of directions orthogonal to them; the positive control, whose writes cancel half of them by construction, gives ${m.say('positive_control.fraction', pct)} against ${m.say('positive_control.null_fraction', pct)}. Each write’s cosine with the thalamic component it meets is ${m.say('thalamic.cosine.3', (v) => signedFixed(v, 3))} at IT, and ${m.say('thalamic.cosine_shifted.3', (v) => signedFixed(v, 3))} with the same image shifted. `;
     const sentence = `${cancelled}${m.lead} δ against the thalamic component lies above its shuffled-pair null ${list(above('stream'))} in the stream and ${list(above('hierarchy'))} in the hierarchy; at IT it is ${m.say('stream.delta_thalamic.3.mean', (v) => signedFixed(v))} in the stream (null ${signedFixed(m.value('stream.delta_thalamic.3.null_mean'))}, cancelling on ${pct(m.value('stream.delta_thalamic.3.fraction_cancelling'))} of sketches) and ${m.say('hierarchy.delta_thalamic.3.mean', (v) => signedFixed(v))} in the hierarchy (null ${signedFixed(m.value('hierarchy.delta_thalamic.3.null_mean'))}). At IT, ${below('stream')} of the stream’s read–write pairs have cosine below −0.5, where random directions of the stream’s width give ${pct(chance, 2)}. The edge direction, over the stream’s growth, is ${m.say('stream.edge_amplitude_normalised.3', (v) => sig(v))} of the input’s at IT.${others.length > 1 ? ` The verdict’s measure (the fraction cancelled above its null, mean over stations) by training: ${others.map((o) => `${o.label} ${estimateText(o.v.excess)}`).join(', ')}.` : ''}`;
-    const tables = WIRED.map((w) => dataTable(`${w}: deletion measures per station`, ['station', 'mean δ (thalamic)', 'median δ', 'sketches cancelling', 'null mean', 'above null', 'δ (whole stream)', 'mean read–write cosine', 'pairs below −0.5 (chance)', 'stream size', 'edge amplitude ÷ growth'],
+    const tables = WIRINGS.map((w) => dataTable(`${w}: deletion measures per station`, ['station', 'mean δ (thalamic)', 'median δ', 'sketches cancelling', 'null mean', 'above null', 'δ (whole stream)', 'mean read–write cosine', 'pairs below −0.5 (chance)', 'stream size', 'edge amplitude ÷ growth'],
       STATIONS.map((s, k) => {
         const d = r[w].delta_thalamic[k];
         const c = r[w].read_write_cosine[k];

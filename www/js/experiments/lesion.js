@@ -12,10 +12,8 @@ import { STATIONS, WIRINGS } from '../names.js';
 import { pct } from './format.js';
 
 /** @typedef {import('../types/generated/lesion/Output').Output} Output */
-/** @typedef {'stream' | 'hierarchy'} Wiring */
+/** @typedef {import('../names.js').Wiring} Wiring */
 
-/** The two wirings, typed by their keys in Output. */
-const WIRED = /** @type {Wiring[]} */ (WIRINGS);
 
 /** The result's keys, as the core names them: none removed, each station, each pair ('V1+V2'). */
 const SETS = /** @type {const} */ (['none', ...STATIONS, 'V1+V2', 'V1+V4', 'V1+IT', 'V2+V4', 'V2+IT', 'V4+IT']);
@@ -41,16 +39,16 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
     // Every wiring is zeroed and bypassed; only the stream has a skip to remove.
     const has = (/** @type {Wiring} */ w, /** @type {Kind} */ kind) => Boolean(r[w][kind]);
     const rows = SETS;
-    const kinds = KINDS.filter(({ key }) => WIRED.some((w) => has(w, key)));
+    const kinds = KINDS.filter(({ key }) => WIRINGS.some((w) => has(w, key)));
     const paths = (/** @type {Wiring} */ w, /** @type {Kind} */ kind) => rows.map((k) => /** @type {const} */ (`${w}.${kind}.${k}`));
-    const control = kinds.some(({ key }) => WIRED.some((w) => has(w, key) && m.hasControl(paths(w, key))));
+    const control = kinds.some(({ key }) => WIRINGS.some((w) => has(w, key) && m.hasControl(paths(w, key))));
     const chart = h('div', {},
       legend([...WIRING_BAR_LEGEND, ...statsLegend(m, { control })]),
       h('div', { class: `exp-multiples ${kinds.length === 3 ? 'exp-three' : 'exp-two'}` },
         kinds.map(({ key, title }) => panel(title, hbarChart({
           label: `Accuracy with stations ${title}`,
           rows: rows.map((k) => (k === 'none' ? 'intact' : `−${k.replace('+', ' −')}`)),
-          series: WIRED.filter((w) => has(w, key)).map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w, key)) })),
+          series: WIRINGS.filter((w) => has(w, key)).map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w, key)) })),
           x: [0, 1],
           tickFormat: (v) => `${Math.round(v * 100)} %`,
           valueFormat: (v) => `${Math.round(v * 100)}`,
@@ -69,7 +67,7 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
     const kept = m.sayDifference('bypass.retention', ratio);
     sentence += ` On each wiring’s own terms, the accuracy retained with one station bypassed, as a fraction of the intact accuracy, is ${m.say('stream.bypass.retention', ratio)} in the stream and ${m.say('hierarchy.bypass.retention', ratio)} in the hierarchy${kept ? ` (paired ${kept})` : ''}; Veit et al.’s ResNets keep most of theirs. The positive control, a stream whose stations write nothing (the direct path alone), retains ${m.say('positive_control.retention', ratio)}.`;
     const tables = kinds.map(({ key, title }) => {
-      const ws = WIRED.filter((w) => has(w, key));
+      const ws = WIRINGS.filter((w) => has(w, key));
       return dataTable(`Category accuracy with stations ${title}`, ['removed', ...ws],
         [...rows.map((k) => [k, ...ws.map((w) => say(`${w}.${key}.${k}`))]),
           ['mean, one removed', ...ws.map((w) => say(`${w}.${key}.mean_one_removed`))],

@@ -9,12 +9,10 @@ import { fixed } from './format.js';
 
 /** @typedef {import('../types/generated/sparseness/Output').Output} Output */
 /** @typedef {import('../types/results').PathOf<Output>} OutputPath */
-/** @typedef {'stream' | 'hierarchy'} Wiring */
+/** @typedef {import('../names.js').Wiring} Wiring */
 /** @typedef {keyof import('../types/generated/sparseness/Layers').Layers} Layer */
 /** @typedef {(typeof STATIONS)[number]} Station */
 
-/** The two wirings, typed by their keys in Output. */
-const WIRED = /** @type {Wiring[]} */ (WIRINGS);
 
 // L5 is signed: its units are measured rectified, the positive part a reading cell sees.
 const LAYERS = /** @type {Layer[]} */ ([...RATE_LAYERS, 'l5']).map((l) => /** @type {const} */ ([l, l === 'l5' ? `${LAYER_LABELS[l]} (rectified)` : LAYER_LABELS[l]]));
@@ -28,12 +26,12 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
     const marks = ctx?.marks ?? new Marks(r);
     /** @typedef {'lifetime' | 'population'} Measure */
     const paths = (/** @type {Wiring} */ w, /** @type {Measure} */ m, /** @type {Layer} */ l) => STATIONS.map((s) => /** @type {const} */ (`${w}.${s}.${l}.${m}`));
-    const control = WIRED.some((w) => LAYERS.some(([l]) => marks.hasControl(paths(w, 'lifetime', l))));
+    const control = WIRINGS.some((w) => LAYERS.some(([l]) => marks.hasControl(paths(w, 'lifetime', l))));
     const measure = (/** @type {Measure} */ m, /** @type {Layer} */ l, /** @type {string} */ label) => panel(null, lineChart({
       title: label,
       label: `${label} at V1, V2, V4 and IT`,
       xLabels: STATIONS,
-      series: WIRED.map((w) => ({ cls: `exp-${w}`, ...marks.series(paths(w, m, l)) })),
+      series: WIRINGS.map((w) => ({ cls: `exp-${w}`, ...marks.series(paths(w, m, l)) })),
       y: [0, 1],
       yTicks: [0, 0.5, 1],
       left: 26,
@@ -42,7 +40,7 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
     }));
     const hist = (/** @type {Wiring} */ w) => r[w].IT.l23.histogram;
     const cats = Array.from({ length: Math.max(hist('stream').length, hist('hierarchy').length, 10) }, (_, i) => String(i + 1));
-    const hmax = Math.max(1, ...WIRED.flatMap((w) => cats.map((_, i) => marks.ci(`${w}.IT.l23.histogram.${i}`)?.[1] ?? hist(w)[i] ?? 0)));
+    const hmax = Math.max(1, ...WIRINGS.flatMap((w) => cats.map((_, i) => marks.ci(`${w}.IT.l23.histogram.${i}`)?.[1] ?? hist(w)[i] ?? 0)));
     const chart = h('div', {},
       legend([...WIRING_LEGEND, ...statsLegend(marks, { control })]),
       h('div', { class: 'exp-multiples exp-two' },
@@ -52,7 +50,7 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
       h('div', { class: 'exp-narrow' }, barChart({
         label: 'Histogram of the number of categories driving each IT L2/3 unit, stream and hierarchy',
         categories: cats,
-        series: WIRED.map((w) => ({ cls: `exp-${w}`, values: cats.map((_, i) => marks.value(`${w}.IT.l23.histogram.${i}`) ?? hist(w)[i] ?? 0), ci: cats.map((_, i) => marks.ci(`${w}.IT.l23.histogram.${i}`)) })),
+        series: WIRINGS.map((w) => ({ cls: `exp-${w}`, values: cats.map((_, i) => marks.value(`${w}.IT.l23.histogram.${i}`) ?? hist(w)[i] ?? 0), ci: cats.map((_, i) => marks.ci(`${w}.IT.l23.histogram.${i}`)) })),
         y: [0, hmax * 1.1],
         xTitle: 'categories driving the unit',
         yTitle: 'units',
@@ -69,7 +67,7 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
     const units = r.stream.V1.l23.units;
     const pooled = (/** @type {Wiring} */ w, /** @type {Station} */ st) => m2(marks, `${w}.${st}.l23.pooled.lifetime`);
     const sentenceAll = `${sentence}${claimSentence} Each figure is over ${units} single units per station and layer. Pooled instead (each channel averaged over its map, not a single unit), L2/3 lifetime sparseness goes from ${pooled('stream', 'V1')} at V1 to ${pooled('stream', 'IT')} at IT in the stream.`;
-    const tables = WIRED.map((w) => dataTable(`${w}: sparseness of single units, categories per unit, and the pooled (channel-averaged) sparseness`, ['station and layer', 'units', 'lifetime', 'population', 'categories per unit', 'single-category units', 'pooled lifetime', 'pooled population'],
+    const tables = WIRINGS.map((w) => dataTable(`${w}: sparseness of single units, categories per unit, and the pooled (channel-averaged) sparseness`, ['station and layer', 'units', 'lifetime', 'population', 'categories per unit', 'single-category units', 'pooled lifetime', 'pooled population'],
       STATIONS.flatMap((s) => LAYERS.map(([l, name]) => {
         const v = r[w][s][l];
         return [`${s} ${name}`, v.units, marks.say(`${w}.${s}.${l}.lifetime`, fixed), marks.say(`${w}.${s}.${l}.population`, fixed), marks.say(`${w}.${s}.${l}.categories_per_unit`, (x) => fixed(x, 1)), `${v.single_category_units} of ${v.units_responding}`, m2(marks, `${w}.${s}.${l}.pooled.lifetime`), m2(marks, `${w}.${s}.${l}.pooled.population`)];

@@ -10,12 +10,10 @@ import { sideBySide } from './frame.js';
 
 /** @typedef {import('../types/generated/tuning/Output').Output} Output */
 /** @typedef {import('../types/generated/tuning/Published').Published} Published */
-/** @typedef {'stream' | 'hierarchy'} Wiring */
+/** @typedef {import('../names.js').Wiring} Wiring */
 /** @typedef {'l4' | 'l23'} RateLayer */
 /** @typedef {{ w: Wiring, l: RateLayer, label: string, cls: string }} Row */
 
-/** The wirings shown and the layers of rates, typed by the Output's keys for them. */
-const SHOWN = /** @type {Wiring[]} */ (WIRINGS);
 const LAYERS = /** @type {RateLayer[]} */ (RATE_LAYERS).map((l) => /** @type {const} */ ([l, LAYER_LABELS[l]]));
 const MEASURES = [
   { key: /** @type {const} */ ('circular_variance'), title: 'circular variance', x: [0, 1], fmt: (v) => String(+v.toFixed(2)), note: 'sharp 0 … flat 1' },
@@ -100,7 +98,7 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
     /** @type {Row[]} */
-    const rows = SHOWN.flatMap((w) => LAYERS.map(([l, name]) => ({ w, l, label: `${w === 'stream' ? 'stream' : 'hier.'} ${name}`, cls: `exp-${w}` })));
+    const rows = WIRINGS.flatMap((w) => LAYERS.map(([l, name]) => ({ w, l, label: `${w === 'stream' ? 'stream' : 'hier.'} ${name}`, cls: `exp-${w}` })));
     // Empty in the browser's build, which carries no published data.
     const props = r.macaque_v1.published;
     const medianPath = (/** @type {Row} */ row, /** @type {typeof MEASURES[number]['key']} */ key) => /** @type {const} */ (`${row.w}.${row.l}.${key}.median`);
@@ -132,11 +130,11 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
     const say = (/** @type {Wiring} */ w, /** @type {'circular_variance.median' | 'bandwidth_deg.median' | 'f1_f0.simple_fraction'} */ k, /** @type {(v: number) => string} */ fmt) => marks.say(`${w}.l4.${k}`, fmt);
     const n = r.orientations;
     let sentence = `${marks.lead} the median circular variance of V1 L4 is ${say('stream', 'circular_variance.median', fixed)} in the stream and ${say('hierarchy', 'circular_variance.median', fixed)} in the hierarchy; the median bandwidth is ${say('stream', 'bandwidth_deg.median', degrees)} and ${say('hierarchy', 'bandwidth_deg.median', degrees)}; ${say('stream', 'f1_f0.simple_fraction', pct)} of stream L4 units and ${say('hierarchy', 'f1_f0.simple_fraction', pct)} of hierarchy L4 units are simple (F1/F0 > 1), from gratings at ${n} orientations (every ${+(180 / n).toFixed(1)}°).`;
-    const retina = SHOWN.map((w) => marks.retina(/** @type {const} */ (`${w}.l4.circular_variance.median`)));
+    const retina = WIRINGS.map((w) => marks.retina(/** @type {const} */ (`${w}.l4.circular_variance.median`)));
     if (retina.some((v) => v !== null)) sentence += ` With a retina of centre–surround cells only, the median circular variance of V1 L4 is ${fixed(retina[0] ?? NaN)} (stream) and ${fixed(retina[1] ?? NaN)} (hierarchy).`;
     if (props.length) {
       const sim = (/** @type {Wiring} */ w, /** @type {Published} */ p) => `${marks.say(similarityPath(w, 'l23', p.property), (v) => fixed(v, 2))} (${w}, ${r[w].l23.macaque_similarity[p.property]?.units ?? '?'} units)`;
-      sentence += ` Against the published macaque V1 distributions (1: the same distribution), V1 L2/3’s ${props.map((p) => `${p.property.replace(/_/g, ' ')} scores ${SHOWN.map((w) => sim(w, p)).join(' and ')} against ${r.stream.l23.macaque_similarity[p.property]?.published_cells ?? '?'} published cells`).join('; ')}.`;
+      sentence += ` Against the published macaque V1 distributions (1: the same distribution), V1 L2/3’s ${props.map((p) => `${p.property.replace(/_/g, ' ')} scores ${WIRINGS.map((w) => sim(w, p)).join(' and ')} against ${r.stream.l23.macaque_similarity[p.property]?.published_cells ?? '?'} published cells`).join('; ')}.`;
     }
     const score = (/** @type {'mean' | 'stream' | 'hierarchy' | 'uniform_null'} */ k) => marks.say(`score.${k}`, (v) => fixed(v, 2));
     if (Number.isFinite(marks.value('score.mean'))) {

@@ -10,10 +10,8 @@ import { fixed, sig, signedFixed } from './format.js';
 import { sideBySide } from './frame.js';
 
 /** @typedef {import('../types/generated/virtual-weights/Output').Output} Output */
-/** @typedef {'stream' | 'hierarchy'} Wiring */
+/** @typedef {import('../names.js').Wiring} Wiring */
 
-/** The wirings shown, typed by the Output's keys for them. */
-const SHOWN = /** @type {Wiring[]} */ (WIRINGS);
 
 /** The path of reader `i`'s read of writer `j` in one of the wiring's [reader][writer] matrices. */
 const cellPath = (/** @type {Wiring} */ w, /** @type {'strength' | 'z' | 'null_mean' | 'null_sd'} */ matrix, /** @type {number} */ i, /** @type {number} */ j) => /** @type {const} */ (`${w}.${matrix}.${i}.${j}`);
@@ -72,10 +70,10 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
   how: 'Each cell is how strongly a reader (a station’s L4, or the behaviour) reads what a writer (the thalamic input or a station’s L5) wrote: the size of the product of their weight matrices, relative to theirs. Outlined cells are paths the network actually has; in the hierarchy a station only ever receives the one below, so the dimmed cells exist on paper only. Below: each strength as a z-score against a null that keeps each trained matrix’s singular values and draws its rotation at random (blue below the null, red above; 0 is what unrelated matrices of the same spectrum give).',
   render(r, ctx) {
     const marks = ctx?.marks ?? new Marks(r);
-    const all = SHOWN.flatMap((w) => r[w].strength.flat()).filter(Number.isFinite);
+    const all = WIRINGS.flatMap((w) => r[w].strength.flat()).filter(Number.isFinite);
     const range = [Math.min(...all), Math.max(...all)];
     const contrib = r.stream.mean_abs_contribution;
-    const zs = SHOWN.flatMap((w) => r[w].z.flat()).filter(Number.isFinite).map(Math.abs);
+    const zs = WIRINGS.flatMap((w) => r[w].z.flat()).filter(Number.isFinite).map(Math.abs);
     const zMax = Math.max(2, ...zs);
     // The raw strengths are about alike in every cell, as random matrices of this size give, so
     // the figure leads with each against its null; the raw matrix stays one click away.
@@ -124,14 +122,14 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
       const big = c.indexOf(Math.max(...c));
       sentence += ` On held-out sketches the largest contribution to the stream’s category scores comes from ${r.paths[big]} (${marks.say(contributionPath(big), (v) => sig(v))}), the direct path gives ${marks.say('stream.mean_abs_contribution.0', (v) => sig(v))}.`;
     }
-    const tables = SHOWN.map((w) => dataTable(`Virtual weight strength, ${w} (reader by writer; “unused” where the wiring has no such path)`, ['reader', ...r.writers],
+    const tables = WIRINGS.map((w) => dataTable(`Virtual weight strength, ${w} (reader by writer; “unused” where the wiring has no such path)`, ['reader', ...r.writers],
       r.readers.map((rd, i) => [rd, ...r.writers.map((_, j) => {
         const v = r[w].strength[i]?.[j];
         if (!Number.isFinite(v)) return 'not defined';
         return `${marks.say(cellPath(w, 'strength', i, j), fixed)}${r[w].used_by_the_network[i]?.[j] ? '' : ' (unused)'}`;
       })])));
     if (zs.length) {
-      tables.push(...SHOWN.map((w) => dataTable(`z against the rotation null, ${w} (reader by writer): z, then the null’s mean ± sd`, ['reader', ...r.writers],
+      tables.push(...WIRINGS.map((w) => dataTable(`z against the rotation null, ${w} (reader by writer): z, then the null’s mean ± sd`, ['reader', ...r.writers],
         r.readers.map((rd, i) => [rd, ...r.writers.map((_, j) => {
           const v = r[w].z[i]?.[j];
           if (!Number.isFinite(v)) return 'not defined';

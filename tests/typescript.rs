@@ -6,6 +6,9 @@
 //! After changing an output type: `TYPES_WRITE=1 cargo test --release --test typescript`
 //! writes the declarations again; commit them with the change.
 
+// ts-rs is a native dependency: the declarations are written and checked natively only.
+#![cfg(not(target_arch = "wasm32"))]
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

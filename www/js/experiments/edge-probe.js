@@ -13,12 +13,10 @@ import { pct } from './format.js';
 /** @typedef {import('../types/generated/edge-probe/Output').Output} Output */
 /** @template T @typedef {import('../types/results').Path<T>} Path */
 /** @typedef {import('../types/results').Station} Station */
-/** @typedef {keyof Output['ceiling']} Wiring */
+/** @typedef {import('../names.js').Wiring} Wiring */
 /** @typedef {keyof Output['stream']['V1']} CellLayer */
 /** Where a probe's numbers sit: the models themselves, or the pair trained with the edge task off. @typedef {'' | 'edge_task_off.'} Prefix */
 
-/** The wirings and layers as the output names them (names.js lists them as plain strings). */
-const WIRED = /** @type {readonly Wiring[]} */ (WIRINGS);
 const CELLS = /** @type {readonly CellLayer[]} */ (LAYERS);
 
 /**
@@ -33,7 +31,7 @@ function probeChart(m, key, chance, title, label) {
     title,
     label,
     xLabels: STATIONS,
-    series: WIRED.map((w) => ({ cls: `exp-${w}`, ...m.series(STATIONS.map((s) => key(w, s))) })),
+    series: WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(STATIONS.map((s) => key(w, s))) })),
     y: [0, 1],
     yTicks: [0, 0.25, 0.5, 0.75, 1],
     yFormat: (v) => `${Math.round(v * 100)}`,
@@ -73,10 +71,10 @@ function ceilingSaid(m, prefix) {
  * @param {Marks<Output>} m @param {Pick<Output['edge_task_off'], Wiring>} r @param {Prefix} prefix @param {string} caption
  */
 function tables(m, r, prefix, caption) {
-  return WIRED.filter((w) => r[w]).map((w) => dataTable(`${caption}, ${w}: probe accuracy (chance 12.5 %)`, ['station', 'L4', 'L2/3', 'L5'],
+  return WIRINGS.filter((w) => r[w]).map((w) => dataTable(`${caption}, ${w}: probe accuracy (chance 12.5 %)`, ['station', 'L4', 'L2/3', 'L5'],
     STATIONS.map((s) => [s, ...CELLS.map((l) => m.say(`${prefix}${w}.${s}.${l}`, pct))])))
     .concat(dataTable(`${caption}: the ceiling (probe on the input) and V1 L5’s decoder carried to later L5s`, ['wiring', 'LGN', 's₀', ...STATIONS.map((s) => `V1 decoder at ${s} L5`), 'mean after V1'],
-      WIRED.map((w) => [w, m.say(`${prefix}ceiling.${w}.lgn`, pct), m.say(`${prefix}ceiling.${w}.s0`, pct), ...STATIONS.map((s) => m.say(`${prefix}v1_decoder.${w}.${s}.l5`, pct)), m.say(`${prefix}v1_decoder.${w}.later_l5`, pct)])));
+      WIRINGS.map((w) => [w, m.say(`${prefix}ceiling.${w}.lgn`, pct), m.say(`${prefix}ceiling.${w}.s0`, pct), ...STATIONS.map((s) => m.say(`${prefix}v1_decoder.${w}.${s}.l5`, pct)), m.say(`${prefix}v1_decoder.${w}.later_l5`, pct)])));
 }
 
 /**
@@ -99,7 +97,7 @@ function retinaPanels(mr, chance, components) {
     title: 'V1 L5’s decoder along L5',
     label: 'Retina control, edge task on: accuracy of the probe trained at V1 L5, applied unchanged to L5 at V1, V2, V4 and IT, in the stream, the hierarchy and the positive control (the stream with V2, V4 and IT bypassed)',
     xLabels: STATIONS,
-    series: [...WIRED.map((w) => ({ cls: `exp-${w}`, ...mr.series(STATIONS.map((s) => /** @type {const} */ (`v1_decoder.${w}.${s}.l5`))) })),
+    series: [...WIRINGS.map((w) => ({ cls: `exp-${w}`, ...mr.series(STATIONS.map((s) => /** @type {const} */ (`v1_decoder.${w}.${s}.l5`))) })),
       { cls: 'exp-neutral', ...mr.series(STATIONS.map((s) => /** @type {const} */ (`positive_control.v1_decoder.${s}.l5`))) }],
     y: [0, 1], yTicks: [0, 0.25, 0.5, 0.75, 1], yFormat: (v) => `${Math.round(v * 100)}`,
     left: 26, width: 200, height: 140, chance,
@@ -109,7 +107,7 @@ function retinaPanels(mr, chance, components) {
     label: 'Retina control, edge task on: probe accuracy on the 1, 2, 4 and 8 leading principal components of IT’s L5, stream and hierarchy',
     xLabels: components.map(String),
     xTitle: 'principal components',
-    series: WIRED.map((w) => ({ cls: `exp-${w}`, ...mr.series(components.map((c) => /** @type {const} */ (`components.${w}.IT.${c}`))) })),
+    series: WIRINGS.map((w) => ({ cls: `exp-${w}`, ...mr.series(components.map((c) => /** @type {const} */ (`components.${w}.IT.${c}`))) })),
     y: [0, 1], yTicks: [0, 0.25, 0.5, 0.75, 1], yFormat: (v) => `${Math.round(v * 100)}`,
     left: 26, width: 200, height: 140, chance,
   }));
@@ -145,7 +143,7 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
     const offFromFile = !hasOff(live) && hasOff(ctx.file?.edge_task_off);
     const off = hasOff(live) ? live : offFromFile ? ctx.file.edge_task_off : null;
     const mOff = offFromFile ? new Marks(ctx.file) : m;
-    const paths = WIRED.flatMap((w) => STATIONS.flatMap((s) => CELLS.map((l) => /** @type {const} */ (`${w}.${s}.${l}`))));
+    const paths = WIRINGS.flatMap((w) => STATIONS.flatMap((s) => CELLS.map((l) => /** @type {const} */ (`${w}.${s}.${l}`))));
     const mr = retinaMarks(m.file);
     const chart = h('div', {},
       legend([...WIRING_LEGEND, ...statsLegend(m, { control: m.hasControl(paths) })]),
@@ -159,23 +157,26 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
       off
         ? [h('p', { class: 'exp-subhead' }, `Edge task off (control models trained without the orientation loss${offFromFile ? '; from the results file, seed 1, as these models are not in the browser' : ''})`), panels(mOff, 'edge_task_off.', chance, 'Edge task off')]
         : h('p', { class: 'exp-note' }, 'Edge task off: the control models are trained natively and are not in the browser; their numbers appear here once the results file has them.'));
-    let sentence = `${m.lead}, with the shipped models, the stream’s IT L5 decodes edge orientation at ${m.say('stream.IT.l5', pct)}, the hierarchy’s at ${m.say('hierarchy.IT.l5', pct)}`;
+    // The lead (how many seeds) opens the sentence once, before whichever condition comes first.
+    let sentence = `the stream’s IT L5 decodes edge orientation at ${m.say('stream.IT.l5', pct)}, the hierarchy’s at ${m.say('hierarchy.IT.l5', pct)}`;
     const diff = m.sayDifference('IT.l5', points);
     sentence += diff ? ` (paired ${diff})` : '';
     sentence += `; at V1 L5 they are at ${m.say('stream.V1.l5', pct)} and ${m.say('hierarchy.V1.l5', pct)}.`;
     sentence += ceilingSaid(m, '');
     if (off) sentence += ` With the edge task off, IT L5 is at ${mOff.say('edge_task_off.stream.IT.l5', pct)} (stream) and ${mOff.say('edge_task_off.hierarchy.IT.l5', pct)} (hierarchy), and V1 L5’s decoder carried on averages ${mOff.say('edge_task_off.v1_decoder.stream.later_l5', pct)} and ${mOff.say('edge_task_off.v1_decoder.hierarchy.later_l5', pct)}.`;
-    const untrained = WIRED.map((w) => m.untrained(`${w}.IT.l5`));
+    const untrained = WIRINGS.map((w) => m.untrained(`${w}.IT.l5`));
     if (untrained.some((v) => v !== null)) sentence += ` Untrained models: ${pct(untrained[0] ?? NaN)} and ${pct(untrained[1] ?? NaN)}.`;
-    const retina = WIRED.map((w) => m.retina(`${w}.IT.l5`));
+    const retina = WIRINGS.map((w) => m.retina(`${w}.IT.l5`));
     if (retina.some((v) => v !== null)) sentence += ` With a retina of centre–surround cells only (no hand-built edge cells): ${pct(retina[0] ?? NaN)} (stream) and ${pct(retina[1] ?? NaN)} (hierarchy).`;
     const retinaTables = [];
     if (mr) {
       const carried = mr.sayDifference(v1DecoderDifference('later_l5'), points);
-      sentence = `On the retina control with the edge task on (the verdict’s condition), V1 L5’s decoder carried to V2, V4 and IT L5 averages ${mr.say('v1_decoder.stream.later_l5', pct)} in the stream and ${mr.say('v1_decoder.hierarchy.later_l5', pct)} in the hierarchy${carried ? ` (paired ${carried})` : ''}; the positive control, the stream with V2, V4 and IT bypassed, reads ${mr.say('positive_control.v1_decoder.later_l5', pct)}. ` + sentence;
+      sentence = `${mr.lead}, on the retina control with the edge task on (the verdict’s condition), V1 L5’s decoder carried to V2, V4 and IT L5 averages ${mr.say('v1_decoder.stream.later_l5', pct)} in the stream and ${mr.say('v1_decoder.hierarchy.later_l5', pct)} in the hierarchy${carried ? ` (paired ${carried})` : ''}; the positive control, the stream with V2, V4 and IT bypassed, reads ${mr.say('positive_control.v1_decoder.later_l5', pct)}. With the shipped models, ${sentence}`;
       retinaTables.push(dataTable('Retina control, edge task on: V1 L5’s decoder at each L5 and the probes on IT L5’s leading principal components', ['model', ...STATIONS.map((s) => `V1 decoder at ${s}`), 'mean after V1', ...COMPONENTS.map((c) => `IT, ${c} PC`)],
-        [...WIRED.map((w) => [w, ...STATIONS.map((s) => mr.say(`v1_decoder.${w}.${s}.l5`, pct)), mr.say(`v1_decoder.${w}.later_l5`, pct), ...COMPONENTS.map((c) => mr.say(`components.${w}.IT.${c}`, pct))]),
+        [...WIRINGS.map((w) => [w, ...STATIONS.map((s) => mr.say(`v1_decoder.${w}.${s}.l5`, pct)), mr.say(`v1_decoder.${w}.later_l5`, pct), ...COMPONENTS.map((c) => mr.say(`components.${w}.IT.${c}`, pct))]),
           ['positive control', ...STATIONS.map((s) => mr.say(`positive_control.v1_decoder.${s}.l5`, pct)), mr.say('positive_control.v1_decoder.later_l5', pct), ...COMPONENTS.map((c) => mr.say(`positive_control.components.IT.${c}`, pct))]]));
+    } else {
+      sentence = `${m.lead}, with the shipped models, ${sentence}`;
     }
     return { chart, sentence, tables: [...retinaTables, ...tables(m, r, '', 'Edge task on'), ...(off ? tables(mOff, { ...off }, 'edge_task_off.', 'Edge task off') : [])] };
   },

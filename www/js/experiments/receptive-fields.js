@@ -10,12 +10,10 @@ import { fixed } from './format.js';
 import { sideBySide } from './frame.js';
 
 /** @typedef {import('../types/generated/receptive-fields/Output').Output} Output */
-/** @typedef {keyof Pick<Output, 'stream' | 'hierarchy'>} Wiring */
+/** @typedef {import('../names.js').Wiring} Wiring */
 /** @typedef {keyof Output['stream']['V1']} CellLayer */
 /** @typedef {import('../types/results').Station} Station */
 
-/** The wirings and layers as the output names them (names.js lists them as plain strings). */
-const WIRED = /** @type {readonly Wiring[]} */ (WIRINGS);
 const CELLS = /** @type {readonly CellLayer[]} */ (LAYERS);
 
 /**
@@ -65,7 +63,7 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
   render(r, ctx) {
     const m = ctx?.marks ?? new Marks(r);
     const paths = (/** @type {Wiring} */ w, /** @type {CellLayer} */ l) => STATIONS.map((s) => /** @type {const} */ (`${w}.${s}.${l}.reliability`));
-    const control = WIRED.some((w) => CELLS.some((l) => m.hasControl(paths(w, l))));
+    const control = WIRINGS.some((w) => CELLS.some((l) => m.hasControl(paths(w, l))));
     const chart = h('div', {},
       legend([...WIRING_LEGEND, ...statsLegend(m, { control })]),
       h('div', { class: 'exp-multiples exp-three' },
@@ -73,7 +71,7 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
           title: LAYER_LABELS[l],
           label: `Receptive-field reliability in ${LAYER_LABELS[l]} at V1, V2, V4 and IT`,
           xLabels: STATIONS,
-          series: WIRED.map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w, l)) })),
+          series: WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w, l)) })),
           y: [-0.1, 1],
           yTicks: [0, 0.5, 1],
           left: 26,
@@ -87,11 +85,11 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
     const fall = m.sayDifference('IT.l5.reliability', fixed);
     sentence += ` The claim reads layer 5: from ${say('stream', 'V1', 'l5')} at V1 to ${say('stream', 'IT', 'l5')} at IT in the stream, and from ${say('hierarchy', 'V1', 'l5')} to ${say('hierarchy', 'IT', 'l5')} in the hierarchy${fall ? ` (IT, ${fall})` : ''}.`;
     if (Number.isFinite(m.value('positive_control.reliability'))) sentence += ` Positive control: with IT’s layer 5 replaced by IT’s write to an independent noise image (cells that do not bind to the input), the same code measures a reliability of ${m.say('positive_control.reliability', fixed)} at IT.`;
-    const untrained = WIRED.map((w) => m.untrained(`${w}.V1.l4.reliability`));
+    const untrained = WIRINGS.map((w) => m.untrained(`${w}.V1.l4.reliability`));
     if (untrained.some((v) => v !== null)) sentence += ` Untrained models, V1 L4: ${fixed(untrained[0] ?? NaN)} and ${fixed(untrained[1] ?? NaN)}.`;
-    const retina = WIRED.map((w) => m.retina(`${w}.V1.l4.reliability`));
+    const retina = WIRINGS.map((w) => m.retina(`${w}.V1.l4.reliability`));
     if (retina.some((v) => v !== null)) sentence += ` Retina control (centre–surround LGN only), V1 L4: ${fixed(retina[0] ?? NaN)} and ${fixed(retina[1] ?? NaN)}.`;
-    const tables = WIRED.map((w) => dataTable(`${w}: receptive-field reliability (units responding)`, ['station', 'L4', 'L2/3', 'L5'],
+    const tables = WIRINGS.map((w) => dataTable(`${w}: receptive-field reliability (units responding)`, ['station', 'L4', 'L2/3', 'L5'],
       STATIONS.map((s) => [s, ...CELLS.map((l) => `${say(w, s, l)} (${r[w][s][l].units_responding})`)])));
     return { chart, sentence, tables };
   },

@@ -13,15 +13,14 @@ import { sideBySide } from './frame.js';
 /** @typedef {import('../types/generated/variability/Output').Output} Output */
 /** @template T @typedef {import('../types/results').Path<T>} Path */
 /** @typedef {import('../types/results').Station} Station */
-/** @typedef {keyof Pick<Output, 'stream' | 'hierarchy'>} Wiring */
+/** @typedef {import('../names.js').Wiring} Wiring */
 /** The stations whose L5 the electrodes target: the keys of a model's recordings that are not means. @typedef {Exclude<keyof Output['electrodes']['stream'], `mean_${string}`>} Target */
 
 const SOURCES = ['exp-src-1', 'exp-src-2', 'exp-src-3', 'exp-src-4'];
 
 /** The wirings as the output names them (names.js lists them as plain strings), and every model
  * the electrodes record: both wirings and the positive control. */
-const WIRED = /** @type {readonly Wiring[]} */ (WIRINGS);
-const RECORDED = /** @type {const} */ ([...WIRED, 'positive_control']);
+const RECORDED = /** @type {const} */ ([...WIRINGS, 'positive_control']);
 
 /** The targets (every station with two before it: V4 and IT) and the numbers of units per
  * electrode the core records. */
@@ -39,7 +38,7 @@ const electrodesDifference = (path) => `electrodes.${path}`;
 /** The sum of each row's shares, over both wirings: noise from several sources need not add up
  * to exactly 100 % (finite trials, and the ReLUs between stations). @param {Output} r */
 function rowSums(r) {
-  return WIRED.flatMap((w) => Object.values(r[w].share_by_source).map((v) => v.reduce((a, b) => a + Math.max(0, b), 0)));
+  return WIRINGS.flatMap((w) => Object.values(r[w].share_by_source).map((v) => v.reduce((a, b) => a + Math.max(0, b), 0)));
 }
 
 /** One horizontal stacked bar per station: the share of its L5 variance from each source. The
@@ -80,7 +79,7 @@ function sumsNote(r, sums) {
   const lo = Math.min(...sums);
   const hi = Math.max(...sums);
   if (hi - 1 < 0.02 && 1 - lo < 0.02) return null;
-  const v1 = WIRED.filter((w) => Number.isFinite(r[w].share_by_source.V1[0])).map((w) => `${pct(r[w].share_by_source.V1[0], 1)} (${w})`);
+  const v1 = WIRINGS.filter((w) => Number.isFinite(r[w].share_by_source.V1[0])).map((w) => `${pct(r[w].share_by_source.V1[0], 1)} (${w})`);
   const v1Said = v1.length ? ` V1’s row has a single source: its ${v1.join(' and ')} ${v1.length > 1 ? 'differ' : 'differs'} from 100 % by sampling error alone, as its two variances come from separate sets of trials.` : '';
   return h('p', { class: 'exp-note', 'data-role': 'shares-note' },
     `The rows add up to between ${pct(lo)} and ${pct(hi)}, not 100 % (the frame marks 100 %).${v1Said} The deeper rows differ more. The likely cause is the ReLUs between stations: through them, the variances from different sources do not simply add.`);
@@ -95,14 +94,14 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
     const m = ctx?.marks ?? new Marks(r);
     const cats = TARGETS.flatMap((s) => UNITS.map((k) => ({ s, k })));
     const paths = (/** @type {(typeof RECORDED)[number]} */ w) => cats.map(({ s, k }) => /** @type {const} */ (`electrodes.${w}.${s}.${k}.extra_r2`));
-    const marks = [...WIRED.map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w)) })),
+    const marks = [...WIRINGS.map((w) => ({ cls: `exp-${w}`, ...m.series(paths(w)) })),
       { cls: 'exp-neutral', ...m.series(paths('positive_control')) }];
     const vals = marks.flatMap((ser) => [...ser.values, ...ser.ci.flat(), ...ser.control].filter((v) => v !== null && v !== undefined));
     const [lo, hi] = extent(vals, [0, 0.1, -0.1]);
     const sums = rowSums(r);
     const full = Math.max(1, ...sums);
     const chart = h('div', {},
-      legend([...WIRING_BAR_LEGEND, { cls: 'exp-neutral', label: 'positive control: station j−1 bypassed', kind: 'bar' }, ...statsLegend(m, { control: WIRED.some((w) => m.hasControl(paths(w))) })]),
+      legend([...WIRING_BAR_LEGEND, { cls: 'exp-neutral', label: 'positive control: station j−1 bypassed', kind: 'bar' }, ...statsLegend(m, { control: WIRINGS.some((w) => m.hasControl(paths(w))) })]),
       h('div', { class: 'exp-narrow' },
         barChart({
           label: 'Extra R² of units of L5 at V4 and IT from units of every earlier station beyond those of the previous station, with 16 and 64 units an electrode, stream, hierarchy and the positive control',
@@ -128,7 +127,7 @@ export default /** @satisfies {import('../types/results').Figure<Output>} */ ({
           const p = /** @type {const} */ (`electrodes.${w}.${s}.${k}`);
           return [m.say(`${p}.base_r2`, fixed), m.say(`${p}.all_r2`, fixed), m.say(`${p}.extra_r2`, (v) => signedFixed(v))];
         })])),
-      ...WIRED.map((w) => dataTable(`${w}: share of each L5’s variance from each noise source alone`, ['L5 of', ...STATIONS.map((s) => `noise in ${s}`)],
+      ...WIRINGS.map((w) => dataTable(`${w}: share of each L5’s variance from each noise source alone`, ['L5 of', ...STATIONS.map((s) => `noise in ${s}`)],
         STATIONS.map((s) => [s, ...STATIONS.map((_, k) => pct(r[w].share_by_source[s][k]))]))),
     ];
     return { chart, sentence, tables };
@@ -143,6 +142,6 @@ function varianceDetails(r) {
     h('summary', {}, 'L5 variance for all 16 combinations of noise sources'),
     h('div', { class: 'exp-scroll', tabindex: 0, role: 'region', 'aria-label': 'L5 variance table' },
       dataTable('Trial-to-trial variance of each station’s L5, by where the noise enters', ['noise in', ...WIRINGS.flatMap((w) => STATIONS.map((s) => `${w === 'stream' ? 'S' : 'H'} ${s}`))],
-        keys.map((k) => [k, ...WIRED.flatMap((w) => (r[w].l5_variance[k] ?? []).map((v) => sig(v, 2)))]), true),
+        keys.map((k) => [k, ...WIRINGS.flatMap((w) => (r[w].l5_variance[k] ?? []).map((v) => sig(v, 2)))]), true),
       h('p', { class: 'exp-note' }, 'S: stream, H: hierarchy. Variance averaged over units and stimuli, in squared stream units.')));
 }

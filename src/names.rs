@@ -80,6 +80,7 @@ impl Wiring {
 /// One value for each of the two wirings compared side by side ([`Wiring::SHOWN`]), written
 /// in JSON under their names. A test checks that the field names are the wirings' names.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "names/"))]
 pub struct ByWiring<T> {
     pub stream: T,
     pub hierarchy: T,
@@ -114,6 +115,37 @@ impl<T> ByWiring<T> {
     /// Each shown wiring with its value, in the order of [`Wiring::SHOWN`].
     pub fn iter(&self) -> impl Iterator<Item = (Wiring, &T)> {
         [(Wiring::Stream, &self.stream), (Wiring::Hierarchy, &self.hierarchy)].into_iter()
+    }
+}
+
+/// One value for each station, written in JSON under the station's name (the experiments'
+/// outputs keep per-station results this way, so a figure reads `V1` rather than `0`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "names/"))]
+pub struct ByStation<T> {
+    #[serde(rename = "V1")]
+    pub v1: T,
+    #[serde(rename = "V2")]
+    pub v2: T,
+    #[serde(rename = "V4")]
+    pub v4: T,
+    #[serde(rename = "IT")]
+    pub it: T,
+}
+
+impl<T> ByStation<T> {
+    /// The value of each station, made from its id in the stream's order.
+    pub fn from_fn(mut f: impl FnMut(Station) -> T) -> Self {
+        ByStation { v1: f(Station::V1), v2: f(Station::V2), v4: f(Station::V4), it: f(Station::IT) }
+    }
+    /// The value at station `s`.
+    pub fn at(&self, s: Station) -> &T {
+        match s {
+            Station::V1 => &self.v1,
+            Station::V2 => &self.v2,
+            Station::V4 => &self.v4,
+            Station::IT => &self.it,
+        }
     }
 }
 

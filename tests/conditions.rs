@@ -6,7 +6,7 @@
 use serde_json::Value;
 use std::path::Path;
 use ventral_stream::experiments::results::{self, Done, Plan};
-use ventral_stream::experiments::{self, deletion, Condition, Experiment, Failure, Models, Size};
+use ventral_stream::experiments::{self, deletion, Condition, Experiment, Failure, Measure, Models, Size};
 use ventral_stream::model::{Model, Wiring};
 use ventral_stream::weights;
 
@@ -142,16 +142,9 @@ fn the_narrow_and_edge_off_pairs_run_deletion_from_their_files_and_a_missing_wid
         write_model(&dir, "stream-edge-off", s, &Model::init(Wiring::Stream, 200 + s));
         write_model(&dir, "hierarchy-edge-off", s, &Model::init(Wiring::Hierarchy, 200 + s));
     }
-    let asked = [
-        Condition::Trained,
-        Condition::Untrained,
-        Condition::NarrowD8,
-        Condition::NarrowD16,
-        Condition::EdgeOff,
-        Condition::UntrainedD8,
-        Condition::UntrainedD16,
-    ];
-    let (kept, left_out) = experiments::available_conditions(&dir, &asked, &seeds);
+    // Every condition deletion asks for; the files above hold all but the 16-wide pair.
+    let asked = <deletion::Deletion as Measure>::CONDITIONS;
+    let (kept, left_out) = experiments::available_conditions(&dir, asked, &seeds);
     let expected =
         [Condition::Trained, Condition::Untrained, Condition::NarrowD8, Condition::EdgeOff, Condition::UntrainedD8];
     assert_eq!(kept, expected);

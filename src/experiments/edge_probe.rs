@@ -26,7 +26,7 @@ use super::pca::{leading_directions, project};
 use super::verdict::{Claim, Positive, Runs};
 use super::{for_each_trace, pooled_features, Failure, Measure, Models, Progress, Size, WITH_UNTRAINED_RETINA};
 use crate::model::Model;
-use crate::names::{Layer, Station};
+use crate::names::{ByStation, ByWiring, Layer, Station};
 use crate::rng::Rng;
 use crate::stimuli::{self, Stimulus, N_ORIENTATIONS};
 use crate::wiring::Lesion;
@@ -60,47 +60,15 @@ pub struct Output {
     pub features: String,
     /// The probe on each model's own input (the LGN and s₀): what a later station could at
     /// best keep.
-    pub ceiling: Wirings<Ceiling>,
+    pub ceiling: ByWiring<Ceiling>,
     /// V1's L5 decoder applied unchanged to later stations, in each wiring.
-    pub v1_decoder: Wirings<Carried>,
+    pub v1_decoder: ByWiring<Carried>,
     /// The probe on the leading principal components of each station's L5, in each wiring.
-    pub components: Wirings<ByStation<Components>>,
+    pub components: ByWiring<ByStation<Components>>,
     /// The stream with V2, V4 and IT bypassed, probed by the same code.
     pub positive_control: PositiveControl,
     /// The pair trained without the orientation loss, where the run had it.
     pub edge_task_off: EdgeTaskOff,
-}
-
-/// One value for each wiring shown side by side, under its name (`crate::names::ByWiring`,
-/// with a TypeScript declaration).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(Default))]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "edge-probe/"))]
-pub struct Wirings<T> {
-    pub stream: T,
-    pub hierarchy: T,
-}
-
-/// One value for each station, under its name.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(Default))]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "edge-probe/"))]
-pub struct ByStation<T> {
-    #[serde(rename = "V1")]
-    pub v1: T,
-    #[serde(rename = "V2")]
-    pub v2: T,
-    #[serde(rename = "V4")]
-    pub v4: T,
-    #[serde(rename = "IT")]
-    pub it: T,
-}
-
-impl<T> ByStation<T> {
-    /// The value of each station, made from its id in the stream's order.
-    fn from_fn(mut f: impl FnMut(Station) -> T) -> Self {
-        ByStation { v1: f(Station::V1), v2: f(Station::V2), v4: f(Station::V4), it: f(Station::IT) }
-    }
 }
 
 /// Probe accuracy in a station's three layers of cells.
@@ -204,11 +172,11 @@ pub struct EdgeTaskOff {
     /// The probe on the input; present where either wiring had an edge-off model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
-    pub ceiling: Option<Wirings<Option<Ceiling>>>,
+    pub ceiling: Option<ByWiring<Option<Ceiling>>>,
     /// V1's decoder carried on; present where either wiring had an edge-off model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(not(target_arch = "wasm32"), ts(optional))]
-    pub v1_decoder: Option<Wirings<Option<Carried>>>,
+    pub v1_decoder: Option<ByWiring<Option<Carried>>>,
 }
 
 /// Accuracy of a decoder fit on `source` and applied unchanged to each of `targets` (the same
@@ -330,7 +298,7 @@ pub fn carrying(stream: &Model) -> Model {
     m
 }
 
-impl Wirings<Carried> {
+impl ByWiring<Carried> {
     /// stream − hierarchy of the V1 decoder's mean accuracy at V2, V4 and IT L5.
     fn difference(&self) -> f64 {
         self.stream.later_l5 as f64 - self.hierarchy.later_l5 as f64
@@ -404,9 +372,9 @@ impl Measure for EdgeProbe {
             chance: 1.0 / N_ORIENTATIONS as f32,
             n,
             features: format!("{GRID}x{GRID}-pooled maps, ridge classifier, {FOLDS}-fold cross-validation"),
-            ceiling: Wirings { stream: stream.ceiling.clone(), hierarchy: hierarchy.ceiling.clone() },
-            v1_decoder: Wirings { stream: stream.v1_decoder.clone(), hierarchy: hierarchy.v1_decoder.clone() },
-            components: Wirings { stream: stream.components, hierarchy: hierarchy.components },
+            ceiling: ByWiring { stream: stream.ceiling.clone(), hierarchy: hierarchy.ceiling.clone() },
+            v1_decoder: ByWiring { stream: stream.v1_decoder.clone(), hierarchy: hierarchy.v1_decoder.clone() },
+            components: ByWiring { stream: stream.components, hierarchy: hierarchy.components },
             positive_control: PositiveControl {
                 what: "the stream with V2, V4 and IT bypassed (s_k = D(s_{k-1})): V1's layer 5 reaches IT unchanged \
                        but for pooling; the same probes"
@@ -415,11 +383,11 @@ impl Measure for EdgeProbe {
                 components: positive.components,
             },
             edge_task_off: EdgeTaskOff {
-                ceiling: any_off.then(|| Wirings {
+                ceiling: any_off.then(|| ByWiring {
                     stream: stream_off.as_ref().map(|p| p.ceiling.clone()),
                     hierarchy: hierarchy_off.as_ref().map(|p| p.ceiling.clone()),
                 }),
-                v1_decoder: any_off.then(|| Wirings {
+                v1_decoder: any_off.then(|| ByWiring {
                     stream: stream_off.as_ref().map(|p| p.v1_decoder.clone()),
                     hierarchy: hierarchy_off.as_ref().map(|p| p.v1_decoder.clone()),
                 }),

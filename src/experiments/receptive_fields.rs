@@ -23,7 +23,7 @@ use super::verdict::{Claim, Positive, Runs};
 use super::{for_each_trace, Failure, Measure, Models, Progress, Size, WITH_RETINA_CONTROL};
 use crate::input::SIDE;
 use crate::model::Model;
-use crate::names::{Layer, Station};
+use crate::names::{ByStation, Layer, Station};
 use crate::rng::Rng;
 use crate::stimuli::Stimulus;
 use serde::{Deserialize, Serialize};
@@ -60,32 +60,6 @@ pub struct Output {
     /// The stream with IT's cells unbound from the input, measured by the same code (null
     /// where the run's stream has no residual stream to replace IT's layer 5 in).
     pub positive_control: Option<PositiveControl>,
-}
-
-/// One value for each station, under its name.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "receptive-fields/"))]
-pub struct ByStation<T> {
-    #[serde(rename = "V1")]
-    pub v1: T,
-    #[serde(rename = "V2")]
-    pub v2: T,
-    #[serde(rename = "V4")]
-    pub v4: T,
-    #[serde(rename = "IT")]
-    pub it: T,
-}
-
-impl<T> ByStation<T> {
-    /// The value at station `s`.
-    pub fn at(&self, s: Station) -> &T {
-        match s {
-            Station::V1 => &self.v1,
-            Station::V2 => &self.v2,
-            Station::V4 => &self.v4,
-            Station::IT => &self.it,
-        }
-    }
 }
 
 /// A station's three layers of cells.

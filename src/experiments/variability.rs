@@ -32,7 +32,7 @@ use super::verdict::{Claim, Positive, Runs};
 use super::{tick, Failure, Measure, Models, Progress, Size, TRAINED_AND_UNTRAINED};
 use crate::layers::Maps;
 use crate::model::{Model, Trace};
-use crate::names::STATION_NAMES;
+use crate::names::{ByStation, STATION_NAMES};
 use crate::rng::Rng;
 use crate::stimuli;
 use crate::train::render;
@@ -86,20 +86,6 @@ pub struct NoiseSources {
     pub share_by_source: ByStation<Vec<f32>>,
     /// The noise's sd in each station, V1 to IT (NOISE × its RMS L2/3 rate).
     pub noise_sd: [f32; 4],
-}
-
-/// One value for each station, under its name.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(not(target_arch = "wasm32"), derive(ts_rs::TS), ts(export_to = "variability/"))]
-pub struct ByStation<T> {
-    #[serde(rename = "V1")]
-    pub v1: T,
-    #[serde(rename = "V2")]
-    pub v2: T,
-    #[serde(rename = "V4")]
-    pub v4: T,
-    #[serde(rename = "IT")]
-    pub it: T,
 }
 
 /// The electrode measure in each model, with the same sketches, noise and units.

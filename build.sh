@@ -267,11 +267,30 @@ train() {
 # Runs the ten experiments natively (full size) on every trained seed, untrained and on the
 # retina control, into the results file the page reads. ARGS go to `ventral-stream
 # experiments` (e.g. --seeds 1,2,3, --jobs 1, --reuse DIR to resume a long run).
+# Then (issue 24) the usage index of every variant with trained files, each such variant's
+# claims judged on its own pair (data/variants/NAME.json), and both added to the results file:
+# the primary test bed is chosen by the usage index alone, before these words are read.
 experiments() {
+    local spec variant seen=" "
     cargo build --release
-    mkdir -p www/data
+    mkdir -p www/data data/variants
     say "experiments: writing www/data/results.json"
     ./target/release/ventral-stream experiments --size full --jobs 2 --out www/data/results.json "$@"
+    say "experiments: the usage index of every variant -> data/usage.json"
+    ./target/release/ventral-stream usage --weights-dir "$WEIGHTS_DIR" --out data/usage.json
+    for spec in $TRAINED_MODELS; do
+        IFS=: read -r _ _ _ _ _ _ variant _ <<<"$spec"
+        [ "$variant" != shipped ] && [[ "$seen" != *" $variant "* ]] || continue
+        seen="$seen$variant "
+        if [ ! -f "$(weights_file "stream-$variant" 1)" ]; then
+            say "experiments: $variant has no trained files yet; left out"
+            continue
+        fi
+        say "experiments: the claims on $variant -> data/variants/$variant.json"
+        ./target/release/ventral-stream experiments --size full --jobs 2 --weights-dir "$WEIGHTS_DIR" \
+            --variant "$variant" --out "data/variants/$variant.json"
+    done
+    ./target/release/ventral-stream by-variant www/data/results.json --usage data/usage.json --variants-dir data/variants
 }
 
 usage() {

@@ -338,6 +338,46 @@ fn split_results_writes_one_file_per_experiment_and_an_index() {
 }
 
 #[test]
+fn by_variant_adds_each_variants_words_and_the_usage_index_to_the_results_file() {
+    let whole = scratch("by-variant/results.json");
+    let dir = scratch("by-variant/variants");
+    std::fs::create_dir_all(&dir).unwrap();
+    let verdicts = |word: &str| serde_json::json!({ "LE": { "word": word, "paired": { "mean": 0.2 }, "positive_control": { "word": "supported" }, "reason": "" } });
+    let shipped = serde_json::json!({
+        "variant": "shipped", "seeds": [1, 2], "size": "full", "verdicts": verdicts("inconclusive"),
+        "experiments": { "lesion": { "example": {}, "claim": "LE" } },
+    });
+    std::fs::write(&whole, shipped.to_string()).unwrap();
+    let prenorm = serde_json::json!({ "variant": "prenorm", "seeds": [1, 2, 3], "verdicts": verdicts("supported") });
+    std::fs::write(dir.join("prenorm.json"), prenorm.to_string()).unwrap();
+    let usage = scratch("by-variant/usage.json");
+    let index =
+        serde_json::json!({ "variants": ["shipped", "prenorm", "layerscale"], "usage": {}, "primary": "prenorm" });
+    std::fs::write(&usage, index.to_string()).unwrap();
+
+    let out = bin(&["by-variant", whole.to_str().unwrap(), "--usage", usage.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "--variants-dir is required");
+    let out = bin(&[
+        "by-variant",
+        whole.to_str().unwrap(),
+        "--usage",
+        usage.to_str().unwrap(),
+        "--variants-dir",
+        dir.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("layerscale: no results"), "a variant without its file is said: {err}");
+    let read: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&whole).unwrap()).unwrap();
+    assert_eq!(read["primary"], "prenorm");
+    assert_eq!(read["by_variant"]["shipped"]["LE"]["word"], "inconclusive");
+    assert_eq!(read["by_variant"]["prenorm"]["LE"]["word"], "supported");
+    assert_eq!(read["seeds_by_variant"]["prenorm"], serde_json::json!([1, 2, 3]));
+    assert_eq!(read["experiments"], shipped["experiments"], "the rest of the file is kept");
+    assert!(whole.with_extension("").join("lesion.json").is_file(), "and split again for the page");
+}
+
+#[test]
 fn experiments_name_a_missing_weights_file_and_how_to_make_it() {
     let empty = scratch("no-weights");
     std::fs::create_dir_all(&empty).unwrap();

@@ -8,6 +8,7 @@ use std::path::Path;
 use ventral_stream::experiments::results::{self, Done, Plan};
 use ventral_stream::experiments::{self, deletion, Condition, Experiment, Failure, Measure, Models, Size};
 use ventral_stream::model::{Model, Wiring};
+use ventral_stream::variant::Variant;
 use ventral_stream::weights;
 
 /// Untrained models for every condition; the retina controls' see only the centre–surround channels.
@@ -30,6 +31,7 @@ fn every_experiment_runs_untrained_and_on_the_retina_control_at_quick_size() {
         conditions: vec![Condition::Untrained, Condition::RetinaControl],
         experiments: Experiment::ALL.to_vec(),
         shard: None,
+        variant: Variant::SHIPPED,
     };
     let (outputs, done) = run(&plan, 2, None);
     assert_eq!(done.len(), 9 + 3);
@@ -62,6 +64,7 @@ fn the_results_do_not_depend_on_the_number_of_threads() {
         conditions: vec![Condition::Trained, Condition::Untrained],
         experiments: vec![Experiment::EdgeProbe],
         shard: None,
+        variant: Variant::SHIPPED,
     };
     // Untrained models stand in for the trained ones here: what matters is the runner.
     let (one, _) = run(&plan, 1, None);
@@ -95,6 +98,7 @@ fn kept_runs_are_read_back_instead_of_run_again() {
         conditions: vec![Condition::Untrained],
         experiments: vec![Experiment::Lesion],
         shard: None,
+        variant: Variant::SHIPPED,
     };
     let (first, done) = run(&plan, 2, Some(&dir));
     assert!(done.iter().all(|d| !d.3));
@@ -161,6 +165,7 @@ fn the_narrow_and_edge_off_pairs_run_deletion_from_their_files_and_a_missing_wid
         conditions: kept,
         experiments: vec![Experiment::Deletion],
         shard: None,
+        variant: Variant::SHIPPED,
     };
     let done = std::sync::Mutex::new(Vec::new());
     let report = |d: &Done| done.lock().unwrap().push((d.condition, d.experiment));

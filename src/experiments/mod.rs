@@ -386,8 +386,10 @@ pub use files::*;
 #[cfg(not(target_arch = "wasm32"))]
 mod files {
     use super::{Condition, Failure, Models};
+    use crate::model::D;
     use crate::model::{Model, Wiring};
     use crate::retina::Retina;
+    use crate::variant::Variant;
     use crate::weights;
     use std::path::{Path, PathBuf};
 
@@ -491,6 +493,50 @@ mod files {
         /// The retina control of `seed`: stream-retina and hierarchy-retina as the pair.
         pub fn retina_control(seed: u64) -> Result<Self, Failure> {
             Models::of(Condition::RetinaControl, &weights_dir(), seed)
+        }
+        /// The models of `condition` at `seed` for a variant of how stations read and write
+        /// (issue 24): the shipped variant is [`Models::of`]; another runs in two conditions
+        /// only, its trained pair (`stream-VARIANT`, `hierarchy-VARIANT`, as `./build.sh
+        /// train` names them) and the same pair untrained. The gated model is the shipped one
+        /// (GA is about gating, which the variants leave alone), and there is no edge-off pair.
+        pub fn of_variant(condition: Condition, dir: &Path, seed: u64, variant: Variant) -> Result<Self, Failure> {
+            if variant == Variant::SHIPPED {
+                return Models::of(condition, dir, seed);
+            }
+            let pair = match condition {
+                Condition::Trained => {
+                    let read_variant = |w: Wiring| -> Result<Model, Failure> {
+                        let name = variant_model_name(w, variant);
+                        let model = read(dir, &name, seed, w, Retina::Full, D)?;
+                        if model.variant != variant {
+                            return Err(Failure::Missing(format!(
+                                "{} holds the {} variant, not {}",
+                                weights_file(dir, &name, seed).display(),
+                                model.variant.name(),
+                                variant.name()
+                            )));
+                        }
+                        Ok(model)
+                    };
+                    (read_variant(Wiring::Stream)?, read_variant(Wiring::Hierarchy)?)
+                }
+                Condition::Untrained => (
+                    Model::init_variant(Wiring::Stream, seed, D, variant),
+                    Model::init_variant(Wiring::Hierarchy, seed, D, variant),
+                ),
+                other => {
+                    return Err(Failure::Missing(format!(
+                        "the {} variant runs trained and untrained only, not {}",
+                        variant.name(),
+                        other.name()
+                    )))
+                }
+            };
+            let gated = match condition {
+                Condition::Trained => read(dir, "gated", seed, Wiring::Gated, Retina::Full, D)?,
+                _ => Model::init_with(Wiring::Gated, seed, D),
+            };
+            Ok(Models { stream: pair.0, hierarchy: pair.1, gated, stream_edge_off: None, hierarchy_edge_off: None })
         }
         /// The models of `condition` at `seed`, from `dir` (laid out as `weights/`): the
         /// files [`model_names`] lists, in the order stream, hierarchy, gated, stream-edge-off,

@@ -9,6 +9,7 @@
 //! not depend on how many threads ran them.
 
 use super::{judged, run, stats, verdict, Condition, Experiment, Failure, Models, Size};
+use crate::variant::Variant;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -115,6 +116,8 @@ pub struct Plan {
     pub experiments: Vec<Experiment>,
     /// Only this shard's runs (for spreading one plan over machines); None: all of them.
     pub shard: Option<Shard>,
+    /// How the stations read and write (issue 24): the shipped models, or a variant's pair.
+    pub variant: Variant,
 }
 
 /// Shard `k` of `n` (k from 1): the runs whose place in the plan's fixed order is k − 1 modulo
@@ -142,7 +145,24 @@ impl Shard {
 impl Plan {
     /// Every experiment in every condition.
     pub fn new(seeds: Vec<u64>, size: Size) -> Self {
-        Plan { seeds, size, conditions: Condition::ALL.to_vec(), experiments: Experiment::ALL.to_vec(), shard: None }
+        Plan {
+            seeds,
+            size,
+            conditions: Condition::ALL.to_vec(),
+            experiments: Experiment::ALL.to_vec(),
+            shard: None,
+            variant: Variant::SHIPPED,
+        }
+    }
+    /// Every experiment on a variant's pair (issue 24): its trained and untrained models only
+    /// ([`super::Models::of_variant`]); the shipped variant is [`Plan::new`].
+    pub fn for_variant(seeds: Vec<u64>, size: Size, variant: Variant) -> Self {
+        let conditions = if variant == Variant::SHIPPED {
+            Condition::ALL.to_vec()
+        } else {
+            vec![Condition::Trained, Condition::Untrained]
+        };
+        Plan { conditions, variant, ..Plan::new(seeds, size) }
     }
     /// The runs, in a fixed order: condition, then experiment, then seed (only the shard's,
     /// where the plan has one).
@@ -313,6 +333,12 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
             untrained_retina: get(Condition::UntrainedRetina, e),
         };
         let mut verdict = judged(e, &runs);
+        // Stochastic depth trains every station to be bypassed, so its lesion result is built
+        // in by training, not a property of the stream (data/preregistration.json, usage_index).
+        if plan.variant.stochastic_depth && e == Experiment::Lesion {
+            verdict["word"] = "not judged".into();
+            verdict["reason"] = STOCHASTIC_DEPTH_LESION.into();
+        }
         // The other trainings of the pair (narrow streams, edge task off): each aggregated
         // under its own name with its untrained control of the same width, and judged by the
         // same claim and rule, beside the main verdict (which they leave as it is).
@@ -346,11 +372,53 @@ pub fn results(plan: &Plan, outputs: &Outputs) -> Value {
     json!({
         "seeds": plan.seeds,
         "size": plan.size.pick("quick", "full"),
+        "variant": plan.variant.name(),
         "interval_method": stats::INTERVAL_METHOD,
         "preregistration_sha256": super::preregistration::sha256(),
         "verdicts": verdicts,
         "experiments": experiments,
     })
+}
+
+/// Why a stochastic-depth variant's LE is not judged.
+pub const STOCHASTIC_DEPTH_LESION: &str =
+    "this variant was trained with stations dropped at random, so it retains accuracy with a station bypassed by training";
+
+/// The keys issue 24 adds to the shipped results file, from the usage index (`ventral-stream
+/// usage`) and each variant's own results file (`ventral-stream experiments --variant NAME`),
+/// given as (variant, file): the variants, their usage index, the primary test bed the
+/// index chose, the seeds each variant's claims were judged on, and `by_variant`, each claim's
+/// word, paired stream − hierarchy effect and positive control's word on each variant.
+pub fn by_variant(usage: &Value, files: &[(String, Value)]) -> Result<Map<String, Value>, String> {
+    let mut seeds = Map::new();
+    let mut words = Map::new();
+    for (variant, file) in files {
+        if file["variant"] != variant.as_str() {
+            return Err(format!("the results file given for {variant} holds the {} variant", file["variant"]));
+        }
+        let verdicts = file["verdicts"].as_object().ok_or_else(|| format!("{variant}'s results have no verdicts"))?;
+        let claims: Map<String, Value> = verdicts
+            .iter()
+            .map(|(claim, v)| {
+                let kept = json!({
+                    "word": v["word"],
+                    "paired": v["paired"],
+                    "positive_control": v["positive_control"]["word"],
+                    "reason": v["reason"],
+                });
+                (claim.clone(), kept)
+            })
+            .collect();
+        seeds.insert(variant.clone(), file["seeds"].clone());
+        words.insert(variant.clone(), Value::Object(claims));
+    }
+    let mut out = Map::new();
+    out.insert("variants".into(), usage["variants"].clone());
+    out.insert("usage".into(), usage["usage"].clone());
+    out.insert("primary".into(), usage["primary"].clone());
+    out.insert("seeds_by_variant".into(), Value::Object(seeds));
+    out.insert("by_variant".into(), Value::Object(words));
+    Ok(out)
 }
 
 /// A results file made before its verdicts' plan, judged again under the current plan and rule

@@ -75,7 +75,7 @@ mod cli {
         usage: &'static str,
     }
 
-    const COMMANDS: [Spec; 13] = [
+    const COMMANDS: [Spec; 14] = [
         Spec {
             name: "run",
             options: &["image", "wiring", "weights"],
@@ -143,11 +143,13 @@ mod cli {
         },
         Spec {
             name: "experiments",
-            options: &["seeds", "jobs", "reuse", "size", "weights-dir", "only", "shard", "out"],
+            options: &["seeds", "jobs", "reuse", "size", "weights-dir", "only", "shard", "variant", "out"],
             flags: &["merge"],
             positional: None,
             usage: "ventral-stream experiments [--seeds 1,2,3] [--jobs N] [--reuse DIR] [--size quick|full] [--weights-dir DIR]
-                     [--only NAME,NAME] [--shard K/N | --merge] --out FILE
+                     [--only NAME,NAME] [--shard K/N | --merge] [--variant NAME] --out FILE
+                     (--variant NAME: the variant's trained pair STREAM-NAME, HIERARCHY-NAME and the same pair
+                     untrained, on every seed whose two files exist, into FILE alone; `by-variant` reads it)
                      (--shard K/N --reuse DIR: only the K-th of N shares of the runs, kept in DIR, no --out;
                      --merge --reuse DIR --out FILE: the results file from every shard's runs in DIR, running none)
                      (every experiment on every seed, trained, untrained and retina control, and deletion on
@@ -178,6 +180,16 @@ mod cli {
             usage: "ventral-stream usage [--weights-dir DIR] [--variants NAME,NAME] [--n N] --out FILE
                      (the usage index of each variant's stream, and its hierarchy twin's bypass retention, on every
                      seed whose files exist, judged by data/preregistration.json, and the primary test bed it chooses)",
+        },
+        Spec {
+            name: "by-variant",
+            options: &["usage", "variants-dir"],
+            flags: &[],
+            positional: Some("the results file"),
+            usage: "ventral-stream by-variant FILE --usage USAGE.json --variants-dir DIR
+                     (adds to the shipped results FILE the usage index and primary test bed from USAGE.json and each
+                     claim's word and paired effect on every variant whose results DIR/NAME.json holds, made by
+                     `experiments --variant NAME --out DIR/NAME.json`; the shipped variant's are FILE's own)",
         },
         Spec { name: "help", options: &[], flags: &[], positional: None, usage: "ventral-stream help" },
     ];
@@ -672,6 +684,56 @@ mod cli {
         Ok(seeds)
     }
 
+    /// The seeds of a variant whose stream and hierarchy files both exist in `dir`.
+    fn variant_seeds(dir: &Path, variant: Variant) -> Result<Vec<u64>, Failure> {
+        let has = |w: Wiring, s: u64| {
+            experiments::weights_file(dir, &experiments::variant_model_name(w, variant), s).is_file()
+        };
+        let seeds: Vec<u64> =
+            (1..=SEEDS_LOOKED_AT).filter(|&s| has(Wiring::Stream, s) && has(Wiring::Hierarchy, s)).collect();
+        if seeds.is_empty() {
+            return Err(Failure::Error(format!(
+                "no seed of the {} variant has both its files in {}; `./build.sh train` makes them",
+                variant.name(),
+                dir.display()
+            )));
+        }
+        Ok(seeds)
+    }
+
+    /// `by-variant`: the variants' words and usage index, added to the shipped results file.
+    fn cmd_by_variant(a: &Args) -> Done {
+        let file = PathBuf::from(a.positional.as_ref().ok_or(Failure::Usage("name the shipped results file".into()))?);
+        let usage_path = a.path("usage").ok_or_else(|| Failure::Usage("name the usage index: --usage FILE".into()))?;
+        let dir = a
+            .path("variants-dir")
+            .ok_or_else(|| Failure::Usage("name the variants' results: --variants-dir DIR".into()))?;
+        let read = |p: &Path| -> Result<serde_json::Value, Failure> {
+            let text =
+                std::fs::read_to_string(p).map_err(|e| Failure::Error(format!("cannot read {}: {e}", p.display())))?;
+            serde_json::from_str(&text).map_err(|e| Failure::Error(format!("{}: {e}", p.display())))
+        };
+        let mut whole = read(&file)?;
+        let usage = read(&usage_path)?;
+        let mut files = vec![(Variant::SHIPPED.name().to_string(), whole.clone())];
+        for v in usage["variants"].as_array().into_iter().flatten().filter_map(|v| v.as_str()) {
+            let path = dir.join(format!("{v}.json"));
+            if v == Variant::SHIPPED.name() {
+                continue;
+            }
+            if !path.is_file() {
+                noteln!("{v}: no results in {}; its claims are left out", path.display());
+                continue;
+            }
+            files.push((v.to_string(), read(&path)?));
+        }
+        let keys = experiments::results::by_variant(&usage, &files).map_err(Failure::Error)?;
+        let object =
+            whole.as_object_mut().ok_or_else(|| Failure::Error(format!("{} is not a results file", file.display())))?;
+        object.extend(keys);
+        Ok(write_results(&file, &whole)?)
+    }
+
     fn cmd_experiments(a: &Args) -> Done {
         use experiments::results::{self, Plan, Shard};
         let shard = a.text("shard")?.map(Shard::parse).transpose().map_err(Failure::Usage)?;
@@ -692,7 +754,13 @@ merge the shards (--merge --out FILE)"
         }
         let out = if shard.is_some() { None } else { Some(a.out()?) };
         let dir = a.path("weights-dir").unwrap_or_else(experiments::weights_dir);
-        let mut plan = Plan::new(seeds(a, &dir)?, a.size()?);
+        let variant = Variant::parse(a.text_or("variant", "shipped")?).map_err(|e| Failure::Usage(e.to_string()))?;
+        let seeds = if variant == Variant::SHIPPED || a.text("seeds")?.is_some() {
+            seeds(a, &dir)?
+        } else {
+            variant_seeds(&dir, variant)?
+        };
+        let mut plan = Plan::for_variant(seeds, a.size()?, variant);
         if let Some(only) = a.text("only")? {
             plan.experiments = only
                 .split(',')
@@ -745,10 +813,17 @@ merge the shards (--merge --out FILE)"
                 d.seconds
             );
         };
-        let load = |c, s| experiments::Models::of(c, &dir, s);
+        let load = |c, s| experiments::Models::of_variant(c, &dir, s, variant);
+        // A variant's runs are kept apart from the shipped ones they would otherwise overwrite.
+        let reuse = reuse.map(|d| if variant == Variant::SHIPPED { d } else { d.join(variant.name()) });
         let outputs = results::run_all(&plan, &load, jobs, reuse.as_deref(), &report).map_err(|e| e.to_string())?;
         noteln!("all {total} runs in {:.1} s", start.elapsed().as_secs_f32());
         match (shard, out) {
+            // A variant's file is read by `by-variant`, not by the page: no split files beside it.
+            (_, Some(out)) if variant != Variant::SHIPPED => {
+                let text = serde_json::to_string(&results::results(&plan, &outputs)).map_err(|e| e.to_string())?;
+                Ok(write_file(&out, (text + "\n").as_bytes())?)
+            }
             (_, Some(out)) => Ok(write_results(&out, &results::results(&plan, &outputs))?),
             (Some(s), None) => {
                 noteln!("shard {}/{}: its runs are kept in {}", s.k, s.n, reuse.expect("checked above").display());
@@ -950,6 +1025,7 @@ merge the shards (--merge --out FILE)"
             "split-results" => cmd_split_results(&args),
             "rejudge" => cmd_rejudge(&args),
             "usage" => cmd_usage(&args),
+            "by-variant" => cmd_by_variant(&args),
             _ => print(&usage()),
         };
         match result {

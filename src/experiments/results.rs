@@ -518,7 +518,15 @@ pub fn split(whole: &Value) -> Result<Vec<(String, Value)>, String> {
         files.push((format!("{name}.json"), Value::Object(file)));
     }
     let names: Vec<&String> = experiments.keys().collect();
-    files.push(("index.json".into(), json!({ "experiments": names })));
+    let mut index = json!({ "experiments": names });
+    // The variants' words are small and Table 1 reads them at once (issue 24): they ride in
+    // the index rather than in any one experiment's file.
+    for key in ["variants", "usage", "primary", "seeds_by_variant", "by_variant"] {
+        if let Some(v) = whole.get(key) {
+            index[key] = v.clone();
+        }
+    }
+    files.push(("index.json".into(), index));
     Ok(files)
 }
 

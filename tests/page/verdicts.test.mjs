@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { pageFor, startAll } from './harness.mjs';
+import { pageFor, screenshotPath, startAll } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -27,11 +27,11 @@ after(async () => {
 
 const RESULTS_RE = /\/data\/results\/[^/]+\.json$/;
 
-/** Serve `files` ({name: object}) as data/results/NAME.json, with an index naming them. */
-async function serveResults(page, files) {
+/** Serve `files` ({name: object}) as data/results/NAME.json, with an index naming them (and `extra` keys). */
+async function serveResults(page, files, extra = {}) {
   await page.route(RESULTS_RE, (route) => {
     const name = new URL(route.request().url()).pathname.split('/').pop().replace(/\.json$/, '');
-    const value = name === 'index' ? { experiments: Object.keys(files) } : files[name];
+    const value = name === 'index' ? { experiments: Object.keys(files), ...extra } : files[name];
     if (value === undefined) return route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found\n' });
     return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(value) });
   });
@@ -370,5 +370,43 @@ test('the closing section is chosen by the pattern of words in Table 1, and foll
     return { paragraphs: [...document.querySelectorAll('[data-role="closing"] p')].map((p) => p.textContent), expected: closingSentences(words) };
   });
   assert.deepEqual(shown.paragraphs, shown.expected);
+  assert.deepEqual(problems, []);
+});
+
+test('Table 1 gains the primary test bed\'s words once the results judge the variants, and not before', async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  const verdict = (claim, word) => ({ claim, word, reason: '', rule: 'made up' });
+  const files = { lesion: { seeds: [1, 2, 3], size: 'full', verdict: verdict('LE', 'inconclusive') } };
+  const byVariant = { shipped: { LE: { word: 'inconclusive' } }, 'prenorm+stochastic-depth': { LE: { word: 'not judged' }, P1: { word: 'supported' } } };
+  const table = async () => {
+    await page.locator('table[data-role="verdicts"]').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector('table[data-role="verdicts"]')?.dataset.state === 'filled', null, { timeout: 60_000 });
+    return page.evaluate(() => ({
+      head: document.querySelector('[data-role="primary-head"]')?.textContent ?? null,
+      headers: [...document.querySelectorAll('table[data-role="verdicts"] thead th')].map((th) => th.textContent),
+      cells: Object.fromEntries([...document.querySelectorAll('tr[data-claim]')].map((r) => {
+        const cell = r.querySelector('[data-role="primary-word"]');
+        return [r.dataset.claim, cell ? { word: cell.dataset.word, text: cell.textContent, after: cell.previousElementSibling?.dataset.label } : null];
+      })),
+    }));
+  };
+
+  // The usage index chose no variant (too few seeds): the table is as before.
+  await serveResults(page, files, { primary: null, by_variant: byVariant });
+  await page.goto(env.url, { waitUntil: 'load' });
+  const before = await table();
+  assert.equal(before.head, null);
+  assert.ok(Object.values(before.cells).every((c) => c === null), 'no column without a primary');
+
+  await page.unroute(RESULTS_RE);
+  await serveResults(page, files, { primary: 'prenorm+stochastic-depth', by_variant: byVariant });
+  await page.reload({ waitUntil: 'load' });
+  const shown = await table();
+  assert.equal(shown.head, 'On the test bed (prenorm+stochastic-depth)');
+  assert.equal(shown.headers.indexOf(shown.head), shown.headers.indexOf('Verdict') + 1, 'beside the shipped model\'s word');
+  assert.deepEqual(shown.cells.LE, { word: 'not judged', text: '– not judged', after: 'Verdict' });
+  assert.equal(shown.cells.P1.word, 'supported');
+  assert.equal(shown.cells.P2.text, 'not run on this variant', 'a claim the variant was not judged on says so');
+  await page.locator('tr[data-claim="LE"]').screenshot({ path: screenshotPath('verdicts-primary.png') });
   assert.deepEqual(problems, []);
 });

@@ -10,7 +10,7 @@ import { h } from './dom.js';
 import { CLAIMS, conditionsFor, notJudgedSentence, sentenceFor } from './experiments/claims.js';
 import { estimateText, numbersText, positiveText, wordBadge } from './experiments/verdict.js';
 import { isEstimate } from './experiments/interval.js';
-import { loadVerdicts } from './experiments/frame.js';
+import { loadIndex, loadVerdicts } from './experiments/frame.js';
 import { whenNear } from './visibility.js';
 
 /** The row's id, the target of the link under each experiment figure. */
@@ -75,6 +75,27 @@ function fill(row, v) {
 }
 
 /**
+ * The word on the primary test bed, the variant the usage index chose (issue 24), as a column
+ * after the shipped model's, once the results judge the variants and the choice is another
+ * model than the shipped one. A claim the variant's file does not judge says so.
+ * @param {HTMLTableElement} table
+ * @param {{c: {id: string}, row: HTMLTableRowElement}[]} rows
+ * @param {{primary?: string | null, byVariant?: Record<string, Record<string, {word?: string}>> | null}} index
+ */
+function addPrimary(table, rows, { primary, byVariant }) {
+  const words = primary && primary !== 'shipped' ? byVariant?.[primary] : null;
+  if (!words || table.querySelector('[data-role="primary-head"]')) return;
+  const label = `On the test bed (${primary})`;
+  const head = table.tHead?.rows[0];
+  head?.cells[3]?.after(h('th', { scope: 'col', 'data-role': 'primary-head' }, label));
+  for (const { c, row } of rows) {
+    const word = words[c.id]?.word;
+    row.cells[3].after(h('td', { 'data-role': 'primary-word', 'data-label': label, 'data-word': word ?? '' },
+      word ? wordBadge(word) : h('span', { class: 'verdict-missing' }, 'not run on this variant')));
+  }
+}
+
+/**
  * Fills the table's body with one row per claim (at once, from claims.js) and each row's verdict
  * when the table first comes near the viewport (from the release's verdicts file, or each
  * experiment's results file). Resolves once the rows are filled. Embedded alone, the table has
@@ -99,6 +120,7 @@ export function mountVerdictTable(table, { figureOf = (id) => document.getElemen
   return whenNear(table).then(async () => {
     const verdictOf = await loadVerdicts();
     await Promise.all(rows.map(async ({ c, row }) => fill(row, await verdictOf(c.experiment))));
+    addPrimary(table, rows, await loadIndex());
   }).then(() => {
     table.dataset.state = 'filled';
   }).catch((err) => console.error('The verdict table could not be filled', err));

@@ -55,12 +55,19 @@ const resultPromises = new Map();
 /**
  * Which experiments the results hold (index.json, a few hundred bytes), loaded once:
  * {names: Set} or {names: null, reason} when there are no results yet or they cannot be read.
+ * Once the variants are judged (issue 24) it also names the primary test bed and holds each
+ * variant's words by claim id (`by_variant`); otherwise both are null.
  */
 export function loadIndex() {
   indexPromise ??= fetchJson('index.json').then(({ value, reason }) =>
     Array.isArray(value?.experiments)
-      ? { names: new Set(value.experiments), verdicts: typeof value.verdicts === 'string' ? value.verdicts : null }
-      : { names: null, verdicts: null, reason: reason ?? 'no list of experiments' });
+      ? {
+        names: new Set(value.experiments),
+        verdicts: typeof value.verdicts === 'string' ? value.verdicts : null,
+        primary: typeof value.primary === 'string' ? value.primary : null,
+        byVariant: value.by_variant && typeof value.by_variant === 'object' ? value.by_variant : null,
+      }
+      : { names: null, verdicts: null, primary: null, byVariant: null, reason: reason ?? 'no list of experiments' });
   return indexPromise;
 }
 

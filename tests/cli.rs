@@ -378,7 +378,11 @@ fn by_variant_adds_each_variants_words_and_the_usage_index_to_the_results_file()
     let index: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(whole.with_extension("").join("index.json")).unwrap()).unwrap();
     assert_eq!(index["experiments"], serde_json::json!(["lesion"]), "and split again for the page");
-    assert_eq!((&index["primary"], &index["by_variant"]), (&read["primary"], &read["by_variant"]), "Table 1 reads them");
+    assert_eq!(
+        (&index["primary"], &index["by_variant"]),
+        (&read["primary"], &read["by_variant"]),
+        "Table 1 reads them"
+    );
 }
 
 #[test]

@@ -708,10 +708,10 @@ mod cli {
         let dir = a
             .path("variants-dir")
             .ok_or_else(|| Failure::Usage("name the variants' results: --variants-dir DIR".into()))?;
+        // read_file: the CLI's one way to read a file, with its size cap and folder check.
         let read = |p: &Path| -> Result<serde_json::Value, Failure> {
-            let text =
-                std::fs::read_to_string(p).map_err(|e| Failure::Error(format!("cannot read {}: {e}", p.display())))?;
-            serde_json::from_str(&text).map_err(|e| Failure::Error(format!("{}: {e}", p.display())))
+            let bytes = read_file(p)?;
+            serde_json::from_slice(&bytes).map_err(|e| Failure::Error(format!("{} is not JSON: {e}", p.display())))
         };
         let mut whole = read(&file)?;
         let usage = read(&usage_path)?;

@@ -80,8 +80,18 @@ pub struct Summary {
     pub parameters: usize,
     pub components: std::collections::BTreeMap<String, Estimate>,
     pub meets: std::collections::BTreeMap<String, bool>,
+    /// Each component's threshold as the plan fixed it, so a reader of the results (the
+    /// article's claims × variants figure) can show the line without the plan beside it.
+    pub thresholds: std::collections::BTreeMap<String, Threshold>,
     /// How many components are met.
     pub met: usize,
+}
+
+/// A component's threshold: met when the mean is at least `value` (at most, for `at_most`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Threshold {
+    pub value: f64,
+    pub at_most: bool,
 }
 
 /// The estimates over seeds of a variant's per-seed usage, judged against the plan.
@@ -89,7 +99,9 @@ pub fn summarise(variant: &str, seeds: &[u64], parameters: usize, per_seed: &[Us
     let plan = &preregistration::plan().usage_index;
     let mut components = std::collections::BTreeMap::new();
     let mut meets = std::collections::BTreeMap::new();
+    let mut thresholds = std::collections::BTreeMap::new();
     for (name, c) in &plan.components {
+        thresholds.insert(name.clone(), Threshold { value: c.threshold, at_most: c.at_most });
         let values: Vec<f64> = per_seed
             .iter()
             .map(|u| u.components().iter().find(|(n, _)| n == name).expect("the plan's components are ours").1)
@@ -99,7 +111,7 @@ pub fn summarise(variant: &str, seeds: &[u64], parameters: usize, per_seed: &[Us
         components.insert(name.clone(), e);
     }
     let met = meets.values().filter(|&&m| m).count();
-    Summary { variant: variant.to_string(), seeds: seeds.to_vec(), parameters, components, meets, met }
+    Summary { variant: variant.to_string(), seeds: seeds.to_vec(), parameters, components, meets, thresholds, met }
 }
 
 /// The plan's choice of the primary test bed, from the usage index alone: the variant whose
@@ -251,6 +263,9 @@ mod tests {
         assert_eq!(s.components["bypass_retention"].per_seed.len(), 5);
         let t = plan().usage_index.components["bypass_retention"].threshold;
         assert_eq!(t, 0.8, "the test above was written for the plan's threshold");
+        // The summary carries every threshold the plan fixed, for a reader without the plan.
+        assert_eq!(s.thresholds["bypass_retention"], Threshold { value: t, at_most: false });
+        assert_eq!(s.thresholds.len(), plan().usage_index.components.len());
     }
 
     #[test]

@@ -13,35 +13,11 @@ import { isEstimate } from './experiments/interval.js';
 import { loadIndex } from './experiments/frame.js';
 import { rowId } from './verdicts-table.js';
 import { whenNear } from './visibility.js';
-
-/**
- * The usage index's components in the plan's names (data/preregistration.json, usage_index),
- * each with the words a reader sees. A component the page does not know still shows, by name.
- */
-export const COMPONENTS = {
-  bypass_retention: 'Accuracy kept with one station bypassed (fraction of intact)',
-  early_share: 'Share of the decision carried by the direct path, V1 and V2',
-  early_write_readback: 'V1’s write read back at IT (R² beyond IT’s own write)',
-  skip_to_write_cost: 'Accuracy lost without a skip, over that lost without a write',
-};
-
-/** What each variant changes, for the key under the table. */
-export const VARIANT_NOTES = {
-  shipped: 'the model the page runs',
-  prenorm: 'each station reads the stream normalised',
-  layerscale: 'each write scaled by a learned gain that starts small',
-  'stochastic-depth': 'stations dropped at random while training',
-};
+import { componentLabel, componentNames, metText } from './usage.js';
 
 /** "stochastic-depth" and "prenorm+layerscale" as a reader reads them. */
 export function variantLabel(name) {
   return name.split('+').join(' + ');
-}
-
-/** The usage components a set of summaries carries, the known ones first in the plan's order. */
-function componentNames(usage) {
-  const seen = new Set(Object.values(usage).flatMap((u) => Object.keys(u?.components ?? {})));
-  return [...Object.keys(COMPONENTS).filter((c) => seen.has(c)), ...[...seen].filter((c) => !(c in COMPONENTS))];
 }
 
 /**
@@ -63,13 +39,12 @@ function meter(e, threshold) {
 function usageCell(summary, component, label) {
   const e = summary?.components?.[component];
   if (!isEstimate(e)) return h('td', { 'data-label': label }, h('span', { class: 'verdict-missing' }, 'not measured'));
+  const met = Boolean(summary.meets?.[component]);
   const t = summary.thresholds?.[component];
-  const met = summary.meets?.[component];
-  const line = t ? `${t.at_most ? '≤' : '≥'} ${t.value}` : '';
-  return h('td', { 'data-label': label, 'data-component': component, 'data-met': String(Boolean(met)) },
+  return h('td', { 'data-label': label, 'data-component': component, 'data-met': String(met) },
     meter(e, t?.value),
     h('span', { class: 'usage-value' }, estimateText(e, 2)),
-    h('span', { class: 'usage-met' }, met ? `✓ met (${line})` : `✗ not met (${line})`));
+    h('span', { class: 'usage-met' }, metText(met, t?.value, t?.at_most)));
 }
 
 /**
@@ -88,9 +63,9 @@ export function fillVariantsTable(table, index, { linkRows = true } = {}) {
     variants.map((v) => h('th', { scope: 'col', 'data-variant': v, 'data-primary': primaryMark(v) },
       variantLabel(v),
       v === primary ? h('span', { class: 'variant-tag', 'data-role': 'primary-tag' }, 'test bed') : null)));
-  const usageRows = componentNames(usage).map((c) => h('tr', { 'data-role': 'usage-row', 'data-component': c },
-    h('th', { scope: 'row' }, COMPONENTS[c] ?? c),
-    variants.map((v) => usageCell(usage[v], c, `${variantLabel(v)}: ${COMPONENTS[c] ?? c}`))));
+  const usageRows = componentNames(Object.values(usage)).map((c) => h('tr', { 'data-role': 'usage-row', 'data-component': c },
+    h('th', { scope: 'row' }, componentLabel(c)),
+    variants.map((v) => usageCell(usage[v], c, `${variantLabel(v)}: ${componentLabel(c)}`))));
   const count = h('tr', { 'data-role': 'usage-count' }, h('th', { scope: 'row' }, 'Usage components met'),
     variants.map((v) => {
       const u = usage[v];

@@ -115,6 +115,9 @@ test('the configuration is restored from the URL, and changes to it are written 
   await page.click(`${BODY} [data-action="lab-preset-edge-off"]`);
   assert.equal(await page.isChecked(`${BODY} [data-control="lab-edge"]`), false);
   assert.equal(await page.inputValue(`${BODY} [data-control="lab-wiring"]`), 'hierarchy', 'a preset leaves the wiring alone');
+  await page.click(`${BODY} [data-action="lab-preset-prenorm-sd"]`);
+  assert.equal(await page.inputValue(`${BODY} [data-control="lab-variant"]`), 'prenorm+stochastic-depth');
+  await until(async () => new URL(page.url()).hash.includes('lab-variant=prenorm%2Bstochastic-depth'), { what: 'the variant in the URL' });
   // Garbage falls back to the defaults instead of breaking the lab.
   const p2 = (await pageFor(t, env)).page;
   await openLab(p2, '#lab-d=7&lab-steps=abc&lab-pressure=<b>');

@@ -9,12 +9,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pageFor, screenshotPath, startAll } from './harness.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { pageFor, screenshotPath, seriousAxe, startAll } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -126,12 +121,7 @@ test('without the variants in the results the figure is empty and says why; with
 
   for (const colorScheme of ['light', 'dark']) {
     await page.emulateMedia({ colorScheme });
-    await page.evaluate(AXE_SOURCE);
-    const serious = await page.evaluate(async () => {
-      const r = await window.axe.run({ include: [['figure[data-role="variants-figure"]']] }, { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-    });
-    assert.deepEqual(serious, [], `axe, ${colorScheme}`);
+    assert.deepEqual(await seriousAxe(page, ['figure[data-role="variants-figure"]']), [], `axe, ${colorScheme}`);
   }
   await page.locator('figure[data-role="variants-figure"] .table-scroll').screenshot({ path: screenshotPath('variants-dark.png') });
   assert.deepEqual(problems, []);

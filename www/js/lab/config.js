@@ -45,12 +45,13 @@ export const DEFAULTS = Object.freeze({
 
 /**
  * One click each: the settings the article says would test the post (a stream narrower than
- * what it must carry; a model never asked about edges). A preset changes only what it names.
+ * what it must carry; a model never asked about edges), and the variant that came closest to
+ * using its stream in the seed-1 screen. A preset changes only what it names.
  */
 export const PRESETS = {
   narrow: { label: 'Narrow stream (d = 8)', set: { width: 8 } },
   'edge-off': { label: 'Edge task off', set: { edge_task: false } },
-  'in-use': { label: 'A stream in use (prenorm + stochastic depth)', set: { variant: 'prenorm+stochastic-depth' } },
+  'prenorm-sd': { label: 'Normalised reads, stations dropped', set: { variant: 'prenorm+stochastic-depth' } },
 };
 
 const clampInt = (v, lo, hi, fallback) => {

@@ -5,14 +5,18 @@
 //! A lab run is phase 1 of native training ([`train::Sketches`]): the same seeded data order,
 //! batch 32, the cosine schedule over the run's `steps`, on one thread (the page runs it in a
 //! Worker); the open-set phase is not run. The reader chooses the wiring, the stream's width,
-//! the edge task and a pressure on the writes ([`train::Pressure`]).
+//! the edge task, a pressure on the writes ([`train::Pressure`]) and the variant of the
+//! stations ([`crate::variant`]). Once a model is trained, [`stream_use`] measures how it uses
+//! its stream (the article's usage index) and whether it deletes (P3's measure).
 
+use crate::experiments::{deletion, usage, Size};
 use crate::layers::Maps;
 use crate::model::{Model, Wiring, M, WIDTHS};
 use crate::names::{Layer, Station};
 use crate::retina::{CHANNELS, LGN_SIDE};
 use crate::stimuli::CATEGORIES;
 use crate::train::{self, Pressure, Progress, Sketches};
+use crate::variant::Variant;
 use crate::{input, weights};
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use serde::{Deserialize, Serialize};
@@ -36,8 +40,14 @@ pub struct LabConfig {
     pub strength: f32,
     pub steps: u32,
     pub seed: u32,
+    /// "shipped", or the variant's parts joined by `+` (prenorm, layerscale, stochastic-depth).
+    #[serde(default = "shipped")]
+    pub variant: String,
 }
 
+fn shipped() -> String {
+    Variant::SHIPPED.name().into()
+}
 fn default_width() -> usize {
     crate::model::D
 }
@@ -82,6 +92,7 @@ impl Lab {
         cfg.steps = config.steps as usize;
         cfg.edge_task = config.edge_task;
         cfg.pressure = Pressure::parse(&config.pressure, config.strength)?;
+        cfg.variant = Variant::parse(&config.variant).map_err(|e| e.to_string())?;
         cfg.open_set_steps = 0;
         cfg.threads = 1;
         Ok(Lab { model: train::initial(&cfg), phase: Sketches::new(&cfg), cfg, config, last: None })
@@ -259,6 +270,13 @@ impl Lab {
     pub fn resume(config: LabConfig, weights_file: &[u8], optimiser: &[u8]) -> Result<Lab, String> {
         let mut lab = Lab::new(config)?;
         let (model, info) = weights::load(weights_file, Some(lab.cfg.wiring)).map_err(|e| e.to_string())?;
+        if model.variant != lab.cfg.variant {
+            return Err(format!(
+                "the saved model is the {} variant, the run's settings say {}",
+                model.variant.name(),
+                lab.cfg.variant.name()
+            ));
+        }
         if model.width() != lab.config.width {
             return Err(format!(
                 "the saved model has a stream of width {}, the run's settings say {}",
@@ -327,6 +345,60 @@ impl Lab {
     }
 }
 
+/// How a trained model uses its stream, as the article measures it (issue 24, item 5): the
+/// usage index the preregistration defines, on this one model, and P3's deletion measure.
+#[derive(Serialize)]
+pub struct StreamUse {
+    pub wiring: String,
+    pub variant: String,
+    /// Held-out sketches the usage index is measured on ([`USE_IMAGES`]).
+    pub images: usize,
+    /// The four components with the plan's thresholds, met or not. None for a hierarchy,
+    /// where only the bypass is defined.
+    pub usage: Option<Vec<usage::Line>>,
+    /// Category accuracy kept with one station bypassed, mean over stations, as a fraction of
+    /// intact: the one component a hierarchy has too.
+    pub bypass_retention: f64,
+    /// P3: the share of each station's thalamic directions its write cancels, beside the null
+    /// (residual wirings only), at the experiments' quick size.
+    pub deletion: Option<deletion::Cancellation>,
+}
+
+/// Held-out sketches the lab's usage index reads: a few seconds in a Worker, and within about
+/// 0.015 of the 1,000 the article's index reads (0.282 against 0.297 bypass retention for the
+/// shipped stream, measured natively).
+pub const USE_IMAGES: usize = 256;
+
+/// The usage index and P3's measure of the model in a weights file (the lab's, or any the page
+/// loads), on held-out sketches. `progress(fraction)` returning false cancels.
+pub fn stream_use(weights_file: &[u8], progress: &mut dyn FnMut(f32) -> bool) -> Result<StreamUse, String> {
+    let (model, info) = weights::load(weights_file, None).map_err(|e| e.to_string())?;
+    let seed = info.0.get("seed").and_then(|s| s.parse::<u64>().ok()).unwrap_or(1);
+    let residual = model.wiring.residual();
+    let share = if residual { 0.6 } else { 1.0 };
+    let mut first = |f: f32| progress(f * share);
+    let (usage, bypass_retention) = if residual {
+        let u = usage::measure(&model, USE_IMAGES, &mut first).map_err(|e| e.to_string())?;
+        (Some(usage::lines(&u)), u.bypass_retention)
+    } else {
+        (None, usage::bypass_retention(&model, USE_IMAGES, &mut first).map_err(|e| e.to_string())?)
+    };
+    let deletion = if residual {
+        let mut rest = |f: f32| progress(share + f * (1.0 - share));
+        Some(deletion::cancellation(&model, seed, Size::Quick, &mut rest).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    Ok(StreamUse {
+        wiring: model.wiring.name().into(),
+        variant: model.variant.name().into(),
+        images: USE_IMAGES,
+        usage,
+        bypass_retention,
+        deletion,
+    })
+}
+
 /// The format named in an optimiser state file's metadata.
 pub const OPTIMISER_FORMAT: &str = "ventral-stream-lab-optimiser/1";
 
@@ -370,6 +442,7 @@ mod tests {
             strength: 0.0,
             steps,
             seed: 3,
+            variant: "shipped".into(),
         }
     }
 
@@ -473,6 +546,60 @@ mod tests {
         let magnitude: f32 = shares.iter().map(|s| s.abs()).sum();
         assert!((magnitude - 1.0).abs() < 1e-4, "{shares:?}");
         assert!(Lab::new(config("hierarchy", 8, 1)).unwrap().decision_shares().is_empty());
+    }
+
+    #[test]
+    fn a_variant_trains_as_itself_and_its_run_resumes_only_as_itself() {
+        let mut c = config("stream", 8, 3);
+        c.variant = "postnorm".into();
+        assert!(Lab::new(c.clone()).is_err(), "an unknown variant is an error");
+        c.variant = "prenorm+layerscale".into();
+        let mut lab = Lab::new(c.clone()).unwrap();
+        lab.step(2);
+        let (back, _) = weights::load(&lab.weights(), None).unwrap();
+        assert_eq!(back.variant, Variant::parse("prenorm+layerscale").unwrap());
+        assert_eq!(back, lab.model);
+        let (w, s) = (lab.weights(), lab.optimiser_state());
+        assert!(Lab::resume(c.clone(), &w, &s).is_ok());
+        c.variant = "prenorm".into();
+        assert!(refused(Lab::resume(c, &w, &s)).contains("variant"));
+    }
+
+    #[test]
+    fn a_stream_whose_stations_write_nothing_keeps_everything_bypassed_and_deletes_nothing() {
+        // Known answers: with every write zero, bypassing a station changes nothing (retention
+        // 1), and every thalamic direction passes each station with gain 1 (nothing cancelled).
+        let mut lab = Lab::new(config("stream", 8, 1)).unwrap();
+        for st in lab.model.stations.iter_mut() {
+            st.write.w.fill(0.0);
+            if let Some(b) = st.write.b.as_mut() {
+                b.fill(0.0);
+            }
+        }
+        let mut calls = 0;
+        let used = stream_use(&lab.weights(), &mut |_| {
+            calls += 1;
+            true
+        })
+        .unwrap();
+        assert!(calls > 0, "progress is reported");
+        assert_eq!((used.wiring.as_str(), used.variant.as_str(), used.images), ("stream", "shipped", USE_IMAGES));
+        assert_eq!(used.bypass_retention, 1.0);
+        let usage = used.usage.expect("a stream has the whole usage index");
+        let names: Vec<&str> = usage.iter().map(|l| l.component).collect();
+        assert_eq!(names, ["bypass_retention", "early_share", "early_write_readback", "skip_to_write_cost"]);
+        assert_eq!((usage[0].value, usage[0].met), (1.0, true));
+        let p3 = used.deletion.expect("a stream has P3's measure");
+        assert_eq!(p3.fraction_cancelled, vec![0.0; 4]);
+        assert!(p3.mean_gain.iter().all(|g| (g - 1.0).abs() < 1e-3), "{:?}", p3.mean_gain);
+
+        // A hierarchy has the bypass only; a cancelled measure says so.
+        let h = Lab::new(config("hierarchy", 8, 1)).unwrap();
+        let used = stream_use(&h.weights(), &mut |_| true).unwrap();
+        assert!(used.usage.is_none() && used.deletion.is_none());
+        assert!(used.bypass_retention.is_finite());
+        assert!(stream_use(&lab.weights(), &mut |_| false).is_err());
+        assert!(stream_use(b"not weights", &mut |_| true).is_err());
     }
 
     #[test]

@@ -21,6 +21,17 @@ pub fn run_experiment(name: &str, seed: u32, size: &str, progress: &js_sys::Func
     to_js(&experiments::run(experiment, &models, seed as u64, size, &mut report).map_err(js_err)?)
 }
 
+/// How the model in a weights file uses its stream: the article's usage index on it and P3's
+/// deletion measure ([`lab::stream_use`]); seconds, so in a Worker. `progress(fraction)`
+/// returning `false` cancels, which then throws "cancelled".
+#[wasm_bindgen]
+pub fn stream_use(weights: &[u8], progress: &js_sys::Function) -> Result<JsValue, JsError> {
+    let mut report = |f: f32| {
+        progress.call1(&JsValue::NULL, &JsValue::from_f64(f as f64)).map(|v| v.as_bool() != Some(false)).unwrap_or(true)
+    };
+    to_js(&lab::stream_use(weights, &mut report).map_err(js_err)?)
+}
+
 /// One small network of the degradation experiment, trained one step at a
 /// time so the page can draw its loss as it falls.
 #[wasm_bindgen]
@@ -49,7 +60,7 @@ pub struct Trainer(lab::Lab);
 
 #[wasm_bindgen]
 impl Trainer {
-    /// `config = {wiring, width, edge_task, pressure, strength, steps, seed}` (see
+    /// `config = {wiring, width, edge_task, pressure, strength, steps, seed, variant}` (see
     /// [`lab::LabConfig`]); batch 32, the native data order for the seed, phase 1 only.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<Trainer, JsError> {

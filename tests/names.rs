@@ -11,6 +11,7 @@ use ventral_stream::experiments::Experiment;
 use ventral_stream::model::{Model, WIDTHS};
 use ventral_stream::names::{Layer, Station, Wiring};
 use ventral_stream::stimuli::PATTERNS;
+use ventral_stream::variant::Variant;
 use ventral_stream::{input, retina};
 
 fn www_js() -> PathBuf {
@@ -52,6 +53,7 @@ fn the_pages_names_are_the_cores() {
         ("PRESET_KINDS", PATTERNS.map(String::from).to_vec()),
         ("EXPERIMENTS", names(Experiment::ALL, Experiment::name)),
         ("CLAIM_IDS", names(Experiment::ALL, Experiment::claim_id)),
+        ("VARIANTS", names(&Variant::ALL, Variant::name)),
     ];
     for (list, core) in pairs {
         assert_eq!(exported_strings(&js, list), core, "www/js/names.js {list} differs from the core's");

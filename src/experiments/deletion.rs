@@ -586,6 +586,17 @@ fn thalamic_cancellation(
     })
 }
 
+/// P3's measure on one residual model alone, at `size`, without its positive control: what the
+/// lab shows for a model the reader trained (the claim's verdict needs the pair and the seeds).
+pub fn cancellation(model: &Model, seed: u64, size: Size, progress: Progress) -> Result<Cancellation, Failure> {
+    if !model.wiring.residual() {
+        return Err(Failure::Missing("P3's measure reads a stream's writes: a hierarchy has no stream".into()));
+    }
+    let r = THALAMIC_DIRECTIONS.min(model.width() / 2);
+    let subspaces = thalamic_subspaces(model, size.pick(128, 500), r, progress, (0.0, 0.3))?;
+    thalamic_cancellation(model, &subspaces, seed, size.pick(16, 128), false, progress, (0.3, 1.0))
+}
+
 /// P3, the registry's row.
 pub struct Deletion;
 

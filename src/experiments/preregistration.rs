@@ -95,6 +95,10 @@ pub fn plan() -> &'static Plan {
     PLAN.get_or_init(|| serde_json::from_str(TEXT).expect("data/preregistration.json is a valid plan"))
 }
 
+// USAGE_THRESHOLDS: each usage component's (name, threshold, at_most), written by build.rs
+// from the same file, so code that only needs them (the lab's wasm) carries no JSON parser.
+include!(concat!(env!("OUT_DIR"), "/usage_thresholds.rs"));
+
 /// The SHA-256 of the plan's bytes, in hex, as the results file records it.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn sha256() -> String {
@@ -125,6 +129,14 @@ impl ClaimPlan {
 mod tests {
     use super::*;
     use crate::experiments::verdict::Word;
+
+    #[test]
+    fn the_compiled_usage_thresholds_are_the_plan_s() {
+        let table: Vec<(String, f64, bool)> = USAGE_THRESHOLDS.iter().map(|&(n, t, a)| (n.to_string(), t, a)).collect();
+        let parsed: Vec<(String, f64, bool)> =
+            plan().usage_index.components.iter().map(|(n, c)| (n.clone(), c.threshold, c.at_most)).collect();
+        assert_eq!(table, parsed);
+    }
 
     #[test]
     fn the_plan_names_every_claim_and_every_word() {

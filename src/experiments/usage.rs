@@ -80,26 +80,68 @@ pub struct Summary {
     pub parameters: usize,
     pub components: std::collections::BTreeMap<String, Estimate>,
     pub meets: std::collections::BTreeMap<String, bool>,
+    /// Each component's threshold as the plan fixed it, so a reader of the results (the
+    /// article's claims × variants figure) can show the line without the plan beside it.
+    pub thresholds: std::collections::BTreeMap<String, Threshold>,
     /// How many components are met.
     pub met: usize,
 }
 
+/// Whether a component's value meets its threshold: at least it, or at most for `at_most`.
+pub fn meets_threshold(value: f64, threshold: f64, at_most: bool) -> bool {
+    if at_most {
+        value <= threshold
+    } else {
+        value >= threshold
+    }
+}
+
+/// One component of one model's usage, judged against the plan (the lab's view of a reader's
+/// model: one model, so no interval).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Line {
+    pub component: &'static str,
+    pub value: f64,
+    pub threshold: f64,
+    pub at_most: bool,
+    pub met: bool,
+}
+
+/// Each component of `u` beside the plan's threshold, in the plan's order.
+pub fn lines(u: &Usage) -> Vec<Line> {
+    preregistration::USAGE_THRESHOLDS
+        .iter()
+        .map(|&(component, threshold, at_most)| {
+            let value = u.components().iter().find(|(n, _)| *n == component).expect("the plan's components are ours").1;
+            Line { component, value, threshold, at_most, met: meets_threshold(value, threshold, at_most) }
+        })
+        .collect()
+}
+
+/// A component's threshold: met when the mean is at least `value` (at most, for `at_most`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Threshold {
+    pub value: f64,
+    pub at_most: bool,
+}
+
 /// The estimates over seeds of a variant's per-seed usage, judged against the plan.
 pub fn summarise(variant: &str, seeds: &[u64], parameters: usize, per_seed: &[Usage]) -> Summary {
-    let plan = &preregistration::plan().usage_index;
     let mut components = std::collections::BTreeMap::new();
     let mut meets = std::collections::BTreeMap::new();
-    for (name, c) in &plan.components {
+    let mut thresholds = std::collections::BTreeMap::new();
+    for &(name, value, at_most) in preregistration::USAGE_THRESHOLDS {
+        thresholds.insert(name.to_string(), Threshold { value, at_most });
         let values: Vec<f64> = per_seed
             .iter()
-            .map(|u| u.components().iter().find(|(n, _)| n == name).expect("the plan's components are ours").1)
+            .map(|u| u.components().iter().find(|(n, _)| *n == name).expect("the plan's components are ours").1)
             .collect();
         let e = estimate(&values);
-        meets.insert(name.clone(), if c.at_most { e.mean <= c.threshold } else { e.mean >= c.threshold });
-        components.insert(name.clone(), e);
+        meets.insert(name.to_string(), meets_threshold(e.mean, value, at_most));
+        components.insert(name.to_string(), e);
     }
     let met = meets.values().filter(|&&m| m).count();
-    Summary { variant: variant.to_string(), seeds: seeds.to_vec(), parameters, components, meets, met }
+    Summary { variant: variant.to_string(), seeds: seeds.to_vec(), parameters, components, meets, thresholds, met }
 }
 
 /// The plan's choice of the primary test bed, from the usage index alone: the variant whose
@@ -251,6 +293,13 @@ mod tests {
         assert_eq!(s.components["bypass_retention"].per_seed.len(), 5);
         let t = plan().usage_index.components["bypass_retention"].threshold;
         assert_eq!(t, 0.8, "the test above was written for the plan's threshold");
+        // The summary carries every threshold the plan fixed, for a reader without the plan.
+        assert_eq!(s.thresholds["bypass_retention"], Threshold { value: t, at_most: false });
+        assert_eq!(s.thresholds.len(), plan().usage_index.components.len());
+        // One model's lines judge by the same rule (at most, for a component that asks it).
+        let one = lines(&per_seed[0]);
+        assert_eq!((one[0].component, one[0].value, one[0].met), ("bypass_retention", 0.78, false));
+        assert!(meets_threshold(0.2, 0.5, true) && !meets_threshold(0.6, 0.5, true));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 // Content-Security-Policy) and the system Chromium driven by playwright-core.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -280,4 +281,15 @@ export async function stallWorker(page) {
 export function screenshotPath(name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return join(SCREENSHOTS, name);
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations within `selectors` (evaluated through DevTools, so the CSP is untouched). */
+export async function seriousAxe(page, selectors) {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (include) => {
+    const r = await window.axe.run({ include: include.map((s) => [s]) }, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  }, selectors);
 }

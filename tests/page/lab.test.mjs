@@ -8,6 +8,7 @@
 // reload and resumed where it stopped, to the very model a run never paused makes; leaving the
 // page while a run trains asks first; Train again keeps the previous run to return to; the
 // page's model chosen in the lab survives a reload, and the way back to the shipped model too.
+// A finished run of a variant shows its usage index and P3's measure (issue 24), kept too.
 // Screenshot of the lab offering a run back after a reload (light and dark).
 //
 // Training runs the core's Trainer from the lab module, www/pkg-lab (./build.sh build hooks).
@@ -99,11 +100,11 @@ test('the lab’s code is fetched only when its figure comes near, and no worker
 
 test('the configuration is restored from the URL, and changes to it are written back', async (t) => {
   const { page, problems } = await pageFor(t, env);
-  await openLab(page, '#lab-wiring=hierarchy&lab-d=8&lab-edge=off&lab-pressure=l1&lab-strength=0.001&lab-steps=120&lab-seed=7');
+  await openLab(page, '#lab-wiring=hierarchy&lab-d=8&lab-edge=off&lab-pressure=l1&lab-strength=0.001&lab-steps=120&lab-seed=7&lab-variant=layerscale');
   const values = await page.evaluate((sel) => Object.fromEntries(
     [...document.querySelectorAll(`${sel} [data-control^="lab-"]`)].map((e) => [e.dataset.control, e.type === 'checkbox' ? e.checked : e.value])), BODY);
   assert.deepEqual(values, {
-    'lab-wiring': 'hierarchy', 'lab-width': '8', 'lab-edge': false, 'lab-pressure': 'l1',
+    'lab-wiring': 'hierarchy', 'lab-variant': 'layerscale', 'lab-width': '8', 'lab-edge': false, 'lab-pressure': 'l1',
     'lab-strength': '0.001', 'lab-steps': '120', 'lab-seed': '7',
   });
   await page.selectOption(`${BODY} [data-control="lab-width"]`, '16');
@@ -114,6 +115,9 @@ test('the configuration is restored from the URL, and changes to it are written 
   await page.click(`${BODY} [data-action="lab-preset-edge-off"]`);
   assert.equal(await page.isChecked(`${BODY} [data-control="lab-edge"]`), false);
   assert.equal(await page.inputValue(`${BODY} [data-control="lab-wiring"]`), 'hierarchy', 'a preset leaves the wiring alone');
+  await page.click(`${BODY} [data-action="lab-preset-prenorm-sd"]`);
+  assert.equal(await page.inputValue(`${BODY} [data-control="lab-variant"]`), 'prenorm+stochastic-depth');
+  await until(async () => new URL(page.url()).hash.includes('lab-variant=prenorm%2Bstochastic-depth'), { what: 'the variant in the URL' });
   // Garbage falls back to the defaults instead of breaking the lab.
   const p2 = (await pageFor(t, env)).page;
   await openLab(p2, '#lab-d=7&lab-steps=abc&lab-pressure=<b>');
@@ -439,5 +443,43 @@ test('Train again keeps the previous run; reopened, it becomes the page’s mode
   await openLab(page, null);
   await page.waitForSelector(`${KEPT}:not([hidden]) li`);
   assert.equal((await keptRows(page)).length, 1);
+  assert.deepEqual(afterReloads(problems), []);
+});
+
+test('a finished run of a variant shows how it uses its stream and whether it deletes, kept across a reload', { ...SLOWER }, async (t) => {
+  const { page, problems } = await pageFor(t, env);
+  await openLab(page, '#lab-steps=20&lab-d=8&lab-variant=prenorm%2Bstochastic-depth');
+  assert.equal(await page.inputValue(`${BODY} [data-control="lab-variant"]`), 'prenorm+stochastic-depth');
+  await page.click(`${BODY} [data-action="lab-train-both"]`);
+  await waitState(page, 'done');
+  assert.match(await page.textContent(`${BODY} .lab-run .lab-config`), /stream, d = 8, .*normalised reads, stations dropped while training/);
+  const measured = `${BODY} .lab-run [data-role="use-box"][data-state="measured"]`;
+  await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 2, measured, { timeout: RUN_TIMEOUT });
+  const shown = () => page.$$eval(`${BODY} .lab-run`, (runs) => runs.map((r) => ({
+    wiring: r.dataset.wiring,
+    usage: [...r.querySelectorAll('[data-role="usage"] li')].map((li) => [li.dataset.component, li.dataset.met ?? null]),
+    count: r.querySelector('[data-role="usage-count"]')?.textContent ?? '',
+    deletion: r.querySelector('[data-role="deletion"]')?.textContent ?? null,
+  })));
+  const first = await shown();
+  const stream = first.find((r) => r.wiring === 'stream');
+  const hierarchy = first.find((r) => r.wiring === 'hierarchy');
+  assert.deepEqual(stream.usage.map(([c]) => c), ['bypass_retention', 'early_share', 'early_write_readback', 'skip_to_write_cost']);
+  assert.ok(stream.usage.every(([, met]) => met === 'true' || met === 'false'));
+  assert.match(stream.count, /^[0-4] of 4 met, on 256 held-out sketches\./);
+  // d = 8: four thalamic directions; a share for each station, and the null beside them.
+  assert.match(stream.deletion, /^Deletion \(prediction 3\)\. Share of the 4 leading thalamic directions .*: V1 \d\.\d\d, V2 \d\.\d\d, V4 \d\.\d\d, IT \d\.\d\d; mean \d\.\d\d\. For as many directions outside the thalamic input \(the null\)/);
+  assert.deepEqual(hierarchy.usage.map(([c]) => c), ['bypass_retention']);
+  assert.equal(hierarchy.deletion, null);
+  assert.match(hierarchy.count, /a hierarchy does not have/);
+  await page.locator(`${BODY} .lab-run[data-wiring="stream"] [data-role="use-box"]`).screenshot({ path: screenshotPath('lab-use.png') });
+  await waitKept(page);
+
+  // Reload: reopened, the runs show the same measures at once, without measuring again.
+  await openLab(page, null);
+  await page.waitForSelector(`${KEPT}:not([hidden]) li[data-status="done"]`, { timeout: 30_000 });
+  await page.click(`${KEPT} [data-action="lab-kept-reopen"]`);
+  await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 2, measured, { timeout: 5_000 });
+  assert.deepEqual(await shown(), first);
   assert.deepEqual(afterReloads(problems), []);
 });

@@ -10,12 +10,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pageFor, screenshotPath, startAll } from './harness.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { pageFor, screenshotPath, seriousAxe, startAll } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -227,15 +222,6 @@ test('the verdict and the interval marks pass axe-core in the dark scheme too', 
   assert.deepEqual(await seriousAxe(page, ['figure[data-experiment="lesion"]', 'table[data-role="verdicts"]']), []);
   assert.deepEqual(problems, []);
 });
-
-/** axe-core's serious and critical violations within `selectors` (evaluated through DevTools, so the CSP is untouched). */
-async function seriousAxe(page, selectors) {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async (include) => {
-    const r = await window.axe.run({ include: include.map((s) => [s]) }, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  }, selectors);
-}
 
 test('a figure given an older results file (one output, no summary, no controls) still draws, without intervals', async (t) => {
   const { page, problems } = await pageFor(t, env);

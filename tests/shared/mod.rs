@@ -25,6 +25,7 @@ pub fn fixture() -> (LabConfig, Vec<f32>) {
         strength: 0.0,
         steps: v["steps_of_schedule"].as_u64().unwrap() as u32,
         seed: v["seed"].as_u64().unwrap() as u32,
+        variant: Variant::SHIPPED.name().into(),
     };
     assert_eq!((v["batch"].as_u64(), v["threads"].as_u64()), (Some(32), Some(1)));
     let losses = v["losses"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect();

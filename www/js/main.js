@@ -237,4 +237,10 @@ afterNextPaint().then(start).finally(() => {
       })
       .catch((err) => console.error('The verdict table could not be loaded', err));
   }
+  const variants = /** @type {HTMLElement | null} */ (document.querySelector('figure[data-role="variants-figure"]'));
+  if (variants) {
+    import('./variants-table.js')
+      .then((m) => m.mountVariantsTable(variants))
+      .catch((err) => console.error('The variants table could not be loaded', err));
+  }
 });

@@ -49,3 +49,6 @@ export const EXPERIMENTS = ['edge-probe', 'variability', 'deletion', 'receptive-
 
 /** The claim of the post each experiment tests, in the same order: the id its verdict carries. */
 export const CLAIM_IDS = ['P1', 'P2', 'P3', 'RF', 'SP', 'TU', 'LE', 'DG', 'VW', 'GA'];
+
+/** The model's variants (src/variant.rs, Variant::ALL), in the order the article shows them. */
+export const VARIANTS = /** @type {const} */ (['shipped', 'prenorm', 'layerscale', 'prenorm+layerscale', 'stochastic-depth', 'prenorm+stochastic-depth']);

@@ -8,10 +8,11 @@
 //   <stream-figure figure="verdicts"></stream-figure>
 //
 // Names (FIGURE_NAMES below): the live figures (input, gallery, pipeline, microcircuit, stations,
-// stream, lesions, lab), the ten experiment figures by their experiments' names, and `verdicts`
-// (Table 1). Live figures on one page share one drawing and one model (js/embed-group.js): the
+// stream, lesions, lab), the ten experiment figures by their experiments' names, `verdicts`
+// (Table 1) and `variants` (every claim on every variant, under each one's usage index). Live figures on one page share one drawing and one model (js/embed-group.js): the
 // first with an input panel owns the paper, the others follow it; `separate` gives a figure its
-// own. An experiment figure fetches only its own results file, the table only the verdicts.
+// own. An experiment figure fetches only its own results file, the table only the verdicts, the
+// variants table only the results' index.
 //
 // The host API: the attributes figure, station and separate are reflected as properties (a
 // change rebuilds the figure); data-ready="true" and a `ready` event once the figure is drawn,
@@ -31,16 +32,16 @@ import { joinGroup, leaveGroup, showStatus, watchAnswer } from './embed-group.js
 import { watchNear, whenNear } from './visibility.js';
 
 /** Every name a figure can be embedded by. */
-export const FIGURE_NAMES = [...Object.keys(FIGURES), ...EXPERIMENTS, 'verdicts'];
+export const FIGURE_NAMES = [...Object.keys(FIGURES), ...EXPERIMENTS, 'verdicts', 'variants'];
 
 const STYLES = ['../css/base.css', '../css/figures.css', '../css/lab.css', './stream-figure.css'].map((p) => new URL(p, import.meta.url).href);
 const EXPERIMENT_STYLES = [new URL('../css/experiments.css', import.meta.url).href];
 
-/** The kind of figure a name is: a live figure, an experiment, the verdict table, or none. */
+/** The kind of figure a name is: a live figure, an experiment, the verdict table, the variants table, or none. */
 function kindOf(name) {
   if (Object.hasOwn(FIGURES, name)) return 'live';
   if (EXPERIMENTS.includes(name)) return 'experiment';
-  if (name === 'verdicts') return 'verdicts';
+  if (name === 'verdicts' || name === 'variants') return name;
   return null;
 }
 
@@ -142,6 +143,7 @@ class StreamFigure extends HTMLElement {
     const failed = (/** @type {any} */ err) => showStatus(this, `This figure could not be built: ${err?.message ?? err}`, 'error');
     if (kind === 'experiment') this.#buildExperiment(name, status).catch(failed);
     else if (kind === 'verdicts') this.#buildVerdicts(status).catch(failed);
+    else if (kind === 'variants') this.#buildVariants(status).catch(failed);
     else if (this.separate) this.#buildLive(name, status, { app: this.#separateApp(), owner: true, start: true });
     else {
       status.textContent = 'Loading the model…';
@@ -258,6 +260,21 @@ class StreamFigure extends HTMLElement {
     await mountVerdictTable(table, { figureOf: () => null });
     if (table.dataset.state === 'filled') this.#ready();
     else showStatus(this, 'The verdicts could not be read.', 'error');
+  }
+
+  /** Every claim on every variant, under each variant's usage index (the article's figure). */
+  async #buildVariants(status) {
+    const { mountVariantsTable } = await import('./variants-table.js');
+    const figure = h('figure', { class: 'figure embedded variants-figure', 'data-figure': 'variants' },
+      h('div', { class: 'table-scroll' },
+        h('table', { class: 'variants', 'data-role': 'variants' },
+          h('caption', {}, 'Every claim of the post on every variant of the model, under each variant’s usage index (whether its stream wiring uses the stream), with the word the preregistered rule computed.'),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Variant'))), h('tbody'))),
+      h('p', { class: 'status', 'data-role': 'variants-status', role: 'status' }));
+    this.#shadow?.append(figure, status);
+    await mountVariantsTable(figure, { linkRows: false });
+    if (figure.dataset.state === 'error') showStatus(this, 'The variants’ results could not be read.', 'error');
+    else this.#ready();
   }
 }
 

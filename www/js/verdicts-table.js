@@ -3,8 +3,9 @@
 // Each row: the claim (linked to its figure), where it comes from, whether it separates the two
 // wirings (from the paired stream − hierarchy effect, where the results carry one), the word,
 // and one line of why (the first sentence claims.js wrote for that word). The numbers, the rule
-// and any other trainings of the pair sit under a disclosure in the same row. This is the only
-// place on the page that prints the words.
+// and any other trainings of the pair sit under a disclosure in the same row. With the variants
+// table (variants-table.js, the same words on every variant) it is the only place on the page
+// that prints the words.
 
 import { h } from './dom.js';
 import { CLAIMS, conditionsFor, notJudgedSentence, sentenceFor } from './experiments/claims.js';

@@ -30,6 +30,7 @@ pub fn train_config() -> ventral_stream::lab::LabConfig {
         strength: 0.0,
         steps: 1_000_000,
         seed: 1,
+        variant: "shipped".into(),
     }
 }
 

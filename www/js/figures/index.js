@@ -47,7 +47,7 @@ export const FIGURES = {
   },
   lab: {
     title: 'Train the stream yourself',
-    caption: 'Choose a wiring, a stream width, the edge task and a pressure on the writes, and train the whole model here; then make the result the page’s model, or download it.',
+    caption: 'Choose a wiring, how its stations read and write, a stream width, the edge task and a pressure on the writes, and train the whole model here. Once trained, each run shows how it uses its stream and what it deletes; make it the page’s model, or download it.',
     mount: mountLab,
   },
 };

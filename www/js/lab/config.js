@@ -2,11 +2,20 @@
 // rule that makes any half-valid configuration (from a form or from a link) a valid one.
 // Pure: no DOM, so the URL state, the form and the worker all share it.
 
-import { ALL_WIRINGS, WIDTHS } from '../names.js';
+import { ALL_WIRINGS, VARIANTS, WIDTHS } from '../names.js';
 
 /** The lab trains the pair the article compares and the gated variant. */
 export const WIRINGS = ALL_WIRINGS;
-export { WIDTHS };
+export { VARIANTS, WIDTHS };
+/** How each variant changes the way stations read and write the stream (src/variant.rs). */
+export const VARIANT_LABELS = {
+  shipped: 'as the page’s model',
+  prenorm: 'normalised reads',
+  layerscale: 'small write gains',
+  'prenorm+layerscale': 'normalised reads, small write gains',
+  'stochastic-depth': 'stations dropped while training',
+  'prenorm+stochastic-depth': 'normalised reads, stations dropped while training',
+};
 /** Pressure on the writes: none, an L1 penalty (sparse writes) or weight decay (small writes). */
 export const PRESSURES = ['none', 'l1', 'decay'];
 export const PRESSURE_LABELS = { none: 'none', l1: 'L1 on the writes', decay: 'weight decay' };
@@ -16,7 +25,7 @@ export const MAX_SEED = 1_000_000;
 
 /**
  * The Trainer's constructor takes exactly these fields.
- * @typedef {{wiring: string, width: number, edge_task: boolean, pressure: string, strength: number, steps: number, seed: number}} LabConfig
+ * @typedef {{wiring: string, width: number, edge_task: boolean, pressure: string, strength: number, steps: number, seed: number, variant: string}} LabConfig
  */
 
 /**
@@ -31,15 +40,18 @@ export const DEFAULTS = Object.freeze({
   strength: 1e-4,
   steps: 300,
   seed: 1,
+  variant: 'shipped',
 });
 
 /**
  * One click each: the settings the article says would test the post (a stream narrower than
- * what it must carry; a model never asked about edges). A preset changes only what it names.
+ * what it must carry; a model never asked about edges), and the variant that came closest to
+ * using its stream in the seed-1 screen. A preset changes only what it names.
  */
 export const PRESETS = {
   narrow: { label: 'Narrow stream (d = 8)', set: { width: 8 } },
   'edge-off': { label: 'Edge task off', set: { edge_task: false } },
+  'prenorm-sd': { label: 'Normalised reads, stations dropped', set: { variant: 'prenorm+stochastic-depth' } },
 };
 
 const clampInt = (v, lo, hi, fallback) => {
@@ -63,6 +75,7 @@ export function normalise(raw = {}) {
   if (Number.isFinite(strength) && strength >= 0 && strength <= 1) c.strength = strength;
   c.steps = clampInt(raw.steps, MIN_STEPS, MAX_STEPS, DEFAULTS.steps);
   c.seed = clampInt(raw.seed, 1, MAX_SEED, DEFAULTS.seed);
+  if (VARIANTS.includes(raw.variant)) c.variant = raw.variant;
   return c;
 }
 
@@ -74,6 +87,7 @@ export function sameConfig(a, b) {
 export function describe(c) {
   const parts = [`${c.wiring}`, `d = ${c.width}`, c.edge_task ? 'edge task on' : 'edge task off'];
   if (c.pressure !== 'none') parts.push(`${PRESSURE_LABELS[c.pressure]} ${c.strength}`);
+  if (c.variant !== 'shipped') parts.push(VARIANT_LABELS[c.variant] ?? c.variant);
   parts.push(`${c.steps} steps`, `seed ${c.seed}`);
   return parts.join(', ');
 }
@@ -82,5 +96,6 @@ export function describe(c) {
 export function fileName(c, step = c.steps) {
   const pressure = c.pressure === 'none' ? '' : `-${c.pressure}${c.strength}`;
   const steps = step < c.steps ? `${step}of${c.steps}steps` : `${c.steps}steps`;
-  return `lab-${c.wiring}-d${c.width}${c.edge_task ? '' : '-edge-off'}${pressure}-${steps}-seed${c.seed}.safetensors`;
+  const variant = c.variant === 'shipped' ? '' : `-${c.variant}`;
+  return `lab-${c.wiring}${variant}-d${c.width}${c.edge_task ? '' : '-edge-off'}${pressure}-${steps}-seed${c.seed}.safetensors`;
 }

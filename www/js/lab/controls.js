@@ -1,9 +1,9 @@
-// The lab's form: wiring, stream width, edge task, pressure on the writes and its strength,
-// steps and seed; the presets; Train, Train both, Pause, Resume, Cancel. Every control has a
+// The lab's form: wiring, the variant of the stations, stream width, edge task, pressure on the
+// writes and its strength, steps and seed; the presets; Train, Train both, Pause, Resume, Cancel. Every control has a
 // label and is a native element, so the keyboard reaches it.
 
 import { h, uid } from '../dom.js';
-import { MAX_SEED, MAX_STEPS, MIN_STEPS, PRESETS, PRESSURES, PRESSURE_LABELS, WIDTHS, WIRINGS, normalise } from './config.js';
+import { MAX_SEED, MAX_STEPS, MIN_STEPS, PRESETS, PRESSURES, PRESSURE_LABELS, VARIANTS, VARIANT_LABELS, WIDTHS, WIRINGS, normalise } from './config.js';
 
 /**
  * Build the form into `root`. Returns its parts and get()/set() for the configuration.
@@ -18,6 +18,7 @@ export function buildControls(root) {
   const number = (key, attrs) => h('input', { type: 'number', id: `${id}-${key}`, 'data-control': `lab-${key}`, inputmode: 'numeric', ...attrs });
 
   const wiring = select('wiring', WIRINGS);
+  const variant = select('variant', VARIANTS, VARIANT_LABELS);
   const width = select('width', WIDTHS);
   const edge = h('input', { type: 'checkbox', id: `${id}-edge`, 'data-control': 'lab-edge' });
   const pressure = select('pressure', PRESSURES, PRESSURE_LABELS);
@@ -36,6 +37,7 @@ export function buildControls(root) {
   const form = h('form', { class: 'lab-form', 'aria-label': 'Training settings' },
     h('div', { class: 'lab-grid' },
       field('wiring', 'Wiring', wiring),
+      field('variant', 'Stations read and write', variant),
       field('width', 'Stream width d', width),
       h('div', { class: 'lab-field-row lab-check' }, edge, h('label', { for: `${id}-edge`, class: 'control-label' }, 'Edge task (orientation of bars and gratings)')),
       field('pressure', 'Pressure on the writes', pressure),
@@ -53,7 +55,7 @@ export function buildControls(root) {
 
   const get = () => normalise({
     wiring: wiring.value, width: width.value, edge_task: edge.checked, pressure: pressure.value,
-    strength: strength.value, steps: steps.value, seed: seed.value,
+    strength: strength.value, steps: steps.value, seed: seed.value, variant: variant.value,
   });
   const set = (c) => {
     wiring.value = c.wiring;
@@ -63,10 +65,11 @@ export function buildControls(root) {
     strength.value = String(c.strength);
     steps.value = String(c.steps);
     seed.value = String(c.seed);
+    variant.value = c.variant;
   };
   /** While a run goes on, the settings are fixed (they describe that run). */
   const lock = (running) => {
-    for (const el of [wiring, width, edge, pressure, strength, steps, seed, ...presets]) el.disabled = running;
+    for (const el of [wiring, variant, width, edge, pressure, strength, steps, seed, ...presets]) el.disabled = running;
   };
   return { form, get, set, lock, presets, train, trainBoth, pause, resume, cancel };
 }

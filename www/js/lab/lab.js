@@ -15,6 +15,7 @@ import { buildControls } from './controls.js';
 import { drawCurves } from './curves.js';
 import { keptList, sessionWhat, sessionWhere } from './kept.js';
 import { fieldCanvases, filterCanvas, sharesList } from './pictures.js';
+import { useView } from './use.js';
 import { LabRun, formatSeconds } from './run.js';
 import { modelSwitch } from './model-switch.js';
 import { openStore, sessionId } from './store.js';
@@ -84,6 +85,7 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
     const filters = h('div', { class: 'lab-pics', 'data-role': 'v1-filters-box' });
     const fields = h('div', { class: 'lab-pics', 'data-role': 'fields-box' });
     const shares = h('div', { 'data-role': 'shares-box' });
+    const use = h('div', { class: 'lab-use', 'data-role': 'use-box', 'aria-live': 'polite' });
     const warnings = h('p', { class: 'lab-note', 'data-role': 'lab-warnings' });
     const el = h('section', { class: 'lab-run', 'data-wiring': run.config.wiring, 'data-state': run.state, 'aria-label': `Run: ${describe(run.config)}` },
       h('h3', { class: 'wiring-title' }, run.config.wiring),
@@ -96,8 +98,10 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
       fields,
       h('h4', { class: 'lab-subhead' }, 'Share of the decision'),
       shares,
+      h('h4', { class: 'lab-subhead' }, 'How it uses its stream, and whether it deletes'),
+      use,
       warnings);
-    const v = { el, progress, left, filters, fields, shares, warnings };
+    const v = { el, progress, left, filters, fields, shares, use, warnings };
     views.set(run, v);
     return v;
   }
@@ -119,6 +123,13 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
     if (l.filters.length) v.filters.replaceChildren(filterCanvas(l.filters, `V1's read filters of the ${run.config.wiring} wiring at step ${l.step}`));
     v.fields.replaceChildren(...l.fields.flatMap((f) => fieldCanvases(f.station, f.images)));
     if (l.shares) v.shares.replaceChildren(sharesList(l.shares, run.firstShares?.step < l.step ? run.firstShares : null));
+  }
+
+  /** The finished model's usage index and P3's measure, or where measuring them has got to. */
+  function drawUse(run) {
+    const box = views.get(run).use;
+    box.dataset.state = run.use ? 'measured' : run.useProgress !== null ? 'measuring' : run.useError ? 'error' : 'waiting';
+    box.replaceChildren(...useView(run));
   }
 
   // Curves at most once a frame, however many ticks arrive.
@@ -299,7 +310,10 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
     // in the list.
     const before = runs;
     runs = next;
-    for (const r of before) r.cancel();
+    for (const r of before) {
+      r.cancel();
+      r.stopMeasuring();
+    }
     session = { id, created };
     views.clear();
     runsBox.replaceChildren(...runs.map((r) => viewFor(r).el));
@@ -325,10 +339,21 @@ export async function mountLab(root, app, { url = root.getRootNode() === documen
       }));
       r.addEventListener('state', mine(() => {
         onState();
-        if (r.state === 'done') saveSession();
+        if (r.state === 'done') {
+          saveSession();
+          r.measureUse();
+        }
+        drawUse(r);
       }));
-      // (a run restored from the store shows what it had)
+      r.addEventListener('use', mine(() => {
+        drawUse(r);
+        if (r.use) saveSession();
+      }));
+      // (a run restored from the store shows what it had; a finished one not yet measured,
+      // reloaded while it was, is measured now)
       drawLook(r);
+      drawUse(r);
+      r.measureUse();
       views.get(r).warnings.textContent = r.warnings.join(' ');
     }
     queueCurves();

@@ -5,13 +5,15 @@
 // Events: 'tick' (a few more steps), 'look' (held-out accuracy and pictures), 'warning' (a
 // picture the core could not make; training goes on), 'checkpoint' (the worker sent the weights
 // and optimiser state of a step: what a kept run resumes from), 'state'
-// (running, paused, done, cancelled, error).
+// (running, paused, done, cancelled, error), 'use' (measuring the finished model's use of its
+// stream went on, or ended: `use`, `useProgress`, `useError`).
 //
 // A run can be rebuilt from what the lab kept of it (LabRun.restore): a finished one as it
 // ended, one that was paused or interrupted as paused at its last checkpoint, from which
 // resume() starts a worker that goes on exactly where the run stopped.
 
 import { startModuleWorker } from '../worker-start.js';
+import { normalise } from './config.js';
 
 export class LabRun extends EventTarget {
   /**
@@ -45,6 +47,13 @@ export class LabRun extends EventTarget {
     this.held = false;
     /** @type {Worker | null} */
     this.worker = null;
+    /** the finished model's usage index and P3's measure (src/lab.rs, StreamUse), once measured */
+    this.use = null;
+    /** measuring: 0..1, or null when not measuring */
+    this.useProgress = null;
+    this.useError = '';
+    /** @type {Worker | null} the measuring worker */
+    this.useWorker = null;
   }
 
   /**
@@ -52,10 +61,12 @@ export class LabRun extends EventTarget {
    * @param {import('./store.js').KeptRun} kept
    */
   static restore(kept) {
-    const run = new LabRun(kept.config);
+    // (a run kept before the lab had variants has none in its settings: the shipped one)
+    const run = new LabRun(normalise(kept.config));
     Object.assign(run, {
       ticks: kept.ticks ?? [], heldOut: kept.heldOut ?? [], latest: kept.latest ?? null,
       firstShares: kept.firstShares ?? null, warnings: kept.warnings ?? [], activeMs: kept.activeMs ?? 0,
+      use: kept.use ?? null,
     });
     if (kept.state === 'done' && kept.weights) {
       run.state = 'done';
@@ -84,7 +95,51 @@ export class LabRun extends EventTarget {
       activeMs: ms, warnings: this.warnings,
       weights: finished ? this.weights : (this.checkpoint?.weights ?? null),
       optimiser: finished ? null : (this.checkpoint?.optimiser ?? null),
+      use: finished ? this.use : null,
     };
+  }
+
+  /**
+   * Measure how the finished model uses its stream, in a worker of its own (seconds). Nothing
+   * happens before the run is done, while it is measured already, or once measured.
+   */
+  measureUse() {
+    if (this.state !== 'done' || !this.weights || this.use || this.useWorker) return;
+    const worker = startModuleWorker(new URL('./worker.js', import.meta.url));
+    this.useWorker = worker;
+    this.useProgress = 0;
+    this.useError = '';
+    const end = (/** @type {string} */ error) => {
+      worker.terminate();
+      this.useWorker = null;
+      this.useProgress = null;
+      this.useError = error;
+      this.dispatchEvent(new Event('use'));
+    };
+    worker.addEventListener('message', (e) => {
+      const m = e.data ?? {};
+      if (m.type === 'use-progress') {
+        this.useProgress = m.fraction;
+        this.dispatchEvent(new Event('use'));
+      } else if (m.type === 'use') {
+        this.use = m.use;
+        end('');
+      } else if (m.type === 'error') end(m.message);
+    });
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      end(e.message || 'the measuring worker failed to start');
+    });
+    // A copy: the run keeps its weights.
+    worker.postMessage({ type: 'measure', weights: this.weights.slice() });
+    this.dispatchEvent(new Event('use'));
+  }
+
+  /** Stop measuring (the run on show changed). */
+  stopMeasuring() {
+    this.useWorker?.terminate();
+    this.useWorker = null;
+    this.useProgress = null;
   }
 
   /** The model as far as it has been saved: {step, bytes} (the finished model once done), or null. */

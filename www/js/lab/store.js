@@ -21,7 +21,7 @@ const OPEN_TIMEOUT_MS = 3000;
  * @typedef {{config: import('./config.js').LabConfig, state: string, step: number,
  *   ticks: {step: number, loss: number}[], heldOut: {step: number, category: number, orientation: number}[],
  *   latest: any, firstShares: any, activeMs: number, warnings: string[],
- *   weights: Uint8Array | null, optimiser: Uint8Array | null}} KeptRun
+ *   weights: Uint8Array | null, optimiser: Uint8Array | null, use?: any}} KeptRun
  */
 /**
  * @typedef {{id: string, status: 'running' | 'paused' | 'done', created: number, saved: number, runs: KeptRun[]}} Session

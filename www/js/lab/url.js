@@ -1,6 +1,7 @@
 // The lab's configuration in the URL's fragment, beside the page's own keys (js/urlstate.js),
 // so that a link restores the run a reader set up:
 //   #lab-wiring=hierarchy&lab-d=8&lab-edge=off&lab-pressure=l1&lab-strength=0.001&lab-steps=200&lab-seed=3
+//   #lab-variant=prenorm%2Bstochastic-depth
 // Only settings that differ from the defaults are written; other keys are kept as they are.
 
 import { DEFAULTS, normalise } from './config.js';
@@ -13,6 +14,7 @@ const KEYS = {
   strength: 'lab-strength',
   steps: 'lab-steps',
   seed: 'lab-seed',
+  variant: 'lab-variant',
 };
 
 /** The configuration a fragment holds (defaults for whatever it does not say or says wrongly). */

@@ -11,6 +11,8 @@
 //                                   evaluate and send the pictures; resume (or null):
 //                                   {weights, optimiser} of a checkpoint to go on from
 //   {type: 'pause'} / {type: 'resume'}
+//   {type: 'measure', weights}      a finished model's usage index and P3's measure (stream_use)
+//                                   in place of a run: a worker of its own, as long as it takes
 // Messages out:
 //   {type: 'tick', step, steps, loss, category_accuracy, orientation_accuracy, busyMs}
 //   {type: 'look', step, held_out: {category, orientation}, filters, fields, shares}
@@ -19,10 +21,12 @@
 //                                               training, and on each pause): what resume takes
 //   {type: 'done', step, weights}               weights: the safetensors bytes
 //   {type: 'warning', message}                  one view failed (once); training goes on
+//   {type: 'use-progress', fraction}            measuring: 0..1, at most about every 2 %
+//   {type: 'use', use}                          the measures (src/lab.rs, StreamUse)
 //   {type: 'error', message}
 
 // The lab module (www/pkg-lab): the trainers live there, out of the module the page opens with.
-import init, { Trainer } from '../../pkg-lab/ventral_stream_lab.js';
+import init, { Trainer, stream_use } from '../../pkg-lab/ventral_stream_lab.js';
 
 /** How many held-out images each look evaluates, and how many L2/3 fields it draws per station. */
 export const HELD_OUT = 64;
@@ -116,6 +120,20 @@ async function train(config, every, resume) {
   trainer = null;
 }
 
+/** How the finished model uses its stream: seconds of work, with progress as it goes. */
+async function measure(weights) {
+  await ready;
+  let last = -1;
+  const use = stream_use(weights, (f) => {
+    if (f >= 1 || f - last >= 0.02) {
+      last = f;
+      post({ type: 'use-progress', fraction: f });
+    }
+    return true;
+  });
+  post({ type: 'use', use });
+}
+
 self.addEventListener('message', (event) => {
   const msg = event.data ?? {};
   if (msg.type === 'pause') {
@@ -128,6 +146,8 @@ self.addEventListener('message', (event) => {
     wake?.();
     wake = null;
     post({ type: 'resumed' });
+  } else if (msg.type === 'measure') {
+    measure(msg.weights).catch((err) => post({ type: 'error', message: String(err?.message ?? err) }));
   } else if (msg.type === 'start') {
     train(msg.config, Math.max(1, msg.look ?? 10), msg.resume ?? null).catch((err) => post({ type: 'error', message: String(err?.message ?? err) }));
   }

@@ -386,8 +386,8 @@ pub const STOCHASTIC_DEPTH_LESION: &str =
 
 /// The keys issue 24 adds to the shipped results file, from the usage index (`ventral-stream
 /// usage`) and each variant's own results file (`ventral-stream experiments --variant NAME`),
-/// given as (variant, file): the variants, their usage index, the primary test bed the
-/// index chose, the seeds each variant's claims were judged on, and `by_variant`, each claim's
+/// given as (variant, file): the variants, their usage index, each hierarchy twin's bypass
+/// retention, the primary test bed the index chose, the seeds each variant's claims were judged on, and `by_variant`, each claim's
 /// word, paired stream − hierarchy effect and positive control's word on each variant.
 pub fn by_variant(usage: &Value, files: &[(String, Value)]) -> Result<Map<String, Value>, String> {
     let mut seeds = Map::new();
@@ -417,6 +417,8 @@ pub fn by_variant(usage: &Value, files: &[(String, Value)]) -> Result<Map<String
     let mut out = Map::new();
     out.insert("variants".into(), usage["variants"].clone());
     out.insert("usage".into(), usage["usage"].clone());
+    // Each variant's hierarchy twin's bypass retention: the one component defined in both wirings.
+    out.insert("hierarchy_twins".into(), usage["hierarchy_twins"].clone());
     out.insert("primary".into(), usage["primary"].clone());
     out.insert("seeds_by_variant".into(), Value::Object(seeds));
     out.insert("by_variant".into(), Value::Object(words));
@@ -521,7 +523,7 @@ pub fn split(whole: &Value) -> Result<Vec<(String, Value)>, String> {
     let mut index = json!({ "experiments": names });
     // The variants' words are small and Table 1 reads them at once (issue 24): they ride in
     // the index rather than in any one experiment's file.
-    for key in ["variants", "usage", "primary", "seeds_by_variant", "by_variant"] {
+    for key in ["variants", "usage", "hierarchy_twins", "primary", "seeds_by_variant", "by_variant"] {
         if let Some(v) = whole.get(key) {
             index[key] = v.clone();
         }

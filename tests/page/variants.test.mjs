@@ -1,8 +1,8 @@
 // Every claim on every variant (issue 24), on made-up results (never the shipped numbers):
 // - without the variants in index.json the figure stays empty and its status line says why;
 // - with them, one column per variant in the index's order, the usage index above each column
-//   (each component's mean and interval, met or not against the threshold the file carries, and
-//   the count met), one row per claim with the word the file gives and its paired effect, "not
+//   (each component's mean and interval, met or not against the threshold the file carries, the
+//   hierarchy twin's bypass beside the stream's, and the count met), one row per claim with the word the file gives and its paired effect, "not
 //   run" where a variant has no word, and the test bed marked;
 // - axe-core finds nothing serious in it, light or dark; at a phone's width the table scrolls
 //   inside its box and the page does not; embedded alone it draws the same table.
@@ -50,6 +50,7 @@ const MADE_UP = {
     prenorm: summary('prenorm', [0.4, 0.1, 0.3, 0.2], SEEDS5),
     'prenorm+stochastic-depth': summary('prenorm+stochastic-depth', [0.88, 0.1, 0.3, 0.81], SEEDS10),
   },
+  hierarchy_twins: { shipped: { bypass_retention: est(0.25) }, 'prenorm+stochastic-depth': { bypass_retention: est(0.6) } },
   primary: 'prenorm+stochastic-depth',
   seeds_by_variant: { shipped: SEEDS5, 'prenorm+stochastic-depth': SEEDS10 },
   by_variant: {
@@ -72,9 +73,11 @@ async function shown(page) {
       caption: fig.querySelector('figcaption').textContent,
       columns: [...table.querySelectorAll('thead tr:first-child th')].map((th) => th.textContent),
       primary: [...table.querySelectorAll('thead tr:first-child th[data-primary]')].map((th) => th.dataset.variant),
-      bypass: row('tr[data-component="bypass_retention"]'),
-      met: [...table.querySelectorAll('tr[data-component="bypass_retention"] > td')].map((td) => td.dataset.met),
+      bypass: row('tr[data-role="usage-row"][data-component="bypass_retention"]'),
+      met: [...table.querySelectorAll('tr[data-role="usage-row"][data-component="bypass_retention"] > td')].map((td) => td.dataset.met),
       count: row('tr[data-role="usage-count"]'),
+      twin: row('tr[data-role="usage-twin"]'),
+      afterBypass: table.querySelector('tr[data-component="bypass_retention"]:not([data-role="usage-twin"])')?.nextElementSibling?.dataset.role ?? null,
       usageSeeds: row('tr[data-role="usage-seeds"]'),
       wordSeeds: row('tr[data-role="word-seeds"]'),
       claims: [...table.querySelectorAll('tbody tr[data-claim]')].map((r) => r.dataset.claim),
@@ -107,6 +110,8 @@ test('without the variants in the results the figure is empty and says why; with
   assert.deepEqual(s.bypass, ['0.30 [0.25, 0.35]✗ not met (≥ 0.8)', '0.40 [0.35, 0.45]✗ not met (≥ 0.8)', '0.88 [0.83, 0.93]✓ met (≥ 0.8)']);
   assert.deepEqual(s.met, ['false', 'false', 'true']);
   assert.deepEqual(s.count, ['0 of 4', '1 of 4', '3 of 4']);
+  assert.deepEqual(s.twin, ['0.25 [0.20, 0.30]', 'not measured', '0.60 [0.55, 0.65]'], 'the hierarchy twins\' bypass, where measured');
+  assert.equal(s.afterBypass, 'usage-twin', 'beside the stream\'s bypass row');
   assert.deepEqual(s.usageSeeds, ['5', '5', '10']);
   assert.deepEqual(s.wordSeeds, ['5', '0', '10'], 'a variant without claims\' results has no seeds behind words');
   assert.deepEqual(s.claims, s.claimIds, 'one row per claim, in Table 1\'s order');

@@ -52,11 +52,12 @@ function usageCell(summary, component, label) {
  * per claim. Returns false (and leaves the table empty) when the index judges no variant.
  * @param {HTMLTableElement} table
  * @param {{variants?: string[] | null, usage?: Record<string, any> | null, primary?: string | null,
- *   byVariant?: Record<string, Record<string, any>> | null, seedsByVariant?: Record<string, number[]> | null}} index
+ *   byVariant?: Record<string, Record<string, any>> | null, seedsByVariant?: Record<string, number[]> | null,
+ *   hierarchyTwins?: Record<string, {bypass_retention?: any}> | null}} index
  * @param {{linkRows?: boolean}} [opts]  link each claim to its row in Table 1 (not when embedded alone)
  */
 export function fillVariantsTable(table, index, { linkRows = true } = {}) {
-  const { variants, usage, primary, byVariant, seedsByVariant } = index;
+  const { variants, usage, primary, byVariant, seedsByVariant, hierarchyTwins } = index;
   if (!variants?.length || !usage) return false;
   const primaryMark = (/** @type {string} */ v) => (v === primary ? 'true' : null);
   const head = h('tr', {}, h('th', { scope: 'col' }, 'Variant'),
@@ -66,6 +67,19 @@ export function fillVariantsTable(table, index, { linkRows = true } = {}) {
   const usageRows = componentNames(Object.values(usage)).map((c) => h('tr', { 'data-role': 'usage-row', 'data-component': c },
     h('th', { scope: 'row' }, componentLabel(c)),
     variants.map((v) => usageCell(usage[v], c, `${variantLabel(v)}: ${componentLabel(c)}`))));
+  // The one component defined in both wirings, for the hierarchy twin (no threshold: the index
+  // is the stream's); beside the stream's bypass row.
+  const twinTitle = 'The same, in the hierarchy twin';
+  const twins = hierarchyTwins && Object.keys(hierarchyTwins).length
+    ? h('tr', { 'data-role': 'usage-twin', 'data-component': 'bypass_retention' }, h('th', { scope: 'row' }, twinTitle),
+      variants.map((v) => {
+        const e = hierarchyTwins[v]?.bypass_retention;
+        return h('td', { 'data-label': `${variantLabel(v)}: ${twinTitle.toLowerCase()}` },
+          isEstimate(e) ? [meter(e, NaN), h('span', { class: 'usage-value' }, estimateText(e, 2))] : h('span', { class: 'verdict-missing' }, 'not measured'));
+      }))
+    : null;
+  const bypassAt = usageRows.findIndex((r) => r.dataset.component === 'bypass_retention');
+  if (twins) usageRows.splice(bypassAt + 1, 0, twins);
   const count = h('tr', { 'data-role': 'usage-count' }, h('th', { scope: 'row' }, 'Usage components met'),
     variants.map((v) => {
       const u = usage[v];

@@ -216,6 +216,7 @@ TRAINED_MODELS="stream:stream:on:full:32:2000:shipped:1-10 hierarchy:hierarchy:o
     hierarchy-layerscale:hierarchy:on:full:32:2000:layerscale:1-5
     stream-prenorm+layerscale:stream:on:full:32:2000:prenorm+layerscale:1-5
     hierarchy-prenorm+layerscale:hierarchy:on:full:32:2000:prenorm+layerscale:1-5
+    stream-columns:stream:on:full:32:2000:columns:1-5 hierarchy-columns:hierarchy:on:full:32:2000:columns:1-5
     stream-stochastic-depth:stream:on:full:32:2000:stochastic-depth:1-5
     hierarchy-stochastic-depth:hierarchy:on:full:32:2000:stochastic-depth:1-5
     stream-prenorm+stochastic-depth:stream:on:full:32:2000:prenorm+stochastic-depth:1-5

@@ -93,6 +93,7 @@ impl Lab {
         cfg.edge_task = config.edge_task;
         cfg.pressure = Pressure::parse(&config.pressure, config.strength)?;
         cfg.variant = Variant::parse(&config.variant).map_err(|e| e.to_string())?;
+        cfg.variant.fits(wiring)?;
         cfg.open_set_steps = 0;
         cfg.threads = 1;
         Ok(Lab { model: train::initial(&cfg), phase: Sketches::new(&cfg), cfg, config, last: None })

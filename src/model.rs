@@ -14,6 +14,7 @@
 //! The `prenorm` variant (`crate::variant`) divides s₄ by one number per image before GAP,
 //! so each term is divided by the same number and the split stays exact.
 
+use crate::layers::columns::Columns;
 use crate::layers::gated::GatedConv3;
 use crate::layers::pointwise::Pointwise;
 use crate::layers::pool::{avg_pool2, avg_pool2_backward, global_avg, global_avg_backward};
@@ -23,7 +24,7 @@ use crate::retina::{Retina, CHANNELS};
 use crate::rng::Rng;
 use crate::station::{visit_pointwise, Compute, Station, StationTrace};
 use crate::stimuli::{CATEGORIES, N_ORIENTATIONS};
-use crate::variant::{Variant, LAYERSCALE_INIT};
+use crate::variant::{Variant, COLUMNS, LAYERSCALE_INIT};
 use crate::wiring::{Join, Lesion, Step};
 use ndarray::{s, Array1, Array2};
 
@@ -142,8 +143,10 @@ impl Model {
         Model::zeros_variant(wiring, d, Variant::SHIPPED)
     }
 
-    /// All parameters zero, of a variant, with a stream `d` wide.
+    /// All parameters zero, of a variant, with a stream `d` wide. The gated wiring's L2/3 has
+    /// its own kind, so it has no columns.
     pub fn zeros_variant(wiring: Wiring, d: usize, variant: Variant) -> Self {
+        assert!(!(variant.columns && wiring == Wiring::Gated), "the gated wiring has no columns variant");
         let stations = names::Station::ALL
             .iter()
             .map(|st| Station {
@@ -151,6 +154,7 @@ impl Model {
                 read: Pointwise::zeros(d, M, true),
                 compute: match wiring {
                     Wiring::Gated => Compute::Gated(GatedConv3::zeros(M, M, BANKS, SIDE_INFO)),
+                    _ if variant.columns => Compute::Columns(Columns::zeros(M, COLUMNS)),
                     _ => Compute::Plain(Conv3::zeros(M, M)),
                 },
                 write: Pointwise::zeros(M, d, true),
@@ -196,6 +200,13 @@ impl Model {
             let conv_sd = (2.0 / (9 * M) as f32).sqrt();
             match &mut st.compute {
                 Compute::Plain(c) => c.k = gaussian(c.k.dim(), conv_sd, &mut rng),
+                Compute::Columns(cols) => {
+                    // He-scaled for a column's own fan-in (9 taps of its units).
+                    let sd = (2.0 / (9 * cols.width()) as f32).sqrt();
+                    for c in &mut cols.columns {
+                        c.k = gaussian(c.k.dim(), sd, &mut rng);
+                    }
+                }
                 Compute::Gated(g) => {
                     // Every bank starts smaller, since about half are open.
                     for bank in &mut g.banks {

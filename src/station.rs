@@ -4,7 +4,8 @@
 //!   L2/3 computes: h = ReLU(conv3×3(a) + b)       m → m (plain or gated)
 //!   L5 writes:     w = h·W_out + b_out            1×1, m → d, signed
 //!
-//! Two variants (`crate::variant`) change the ends: `prenorm` reads RMS(D(s)) in place of
+//! Three variants (`crate::variant`) change it. `columns` splits L2/3 into side-by-side
+//! microcircuits that share L4's read and L5's write but not each other's units. Two change the ends: `prenorm` reads RMS(D(s)) in place of
 //! D(s), each image's stream divided by its root mean square over positions and channels (per
 //! image, not per position: a blank part of the paper has a stream near zero, which a
 //! per-position norm would blow up to unit size); `layerscale` writes w ⊙ γ with a learned
@@ -13,6 +14,7 @@
 //! What the station does with `w` (add it to the stream, or replace the
 //! stream with it) is the wiring's business, in `wiring.rs`.
 
+use crate::layers::columns::Columns;
 use crate::layers::conv::Conv3;
 use crate::layers::gated::GatedConv3;
 use crate::layers::pointwise::Pointwise;
@@ -24,6 +26,8 @@ use ndarray::{Array1, Array2, Axis};
 pub enum Compute {
     Plain(Conv3),
     Gated(GatedConv3),
+    /// `columns`: a grouped convolution, one group per column.
+    Columns(Columns),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -136,6 +140,13 @@ impl Station {
                 relu(&mut current.x);
                 current
             }
+            (Compute::Columns(c), _, None) => c.forward_relu(l4),
+            (Compute::Columns(c), _, Some(perturb)) => {
+                let mut current = c.forward(l4);
+                perturb(&mut current);
+                relu(&mut current.x);
+                current
+            }
             (Compute::Gated(_), None, _) => panic!("a gated station needs side information"),
         };
         let mut write = self.write_before_gain(&l23.x);
@@ -185,6 +196,7 @@ impl Station {
             da = match (&self.compute, &mut grad.compute, side_info) {
                 (Compute::Plain(c), Compute::Plain(g), _) => c.backward(&t.l4, &dh, g),
                 (Compute::Gated(c), Compute::Gated(g), Some(z)) => c.backward(&t.l4, z, &dh, g),
+                (Compute::Columns(c), Compute::Columns(g), _) => c.backward(&t.l4, &dh, g),
                 _ => panic!("gradient and station disagree on the kind of L2/3"),
             }
             .x;
@@ -213,6 +225,11 @@ impl Station {
                 }
                 let shape = g.gates.shape().to_vec();
                 f(&format!("{n}.compute.gates"), shape, slice(g.gates.as_slice_mut()), false);
+            }
+            Compute::Columns(cols) => {
+                for (c, conv) in cols.columns.iter_mut().enumerate() {
+                    visit_conv(&format!("{n}.compute.column{c}"), conv, f);
+                }
             }
         }
         visit_pointwise(&format!("{n}.write"), &mut self.write, f);

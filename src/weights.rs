@@ -241,6 +241,7 @@ pub fn read(bytes: &[u8], wiring: Option<Wiring>) -> Result<(Model, Info), Weigh
         Some(v) => Variant::parse(v).map_err(|e| WeightsError(e.to_string()))?,
         None => Variant::SHIPPED,
     };
+    variant.fits(wiring).map_err(WeightsError)?;
     let mut model = Model::zeros_variant(wiring, d, variant);
     let mut expected = std::collections::HashSet::new();
     let mut problem: Option<String> = None;

@@ -393,6 +393,12 @@ fn whole_model_gradients_match_finite_differences_in_wasm() {
             assert!(shared::check_model_gradients(wiring, d) > 40);
         }
     }
+    // Every variant through the wasm kernels (columns: 16-channel convolutions, Winograd too).
+    for variant in ventral_stream::variant::Variant::ALL {
+        for wiring in Wiring::ALL.into_iter().filter(|&w| variant.fits(w).is_ok()) {
+            assert!(shared::check_variant_gradients(wiring, 32, variant) > 40, "{}", variant.name());
+        }
+    }
 }
 
 fn lab_config(wiring: &str, width: u32, steps: u32) -> JsValue {

@@ -9,22 +9,59 @@ use ventral_stream::{train, weights};
 mod shared;
 use shared::random_lgn;
 
-const BUILT: [Variant; 3] = [
-    Variant { prenorm: true, layerscale: false, stochastic_depth: false },
-    Variant { prenorm: false, layerscale: true, stochastic_depth: false },
-    Variant { prenorm: true, layerscale: true, stochastic_depth: false },
+const BUILT: [Variant; 4] = [
+    Variant { prenorm: true, ..Variant::SHIPPED },
+    Variant { layerscale: true, ..Variant::SHIPPED },
+    Variant { prenorm: true, layerscale: true, ..Variant::SHIPPED },
+    Variant { columns: true, ..Variant::SHIPPED },
 ];
+
+/// The wirings a variant exists in (the gated wiring has no columns).
+fn wirings(variant: Variant) -> impl Iterator<Item = Wiring> {
+    Wiring::ALL.into_iter().filter(move |&w| variant.fits(w).is_ok())
+}
 
 #[test]
 fn every_variant_s_gradients_match_finite_differences_in_every_wiring() {
     for variant in BUILT {
-        for wiring in Wiring::ALL {
+        for wiring in wirings(variant) {
             let checked = shared::check_variant_gradients(wiring, 32, variant);
             assert!(checked > 40, "{checked}");
         }
     }
     // A narrow prenorm stream too: the read's normalisation runs over d channels.
     assert!(shared::check_variant_gradients(Wiring::Stream, 8, BUILT[2]) > 40);
+    // And every part at once.
+    let all = Variant::from_bits(15);
+    assert!(shared::check_variant_gradients(Wiring::Stream, 32, all) > 40);
+}
+
+#[test]
+fn columns_keep_the_split_of_the_logits_exact_and_refuse_the_gated_wiring() {
+    let columns = BUILT[3];
+    let mut model = Model::init_variant(Wiring::Stream, 3, 32, columns);
+    shared::with_biases(&mut model);
+    let t = model.forward(random_lgn(3, 9));
+    for b in 0..3 {
+        shared::assert_split_is_exact(&model, &t, b);
+    }
+    assert!(columns.fits(Wiring::Gated).is_err());
+    let gated = weights::save(&Model::init(Wiring::Gated, 1), &[], false);
+    let mut cfg = train::Config::new(Wiring::Gated, 1);
+    cfg.variant = columns;
+    assert!(std::panic::catch_unwind(|| train::initial(&cfg)).is_err(), "a gated model with columns was made");
+    assert!(weights::load(&gated, Some(Wiring::Gated)).is_ok());
+}
+
+#[test]
+fn each_area_s_l23_is_columns_sharing_its_m_units() {
+    use ventral_stream::station::Compute;
+    let model = Model::init_variant(Wiring::Stream, 6, 32, BUILT[3]);
+    for st in &model.stations {
+        let Compute::Columns(cols) = &st.compute else { panic!("{}: not columns", st.name) };
+        assert_eq!(cols.columns.len(), ventral_stream::variant::COLUMNS);
+        assert_eq!(cols.width() * cols.columns.len(), ventral_stream::model::M);
+    }
 }
 
 #[test]
@@ -43,7 +80,7 @@ fn the_normalised_readout_keeps_the_split_of_the_logits_exact() {
 
 #[test]
 fn a_variant_s_weights_file_names_it_and_reads_back_whole() {
-    for variant in BUILT {
+    for variant in BUILT.into_iter().chain([Variant::from_bits(15)]) {
         for wiring in [Wiring::Stream, Wiring::Hierarchy] {
             let model = Model::init_variant(wiring, 4, 32, variant);
             let (back, info) = weights::load(&weights::save(&model, &[], false), Some(wiring)).unwrap();
@@ -58,13 +95,17 @@ fn a_variant_s_weights_file_names_it_and_reads_back_whole() {
 }
 
 #[test]
-fn twins_have_the_same_parameters_and_layerscale_adds_one_gain_per_channel_per_station() {
+fn twins_have_the_same_parameters_layerscale_adds_a_gain_per_channel_and_columns_halve_l23() {
+    use ventral_stream::model::M;
     for variant in Variant::ALL {
-        let s = Model::init_variant(Wiring::Stream, 1, 32, variant).parameter_count();
-        let h = Model::init_variant(Wiring::Hierarchy, 1, 32, variant).parameter_count();
+        let s = Model::init_variant(Wiring::Stream, 1, 32, variant).parameter_count() as i64;
+        let h = Model::init_variant(Wiring::Hierarchy, 1, 32, variant).parameter_count() as i64;
         assert_eq!(s, h, "{}", variant.name());
-        let extra = if variant.layerscale { 4 * 32 } else { 0 };
-        assert_eq!(s, Model::init(Wiring::Stream, 1).parameter_count() + extra, "{}", variant.name());
+        let gains = if variant.layerscale { 4 * 32 } else { 0 };
+        // Two columns of M/2 units: each L2/3 kernel half as many weights (9·M²/2 fewer per station).
+        let columns = if variant.columns { -4 * (9 * M * M / 2) as i64 } else { 0 };
+        let want = Model::init(Wiring::Stream, 1).parameter_count() as i64 + gains + columns;
+        assert_eq!(s, want, "{}", variant.name());
     }
 }
 

@@ -10,6 +10,7 @@ use super::preregistration;
 use super::stats::{estimate, Estimate};
 use super::{for_each_trace, lesion, pooled_features, Failure};
 use crate::model::Model;
+use crate::station::Compute;
 use crate::train::held_out;
 use crate::wiring::Lesion;
 use serde::{Deserialize, Serialize};
@@ -171,6 +172,43 @@ pub fn bypass_retention(model: &Model, n: usize, progress: &mut dyn FnMut(f32) -
     Ok(if intact > 0.0 { kept / intact } else { 0.0 })
 }
 
+/// Accuracy with one column of one area silenced (its L2/3 kernel and bias zeroed, so its
+/// rates are zero and it writes nothing), as a fraction of intact, mean over every column of
+/// every area: the `columns` variant's own question, whether an area survives the loss of one
+/// of its microcircuits. Not in the plan's index: reported beside it, never used to choose.
+/// None for a model without columns.
+pub fn column_retention(
+    model: &Model,
+    n: usize,
+    progress: &mut dyn FnMut(f32) -> bool,
+) -> Result<Option<f64>, Failure> {
+    let counts: Vec<usize> = (model.stations.iter())
+        .map(|st| match &st.compute {
+            Compute::Columns(c) => c.columns.len(),
+            _ => 0,
+        })
+        .collect();
+    let total: usize = counts.iter().sum();
+    if total == 0 {
+        return Ok(None);
+    }
+    let span = |i: usize| (i as f32 / (total + 1) as f32, (i + 1) as f32 / (total + 1) as f32);
+    let intact = f64::from(lesion::accuracy(model, &[], Lesion::Intact, n, progress, span(0))?);
+    let (mut kept, mut i) = (0.0, 0);
+    for (k, &count) in counts.iter().enumerate() {
+        for c in 0..count {
+            let mut m = model.clone();
+            if let Compute::Columns(cols) = &mut m.stations[k].compute {
+                cols.columns[c].k.fill(0.0);
+                cols.columns[c].b.fill(0.0);
+            }
+            i += 1;
+            kept += f64::from(lesion::accuracy(&m, &[], Lesion::Intact, n, progress, span(i))?) / total as f64;
+        }
+    }
+    Ok(Some(if intact > 0.0 { kept / intact } else { 0.0 }))
+}
+
 /// skip cost / write cost, with a write that costs nothing (a stream that does not need the
 /// station) read as a skip that carries everything: the ratio is then capped at 1 when the skip
 /// costs something, and 0 when neither does.
@@ -250,6 +288,26 @@ mod tests {
         // No write costs anything (bypassing changes nothing), so the ratio is 1 or 0 by the
         // rule for a free write, whichever a cut skip costs on these images: see `ratio` below.
         assert!([0.0, 1.0].contains(&u.skip_to_write_cost), "{u:?}");
+    }
+
+    #[test]
+    fn silencing_a_column_that_carries_the_whole_write_is_bypassing_its_area() {
+        use crate::variant::Variant;
+        let columns = Variant { columns: true, ..Variant::SHIPPED };
+        let mut m = Model::init_variant(Wiring::Stream, 3, crate::model::D, columns);
+        // Column 1 writes nothing (its rows of W_out are zero, and the write has no bias), so
+        // silencing column 0 silences the area's write, which in a stream is the bypass; and
+        // silencing column 1 changes nothing. The mean over columns is then (bypass + 1) / 2.
+        for st in &mut m.stations {
+            st.write.w.slice_mut(ndarray::s![crate::model::M / 2.., ..]).fill(0.0);
+            st.write.b = None;
+        }
+        let cr = column_retention(&m, 64, &mut quiet()).unwrap().expect("a model with columns");
+        let br = bypass_retention(&m, 64, &mut quiet()).unwrap();
+        assert!(br != 1.0, "a bypass that changes nothing tests nothing: {br}");
+        assert!((cr - (br + 1.0) / 2.0).abs() < 1e-9, "columns {cr}, bypass {br}");
+        // A model without columns has no such question.
+        assert_eq!(column_retention(&Model::init(Wiring::Stream, 3), 8, &mut quiet()).unwrap(), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! the simd128 kernels of [`direct`] and [`winograd`]. A whole batch goes
 //! through in one call either way.
 
+pub mod columns;
 pub mod conv;
 pub mod direct;
 pub mod gated;

@@ -51,4 +51,4 @@ export const EXPERIMENTS = ['edge-probe', 'variability', 'deletion', 'receptive-
 export const CLAIM_IDS = ['P1', 'P2', 'P3', 'RF', 'SP', 'TU', 'LE', 'DG', 'VW', 'GA'];
 
 /** The model's variants (src/variant.rs, Variant::ALL), in the order the article shows them. */
-export const VARIANTS = /** @type {const} */ (['shipped', 'prenorm', 'layerscale', 'prenorm+layerscale', 'stochastic-depth', 'prenorm+stochastic-depth']);
+export const VARIANTS = /** @type {const} */ (['shipped', 'prenorm', 'layerscale', 'prenorm+layerscale', 'columns', 'stochastic-depth', 'prenorm+stochastic-depth']);

@@ -471,6 +471,7 @@ mod cli {
         cfg.retina = Retina::parse(a.text_or("lgn", "full")?).map_err(|e| Failure::Usage(e.to_string()))?;
         cfg.width = a.width()?;
         cfg.variant = Variant::parse(a.text_or("variant", "shipped")?).map_err(|e| Failure::Usage(e.to_string()))?;
+        cfg.variant.fits(cfg.wiring).map_err(Failure::Usage)?;
         // Before any training: a run of hours must not end in a folder that is not there.
         let out = a.out()?;
         let asked = train_info(&cfg, "none");
@@ -946,9 +947,11 @@ merge the shards (--merge --out FILE)"
             let bytes = std::fs::read(&path).ok()?;
             weights::load(&bytes, Some(wiring)).ok().map(|(m, _)| m).filter(|m| m.variant == v)
         };
-        let (mut summaries, mut twins) = (Vec::new(), serde_json::Map::new());
+        let (mut summaries, mut twins, mut columns) = (Vec::new(), serde_json::Map::new(), serde_json::Map::new());
         for v in variants {
             let (mut seeds, mut per_seed, mut twin) = (Vec::new(), Vec::new(), Vec::new());
+            // The columns variant's own question, beside the plan's index and not in it.
+            let mut column_kept: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
             let mut parameters = 0;
             for seed in 1..=SEEDS_LOOKED_AT {
                 let Some(stream) = load(Wiring::Stream, v, seed) else { continue };
@@ -956,6 +959,9 @@ merge the shards (--merge --out FILE)"
                 per_seed.push(usage::measure(&stream, n, &mut |_| true).map_err(|e| e.to_string())?);
                 if let Some(h) = load(Wiring::Hierarchy, v, seed) {
                     twin.push(usage::bypass_retention(&h, n, &mut |_| true).map_err(|e| e.to_string())?);
+                    for (kept, model) in column_kept.iter_mut().zip([&stream, &h]) {
+                        kept.extend(usage::column_retention(model, n, &mut |_| true).map_err(|e| e.to_string())?);
+                    }
                 }
                 parameters = stream.parameter_count();
                 seeds.push(seed);
@@ -974,6 +980,12 @@ merge the shards (--merge --out FILE)"
                 let e = experiments::stats::estimate(&twin);
                 twins.insert(v.name().into(), serde_json::json!({ "bypass_retention": e }));
             }
+            let [stream, hierarchy] = &column_kept;
+            if !stream.is_empty() {
+                let (s, h) = (experiments::stats::estimate(stream), experiments::stats::estimate(hierarchy));
+                noteln!("{}: one column silenced keeps {:.3} (stream), {:.3} (hierarchy)", v.name(), s.mean, h.mean);
+                columns.insert(v.name().into(), serde_json::json!({ "stream": s, "hierarchy": h }));
+            }
             summaries.push(usage::summarise(v.name(), &seeds, parameters, &per_seed));
         }
         let plan = &experiments::preregistration::plan().usage_index;
@@ -983,6 +995,7 @@ merge the shards (--merge --out FILE)"
             "variants": summaries.iter().map(|s| s.variant.clone()).collect::<Vec<_>>(),
             "usage": summaries.iter().map(|s| (s.variant.clone(), serde_json::to_value(s).expect("plain data"))).collect::<serde_json::Map<_, _>>(),
             "hierarchy_twins": twins,
+            "column_retention": columns,
             "seeds_by_variant": summaries.iter().map(|s| (s.variant.clone(), serde_json::json!(s.seeds))).collect::<serde_json::Map<_, _>>(),
             "primary": primary,
             "rule": plan.choice,

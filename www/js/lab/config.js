@@ -13,6 +13,7 @@ export const VARIANT_LABELS = {
   prenorm: 'normalised reads',
   layerscale: 'small write gains',
   'prenorm+layerscale': 'normalised reads, small write gains',
+  columns: 'two columns per area',
   'stochastic-depth': 'stations dropped while training',
   'prenorm+stochastic-depth': 'normalised reads, stations dropped while training',
 };

@@ -211,37 +211,63 @@ async function suiteOurs({ warmup, runs, tolerance, light = false }) {
 // ---------------------------------------------------------------------------------------------
 // TensorFlow.js, wasm backend (XNNPACK), one thread, SIMD.
 
-function tfjsModel(tf, w, wiring) {
+/**
+ * The model as TF.js ops, of the wiring and the variant the file names (src/variant.rs):
+ * prenorm divides what each L4 and the readout read by one RMS per image; layerscale's gain is
+ * folded into the write; columns split L2/3 into its columns' convolutions and join them (TF.js
+ * has no grouped convolution); stochastic depth is already folded into the file's writes.
+ */
+function tfjsModel(tf, w, wiring, variant = 'shipped') {
+  const parts = new Set(variant.split('+'));
   const t = (name, shape) => tf.tensor(w[name].values, shape ?? w[name].shape, 'float32');
-  const pw = (name, bias = true) => ({
-    filter: t(`${name}.w`, [1, 1, ...w[`${name}.w`].shape]),
-    bias: bias ? t(`${name}.b`) : null,
-  });
+  const pw = (name, bias = true, gain = null) => {
+    const [cin, cout] = w[`${name}.w`].shape;
+    let values = w[`${name}.w`].values;
+    let b = bias ? w[`${name}.b`].values : null;
+    if (gain) {
+      values = values.map((v, i) => Math.fround(v * gain[i % cout]));
+      b = b.map((v, j) => Math.fround(v * gain[j]));
+    }
+    return { filter: tf.tensor(values, [1, 1, cin, cout], 'float32'), bias: b ? tf.tensor(b, [cout], 'float32') : null };
+  };
+  // Our kernel rows are (ky*3 + kx)*in + c_in: exactly TF's [ky, kx, in, out].
+  const conv = (name) => {
+    const [rows, cout] = w[`${name}.k`].shape;
+    return { filter: t(`${name}.k`, [3, 3, rows / 9, cout]), bias: t(`${name}.b`) };
+  };
+  const columns = (n) => {
+    const out = [];
+    while (w[`${n}.compute.column${out.length}.k`]) out.push(conv(`${n}.compute.column${out.length}`));
+    return out;
+  };
   const model = {
     embed: pw('embed', false),
     stations: STATIONS.map((n) => ({
       read: pw(`${n}.read`),
-      // Our kernel rows are (ky*3 + kx)*in + c_in: exactly TF's [ky, kx, in, out].
-      conv: { filter: t(`${n}.compute.k`, [3, 3, D, D]), bias: t(`${n}.compute.b`) },
-      write: pw(`${n}.write`),
+      convs: parts.has('columns') ? columns(n) : [conv(`${n}.compute`)],
+      write: pw(`${n}.write`, true, parts.has('layerscale') ? w[`${n}.write.gain`].values : null),
     })),
     category: { w: t('head.category.w'), b: t('head.category.b') },
     orientation: { w: t('head.orientation.w'), b: t('head.orientation.b') },
   };
   const residual = wiring !== 'hierarchy';
+  // x / √(mean(x²) + ε) over positions and channels, one number per image (src/layers/rms.rs).
+  const rms = (x) => (parts.has('prenorm') ? tf.div(x, tf.sqrt(tf.add(tf.mean(tf.square(x), [1, 2, 3], true), 1e-6))) : x);
   /** x: [1, 32, 32, 8] → { category, orientation, l5: [4 tensors] } */
   return (x) => {
     let s = tf.conv2d(x, model.embed.filter, 1, 'valid');
     const l5 = [];
     model.stations.forEach((st, k) => {
       const input = k === 0 ? s : tf.avgPool(s, 2, 2, 'valid');
-      const a = tf.fused.conv2d({ x: input, filter: st.read.filter, bias: st.read.bias, strides: 1, pad: 'valid', activation: 'relu' });
-      const h = tf.fused.conv2d({ x: a, filter: st.conv.filter, bias: st.conv.bias, strides: 1, pad: 'same', activation: 'relu' });
+      const a = tf.fused.conv2d({ x: rms(input), filter: st.read.filter, bias: st.read.bias, strides: 1, pad: 'valid', activation: 'relu' });
+      const groups = st.convs.length > 1 ? tf.split(a, st.convs.length, 3) : [a];
+      const hs = st.convs.map((c, i) => tf.fused.conv2d({ x: groups[i], filter: c.filter, bias: c.bias, strides: 1, pad: 'same', activation: 'relu' }));
+      const h = hs.length > 1 ? tf.concat(hs, 3) : hs[0];
       const out = tf.fused.conv2d({ x: h, filter: st.write.filter, bias: st.write.bias, strides: 1, pad: 'valid' });
       s = residual ? tf.add(input, out) : out;
       l5.push(s);
     });
-    const pooled = tf.mean(s, [1, 2]);
+    const pooled = tf.mean(rms(s), [1, 2]);
     return {
       category: tf.fused.matMul({ a: pooled, b: model.category.w, bias: model.category.b }),
       orientation: tf.fused.matMul({ a: pooled, b: model.orientation.w, bias: model.orientation.b }),
@@ -281,8 +307,9 @@ async function suiteTfjs({ warmup, runs, tolerance, threads = 1 }) {
   const result = { samples: {}, checks: {}, info };
   const x = tf.tensor(lgn, [1, 32, 32, 8], 'float32');
   for (const wiring of ['stream', 'hierarchy']) {
-    const w = readSafetensors(await fetchBytes(`/weights/${wiring}.safetensors`)).tensors;
-    const forward = tfjsModel(tf, w, wiring);
+    const file = readSafetensors(await fetchBytes(`/weights/${wiring}.safetensors`));
+    const forward = tfjsModel(tf, file.tensors, wiring, file.metadata.variant);
+    result.info.variant = file.metadata.variant ?? 'shipped';
     if (wiring === 'stream') result.init_ms = performance.now() - t0;
     const f0 = performance.now();
     const out = tf.tidy(() => {

@@ -50,6 +50,10 @@ pub fn forward_flops(model: &Model, lgn_side: usize) -> (f64, f64) {
         let c = match &st.compute {
             ventral_stream::station::Compute::Plain(c) => 2.0 * p * c.k.len() as f64,
             ventral_stream::station::Compute::Gated(g) => 2.0 * p * g.banks[0].k.len() as f64,
+            // A grouped convolution: each column's own kernel.
+            ventral_stream::station::Compute::Columns(c) => {
+                2.0 * p * c.columns.iter().map(|conv| conv.k.len()).sum::<usize>() as f64
+            }
         };
         conv += c;
         total += c + 2.0 * p * (st.read.w.len() + st.write.w.len()) as f64;

@@ -124,29 +124,20 @@ impl Station {
         side_info: Option<&Array2<f32>>,
         perturb: Option<&mut dyn FnMut(&mut Maps)>,
     ) -> (Maps, Maps) {
+        // The input current, changed by `perturb`, then the rates: ReLU of it.
+        let rates = |mut current: Maps, perturb: Option<&mut dyn FnMut(&mut Maps)>| {
+            if let Some(perturb) = perturb {
+                perturb(&mut current);
+            }
+            relu(&mut current.x);
+            current
+        };
         let l23 = match (&self.compute, side_info, perturb) {
             (Compute::Plain(c), _, None) => c.forward_relu(l4),
-            (Compute::Plain(c), _, Some(perturb)) => {
-                let mut current = c.forward(l4);
-                perturb(&mut current);
-                relu(&mut current.x);
-                current
-            }
-            (Compute::Gated(g), Some(z), perturb) => {
-                let mut current = g.forward(l4, z);
-                if let Some(perturb) = perturb {
-                    perturb(&mut current);
-                }
-                relu(&mut current.x);
-                current
-            }
             (Compute::Columns(c), _, None) => c.forward_relu(l4),
-            (Compute::Columns(c), _, Some(perturb)) => {
-                let mut current = c.forward(l4);
-                perturb(&mut current);
-                relu(&mut current.x);
-                current
-            }
+            (Compute::Plain(c), _, perturb) => rates(c.forward(l4), perturb),
+            (Compute::Columns(c), _, perturb) => rates(c.forward(l4), perturb),
+            (Compute::Gated(g), Some(z), perturb) => rates(g.forward(l4, z), perturb),
             (Compute::Gated(_), None, _) => panic!("a gated station needs side information"),
         };
         let mut write = self.write_before_gain(&l23.x);

@@ -95,7 +95,8 @@ fn each_variant_is_judged_from_its_own_run_and_gathered_by_variant() {
     // listed with its usage but has no words.
     let shipped = json!({ "variant": "shipped", "seeds": [1], "verdicts": { "LE": { "word": "inconclusive", "paired": { "mean": 0.1 }, "positive_control": { "word": "supported" }, "reason": "" } } });
     let twins = json!({ "prenorm": { "bypass_retention": { "mean": 0.3, "ci": [0.2, 0.4], "per_seed": [0.2, 0.4] } } });
-    let usage = json!({ "variants": ["shipped", "prenorm", "stochastic-depth", "layerscale"], "usage": { "shipped": { "meets": 1 } }, "hierarchy_twins": twins, "primary": "prenorm" });
+    let columns = json!({ "columns": { "stream": { "mean": 0.9 }, "hierarchy": { "mean": 0.5 } } });
+    let usage = json!({ "variants": ["shipped", "prenorm", "stochastic-depth", "layerscale"], "usage": { "shipped": { "meets": 1 } }, "hierarchy_twins": twins, "column_retention": columns, "primary": "prenorm" });
     let files = vec![
         ("shipped".to_string(), shipped),
         ("prenorm".to_string(), with_prenorm.clone()),
@@ -106,6 +107,7 @@ fn each_variant_is_judged_from_its_own_run_and_gathered_by_variant() {
     assert_eq!(keys["variants"], usage["variants"]);
     assert_eq!(keys["usage"], usage["usage"]);
     assert_eq!(keys["hierarchy_twins"], twins);
+    assert_eq!(keys["column_retention"], columns);
     assert_eq!(keys["seeds_by_variant"]["prenorm"], json!(seeds));
     let words = &keys["by_variant"];
     assert_eq!(words["shipped"]["LE"]["word"], "inconclusive");

@@ -420,6 +420,10 @@ pub fn by_variant(usage: &Value, files: &[(String, Value)]) -> Result<Map<String
     // Each variant's hierarchy twin's bypass retention: the one component defined in both wirings.
     out.insert("hierarchy_twins".into(), usage["hierarchy_twins"].clone());
     out.insert("primary".into(), usage["primary"].clone());
+    // Beside the index, never in it: a columns variant's accuracy with one column silenced.
+    if let Some(c) = usage.get("column_retention") {
+        out.insert("column_retention".into(), c.clone());
+    }
     out.insert("seeds_by_variant".into(), Value::Object(seeds));
     out.insert("by_variant".into(), Value::Object(words));
     Ok(out)
@@ -523,7 +527,8 @@ pub fn split(whole: &Value) -> Result<Vec<(String, Value)>, String> {
     let mut index = json!({ "experiments": names });
     // The variants' words are small and Table 1 reads them at once (issue 24): they ride in
     // the index rather than in any one experiment's file.
-    for key in ["variants", "usage", "hierarchy_twins", "primary", "seeds_by_variant", "by_variant"] {
+    for key in ["variants", "usage", "hierarchy_twins", "column_retention", "primary", "seeds_by_variant", "by_variant"]
+    {
         if let Some(v) = whole.get(key) {
             index[key] = v.clone();
         }

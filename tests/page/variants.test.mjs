@@ -44,12 +44,14 @@ const summary = (variant, [b, e, r, s], seeds) => {
 const SEEDS5 = [1, 2, 3, 4, 5];
 const SEEDS10 = [...SEEDS5, 6, 7, 8, 9, 10];
 const MADE_UP = {
-  variants: ['shipped', 'prenorm', 'prenorm+stochastic-depth'],
+  variants: ['shipped', 'prenorm', 'prenorm+stochastic-depth', 'columns'],
   usage: {
     shipped: summary('shipped', [0.3, 0.05, 0.1, 0.15], SEEDS5),
     prenorm: summary('prenorm', [0.4, 0.1, 0.3, 0.2], SEEDS5),
     'prenorm+stochastic-depth': summary('prenorm+stochastic-depth', [0.88, 0.1, 0.3, 0.81], SEEDS10),
+    columns: summary('columns', [0.35, 0.05, 0.1, 0.2], SEEDS5),
   },
+  column_retention: { columns: { stream: est(0.9), hierarchy: est(0.55) } },
   hierarchy_twins: { shipped: { bypass_retention: est(0.25) }, 'prenorm+stochastic-depth': { bypass_retention: est(0.6) } },
   primary: 'prenorm+stochastic-depth',
   seeds_by_variant: { shipped: SEEDS5, 'prenorm+stochastic-depth': SEEDS10 },
@@ -77,6 +79,7 @@ async function shown(page) {
       met: [...table.querySelectorAll('tr[data-role="usage-row"][data-component="bypass_retention"] > td')].map((td) => td.dataset.met),
       count: row('tr[data-role="usage-count"]'),
       twin: row('tr[data-role="usage-twin"]'),
+      columnKept: row('tr[data-role="column-retention"]'),
       afterBypass: table.querySelector('tr[data-component="bypass_retention"]:not([data-role="usage-twin"])')?.nextElementSibling?.dataset.role ?? null,
       usageSeeds: row('tr[data-role="usage-seeds"]'),
       wordSeeds: row('tr[data-role="word-seeds"]'),
@@ -105,22 +108,24 @@ test('without the variants in the results the figure is empty and says why; with
   const s = await shown(page);
   assert.equal(s.state, 'filled');
   assert.equal(s.status, '');
-  assert.deepEqual(s.columns, ['Variant', 'shipped', 'prenorm', 'prenorm + stochastic-depthtest bed']);
+  assert.deepEqual(s.columns, ['Variant', 'shipped', 'prenorm', 'prenorm + stochastic-depthtest bed', 'columns']);
   assert.deepEqual(s.primary, ['prenorm+stochastic-depth']);
-  assert.deepEqual(s.bypass, ['0.30 [0.25, 0.35]✗ not met (≥ 0.8)', '0.40 [0.35, 0.45]✗ not met (≥ 0.8)', '0.88 [0.83, 0.93]✓ met (≥ 0.8)']);
-  assert.deepEqual(s.met, ['false', 'false', 'true']);
-  assert.deepEqual(s.count, ['0 of 4', '1 of 4', '3 of 4']);
-  assert.deepEqual(s.twin, ['0.25 [0.20, 0.30]', 'not measured', '0.60 [0.55, 0.65]'], 'the hierarchy twins\' bypass, where measured');
+  assert.deepEqual(s.bypass, ['0.30 [0.25, 0.35]✗ not met (≥ 0.8)', '0.40 [0.35, 0.45]✗ not met (≥ 0.8)', '0.88 [0.83, 0.93]✓ met (≥ 0.8)', '0.35 [0.30, 0.40]✗ not met (≥ 0.8)']);
+  assert.deepEqual(s.met, ['false', 'false', 'true', 'false']);
+  assert.deepEqual(s.count, ['0 of 4', '1 of 4', '3 of 4', '0 of 4']);
+  assert.deepEqual(s.twin, ['0.25 [0.20, 0.30]', 'not measured', '0.60 [0.55, 0.65]', 'not measured'], 'the hierarchy twins\' bypass, where measured');
+  assert.deepEqual(s.columnKept, ['no columns', 'no columns', 'no columns', 'stream 0.90 [0.85, 0.95]hierarchy 0.55 [0.50, 0.60]'], 'one column silenced, beside the index');
   assert.equal(s.afterBypass, 'usage-twin', 'beside the stream\'s bypass row');
-  assert.deepEqual(s.usageSeeds, ['5', '5', '10']);
-  assert.deepEqual(s.wordSeeds, ['5', '0', '10'], 'a variant without claims\' results has no seeds behind words');
+  assert.deepEqual(s.usageSeeds, ['5', '5', '10', '5']);
+  assert.deepEqual(s.wordSeeds, ['5', '0', '10', '0'], 'a variant without claims\' results has no seeds behind words');
   assert.deepEqual(s.claims, s.claimIds, 'one row per claim, in Table 1\'s order');
   assert.deepEqual(s.p1, [
     ['absent', '∅ absents − h 0.001 [−0.001, 0.003]'],
     ['', 'not run'],
     ['supported', '✓ supporteds − h 0.120 [0.090, 0.150]'],
+    ['', 'not run'],
   ]);
-  assert.deepEqual(s.le, ['inconclusive', '', 'not judged']);
+  assert.deepEqual(s.le, ['inconclusive', '', 'not judged', '']);
   assert.equal(s.link, '#verdict-P1', 'each claim links to its row in Table 1');
   await page.locator('figure[data-role="variants-figure"] .table-scroll').screenshot({ path: screenshotPath('variants-light.png') });
 
@@ -157,6 +162,6 @@ test('at a phone\'s width the variants table scrolls in its box, not the page; e
       links: root.querySelectorAll('tbody th a').length,
     };
   });
-  assert.deepEqual(embedded, { state: 'filled', columns: ['Variant', 'shipped', 'prenorm', 'prenorm+stochastic-depth'], rows: s.claims.length, links: 0 });
+  assert.deepEqual(embedded, { state: 'filled', columns: ['Variant', 'shipped', 'prenorm', 'prenorm+stochastic-depth', 'columns'], rows: s.claims.length, links: 0 });
   assert.deepEqual(problems, []);
 });

@@ -53,11 +53,12 @@ function usageCell(summary, component, label) {
  * @param {HTMLTableElement} table
  * @param {{variants?: string[] | null, usage?: Record<string, any> | null, primary?: string | null,
  *   byVariant?: Record<string, Record<string, any>> | null, seedsByVariant?: Record<string, number[]> | null,
- *   hierarchyTwins?: Record<string, {bypass_retention?: any}> | null}} index
+ *   hierarchyTwins?: Record<string, {bypass_retention?: any}> | null,
+ *   columnRetention?: Record<string, {stream?: any, hierarchy?: any}> | null}} index
  * @param {{linkRows?: boolean}} [opts]  link each claim to its row in Table 1 (not when embedded alone)
  */
 export function fillVariantsTable(table, index, { linkRows = true } = {}) {
-  const { variants, usage, primary, byVariant, seedsByVariant, hierarchyTwins } = index;
+  const { variants, usage, primary, byVariant, seedsByVariant, hierarchyTwins, columnRetention } = index;
   if (!variants?.length || !usage) return false;
   const primaryMark = (/** @type {string} */ v) => (v === primary ? 'true' : null);
   const head = h('tr', {}, h('th', { scope: 'col' }, 'Variant'),
@@ -80,6 +81,20 @@ export function fillVariantsTable(table, index, { linkRows = true } = {}) {
     : null;
   const bypassAt = usageRows.findIndex((r) => r.dataset.component === 'bypass_retention');
   if (twins) usageRows.splice(bypassAt + 1, 0, twins);
+  // What columns were added for, beside the index and not in it: does an area survive losing
+  // one of its columns? Only where some variant has columns.
+  const columnTitle = 'Accuracy kept with one column silenced (not in the index)';
+  if (columnRetention && Object.keys(columnRetention).length) {
+    usageRows.push(h('tr', { 'data-role': 'column-retention' }, h('th', { scope: 'row' }, columnTitle),
+      variants.map((v) => {
+        const c = columnRetention[v];
+        const label = `${variantLabel(v)}: accuracy kept with one column silenced, stream and hierarchy`;
+        return h('td', { 'data-label': label }, isEstimate(c?.stream) && isEstimate(c?.hierarchy)
+          ? [h('span', { class: 'usage-value' }, `stream ${estimateText(c.stream, 2)}`),
+            h('span', { class: 'usage-value' }, `hierarchy ${estimateText(c.hierarchy, 2)}`)]
+          : h('span', { class: 'verdict-missing' }, 'no columns'));
+      })));
+  }
   const count = h('tr', { 'data-role': 'usage-count' }, h('th', { scope: 'row' }, 'Usage components met'),
     variants.map((v) => {
       const u = usage[v];

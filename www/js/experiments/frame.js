@@ -57,8 +57,9 @@ const resultPromises = new Map();
  * {names: Set} or {names: null, reason} when there are no results yet or they cannot be read.
  * Once the variants are judged (issue 24) it also names the primary test bed and holds each
  * variant's words by claim id (`by_variant`), the variants' names in the article's order, each
- * one's usage index (`usage`), its hierarchy twin's bypass retention (`hierarchy_twins`) and the
- * seeds its words were judged on; otherwise these are null.
+ * one's usage index (`usage`), its hierarchy twin's bypass retention (`hierarchy_twins`), a
+ * columns variant's accuracy with one column silenced (`column_retention`, beside the index) and
+ * the seeds its words were judged on; otherwise these are null.
  */
 export function loadIndex() {
   indexPromise ??= fetchJson('index.json').then(({ value, reason }) =>
@@ -71,9 +72,10 @@ export function loadIndex() {
         variants: Array.isArray(value.variants) ? value.variants.filter((v) => typeof v === 'string') : null,
         usage: value.usage && typeof value.usage === 'object' ? value.usage : null,
         hierarchyTwins: value.hierarchy_twins && typeof value.hierarchy_twins === 'object' ? value.hierarchy_twins : null,
+        columnRetention: value.column_retention && typeof value.column_retention === 'object' ? value.column_retention : null,
         seedsByVariant: value.seeds_by_variant && typeof value.seeds_by_variant === 'object' ? value.seeds_by_variant : null,
       }
-      : { names: null, verdicts: null, primary: null, byVariant: null, variants: null, usage: null, hierarchyTwins: null, seedsByVariant: null, reason: reason ?? 'no list of experiments' });
+      : { names: null, verdicts: null, primary: null, byVariant: null, variants: null, usage: null, hierarchyTwins: null, columnRetention: null, seedsByVariant: null, reason: reason ?? 'no list of experiments' });
   return indexPromise;
 }
 

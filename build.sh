@@ -278,7 +278,7 @@ experiments() {
     say "experiments: writing www/data/results.json"
     ./target/release/ventral-stream experiments --size full --jobs 2 --out www/data/results.json "$@"
     say "experiments: the usage index of every variant -> data/usage.json"
-    ./target/release/ventral-stream usage --weights-dir "$WEIGHTS_DIR" --out data/usage.json
+    ./target/release/ventral-stream usage --weights-dir "$WEIGHTS_DIR" --jobs 2 --out data/usage.json
     for spec in $TRAINED_MODELS; do
         IFS=: read -r _ _ _ _ _ _ variant _ <<<"$spec"
         [ "$variant" != shipped ] && [[ "$seen" != *" $variant "* ]] || continue

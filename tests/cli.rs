@@ -701,3 +701,37 @@ fn calibrate_sets_a_files_open_set_calibration_in_place_and_run_reports_it() {
     let refused = bin(&["calibrate", "--weights", w, "--score", "cosine"]);
     assert_eq!(refused.status.code(), Some(2));
 }
+
+#[test]
+fn usage_spreads_its_seeds_over_threads_and_writes_the_same_file() {
+    // Two seeds of the shipped pair (the shipped files, copied) and none of any other variant.
+    let dir = scratch("usage/weights");
+    for (rel, wiring) in [("", "stream"), ("", "hierarchy"), ("seeds/2/", "stream"), ("seeds/2/", "hierarchy")] {
+        let to = dir.join(format!("{rel}{wiring}.safetensors"));
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(format!("weights/{wiring}.safetensors"), &to).unwrap();
+    }
+    let run = |jobs: &str| {
+        let out = scratch(&format!("usage/jobs{jobs}.json"));
+        let done = bin(&[
+            "usage",
+            "--weights-dir",
+            dir.to_str().unwrap(),
+            "--n",
+            "32",
+            "--jobs",
+            jobs,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+        std::fs::read_to_string(out).unwrap()
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"), "the file does not depend on the number of threads");
+    let read: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(read["variants"], serde_json::json!(["shipped"]), "only the variant with files");
+    assert_eq!(read["seeds_by_variant"]["shipped"], serde_json::json!([1, 2]));
+    assert!(read["hierarchy_twins"]["shipped"]["bypass_retention"]["mean"].is_number());
+    assert_eq!(read["primary"], serde_json::Value::Null, "two seeds choose nothing");
+}

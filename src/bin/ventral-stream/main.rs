@@ -174,10 +174,10 @@ mod cli {
         },
         Spec {
             name: "usage",
-            options: &["weights-dir", "variants", "n", "out"],
+            options: &["weights-dir", "variants", "n", "jobs", "out"],
             flags: &[],
             positional: None,
-            usage: "ventral-stream usage [--weights-dir DIR] [--variants NAME,NAME] [--n N] --out FILE
+            usage: "ventral-stream usage [--weights-dir DIR] [--variants NAME,NAME] [--n N] [--jobs N] --out FILE
                      (the usage index of each variant's stream, and its hierarchy twin's bypass retention, on every
                      seed whose files exist, judged by data/preregistration.json, and the primary test bed it chooses)",
         },
@@ -947,30 +947,69 @@ merge the shards (--merge --out FILE)"
             let bytes = std::fs::read(&path).ok()?;
             weights::load(&bytes, Some(wiring)).ok().map(|(m, _)| m).filter(|m| m.variant == v)
         };
+        // One (variant, seed) per task, spread over --jobs threads; each task is independent, and
+        // the results are gathered in the same order whatever the number of threads.
+        let jobs = a.number("jobs", 1, &JOBS)? as usize;
+        let tasks: Vec<(usize, u64)> = (0..variants.len())
+            .flat_map(|i| (1..=SEEDS_LOOKED_AT).map(move |seed| (i, seed)))
+            .filter(|&(i, seed)| {
+                let path = experiments::weights_file(
+                    &dir,
+                    &experiments::variant_model_name(Wiring::Stream, variants[i]),
+                    seed,
+                );
+                path.exists()
+            })
+            .collect();
+        type Measured = Option<(usage::Usage, usize, Option<f64>, [Option<f64>; 2])>;
+        let measure_one = |&(i, seed): &(usize, u64)| -> Result<Measured, String> {
+            let v = variants[i];
+            let Some(stream) = load(Wiring::Stream, v, seed) else { return Ok(None) };
+            let start = Instant::now();
+            let u = usage::measure(&stream, n, &mut |_| true).map_err(|e| e.to_string())?;
+            let (mut twin, mut columns) = (None, [None, None]);
+            if let Some(h) = load(Wiring::Hierarchy, v, seed) {
+                twin = Some(usage::bypass_retention(&h, n, &mut |_| true).map_err(|e| e.to_string())?);
+                for (kept, model) in columns.iter_mut().zip([&stream, &h]) {
+                    *kept = usage::column_retention(model, n, &mut |_| true).map_err(|e| e.to_string())?;
+                }
+            }
+            noteln!("{} seed {seed}: {u:?} ({:.1} s)", v.name(), start.elapsed().as_secs_f32());
+            Ok(Some((u, stream.parameter_count(), twin, columns)))
+        };
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let done: std::sync::Mutex<Vec<Option<Result<Measured, String>>>> =
+            std::sync::Mutex::new((0..tasks.len()).map(|_| None).collect());
+        std::thread::scope(|scope| {
+            for _ in 0..jobs.min(tasks.len()).max(1) {
+                scope.spawn(|| loop {
+                    let t = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(task) = tasks.get(t) else { break };
+                    let r = measure_one(task);
+                    done.lock().expect("no thread panics while holding it")[t] = Some(r);
+                });
+            }
+        });
+        let mut done = done.into_inner().expect("the threads are done").into_iter();
+        let mut measured: Vec<(usize, u64, Measured)> = Vec::new();
+        for &(i, seed) in &tasks {
+            measured.push((i, seed, done.next().flatten().expect("every task ran")?));
+        }
         let (mut summaries, mut twins, mut columns) = (Vec::new(), serde_json::Map::new(), serde_json::Map::new());
-        for v in variants {
+        for (i, &v) in variants.iter().enumerate() {
             let (mut seeds, mut per_seed, mut twin) = (Vec::new(), Vec::new(), Vec::new());
             // The columns variant's own question, beside the plan's index and not in it.
             let mut column_kept: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
             let mut parameters = 0;
-            for seed in 1..=SEEDS_LOOKED_AT {
-                let Some(stream) = load(Wiring::Stream, v, seed) else { continue };
-                let start = Instant::now();
-                per_seed.push(usage::measure(&stream, n, &mut |_| true).map_err(|e| e.to_string())?);
-                if let Some(h) = load(Wiring::Hierarchy, v, seed) {
-                    twin.push(usage::bypass_retention(&h, n, &mut |_| true).map_err(|e| e.to_string())?);
-                    for (kept, model) in column_kept.iter_mut().zip([&stream, &h]) {
-                        kept.extend(usage::column_retention(model, n, &mut |_| true).map_err(|e| e.to_string())?);
-                    }
+            for (_, seed, m) in measured.iter().filter(|(j, _, _)| *j == i) {
+                let Some((u, p, t, c)) = m else { continue };
+                per_seed.push(*u);
+                twin.extend(*t);
+                for (kept, value) in column_kept.iter_mut().zip(c) {
+                    kept.extend(*value);
                 }
-                parameters = stream.parameter_count();
-                seeds.push(seed);
-                noteln!(
-                    "{} seed {seed}: {:?} ({:.1} s)",
-                    v.name(),
-                    per_seed.last().unwrap(),
-                    start.elapsed().as_secs_f32()
-                );
+                parameters = *p;
+                seeds.push(*seed);
             }
             if seeds.is_empty() {
                 noteln!("{}: no trained stream in {}; left out", v.name(), dir.display());

@@ -6,7 +6,7 @@
 
 use super::conv::Conv3;
 use super::Maps;
-use ndarray::{s, Array2, Axis};
+use ndarray::{s, Array2};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Columns {
@@ -42,38 +42,35 @@ impl Columns {
     }
 
     fn apply(&self, x: &Maps, relu: bool) -> Maps {
-        let parts: Vec<Array2<f32>> = (self.columns.iter().enumerate())
-            .map(|(c, conv)| {
-                let xc = self.part(x, c);
-                if relu { conv.forward_relu(&xc) } else { conv.forward(&xc) }.x
-            })
-            .collect();
-        x.with(join(&parts))
+        let w = self.width();
+        let mut y = Array2::zeros((x.x.nrows(), w * self.columns.len()));
+        for (c, conv) in self.columns.iter().enumerate() {
+            let xc = self.part(x, c);
+            let yc = if relu { conv.forward_relu(&xc) } else { conv.forward(&xc) };
+            y.slice_mut(s![.., c * w..(c + 1) * w]).assign(&yc.x);
+        }
+        x.with(y)
     }
 
     /// Given the input `x` of the forward pass, accumulates each column's dK and db into
     /// `grad`; returns dx, column by column.
     pub fn backward(&self, x: &Maps, dy: &Array2<f32>, grad: &mut Columns) -> Maps {
         let w = self.width();
-        let parts: Vec<Array2<f32>> = (self.columns.iter().zip(&mut grad.columns).enumerate())
-            .map(|(c, (conv, g))| {
-                let dyc = dy.slice(s![.., c * w..(c + 1) * w]).as_standard_layout().into_owned();
-                conv.backward(&self.part(x, c), &dyc, g).x
-            })
-            .collect();
-        x.with(join(&parts))
+        let mut dx = Array2::zeros(x.x.raw_dim());
+        for (c, (conv, g)) in self.columns.iter().zip(&mut grad.columns).enumerate() {
+            let cols = s![.., c * w..(c + 1) * w];
+            let dxc = conv.backward(&self.part(x, c), &dy.slice(cols).to_owned(), g);
+            dx.slice_mut(cols).assign(&dxc.x);
+        }
+        x.with(dx)
     }
-}
-
-fn join(parts: &[Array2<f32>]) -> Array2<f32> {
-    let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
-    ndarray::concatenate(Axis(1), &views).expect("columns of the same rows")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rng::Rng;
+    use ndarray::Axis;
 
     fn random(columns: &mut Columns, rng: &mut Rng) {
         for conv in &mut columns.columns {

@@ -269,14 +269,18 @@ train() {
 # retina control, into the results file the page reads. ARGS go to `ventral-stream
 # experiments` (e.g. --seeds 1,2,3, --jobs 1, --reuse DIR to resume a long run).
 # Then (issue 24) the usage index of every variant with trained files, each such variant's
-# claims judged on its own pair (data/variants/NAME.json), and both added to the results file:
-# the primary test bed is chosen by the usage index alone, before these words are read.
+# claims judged on its own pair (data/variants/NAME.json; the shipped pair's from the first run's
+# trained and untrained runs), and both added to the results file: the primary test bed is chosen
+# by the usage index alone, before these words are read.
 experiments() {
     local spec variant seen=" "
     cargo build --release
     mkdir -p www/data data/variants
     say "experiments: writing www/data/results.json"
-    ./target/release/ventral-stream experiments --size full --jobs 2 --out www/data/results.json "$@"
+    # --comparison: the shipped column of the claims × variants figure, from the same runs'
+    # trained and untrained ones, so that it is judged in the conditions every variant is.
+    ./target/release/ventral-stream experiments --size full --jobs 2 --out www/data/results.json \
+        --comparison data/variants/shipped.json "$@"
     say "experiments: the usage index of every variant -> data/usage.json"
     ./target/release/ventral-stream usage --weights-dir "$WEIGHTS_DIR" --jobs 2 --out data/usage.json
     for spec in $TRAINED_MODELS; do

@@ -383,6 +383,26 @@ fn by_variant_adds_each_variants_words_and_the_usage_index_to_the_results_file()
         (&read["primary"], &read["by_variant"]),
         "Table 1 reads them"
     );
+    assert!(err.contains("shipped: no "), "the shipped column's source is said when it is the results file: {err}");
+
+    // With the shipped pair's own comparison run (trained and untrained, as every other
+    // column), the shipped column is that run's words, not the results file's.
+    let comparison = serde_json::json!({ "variant": "shipped", "seeds": [1, 2], "verdicts": verdicts("absent") });
+    std::fs::write(dir.join("shipped.json"), comparison.to_string()).unwrap();
+    std::fs::write(&whole, shipped.to_string()).unwrap();
+    let out = bin(&[
+        "by-variant",
+        whole.to_str().unwrap(),
+        "--usage",
+        usage.to_str().unwrap(),
+        "--variants-dir",
+        dir.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !err.contains("shipped: no "), "{err}");
+    let read: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&whole).unwrap()).unwrap();
+    assert_eq!(read["by_variant"]["shipped"]["LE"]["word"], "absent");
+    assert_eq!(read["verdicts"]["LE"]["word"], "inconclusive", "Table 1 keeps the results file's own words");
 }
 
 #[test]
@@ -734,4 +754,27 @@ fn usage_spreads_its_seeds_over_threads_and_writes_the_same_file() {
     assert_eq!(read["seeds_by_variant"]["shipped"], serde_json::json!([1, 2]));
     assert!(read["hierarchy_twins"]["shipped"]["bypass_retention"]["mean"].is_number());
     assert_eq!(read["primary"], serde_json::Value::Null, "two seeds choose nothing");
+}
+
+#[test]
+fn the_shipped_run_writes_its_comparison_column_as_a_run_of_its_pair_alone_would() {
+    let run = |extra: &[&str], out: &PathBuf| {
+        let mut args = vec!["experiments", "--size", "quick", "--seeds", "1", "--only", "lesion", "--jobs", "2"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+        let done = bin(&args);
+        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    };
+    let (whole, column, alone) = (scratch("cmp/results.json"), scratch("cmp/shipped.json"), scratch("cmp/alone.json"));
+    std::fs::create_dir_all(whole.parent().unwrap()).unwrap();
+    run(&["--comparison", column.to_str().unwrap()], &whole);
+    run(&["--variant", "shipped"], &alone);
+    let read =
+        |p: &PathBuf| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap() };
+    assert_eq!(read(&column), read(&alone), "the same runs, judged the same way");
+    assert_eq!(read(&column)["variant"], "shipped");
+    // Made from the full run's own trained and untrained runs.
+    assert_eq!(read(&column)["experiments"]["lesion"]["summary"], read(&whole)["experiments"]["lesion"]["summary"]);
+    let refused = bin(&["experiments", "--variant", "prenorm", "--comparison", "x.json", "--out", "y.json"]);
+    assert_eq!(refused.status.code(), Some(2), "--comparison is the shipped run's");
 }

@@ -154,15 +154,12 @@ impl Plan {
             variant: Variant::SHIPPED,
         }
     }
-    /// Every experiment on a variant's pair (issue 24): its trained and untrained models only
-    /// ([`super::Models::of_variant`]); the shipped variant is [`Plan::new`].
+    /// Every experiment on a variant's pair (issue 24), for the claims × variants comparison:
+    /// its trained and untrained models only ([`super::Models::of_variant`]), the shipped variant
+    /// too, so that every column of the comparison is judged in the same conditions (the shipped
+    /// results file, [`Plan::new`], also has the retina control, which judges P1 there).
     pub fn for_variant(seeds: Vec<u64>, size: Size, variant: Variant) -> Self {
-        let conditions = if variant == Variant::SHIPPED {
-            Condition::ALL.to_vec()
-        } else {
-            vec![Condition::Trained, Condition::Untrained]
-        };
-        Plan { conditions, variant, ..Plan::new(seeds, size) }
+        Plan { conditions: vec![Condition::Trained, Condition::Untrained], variant, ..Plan::new(seeds, size) }
     }
     /// The runs, in a fixed order: condition, then experiment, then seed (only the shard's,
     /// where the plan has one).

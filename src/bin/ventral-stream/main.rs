@@ -143,13 +143,15 @@ mod cli {
         },
         Spec {
             name: "experiments",
-            options: &["seeds", "jobs", "reuse", "size", "weights-dir", "only", "shard", "variant", "out"],
+            options: &["seeds", "jobs", "reuse", "size", "weights-dir", "only", "shard", "variant", "comparison", "out"],
             flags: &["merge"],
             positional: None,
             usage: "ventral-stream experiments [--seeds 1,2,3] [--jobs N] [--reuse DIR] [--size quick|full] [--weights-dir DIR]
-                     [--only NAME,NAME] [--shard K/N | --merge] [--variant NAME] --out FILE
-                     (--variant NAME: the variant's trained pair STREAM-NAME, HIERARCHY-NAME and the same pair
-                     untrained, on every seed whose two files exist, into FILE alone; `by-variant` reads it)
+                     [--only NAME,NAME] [--shard K/N | --merge] [--variant NAME | --comparison FILE] --out FILE
+                     (--variant NAME: the variant's trained pair STREAM-NAME, HIERARCHY-NAME (shipped: stream,
+                     hierarchy) and the same pair untrained, on every seed whose two files exist, into FILE alone:
+                     one column of the claims x variants comparison, which `by-variant` reads; --comparison FILE
+                     with the shipped run: its column too, from the same runs' trained and untrained ones)
                      (--shard K/N --reuse DIR: only the K-th of N shares of the runs, kept in DIR, no --out;
                      --merge --reuse DIR --out FILE: the results file from every shard's runs in DIR, running none)
                      (every experiment on every seed, trained, untrained and retina control, and deletion on
@@ -716,7 +718,16 @@ mod cli {
         };
         let mut whole = read(&file)?;
         let usage = read(&usage_path)?;
-        let mut files = vec![(Variant::SHIPPED.name().to_string(), whole.clone())];
+        // The shipped column from its own comparison run (trained and untrained, as every other
+        // column) where there is one; else from the shipped results file, which judges P1 on the
+        // retina control and so is not measured as the other columns are (said when used).
+        let shipped = dir.join(format!("{}.json", Variant::SHIPPED.name()));
+        let mut files = if shipped.is_file() {
+            vec![(Variant::SHIPPED.name().to_string(), read(&shipped)?)]
+        } else {
+            noteln!("shipped: no {}; its column is the results file's own words", shipped.display());
+            vec![(Variant::SHIPPED.name().to_string(), whole.clone())]
+        };
         for v in usage["variants"].as_array().into_iter().flatten().filter_map(|v| v.as_str()) {
             let path = dir.join(format!("{v}.json"));
             if v == Variant::SHIPPED.name() {
@@ -755,13 +766,22 @@ merge the shards (--merge --out FILE)"
         }
         let out = if shard.is_some() { None } else { Some(a.out()?) };
         let dir = a.path("weights-dir").unwrap_or_else(experiments::weights_dir);
-        let variant = Variant::parse(a.text_or("variant", "shipped")?).map_err(|e| Failure::Usage(e.to_string()))?;
-        let seeds = if variant == Variant::SHIPPED || a.text("seeds")?.is_some() {
-            seeds(a, &dir)?
-        } else {
-            variant_seeds(&dir, variant)?
+        // Without --variant: the shipped results file, every condition. With it (shipped too): one
+        // column of the claims × variants comparison, trained and untrained only.
+        let asked = a.text("variant")?;
+        let variant = Variant::parse(asked.unwrap_or("shipped")).map_err(|e| Failure::Usage(e.to_string()))?;
+        if a.path("comparison").is_some() && (asked.is_some() || shard.is_some()) {
+            return Err(Failure::Usage(
+                "--comparison writes the shipped column beside the shipped results file: not with --variant or --shard"
+                    .into(),
+            ));
+        }
+        let seeds =
+            if asked.is_none() || a.text("seeds")?.is_some() { seeds(a, &dir)? } else { variant_seeds(&dir, variant)? };
+        let mut plan = match asked {
+            None => Plan::new(seeds, a.size()?),
+            Some(_) => Plan::for_variant(seeds, a.size()?, variant),
         };
-        let mut plan = Plan::for_variant(seeds, a.size()?, variant);
         if let Some(only) = a.text("only")? {
             plan.experiments = only
                 .split(',')
@@ -820,12 +840,29 @@ merge the shards (--merge --out FILE)"
         let outputs = results::run_all(&plan, &load, jobs, reuse.as_deref(), &report).map_err(|e| e.to_string())?;
         noteln!("all {total} runs in {:.1} s", start.elapsed().as_secs_f32());
         match (shard, out) {
-            // A variant's file is read by `by-variant`, not by the page: no split files beside it.
-            (_, Some(out)) if variant != Variant::SHIPPED => {
+            // A variant's file (the shipped one's too) is read by `by-variant`, not by the page:
+            // no split files beside it.
+            (_, Some(out)) if asked.is_some() => {
                 let text = serde_json::to_string(&results::results(&plan, &outputs)).map_err(|e| e.to_string())?;
                 Ok(write_file(&out, (text + "\n").as_bytes())?)
             }
-            (_, Some(out)) => Ok(write_results(&out, &results::results(&plan, &outputs))?),
+            (_, Some(out)) => {
+                write_results(&out, &results::results(&plan, &outputs))?;
+                // The shipped column of the claims × variants comparison, from the same runs:
+                // the trained and untrained ones only, judged as every variant's are.
+                if let Some(path) = a.path("comparison") {
+                    let column = Plan {
+                        experiments: plan.experiments.clone(),
+                        ..Plan::for_variant(plan.seeds.clone(), plan.size, variant)
+                    };
+                    let runs: results::Outputs =
+                        outputs.into_iter().filter(|((c, _), _)| column.conditions.contains(c)).collect();
+                    let text = serde_json::to_string(&results::results(&column, &runs)).map_err(|e| e.to_string())?;
+                    write_file(&path, (text + "\n").as_bytes())?;
+                    noteln!("the shipped column of the comparison (trained and untrained only): {}", path.display());
+                }
+                Ok(())
+            }
             (Some(s), None) => {
                 noteln!("shard {}/{}: its runs are kept in {}", s.k, s.n, reuse.expect("checked above").display());
                 Ok(())

@@ -358,14 +358,17 @@ fn by_variant_adds_each_variants_words_and_the_usage_index_to_the_results_file()
 
     let out = bin(&["by-variant", whole.to_str().unwrap(), "--usage", usage.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2), "--variants-dir is required");
-    let out = bin(&[
-        "by-variant",
-        whole.to_str().unwrap(),
-        "--usage",
-        usage.to_str().unwrap(),
-        "--variants-dir",
-        dir.to_str().unwrap(),
-    ]);
+    let by_variant = || {
+        bin(&[
+            "by-variant",
+            whole.to_str().unwrap(),
+            "--usage",
+            usage.to_str().unwrap(),
+            "--variants-dir",
+            dir.to_str().unwrap(),
+        ])
+    };
+    let out = by_variant();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("layerscale: no results"), "a variant without its file is said: {err}");
@@ -390,14 +393,7 @@ fn by_variant_adds_each_variants_words_and_the_usage_index_to_the_results_file()
     let comparison = serde_json::json!({ "variant": "shipped", "seeds": [1, 2], "verdicts": verdicts("absent") });
     std::fs::write(dir.join("shipped.json"), comparison.to_string()).unwrap();
     std::fs::write(&whole, shipped.to_string()).unwrap();
-    let out = bin(&[
-        "by-variant",
-        whole.to_str().unwrap(),
-        "--usage",
-        usage.to_str().unwrap(),
-        "--variants-dir",
-        dir.to_str().unwrap(),
-    ]);
+    let out = by_variant();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && !err.contains("shipped: no "), "{err}");
     let read: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&whole).unwrap()).unwrap();

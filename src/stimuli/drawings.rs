@@ -445,7 +445,8 @@ fn draw_tree(d: &mut Drawing, rng: &mut Rng) {
 
 fn draw_tiger(d: &mut Drawing, rng: &mut Rng) {
     let rx = 1.0;
-    let ry = rng.range(0.74, 0.9);
+    // From a wide face to a round one (issue 26: a plain tiger is often drawn on a circle).
+    let ry = rng.range(0.74, 1.05);
     let c = [0.0, 0.0];
     // Head outline, sometimes with a jagged ruff along the cheeks and chin.
     if rng.chance(0.25) {
@@ -471,7 +472,10 @@ fn draw_tiger(d: &mut Drawing, rng: &mut Rng) {
     let phi = rng.range(0.6, 0.95);
     let half = rng.range(0.2, 0.3);
     let h = rng.range(0.3, 0.45);
-    let round = rng.chance(0.45);
+    // Round, a pointed "^", or a closed triangle (as a mouse draws it: three sides in one go).
+    let ear_style = rng.uniform();
+    let round = ear_style < 0.4;
+    let shut = ear_style > 0.75;
     let inner = rng.chance(0.35);
     for s in [-1.0f32, 1.0] {
         let a = -FRAC_PI_2 + s * phi;
@@ -498,7 +502,12 @@ fn draw_tiger(d: &mut Drawing, rng: &mut Rng) {
                 vec![q1, lerp(mid, tip, scale), q2]
             }
         };
-        d.open(ear(1.0));
+        if shut && !round {
+            let v = ear(1.0);
+            d.closed(rng, &v, true);
+        } else {
+            d.open(ear(1.0));
+        }
         if inner {
             d.open(ear(0.55));
         }
@@ -549,10 +558,13 @@ fn draw_tiger(d: &mut Drawing, rng: &mut Rng) {
         d.open(m);
         d.open(arc_pts([lr, y0], lr, lr * 0.8, PI, 0.0, 8));
     }
-    // Whiskers: two or three each side, reaching past the head outline.
-    let nw_ = 2 + rng.below(2);
+    // Whiskers: two or three each side, past the head outline or (issue 26) ending inside it,
+    // as a plain tiger is often drawn (whiskers that stay inside read as a cube before); now
+    // and then none at all, so that ears and forehead stripes name a tiger too.
+    let whiskers = rng.chance(0.88);
+    let nw_ = if whiskers { 2 + rng.below(2) } else { 0 };
     let spread = rng.range(0.08, 0.2);
-    let reach = rng.range(1.1, 1.4);
+    let reach = if rng.chance(0.5) { rng.range(1.1, 1.4) } else { rng.range(0.6, 1.1) };
     let wy = ny + nh * 0.8;
     for s in [-1.0f32, 1.0] {
         for i in 0..nw_ {
@@ -566,7 +578,7 @@ fn draw_tiger(d: &mut Drawing, rng: &mut Rng) {
     }
     // Stripes: on the forehead, on the cheeks, or both.
     let g = rng.uniform();
-    let forehead = g < 0.8;
+    let forehead = g < 0.8 || !whiskers;
     let cheeks = g > 0.3;
     if forehead {
         let n = 2 + rng.below(3);

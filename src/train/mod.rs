@@ -50,7 +50,10 @@ use crate::{outliers, stimuli};
 /// The training recipe's version, stored in every weights file `train` writes: raise it with
 /// any change that changes what a seed trains to (the stimuli, the outliers, a default of
 /// [`Config`], the loss), so `train --keep-current` retrains files made before it.
-pub const RECIPE: &str = "2";
+/// 3 (2026-12-05, issue 26): tigers drawn as people draw them (round heads, closed ears,
+/// whiskers inside the head or none), and the open-set phase's energy term weighted 0.02, not
+/// 0.1 (at 0.1 it cost the new tigers' model 7 points of held-out accuracy, 0.986 → 0.919).
+pub const RECIPE: &str = "3";
 
 /// The data set the held-out evaluation draws from; no training seed maps here.
 pub const EVAL_SEED: u64 = 0x0E7A_15E7_0000_0001;
@@ -114,7 +117,9 @@ impl Config {
             outliers: 16,
             energy_in: ENERGY_IN,
             energy_out: ENERGY_OUT,
-            energy_weight: 0.1,
+            // 0.02: with 0.1 the phase traded 7 points of held-out accuracy for 0.2 points of
+            // AUROC (seed 1, stream, recipe 3's sketches; README, "The open-set phase").
+            energy_weight: 0.02,
             threads: 2,
             retina: Retina::Full,
             width: crate::model::D,

@@ -206,7 +206,9 @@ bench() {
 # the conditions every seed of the trained models runs in (edge task off, retina control) follow.
 # The primary test bed is judged on ten too (issue 24): prenorm+stochastic-depth, which the
 # plan's rule chose from the usage index of every variant over seeds 1-5 under recipe 3
-# (weights/recipe-3/usage.json, 2026-12-05), before any claim was computed on it.
+# (weights/recipe-3/usage.json, 2026-12-05), before any claim was computed on it. Its retina
+# control (centre-surround LGN) is trained too, so that P1 is judged on it in the condition
+# where V1 must learn orientation itself, as on the shipped pair.
 TRAINED_MODELS="stream:stream:on:full:32:2000:shipped:1-10 hierarchy:hierarchy:on:full:32:2000:shipped:1-10
     gated:gated:on:full:32:4000:shipped:1-10
     stream-edge-off:stream:off:full:32:2000:shipped:1-10 hierarchy-edge-off:hierarchy:off:full:32:2000:shipped:1-10
@@ -223,7 +225,9 @@ TRAINED_MODELS="stream:stream:on:full:32:2000:shipped:1-10 hierarchy:hierarchy:o
     stream-stochastic-depth:stream:on:full:32:2000:stochastic-depth:1-5
     hierarchy-stochastic-depth:hierarchy:on:full:32:2000:stochastic-depth:1-5
     stream-prenorm+stochastic-depth:stream:on:full:32:2000:prenorm+stochastic-depth:1-10
-    hierarchy-prenorm+stochastic-depth:hierarchy:on:full:32:2000:prenorm+stochastic-depth:1-10"
+    hierarchy-prenorm+stochastic-depth:hierarchy:on:full:32:2000:prenorm+stochastic-depth:1-10
+    stream-retina-prenorm+stochastic-depth:stream:on:centre-surround:32:2000:prenorm+stochastic-depth:1-10
+    hierarchy-retina-prenorm+stochastic-depth:hierarchy:on:centre-surround:32:2000:prenorm+stochastic-depth:1-10"
 
 # Where `train` writes (and the experiments read with --weights-dir): weights/ unless
 # WEIGHTS_DIR names another, e.g. a staging directory filled under a new recipe while the

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use ventral_stream::experiments::results::{self, Plan, STOCHASTIC_DEPTH_LESION};
 use ventral_stream::experiments::{self, Condition, Experiment, Failure, Models, Size};
 use ventral_stream::model::{Model, Wiring, D};
+use ventral_stream::retina::Retina;
 use ventral_stream::variant::Variant;
 use ventral_stream::weights;
 
@@ -62,9 +63,17 @@ fn a_variant_reads_its_own_files_and_refuses_another_variants() {
     let Failure::Missing(text) = wrong else { panic!("{wrong:?}") };
     assert!(text.contains("prenorm variant"), "{text}");
 
-    // A variant runs trained and untrained only.
-    assert!(Models::of_variant(Condition::RetinaControl, &dir, 1, prenorm).is_err());
+    // A variant runs trained and untrained; the retina control only where its pair was trained.
+    let missing = Models::of_variant(Condition::RetinaControl, &dir, 1, prenorm).err().expect("no retina files");
+    let Failure::Missing(text) = missing else { panic!("{missing:?}") };
+    assert!(text.contains("stream-retina-prenorm"), "{text}");
+    assert!(!experiments::has_retina_control(&dir, prenorm, &[1]));
+    assert!(Models::of_variant(Condition::NarrowD8, &dir, 1, prenorm).is_err(), "no narrow variant");
     assert_eq!(Plan::for_variant(vec![1], Size::Quick, prenorm).conditions, [Condition::Trained, Condition::Untrained]);
+    assert_eq!(
+        Plan::for_variant(vec![1], Size::Quick, prenorm).with_retina_control().conditions,
+        [Condition::Trained, Condition::Untrained, Condition::RetinaControl, Condition::UntrainedRetina]
+    );
     // The shipped variant too, in the comparison: every column in the same conditions.
     assert_eq!(
         Plan::for_variant(vec![1], Size::Quick, Variant::SHIPPED).conditions,
@@ -125,5 +134,61 @@ fn each_variant_is_judged_from_its_own_run_and_gathered_by_variant() {
     // A file given under another variant's name is refused.
     let swapped = vec![("layerscale".to_string(), with_prenorm)];
     assert!(results::by_variant(&usage, &swapped).unwrap_err().contains("prenorm"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Untrained stand-ins for a variant's retina control, on the centre–surround LGN.
+fn retina_stand_ins(dir: &Path, variant: Variant, seeds: &[u64]) {
+    for &s in seeds {
+        for w in [Wiring::Stream, Wiring::Hierarchy] {
+            let model = Model { retina: Retina::CentreSurround, ..Model::init_variant(w, 700 + s, D, variant) };
+            write_model(dir, &experiments::retina_model_name(w, variant), s, &model);
+        }
+    }
+}
+
+#[test]
+fn a_variant_with_a_retina_control_reads_it_and_judges_p1_there() {
+    let dir = fresh_dir("variant-retina");
+    let v = Variant::parse("prenorm+stochastic-depth").unwrap();
+    let seeds = vec![1, 2];
+    stand_ins(&dir, v, &seeds);
+    assert_eq!(experiments::retina_model_name(Wiring::Stream, v), "stream-retina-prenorm+stochastic-depth");
+    assert_eq!(experiments::retina_model_name(Wiring::Hierarchy, Variant::SHIPPED), "hierarchy-retina");
+    retina_stand_ins(&dir, v, &[1]);
+    assert!(!experiments::has_retina_control(&dir, v, &seeds), "seed 2 has none");
+    retina_stand_ins(&dir, v, &[2]);
+    assert!(experiments::has_retina_control(&dir, v, &seeds));
+
+    // The files' models, on the centre–surround LGN; untrained, the variant's own initialisation.
+    let m = Models::of_variant(Condition::RetinaControl, &dir, 2, v).unwrap();
+    let expected = Model { retina: Retina::CentreSurround, ..Model::init_variant(Wiring::Stream, 702, D, v) };
+    assert_eq!(m.stream, expected);
+    assert_eq!(m.hierarchy.retina, Retina::CentreSurround);
+    let u = Models::of_variant(Condition::UntrainedRetina, &dir, 2, v).unwrap();
+    assert_eq!(u.stream, Model { retina: Retina::CentreSurround, ..Model::init_variant(Wiring::Stream, 2, D, v) });
+    // A retina-control file trained on the full LGN is refused.
+    write_model(&dir, "hierarchy-retina-prenorm+stochastic-depth", 1, &Model::init_variant(Wiring::Hierarchy, 1, D, v));
+    let wrong = Models::of_variant(Condition::RetinaControl, &dir, 1, v).err().expect("full retina");
+    let Failure::Missing(text) = wrong else { panic!("{wrong:?}") };
+    assert!(text.contains("retina"), "{text}");
+    retina_stand_ins(&dir, v, &[1]);
+
+    // With the retina control P1 reads its positive control and is judged; without, it is not.
+    let plan = Plan {
+        experiments: vec![Experiment::EdgeProbe],
+        ..Plan::for_variant(seeds.clone(), Size::Quick, v).with_retina_control()
+    };
+    let load = |c, s| Models::of_variant(c, &dir, s, v);
+    let outputs = results::run_all(&plan, &load, 2, None, &|_| {}).unwrap();
+    let with = results::results(&plan, &outputs);
+    let without_plan = Plan { conditions: vec![Condition::Trained, Condition::Untrained], ..plan.clone() };
+    let kept = outputs.into_iter().filter(|((c, _), _)| without_plan.conditions.contains(c)).collect();
+    let without = results::results(&without_plan, &kept);
+    let measure = with["verdicts"]["P1"]["measure"].as_str().unwrap();
+    assert!(measure.starts_with("retina control (centre–surround LGN)"), "{measure}");
+    assert!(with["verdicts"]["P1"]["positive_control"].is_object(), "{}", with["verdicts"]["P1"]);
+    assert!(without["verdicts"]["P1"]["positive_control"].is_null(), "{}", without["verdicts"]["P1"]);
+    assert_eq!(without["verdicts"]["P1"]["word"], "not judged");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -419,6 +419,24 @@ mod files {
         }
     }
 
+    /// The file name of a variant's retina control of one wiring (trained on the centre–surround
+    /// LGN): `WIRING-retina` for the shipped variant, `WIRING-retina-VARIANT` for the others.
+    pub fn retina_model_name(wiring: Wiring, variant: crate::variant::Variant) -> String {
+        if variant == crate::variant::Variant::SHIPPED {
+            format!("{}-retina", wiring.name())
+        } else {
+            format!("{}-retina-{}", wiring.name(), variant.name())
+        }
+    }
+
+    /// Whether a variant's retina-control pair is in `dir` at every one of `seeds`: then its
+    /// plan runs the retina control and its untrained control too, and P1 is judged there, in
+    /// the condition where V1 must learn orientation itself, as on the shipped pair.
+    pub fn has_retina_control(dir: &Path, variant: crate::variant::Variant, seeds: &[u64]) -> bool {
+        let names = [Wiring::Stream, Wiring::Hierarchy].map(|w| retina_model_name(w, variant));
+        seeds.iter().all(|&s| names.iter().all(|n| weights_file(dir, n, s).is_file()))
+    }
+
     /// The files one seed needs in each condition that reads files.
     pub fn model_names(condition: Condition) -> &'static [&'static str] {
         match condition {
@@ -495,38 +513,46 @@ mod files {
             Models::of(Condition::RetinaControl, &weights_dir(), seed)
         }
         /// The models of `condition` at `seed` for a variant of how stations read and write
-        /// (issue 24): the shipped variant is [`Models::of`]; another runs in two conditions
-        /// only, its trained pair (`stream-VARIANT`, `hierarchy-VARIANT`, as `./build.sh
-        /// train` names them) and the same pair untrained. The gated model is the shipped one
-        /// (GA is about gating, which the variants leave alone), and there is no edge-off pair.
+        /// (issue 24): the shipped variant is [`Models::of`]; another runs trained (its pair
+        /// `stream-VARIANT`, `hierarchy-VARIANT`, as `./build.sh train` names them) and
+        /// untrained, and where it was trained on the centre–surround LGN too, on the retina
+        /// control (`stream-retina-VARIANT`, `hierarchy-retina-VARIANT`) and that pair
+        /// untrained. The gated model is the shipped one (GA is about gating, which the variants
+        /// leave alone), and there is no edge-off pair.
         pub fn of_variant(condition: Condition, dir: &Path, seed: u64, variant: Variant) -> Result<Self, Failure> {
             if variant == Variant::SHIPPED {
                 return Models::of(condition, dir, seed);
             }
-            let pair = match condition {
-                Condition::Trained => {
-                    let read_variant = |w: Wiring| -> Result<Model, Failure> {
-                        let name = variant_model_name(w, variant);
-                        let model = read(dir, &name, seed, w, Retina::Full, D)?;
-                        if model.variant != variant {
-                            return Err(Failure::Missing(format!(
-                                "{} holds the {} variant, not {}",
-                                weights_file(dir, &name, seed).display(),
-                                model.variant.name(),
-                                variant.name()
-                            )));
-                        }
-                        Ok(model)
-                    };
-                    (read_variant(Wiring::Stream)?, read_variant(Wiring::Hierarchy)?)
+            let retina = condition.retina();
+            let read_variant = |w: Wiring, name: String| -> Result<Model, Failure> {
+                let model = read(dir, &name, seed, w, retina, D)?;
+                if model.variant != variant {
+                    return Err(Failure::Missing(format!(
+                        "{} holds the {} variant, not {}",
+                        weights_file(dir, &name, seed).display(),
+                        model.variant.name(),
+                        variant.name()
+                    )));
                 }
-                Condition::Untrained => (
-                    Model::init_variant(Wiring::Stream, seed, D, variant),
-                    Model::init_variant(Wiring::Hierarchy, seed, D, variant),
-                ),
+                Ok(model)
+            };
+            let untrained = |w: Wiring| Model { retina, ..Model::init_variant(w, seed, D, variant) };
+            let pair = match condition {
+                Condition::Trained | Condition::RetinaControl => {
+                    let name = match condition {
+                        Condition::Trained => variant_model_name,
+                        _ => retina_model_name,
+                    };
+                    let [stream, hierarchy] =
+                        [Wiring::Stream, Wiring::Hierarchy].map(|w| read_variant(w, name(w, variant)));
+                    (stream?, hierarchy?)
+                }
+                Condition::Untrained | Condition::UntrainedRetina => {
+                    (untrained(Wiring::Stream), untrained(Wiring::Hierarchy))
+                }
                 other => {
                     return Err(Failure::Missing(format!(
-                        "the {} variant runs trained and untrained only, not {}",
+                        "the {} variant runs trained and untrained, and on the retina control, not {}",
                         variant.name(),
                         other.name()
                     )))
@@ -534,7 +560,7 @@ mod files {
             };
             let gated = match condition {
                 Condition::Trained => read(dir, "gated", seed, Wiring::Gated, Retina::Full, D)?,
-                _ => Model::init_with(Wiring::Gated, seed, D),
+                _ => Model { retina, ..Model::init_with(Wiring::Gated, seed, D) },
             };
             Ok(Models { stream: pair.0, hierarchy: pair.1, gated, stream_edge_off: None, hierarchy_edge_off: None })
         }

@@ -155,11 +155,17 @@ impl Plan {
         }
     }
     /// Every experiment on a variant's pair (issue 24), for the claims × variants comparison:
-    /// its trained and untrained models only ([`super::Models::of_variant`]), the shipped variant
-    /// too, so that every column of the comparison is judged in the same conditions (the shipped
-    /// results file, [`Plan::new`], also has the retina control, which judges P1 there).
+    /// its trained and untrained models ([`super::Models::of_variant`]), the shipped variant
+    /// too, so that every column of the comparison is judged in the same conditions; P1 is
+    /// judged in a column only where [`Plan::with_retina_control`] adds the retina control.
     pub fn for_variant(seeds: Vec<u64>, size: Size, variant: Variant) -> Self {
         Plan { conditions: vec![Condition::Trained, Condition::Untrained], variant, ..Plan::new(seeds, size) }
+    }
+    /// The same with the retina control and its untrained control, where the variant's
+    /// retina-control pair was trained ([`super::has_retina_control`]): P1 is judged there.
+    pub fn with_retina_control(mut self) -> Self {
+        self.conditions.extend([Condition::RetinaControl, Condition::UntrainedRetina]);
+        self
     }
     /// The runs, in a fixed order: condition, then experiment, then seed (only the shard's,
     /// where the plan has one).

@@ -149,9 +149,10 @@ mod cli {
             usage: "ventral-stream experiments [--seeds 1,2,3] [--jobs N] [--reuse DIR] [--size quick|full] [--weights-dir DIR]
                      [--only NAME,NAME] [--shard K/N | --merge] [--variant NAME | --comparison FILE] --out FILE
                      (--variant NAME: the variant's trained pair STREAM-NAME, HIERARCHY-NAME (shipped: stream,
-                     hierarchy) and the same pair untrained, on every seed whose two files exist, into FILE alone:
-                     one column of the claims x variants comparison, which `by-variant` reads; --comparison FILE
-                     with the shipped run: its column too, from the same runs' trained and untrained ones)
+                     hierarchy) and the same pair untrained, and its retina control STREAM-retina-NAME,
+                     HIERARCHY-retina-NAME with its untrained pair where trained, on every seed whose two files
+                     exist, into FILE alone: one column of the claims x variants comparison, which `by-variant`
+                     reads; --comparison FILE with the shipped run: its column too, from the same runs)
                      (--shard K/N --reuse DIR: only the K-th of N shares of the runs, kept in DIR, no --out;
                      --merge --reuse DIR --out FILE: the results file from every shard's runs in DIR, running none)
                      (every experiment on every seed, trained, untrained and retina control, and deletion on
@@ -718,9 +719,9 @@ mod cli {
         };
         let mut whole = read(&file)?;
         let usage = read(&usage_path)?;
-        // The shipped column from its own comparison run (trained and untrained, as every other
-        // column) where there is one; else from the shipped results file, which judges P1 on the
-        // retina control and so is not measured as the other columns are (said when used).
+        // The shipped column from its own comparison run (trained, untrained and the retina
+        // control, as every column with a retina control) where there is one; else from the
+        // shipped results file, whose other conditions the other columns lack (said when used).
         let shipped = dir.join(format!("{}.json", Variant::SHIPPED.name()));
         let mut files = if shipped.is_file() {
             vec![(Variant::SHIPPED.name().to_string(), read(&shipped)?)]
@@ -767,7 +768,8 @@ merge the shards (--merge --out FILE)"
         let out = if shard.is_some() { None } else { Some(a.out()?) };
         let dir = a.path("weights-dir").unwrap_or_else(experiments::weights_dir);
         // Without --variant: the shipped results file, every condition. With it (shipped too): one
-        // column of the claims × variants comparison, trained and untrained only.
+        // column of the claims × variants comparison, trained and untrained (and the retina control
+        // where trained).
         let asked = a.text("variant")?;
         let variant = Variant::parse(asked.unwrap_or("shipped")).map_err(|e| Failure::Usage(e.to_string()))?;
         if a.path("comparison").is_some() && (asked.is_some() || shard.is_some()) {
@@ -780,7 +782,18 @@ merge the shards (--merge --out FILE)"
             if asked.is_none() || a.text("seeds")?.is_some() { seeds(a, &dir)? } else { variant_seeds(&dir, variant)? };
         let mut plan = match asked {
             None => Plan::new(seeds, a.size()?),
-            Some(_) => Plan::for_variant(seeds, a.size()?, variant),
+            // P1 is judged on a variant only where its retina control was trained.
+            Some(_) if experiments::has_retina_control(&dir, variant, &seeds) => {
+                Plan::for_variant(seeds, a.size()?, variant).with_retina_control()
+            }
+            Some(_) => {
+                noteln!(
+                    "{}: no retina control trained ({} at every seed); P1 is not judged on it",
+                    variant.name(),
+                    experiments::retina_model_name(Wiring::Stream, variant)
+                );
+                Plan::for_variant(seeds, a.size()?, variant)
+            }
         };
         if let Some(only) = a.text("only")? {
             plan.experiments = only
@@ -849,17 +862,21 @@ merge the shards (--merge --out FILE)"
             (_, Some(out)) => {
                 write_results(&out, &results::results(&plan, &outputs))?;
                 // The shipped column of the claims × variants comparison, from the same runs:
-                // the trained and untrained ones only, judged as every variant's are.
+                // trained, untrained and the retina control (which the shipped run always has),
+                // judged as every variant's are.
                 if let Some(path) = a.path("comparison") {
                     let column = Plan {
                         experiments: plan.experiments.clone(),
-                        ..Plan::for_variant(plan.seeds.clone(), plan.size, variant)
+                        ..Plan::for_variant(plan.seeds.clone(), plan.size, variant).with_retina_control()
                     };
                     let runs: results::Outputs =
                         outputs.into_iter().filter(|((c, _), _)| column.conditions.contains(c)).collect();
                     let text = serde_json::to_string(&results::results(&column, &runs)).map_err(|e| e.to_string())?;
                     write_file(&path, (text + "\n").as_bytes())?;
-                    noteln!("the shipped column of the comparison (trained and untrained only): {}", path.display());
+                    noteln!(
+                        "the shipped column of the comparison (trained, untrained, retina control): {}",
+                        path.display()
+                    );
                 }
                 Ok(())
             }

@@ -280,7 +280,12 @@ train() {
 # trained and untrained runs), and both added to the results file: the primary test bed is chosen
 # by the usage index alone, before these words are read.
 experiments() {
-    local spec variant seen=" "
+    local spec variant seen=" " prev="" arg reuse=()
+    # A --reuse DIR among ARGS keeps (and reads back) the variants' runs too, each in DIR/NAME.
+    for arg in "$@"; do
+        [ "$prev" = --reuse ] && reuse=(--reuse "$arg")
+        prev=$arg
+    done
     cargo build --release
     mkdir -p www/data data/variants
     say "experiments: writing www/data/results.json"
@@ -300,7 +305,7 @@ experiments() {
         fi
         say "experiments: the claims on $variant -> data/variants/$variant.json"
         ./target/release/ventral-stream experiments --size full --jobs 2 --weights-dir "$WEIGHTS_DIR" \
-            --variant "$variant" --out "data/variants/$variant.json"
+            --variant "$variant" "${reuse[@]}" --out "data/variants/$variant.json"
     done
     ./target/release/ventral-stream by-variant www/data/results.json --usage data/usage.json --variants-dir data/variants
 }

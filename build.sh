@@ -207,7 +207,7 @@ bench() {
 # narrow streams, which the experiments leave out unless their files exist at every seed) follow.
 # The primary test bed is judged on ten too (issue 24): prenorm+stochastic-depth, which the
 # plan's rule chose from the usage index of every variant over seeds 1-5 under recipe 3
-# (weights/recipe-3/usage.json, 2026-12-05), before any claim was computed on it. Its retina
+# (data/usage-choice.json, 2026-12-05), before any claim was computed on it. Its retina
 # control (centre-surround LGN) is trained too, so that P1 is judged on it in the condition
 # where V1 must learn orientation itself, as on the shipped pair.
 TRAINED_MODELS="stream:stream:on:full:32:2000:shipped:1-10 hierarchy:hierarchy:on:full:32:2000:shipped:1-10

@@ -117,7 +117,8 @@ pub fn features_of(
 /// afterwards (`ventral-stream calibrate`): the statistics fitted on [`FIT_N`] fit-set
 /// sketches, then the threshold on `score`: [`threshold_for`] over [`CALIBRATION_N`]
 /// held-out calibration sketches at [`RECOGNISED_SHARE`]. Computed on the model as it is
-/// stored (after quantisation). It reads nothing of the training run but the model.
+/// stored (after quantisation). It reads nothing of the training run but the model, and
+/// keeps only what `score` reads ([`Calibration::trimmed`]).
 pub fn calibrate(model: &Model, score: Score, threads: usize) -> Calibration {
     let fit_set = features_of(model, FIT_N, threads, &|i| stimuli::sample(FIT_SEED, i as u64, false));
     let (features, kinds): (Vec<Features>, Vec<usize>) =
@@ -128,7 +129,7 @@ pub fn calibrate(model: &Model, score: Score, threads: usize) -> Calibration {
         .map(|(f, _)| openset::score_of(&c, score, f))
         .collect();
     c.threshold = threshold_for(&scores, RECOGNISED_SHARE).expect("the calibration set is not empty");
-    c
+    c.trimmed()
 }
 
 /// How a model tells sketches from pictures of none of the kinds, on held-out data.

@@ -67,14 +67,20 @@ export async function openPage(env, contextOptions = {}) {
 }
 
 /**
- * A browser of its own whose camera is Chromium's fake device (a moving test pattern), granted
- * to the page's origin; it closes when the test ends, pass or fail.
+ * A browser of its own whose camera is Chromium's fake device, granted to the page's origin;
+ * it closes when the test ends, pass or fail. The device films a moving test pattern, or with
+ * `video` (a .y4m file) plays that file's frames over and over.
  */
-export async function cameraPage(t, env) {
+export async function cameraPage(t, env, video) {
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+    args: [
+      ...CHROMIUM_ARGS,
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      ...(video ? [`--use-file-for-fake-video-capture=${video}`] : []),
+    ],
   });
   t.after(() => browser.close());
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

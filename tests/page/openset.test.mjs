@@ -1,7 +1,8 @@
 // Real pictures (issue 12): the page opens on a picture with every live figure drawn; a
 // picture of none of the ten kinds is said to be so, in words and in the behaviour's
 // data-recognised; the same PNG and JPEG give the same retina image and answer through the
-// command line and through the page; the fake webcam's answer holds steady over frames.
+// command line and through the page; a drawing held still before a noisy webcam gets one
+// steady answer, and the fake camera's moving test pattern is refused.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -143,30 +144,92 @@ test('the same PNG and JPEG give the same retina image and answer through the co
   assert.deepEqual(problems, []);
 });
 
-test('the fake webcam gives a steady answer from frame to frame', async (t) => {
-  const { context, page, errors } = await cameraPage(t, env);
-  await loadReady(page, env.url);
-  await startWebcam(page);
-  // Record each wiring's answer and the retina view on 90 animation frames.
-  const seen = await page.evaluate(() => new Promise((done) => {
+/**
+ * A webcam's view of a drawing held still: a ring drawn in black on white paper, 160×120, with
+ * fresh sensor noise (±24 grey levels) in each of `n` frames, as a Y4M file (YUV 4:2:0) that
+ * Chromium's fake camera plays in a loop.
+ */
+function noisyRingVideo(dir, n = 24) {
+  const [w, h] = [160, 120];
+  const r = rng(7);
+  const header = Buffer.from(`YUV4MPEG2 W${w} H${h} F30:1 Ip A1:1 C420jpeg\n`);
+  const chroma = Buffer.alloc((w / 2) * (h / 2) * 2, 128);
+  const parts = [header];
+  for (let f = 0; f < n; f++) {
+    const y = Buffer.alloc(w * h);
+    for (let i = 0; i < w * h; i++) {
+      const d = Math.hypot((i % w) - w / 2 + 0.5, Math.floor(i / w) - h / 2 + 0.5);
+      const ink = Math.abs(d - 38) < 2.5;
+      y[i] = Math.max(0, Math.min(255, Math.round((ink ? 30 : 225) + 48 * (r() - 0.5))));
+    }
+    parts.push(Buffer.from('FRAME\n'), y, chroma);
+  }
+  const path = join(dir, 'ring.y4m');
+  writeFileSync(path, Buffer.concat(parts));
+  return path;
+}
+
+/**
+ * Each wiring's answer beside the picture (Figure 1, on screen at the top: a figure out of view
+ * is not redrawn, so its answer would hold still whatever the frames did), the gauge and the
+ * retina view, on `count` animation frames.
+ */
+function recordAnswers(page, count) {
+  return page.evaluate((n) => new Promise((done) => {
     const out = [];
     const step = () => {
+      const row = (w) => document.querySelector(`#fig-input [data-wiring-answer="${w}"]`);
       const answer = (w) => {
-        const b = document.querySelector(`#fig-stations [data-wiring="${w}"] [data-role="behaviour"]`);
-        return `${b.dataset.recognised}|${b.querySelector('[data-role="category"]').textContent}`;
+        const r = row(w);
+        const named = r.dataset.recognised === 'true'
+          ? r.querySelector('[data-role="answer-kind"]').textContent
+          : r.querySelector('[data-role="answer-probability"]').textContent.replace('; closest: ', '');
+        return `${r.dataset.recognised}|${named}`;
       };
-      out.push({ stream: answer('stream'), hierarchy: answer('hierarchy'), retina: document.querySelector('#fig-input canvas[data-view="input"]').toDataURL() });
-      if (out.length < 90) requestAnimationFrame(step);
+      out.push({
+        stream: answer('stream'),
+        hierarchy: answer('hierarchy'),
+        gauge: ['stream', 'hierarchy'].map((w) => row(w).querySelector('.gauge').title).join(' '),
+        retina: document.querySelector('#fig-input canvas[data-view="input"]').toDataURL(),
+      });
+      if (out.length < n) requestAnimationFrame(step);
       else done(out);
     };
     requestAnimationFrame(step);
-  }));
+  }), count);
+}
+
+test('a drawing held still before a noisy webcam gets one steady answer', async (t) => {
+  const video = noisyRingVideo(mkdtempSync(join(tmpdir(), 'stations-webcam-')));
+  const { context, page, errors } = await cameraPage(t, env, video);
+  await loadReady(page, env.url);
+  await startWebcam(page);
+  const seen = await recordAnswers(page, 90);
   const retinas = new Set(seen.map((s) => s.retina)).size;
   assert.ok(retinas >= 5, `the frames differ (${retinas} distinct retina images), so steadiness is tested`);
+  const gauges = new Set(seen.map((s) => s.gauge)).size;
+  assert.ok(gauges >= 2, `the answer follows the frames (${gauges} distinct scores under the gauge): it is live, not a stale figure`);
   for (const w of ['stream', 'hierarchy']) {
     const changes = seen.slice(1).filter((s, i) => s[w] !== seen[i][w]).length;
-    console.log(`webcam ${w}: ${changes} changes of answer over ${seen.length} frames: ${seen.filter((s, i) => i === 0 || s[w] !== seen[i - 1][w]).map((s) => s[w]).join(' / ')}`);
+    console.log(`noisy ring ${w}: ${changes} changes of answer over ${seen.length} frames: ${seen.filter((s, i) => i === 0 || s[w] !== seen[i - 1][w]).map((s) => s[w]).join(' / ')}`);
     assert.ok(changes <= 2, `${w}: the answer changed ${changes} times in ${seen.length} frames`);
+    assert.equal(seen.at(-1)[w], 'true|a circle', `${w}: a ring on paper is a circle`);
+  }
+  await page.click('[data-action="webcam"]');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the fake camera\'s moving test pattern is refused by both wirings', async (t) => {
+  const { context, page, errors } = await cameraPage(t, env);
+  await loadReady(page, env.url);
+  await startWebcam(page);
+  const seen = await recordAnswers(page, 90);
+  assert.ok(new Set(seen.map((s) => s.gauge)).size >= 2, 'the answer is live');
+  for (const w of ['stream', 'hierarchy']) {
+    const named = seen.slice(-30).filter((s) => s[w].startsWith('true|'));
+    console.log(`fake camera ${w}: ${seen.filter((s, i) => i === 0 || s[w] !== seen[i - 1][w]).map((s) => s[w]).join(' / ')}`);
+    assert.equal(named.length, 0, `${w}: the test pattern was named ${named[0]?.[w]} in the last 30 frames`);
   }
   await page.click('[data-action="webcam"]');
   assert.deepEqual(errors, []);
